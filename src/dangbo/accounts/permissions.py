@@ -1,0 +1,103 @@
+"""Capabilities, and what a user may see and do where.
+
+A user's scope is the union of their role assignments: each gives a set of
+capabilities over the subtree of its organization. Every view and endpoint
+declares the capability it needs; the organization in the URL must lie in a
+subtree the user holds (else 404), and the capability must be granted there
+(else 403).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from dangbo.organizations.models import Organization
+
+from .models import Module, Role, RoleAssignment
+
+
+class Capability(StrEnum):
+    VIEW_ORGS = "view_orgs"
+    MANAGE_ORGS = "manage_orgs"
+    VIEW_MEMBERS = "view_members"
+    MANAGE_MEMBERS = "manage_members"
+    VIEW_INDICATORS = "view_indicators"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+    MANAGE_SETTINGS = "manage_settings"
+
+
+VIEW = {Capability.VIEW_ORGS, Capability.VIEW_MEMBERS, Capability.VIEW_INDICATORS}
+MODULE_CAPABILITIES: dict[str, set[Capability]] = {
+    Module.REGISTRY: {Capability.MANAGE_ORGS, Capability.MANAGE_MEMBERS, Capability.VIEW_AUDIT},
+    Module.INDICATORS: set(),
+}
+ROLE_CAPABILITIES: dict[str, set[Capability]] = {
+    Role.COMMITTEE_ADMIN: set(Capability),
+    Role.VIEWER: set(VIEW),
+    Role.CELL_SECRETARY: VIEW | {Capability.MANAGE_MEMBERS},
+    Role.MODULE_OFFICER: set(VIEW),  # plus the capabilities of the modules named
+    Role.MEMBER: set(),  # own record only
+}
+
+
+def capabilities_of(assignment: RoleAssignment) -> frozenset[Capability]:
+    caps = set(ROLE_CAPABILITIES.get(assignment.role, set()))
+    if assignment.role == Role.MODULE_OFFICER:
+        for module in assignment.modules or []:
+            caps |= MODULE_CAPABILITIES.get(module, set())
+    return frozenset(caps)
+
+
+@dataclass
+class Grant:
+    path: str
+    org_id: int
+    capabilities: frozenset[Capability]
+
+
+@dataclass
+class Scope:
+    """What one user may reach: subtrees with capabilities, and their own member record."""
+
+    grants: list[Grant] = field(default_factory=list)
+    own_member_id: int | None = None
+    is_superuser: bool = False
+
+    @classmethod
+    def for_user(cls, user) -> Scope:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls()
+        assignments = (
+            RoleAssignment.objects.filter(user=user, revoked_at__isnull=True)
+            .select_related("organization")
+            .exclude(organization__path__isnull=True)
+        )
+        scope = cls(is_superuser=user.is_superuser)
+        for a in assignments:
+            if a.role == Role.MEMBER:
+                continue
+            scope.grants.append(Grant(a.organization.path, a.organization_id, capabilities_of(a)))
+        member = getattr(user, "member", None) if hasattr(user, "member") else None
+        if member is not None:
+            scope.own_member_id = member.pk
+        return scope
+
+    def paths(self, capability: Capability | None = None) -> list[str]:
+        """Return the subtree paths where ``capability`` (any, if None) is granted."""
+        return [g.path for g in self.grants if capability is None or capability in g.capabilities]
+
+    def covers(self, org: Organization) -> bool:
+        return any(org.path and org.path.startswith(g.path) for g in self.grants)
+
+    def can(self, capability: Capability, org: Organization) -> bool:
+        return any(
+            org.path and org.path.startswith(g.path) and capability in g.capabilities for g in self.grants
+        )
+
+    def roots(self) -> list[int]:
+        """Return the organizations at the top of the user's subtrees (nested grants folded in)."""
+        paths = sorted({g.path for g in self.grants})
+        tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+        return [g.org_id for g in self.grants if g.path in tops]

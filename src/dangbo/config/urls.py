@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("dangbo.config.api_urls")),
+    path("", include("dangbo.accounts.urls")),
+    path("", include("dangbo.organizations.urls")),
+    path("", include("dangbo.members.urls")),
+    path("", include("dangbo.indicators.urls")),
+]

@@ -1,0 +1,296 @@
+"""Every write to the member registry: checks, one transaction, derived state, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangbo.audit.services import record, snapshot
+from dangbo.core import text
+from dangbo.core.errors import DomainError
+from dangbo.core.formatting import fmt_date
+from dangbo.organizations.models import CELL_KINDS, Organization
+
+from . import rules
+from .models import Member, MemberEvent, MemberState, Position
+
+IDENTITY_FIELDS = (
+    "full_name", "birth_name", "date_of_birth", "sex", "ethnicity", "religion", "home_town",
+    "birth_place", "permanent_address", "personal_id_number", "phone", "email", "occupation",
+    "card_number", "background_number", "general_education", "professional_level",
+    "political_theory_level",
+)  # fmt: skip
+# Events that place the member in an organization of this installation.
+EVENTS_WITH_ORG = (
+    MemberEvent.Kind.ADMITTED, MemberEvent.Kind.READMITTED, MemberEvent.Kind.TRANSFERRED_IN,
+    MemberEvent.Kind.MOVED,
+)  # fmt: skip
+
+UNIQUE_MESSAGES = {
+    "member_card_number_unique": ("card_number", "Số thẻ đảng viên {value} đã được dùng cho đảng viên khác."),
+    "member_personal_id_unique": ("personal_id_number", "Số định danh cá nhân {value} đã được dùng cho đảng viên khác."),
+    "member_background_number_unique": ("background_number", "Số lý lịch {value} đã được dùng cho đảng viên khác."),
+}
+
+
+def _clean_identity(member: Member) -> None:
+    member.full_name = text.normalize(member.full_name)
+    member.birth_name = text.normalize(member.birth_name)
+    member.name_sort_key = text.name_sort_key(member.full_name)
+    member.search_name = text.fold(member.full_name)
+    for field in ("personal_id_number", "card_number", "background_number"):
+        value = (getattr(member, field) or "").strip().upper() or None
+        setattr(member, field, value)
+    errors: dict[str, str] = {}
+    if member.personal_id_number and not (member.personal_id_number.isdigit() and len(member.personal_id_number) == 12):
+        errors["personal_id_number"] = "Số định danh cá nhân gồm đúng 12 chữ số."
+    if member.date_of_birth and member.date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = "Ngày sinh không được ở tương lai."
+    for name, message in UNIQUE_MESSAGES.values():
+        value = getattr(member, name)
+        if value and Member.objects.filter(**{name: value}).exclude(pk=member.pk).exists():
+            errors[name] = message.format(value=value)
+    if errors:
+        raise DomainError(errors)
+    try:
+        member.full_clean(exclude=["name_sort_key", "search_name"], validate_constraints=False)
+    except ValidationError as exc:
+        raise DomainError(exc.message_dict) from exc
+
+
+def _org_path(member: Member) -> str:
+    return member.organization.path if member.organization_id and member.organization.path else ""
+
+
+def _check_org_for_event(org: Organization | None, on: dt.date, field: str = "organization") -> None:
+    if org is None:
+        return
+    if org.kind not in CELL_KINDS:
+        raise DomainError({field: f"«{org.name}» không phải là chi bộ: đảng viên sinh hoạt tại chi bộ cơ sở hoặc chi bộ trực thuộc."})
+    if org.established_on > on:
+        raise DomainError({field: f"«{org.name}» thành lập ngày {fmt_date(org.established_on)}, sau ngày {fmt_date(on)}."})
+    if org.dissolved_on is not None and org.dissolved_on <= on:
+        raise DomainError({field: f"«{org.name}» đã giải thể từ ngày {fmt_date(org.dissolved_on)}."})
+
+
+def _event_records(member: Member, extra: list[MemberEvent] = ()) -> list[rules.Event]:
+    events = list(member.events.filter(voided_at__isnull=True)) + [e for e in extra if e.voided_at is None]
+    return [
+        rules.Event(e.kind, e.happened_on, e.organization_id, seq=e.pk or 10**12 + i, label=e.get_kind_display())
+        for i, e in enumerate(events)
+    ]
+
+
+def rebuild_states(member: Member) -> list[rules.State]:
+    """Derive the member's states from the events and store them with the current ones."""
+    events = _event_records(member)
+    states = rules.derive_states(events, date_of_birth=member.date_of_birth)
+    MemberState.objects.filter(member=member).delete()
+    MemberState.objects.bulk_create(
+        MemberState(member=member, organization_id=s.organization_id, status=s.status,
+                    valid_from=s.valid_from, valid_until=s.valid_until)
+        for s in states
+    )  # fmt: skip
+    current = states[-1] if states else None
+    member.status = current.status if current else ""
+    member.organization_id = current.organization_id if current else None
+    member.admitted_on, member.official_on = rules.admission_dates(events)
+    Member.objects.filter(pk=member.pk).update(
+        status=member.status, organization_id=member.organization_id,
+        admitted_on=member.admitted_on, official_on=member.official_on,
+    )  # fmt: skip
+    return states
+
+
+def _save_identity(member: Member) -> None:
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:
+        for constraint, (field, message) in UNIQUE_MESSAGES.items():
+            if constraint in str(exc) or field in str(exc):
+                raise DomainError({field: message.format(value=getattr(member, field))}) from exc
+        raise
+
+
+@transaction.atomic
+def create_member(
+    *, actor, organization: Organization, admitted_on: dt.date, official_on: dt.date | None = None,
+    admission_decision: str = "", official_decision: str = "", **identity: Any,
+) -> Member:
+    """Register a member admitted into ``organization`` (and made official, when given)."""
+    unknown = set(identity) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise DomainError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
+    member = Member(**identity)
+    _clean_identity(member)
+    _check_org_for_event(organization, admitted_on)
+    if official_on is not None and official_on <= admitted_on:
+        raise DomainError({"official_on": (
+            f"Ngày chính thức ({fmt_date(official_on)}) phải sau ngày vào Đảng ({fmt_date(admitted_on)})."
+        )})  # fmt: skip
+    _save_identity(member)
+    events = [MemberEvent(member=member, kind=MemberEvent.Kind.ADMITTED, happened_on=admitted_on,
+                          organization=organization, decision_number=admission_decision)]
+    if official_on is not None:
+        events.append(MemberEvent(member=member, kind=MemberEvent.Kind.MADE_OFFICIAL,
+                                  happened_on=official_on, decision_number=official_decision))
+    for event in events:
+        event.full_clean(exclude=["member"])
+        event.save()
+    rebuild_states(member)
+    record(actor=actor, action="members.created", target=member, after=member, org_path=organization.path)
+    return member
+
+
+@transaction.atomic
+def update_member(*, actor, member: Member, **changes: Any) -> Member:
+    """Change a member's identity and qualification fields (status and organization come from events)."""
+    unknown = set(changes) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise DomainError(f"Không sửa trực tiếp được: {', '.join(sorted(unknown))}.")
+    if member.is_voided:
+        raise DomainError("Hồ sơ đã bị hủy: khôi phục trước khi sửa.")
+    before = snapshot(member)
+    for field, value in changes.items():
+        setattr(member, field, value)
+    _clean_identity(member)
+    if member.admitted_on and rules.age_on(member.date_of_birth, member.admitted_on) < rules.MIN_ADMISSION_AGE:
+        raise DomainError({"date_of_birth": (
+            f"Với ngày sinh này, đảng viên vào Đảng ngày {fmt_date(member.admitted_on)} khi chưa đủ "
+            f"{rules.MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1)."
+        )})  # fmt: skip
+    _save_identity(member)
+    record(actor=actor, action="members.updated", target=member, before=before, after=member, org_path=_org_path(member))
+    return member
+
+
+@transaction.atomic
+def record_event(
+    *, actor, member: Member, kind: str, happened_on: dt.date, organization: Organization | None = None,
+    decision_number: str = "", decision_signed_on: dt.date | None = None, decision_issuer: str = "",
+    other_party: str = "", grounds: str = "", note: str = "",
+) -> MemberEvent:
+    """Record a dated event in the member's life; the status and organization follow from it."""
+    if member.is_voided:
+        raise DomainError("Hồ sơ đã bị hủy: khôi phục trước khi ghi sự kiện.")
+    if kind in EVENTS_WITH_ORG and organization is None and kind != MemberEvent.Kind.ADMITTED:
+        raise DomainError({"organization": "Cần chọn chi bộ nơi đến."})
+    if kind not in EVENTS_WITH_ORG:
+        organization = None
+    _check_org_for_event(organization, happened_on)
+    if happened_on > timezone.localdate() + dt.timedelta(days=366):
+        raise DomainError({"happened_on": "Ngày hiệu lực quá xa trong tương lai."})
+    before = snapshot(member)
+    event = MemberEvent(
+        member=member, kind=kind, happened_on=happened_on, organization=organization,
+        decision_number=decision_number.strip(), decision_signed_on=decision_signed_on,
+        decision_issuer=decision_issuer.strip(), other_party=other_party.strip(), grounds=grounds.strip(),
+        note=note.strip(),
+    )  # fmt: skip
+    event.full_clean(exclude=["member"])
+    # Check the whole history with the new event before anything is written.
+    rules.derive_states(_event_records(member, [event]), date_of_birth=member.date_of_birth)
+    event.save()
+    rebuild_states(member)
+    member.refresh_from_db()
+    record(actor=actor, action=f"members.event.{kind.lower()}", target=member, before=before,
+           after={"event": snapshot(event), "member": snapshot(member)}, org_path=_org_path(member))
+    return event
+
+
+@transaction.atomic
+def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
+    """Mark an event entered in error; the member's state is derived again without it."""
+    if event.voided_at is not None:
+        raise DomainError("Sự kiện này đã được hủy.")
+    if not reason.strip():
+        raise DomainError({"reason": "Cần ghi lý do hủy."})
+    member = event.member
+    remaining = [e for e in _event_records(member) if e.seq != event.pk]
+    rules.derive_states(remaining, date_of_birth=member.date_of_birth)
+    if not remaining:
+        raise DomainError("Không thể hủy sự kiện duy nhất của đảng viên: hủy hồ sơ đảng viên thay vì hủy sự kiện.")
+    event.voided_at = timezone.now()
+    event.voided_reason = reason.strip()
+    event.save(update_fields=["voided_at", "voided_reason"])
+    rebuild_states(member)
+    record(actor=actor, action="members.event_voided", target=member, after=snapshot(event),
+           org_path=_org_path(member), note=reason)
+    return event
+
+
+@transaction.atomic
+def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
+    """Bring back an event that was voided."""
+    if event.voided_at is None:
+        raise DomainError("Sự kiện này đang có hiệu lực.")
+    member = event.member
+    event.voided_at = None
+    rules.derive_states(_event_records(member, [event]), date_of_birth=member.date_of_birth)
+    event.voided_reason = ""
+    event.save(update_fields=["voided_at", "voided_reason"])
+    rebuild_states(member)
+    record(actor=actor, action="members.event_restored", target=member, after=snapshot(event), org_path=_org_path(member))
+    return event
+
+
+@transaction.atomic
+def void_member(*, actor, member: Member, reason: str) -> Member:
+    """Mark a record entered in error (a duplicate, a wrong person). It is kept and can be restored."""
+    if member.is_voided:
+        raise DomainError("Hồ sơ này đã được hủy.")
+    if not reason.strip():
+        raise DomainError({"reason": "Cần ghi lý do hủy hồ sơ."})
+    before = snapshot(member)
+    member.voided_at = timezone.now()
+    member.voided_reason = reason.strip()
+    member.save(update_fields=["voided_at", "voided_reason", "updated_at"])
+    record(actor=actor, action="members.voided", target=member, before=before, after=member, org_path=_org_path(member), note=reason)
+    return member
+
+
+@transaction.atomic
+def restore_member(*, actor, member: Member) -> Member:
+    """Restore a record that was voided."""
+    if not member.is_voided:
+        raise DomainError("Hồ sơ này đang có hiệu lực.")
+    before = snapshot(member)
+    member.voided_at = None
+    member.voided_reason = ""
+    member.save(update_fields=["voided_at", "voided_reason", "updated_at"])
+    record(actor=actor, action="members.restored", target=member, before=before, after=member, org_path=_org_path(member))
+    return member
+
+
+@transaction.atomic
+def assign_position(
+    *, actor, member: Member, title: str, organization: Organization, started_on: dt.date,
+    ended_on: dt.date | None = None, decision_number: str = "",
+) -> Position:
+    """Record a post held by a member."""
+    if ended_on and ended_on < started_on:
+        raise DomainError({"ended_on": "Ngày kết thúc phải sau ngày bắt đầu."})
+    position = Position(member=member, title=title, organization=organization, started_on=started_on,
+                        ended_on=ended_on, decision_number=decision_number)
+    position.full_clean()
+    position.save()
+    record(actor=actor, action="members.position_assigned", target=member, after=snapshot(position), org_path=_org_path(member))
+    return position
+
+
+@transaction.atomic
+def end_position(*, actor, position: Position, ended_on: dt.date) -> Position:
+    """Close a post on ``ended_on``."""
+    if ended_on < position.started_on:
+        raise DomainError({"ended_on": "Ngày kết thúc phải sau ngày bắt đầu."})
+    before = snapshot(position)
+    position.ended_on = ended_on
+    position.save(update_fields=["ended_on"])
+    record(actor=actor, action="members.position_ended", target=position.member, before=before,
+           after=snapshot(position), org_path=_org_path(position.member))
+    return position
