@@ -5,6 +5,7 @@ import os
 import pytest
 from django.db import connection
 
+
 @pytest.mark.django_db
 def test_database_matches_dangbo_test_db():
     expected = os.environ.get("DANGBO_TEST_DB", "sqlite").strip().lower() or "sqlite"
@@ -30,8 +31,7 @@ def test_postgresql_has_vietnamese_icu_collation():
         assert cursor.fetchone() == (1,)
         # Vietnamese order: "Đ" sorts right after "D", not after "Z".
         cursor.execute(
-            "SELECT w FROM unnest(ARRAY['Z', 'Đ', 'D', 'E']) AS w "
-            'ORDER BY w COLLATE "vi-x-icu"'
+            "SELECT w FROM unnest(ARRAY['Z', 'Đ', 'D', 'E']) AS w ORDER BY w COLLATE \"vi-x-icu\""
         )
         assert [row[0] for row in cursor.fetchall()] == ["D", "Đ", "E", "Z"]
 

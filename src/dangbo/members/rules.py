@@ -82,6 +82,12 @@ def derive_states(events: Sequence[Event], *, date_of_birth: dt.date | None = No
     admission before the age of 18 (Điều lệ Đảng Đ1).
     """
     ordered = sorted(events, key=lambda e: (e.on, e.seq))
+    first_admission = min((e.on for e in ordered if e.kind == ADMITTED), default=None)
+    for event in ordered:
+        if event.kind == MADE_OFFICIAL and first_admission and event.on <= first_admission:
+            raise DomainError({"official_on": (
+                f"Ngày chính thức ({fmt_date(event.on)}) phải sau ngày vào Đảng ({fmt_date(first_admission)})."
+            )})  # fmt: skip
     states: list[State] = []
     status: str | None = None
     org: int | None = None

@@ -1,0 +1,96 @@
+# Everyday commands.  A fresh machine needs only python3 and make: `make
+# install` brings uv, the locked dependencies, Chromium and PostgreSQL.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# uv cannot download a Python here, so it always uses the machine's python3,
+# named by its real path: given a pyenv shim, uv sees "another" interpreter
+# and rebuilds .venv on every sync.
+PYTHON := $(shell python3 -c "import sys; print(sys.executable)")
+# `uv` on PATH if there is one, otherwise the copy pip installs (the uv wheel
+# also runs as `python3 -m uv`, which needs no PATH or pyenv rehash).
+# Recursive (=) on purpose: re-evaluated after `install` has put uv in place.
+UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+# PYTHONDONTWRITEBYTECODE, set in some environments, makes every pytest
+# start recompile Django; bytecode is compiled once at sync time instead.
+RUN = env -u PYTHONDONTWRITEBYTECODE $(UV) run --frozen
+CHROMIUM := /usr/bin/chromium
+# Only the folders that exist: ruff fails on a missing path (git keeps no
+# empty folder, so benchmarks/ is absent until it has files).
+LINT_PATHS := $(wildcard src tests benchmarks conftest.py)
+
+.PHONY: help install test test-sqlite test-postgresql demo lint format bench
+
+help:
+	@echo "make install          cài uv, các gói Python (uv.lock), Chromium và PostgreSQL"
+	@echo "make test             chạy toàn bộ kiểm thử trên SQLite rồi trên PostgreSQL"
+	@echo "make test-sqlite      chỉ chạy trên SQLite"
+	@echo "make test-postgresql  chỉ chạy trên PostgreSQL (cụm tạm thời hoặc DATABASE_URL)"
+	@echo "make demo             dựng dữ liệu mẫu và chạy thử"
+	@echo "make lint             kiểm tra mã bằng ruff"
+	@echo "make format           định dạng mã bằng ruff"
+	@echo "make bench            chạy đo hiệu năng"
+
+install:
+	@if ! command -v uv >/dev/null 2>&1 && ! $(PYTHON) -m uv --version >/dev/null 2>&1; then \
+		echo "==> Cài uv"; \
+		$(PYTHON) -m pip install --quiet uv \
+			|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv; \
+	fi
+	@echo "==> Cài các gói Python theo uv.lock"
+	UV_COMPILE_BYTECODE=1 $(UV) sync --locked --python "$(PYTHON)"
+	@$(MAKE) --no-print-directory system-packages
+
+# Debian packages the tests drive: Chromium for browser tests, PostgreSQL
+# for the second test run.  Installed only when missing, and only as root;
+# otherwise the browser tests skip (or fail under CI) and say why.
+.PHONY: system-packages
+system-packages:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "==> Cài gói Debian:$$missing"; \
+		apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "!! Thiếu gói Debian:$$missing — cần quyền root: sudo apt-get install$$missing"; \
+		echo "!! Không có Chromium thì các kiểm thử trình duyệt bị bỏ qua;"; \
+		echo "!! không có PostgreSQL thì cần DATABASE_URL cho lượt chạy PostgreSQL."; \
+	fi
+
+# Both databases run even if the first fails, so one `make test` shows every
+# failure; the target still fails if either run did.
+test: install
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	$(MAKE) --no-print-directory test-postgresql || status=1; \
+	if [ $$status -ne 0 ]; then echo "==> CÓ LỖI trong ít nhất một lượt kiểm thử"; fi; \
+	exit $$status
+
+test-sqlite:
+	@echo
+	@echo "================ Kiểm thử trên SQLite ================"
+	DANGBO_TEST_DB=sqlite $(RUN) pytest $(PYTEST_ARGS)
+
+test-postgresql:
+	@echo
+	@echo "================ Kiểm thử trên PostgreSQL ================"
+	DANGBO_TEST_DB=postgresql $(RUN) pytest $(PYTEST_ARGS)
+
+demo: install
+	$(RUN) dangbo demo
+
+lint:
+	$(RUN) ruff check $(LINT_PATHS)
+	$(RUN) ruff format --check $(LINT_PATHS)
+
+format:
+	$(RUN) ruff check --fix $(LINT_PATHS)
+	$(RUN) ruff format $(LINT_PATHS)
+
+bench:
+	$(RUN) python -m benchmarks

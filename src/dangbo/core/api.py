@@ -1,0 +1,233 @@
+"""The REST API: one NinjaAPI instance, its authentication, error bodies and paging.
+
+The apps contribute routers (``<app>/api.py``); ``config/api_urls.py``
+mounts them, so this module imports no domain app. Every error has the same
+shape as ninja's own validation errors: a refusal by a service
+(``DomainError``) becomes 422 with a field-level list, a scope miss 404, a
+missing capability 403.
+"""
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import ninja
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.template import engines
+from django.urls import reverse
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError
+from ninja.openapi.docs import DocsBase
+from ninja.pagination import PageNumberPagination
+from ninja.security import HttpBearer, django_auth
+from pydantic import AfterValidator, StringConstraints
+
+NOT_FOUND = "Không tìm thấy."
+UNAUTHORIZED = "Cần đăng nhập hoặc gửi khóa API hợp lệ (Authorization: Bearer <khóa>)."
+FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
+NUL_MESSAGE = "Không được chứa ký tự NUL."
+MAX_TOKEN_LENGTH = 200
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+# --------------------------------------------------------------------------
+# Input types: every string bounded, no NUL byte (PostgreSQL refuses them).
+# --------------------------------------------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError(NUL_MESSAGE)
+    return value
+
+
+def text(max_length: int, *, min_length: int = 0, pattern: str | None = None) -> Any:
+    """Return a string type of at most ``max_length`` characters without NUL bytes."""
+    return Annotated[
+        str,
+        StringConstraints(max_length=max_length, min_length=min_length, pattern=pattern),
+        AfterValidator(_no_nul),
+    ]
+
+
+OrgCode = text(30, min_length=1)
+
+
+class Decision(Schema):
+    """The decision behind a change (số, ngày ký, cơ quan ban hành)."""
+
+    number: text(100) = ""
+    signed_on: dt.date | None = None
+    issuer: text(200) = ""
+
+
+def decision_dict(decision: Decision | None) -> dict[str, Any]:
+    return decision.dict() if decision is not None else {}
+
+
+# --------------------------------------------------------------------------
+# Error bodies, declared on every operation.
+# --------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str = Field(..., examples=[NOT_FOUND])
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int] = Field(..., examples=[["body", "official_on"]])
+    msg: str
+    type: str = Field(..., examples=["value_error"])
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut]
+
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+def responses(ok: Any, status: int = 200) -> dict[int, Any]:
+    """Return the response map of an operation: its success body and every error body."""
+    return {status: ok, **ERRORS}
+
+
+# --------------------------------------------------------------------------
+# Paging: ?page=1&page_size=50 (at most 200) → {"items": [...], "count": N}
+# --------------------------------------------------------------------------
+
+
+class Pages(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# Authentication: API token (Bearer), or the browser session with CSRF.
+# --------------------------------------------------------------------------
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``: a token issued by accounts.services.issue_token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from dangbo.accounts.services import user_for_token
+
+        if not token or len(token) > MAX_TOKEN_LENGTH or "\x00" in token:
+            return None
+        user = user_for_token(token)
+        if user is None:
+            return None
+        request.user = user
+        # The scope is computed per request for request.user: drop one computed earlier.
+        request.__dict__.pop("_dangbo_scope", None)
+        return user
+
+
+# --------------------------------------------------------------------------
+# Interactive documentation served by the application itself (no CDN).
+# --------------------------------------------------------------------------
+
+SWAGGER_ASSETS = {
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-init.js": "text/javascript",
+}
+SWAGGER_DIR = Path(ninja.__file__).resolve().parent / "static" / "ninja"
+SWAGGER_PAGE = """<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<title>{{ title }}</title>
+<link rel="stylesheet" href="{{ assets }}swagger-ui.css">
+</head>
+<body data-csrf-token="{{ csrf_token }}" data-api-csrf="true">
+<script type="application/json" id="swagger-settings">{{ settings|safe }}</script>
+<div id="swagger-ui"></div>
+<script src="{{ assets }}swagger-ui-bundle.js"></script>
+<script src="{{ assets }}swagger-ui-init.js"></script>
+</body>
+</html>
+"""
+
+
+class OfflineSwagger(DocsBase):
+    """Swagger UI from the copy shipped with django-ninja, served by ``docs_asset``."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout", "deepLinking": True}
+        assets = reverse(f"{api.urls_namespace}:docs-asset", kwargs={"name": "x"})[:-1]
+        template = engines["django"].from_string(SWAGGER_PAGE)
+        html = template.render(
+            {"title": api.title, "assets": assets, "settings": json.dumps(settings)}, request
+        )
+        return HttpResponse(html)
+
+
+def docs_asset(request: HttpRequest, name: str) -> FileResponse:
+    """Serve one Swagger UI file (a fixed list; nothing else from the disk)."""
+    if name not in SWAGGER_ASSETS:
+        raise Http404(NOT_FOUND)
+    response = FileResponse((SWAGGER_DIR / name).open("rb"), content_type=SWAGGER_ASSETS[name])
+    response["Cache-Control"] = "max-age=86400"
+    return response
+
+
+# --------------------------------------------------------------------------
+# The API and its error handlers.
+# --------------------------------------------------------------------------
+
+api = NinjaAPI(
+    title="dangbo API",
+    version="1",
+    description=(
+        "API của hệ thống quản lý công tác xây dựng Đảng. Xác thực bằng khóa API "
+        "(`Authorization: Bearer <khóa>`) hoặc phiên đăng nhập (kèm CSRF). Mọi danh sách "
+        "được phân trang (`page`, `page_size` ≤ 200); ngày theo ISO (YYYY-MM-DD)."
+    ),
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), django_auth],
+    docs=OfflineSwagger(),
+    docs_url="/docs",
+)
+
+
+def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    if hasattr(exc, "error_dict"):
+        items = [
+            (["body"] if field == "__all__" else ["body", field], message)
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        items = [(["body"], message) for message in exc.messages]
+    return [{"loc": loc, "msg": message, "type": "value_error"} for loc, message in items]
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _field_errors(exc)}, status=422)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or FORBIDDEN}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": UNAUTHORIZED}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
