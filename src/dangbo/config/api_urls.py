@@ -1,1 +1,21 @@
-urlpatterns: list = []
+"""The REST API under /api/v1/: the apps' routers mounted on the one NinjaAPI."""
+
+from django.urls import path
+
+from dangbo.accounts.api import router as accounts_router
+from dangbo.core.api import api, docs_asset
+from dangbo.indicators.api import router as indicators_router
+from dangbo.members.api import org_router as members_org_router
+from dangbo.members.api import router as members_router
+from dangbo.organizations.api import router as organizations_router
+
+api.add_router("", accounts_router)
+api.add_router("", organizations_router)
+api.add_router("", members_org_router)
+api.add_router("", members_router)
+api.add_router("", indicators_router)
+
+urlpatterns = [
+    path("docs/assets/<str:name>", docs_asset, name="api-v1-docs-asset"),
+    path("", api.urls),
+]

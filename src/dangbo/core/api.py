@@ -10,7 +10,7 @@ missing capability 403.
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import ninja
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +18,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.docs import DocsBase
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, django_auth
@@ -28,6 +28,8 @@ NOT_FOUND = "Không tìm thấy."
 UNAUTHORIZED = "Cần đăng nhập hoặc gửi khóa API hợp lệ (Authorization: Bearer <khóa>)."
 FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
 NUL_MESSAGE = "Không được chứa ký tự NUL."
+BAD_BODY = "Nội dung yêu cầu không phải JSON hợp lệ."
+CSRF_FAILED = "Thiếu hoặc sai mã chống giả mạo (CSRF) cho phiên đăng nhập."
 MAX_TOKEN_LENGTH = 200
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -53,14 +55,22 @@ def text(max_length: int, *, min_length: int = 0, pattern: str | None = None) ->
     ]
 
 
+def choice(choices: Any, *, blank: bool = False, extra: tuple[str, ...] = ()) -> Any:
+    """Return a Literal of the values of a ``TextChoices`` (inlined in the schema, no name to collide)."""
+    return Literal[(*([""] if blank else []), *extra, *choices.values)]
+
+
 OrgCode = text(30, min_length=1)
+# Dates a request may carry: wide enough for any birth or decision, narrow enough
+# that date arithmetic (ages, party ages) never leaves Python's date range.
+Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
 
 
 class Decision(Schema):
     """The decision behind a change (số, ngày ký, cơ quan ban hành)."""
 
     number: text(100) = ""
-    signed_on: dt.date | None = None
+    signed_on: Day | None = None
     issuer: text(200) = ""
 
 
@@ -162,8 +172,12 @@ class OfflineSwagger(DocsBase):
     """Swagger UI from the copy shipped with django-ninja, served by ``docs_asset``."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        settings = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout", "deepLinking": True}
-        assets = reverse(f"{api.urls_namespace}:docs-asset", kwargs={"name": "x"})[:-1]
+        settings = {
+            "url": self.get_openapi_url(api, kwargs),
+            "layout": "BaseLayout",
+            "deepLinking": True,
+        }
+        assets = reverse(f"{api.urls_namespace}-docs-asset", kwargs={"name": "x"})[:-1]
         template = engines["django"].from_string(SWAGGER_PAGE)
         html = template.render(
             {"title": api.title, "assets": assets, "settings": json.dumps(settings)}, request
@@ -231,3 +245,15 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     response = api.create_response(request, {"detail": UNAUTHORIZED}, status=401)
     response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja answers an unparsable body with 400 and a failed CSRF check with 403:
+    # the first is one more invalid input (422, like every other), the second gets our words.
+    if exc.status_code == 400:
+        body = {"detail": [{"loc": ["body"], "msg": BAD_BODY, "type": "json_invalid"}]}
+        return api.create_response(request, body, status=422)
+    if exc.status_code == 403:
+        return api.create_response(request, {"detail": CSRF_FAILED}, status=403)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -15,12 +15,10 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.views.generic import TemplateView
-
-from dangbo.core.errors import DomainError
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 PAGE_SIZE = 50
@@ -52,8 +50,14 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )  # fmt: skip
 
 
-def apply_domain_error(form: forms.BaseForm, exc: DomainError, field_map: dict[str, str] | None = None) -> None:
-    """Copy a service's refusal onto ``form``: keyed messages on their fields, the rest on the form."""
+def apply_domain_error(
+    form: forms.BaseForm, exc: ValidationError, field_map: dict[str, str] | None = None
+) -> None:
+    """Copy a service's refusal onto ``form``: keyed messages on their fields, the rest on the form.
+
+    Takes any ``ValidationError`` (``DomainError`` is one; a model's
+    ``full_clean`` inside a service raises the plain kind).
+    """
     field_map = field_map or {}
     if hasattr(exc, "error_dict"):
         for key, errors in exc.message_dict.items():
@@ -79,7 +83,11 @@ class DangboView(LoginRequiredMixin, TemplateView):
 
     def is_partial(self) -> bool:
         htmx = getattr(self.request, "htmx", None)
-        return bool(htmx) and not htmx.history_restore_request and self.partial_template_name is not None
+        return (
+            bool(htmx)
+            and not htmx.history_restore_request
+            and self.partial_template_name is not None
+        )
 
     def get_template_names(self) -> list[str]:
         if self.is_partial():
@@ -144,11 +152,13 @@ class ServiceFormMixin:
         if form.is_valid():
             try:
                 result = self.perform(form)
-            except DomainError as exc:
+            except ValidationError as exc:  # DomainError, or a model's full_clean in the service
                 apply_domain_error(form, exc, self.field_map)
             else:
-                messages.success(request, self.get_success_message(result))
-                return HttpResponseRedirect(self.get_success_url(result))
+                # ``perform`` returns None when it put errors on the form itself.
+                if result is not None and not form.errors:
+                    messages.success(request, self.get_success_message(result))
+                    return HttpResponseRedirect(self.get_success_url(result))
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def perform(self, form) -> Any:  # pragma: no cover - every subclass defines it
@@ -175,5 +185,7 @@ def decision_of(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def choices_with_blank(choices: Iterable[tuple[str, str]], blank: str = "— Tất cả —") -> list[tuple[str, str]]:
+def choices_with_blank(
+    choices: Iterable[tuple[str, str]], blank: str = "— Tất cả —"
+) -> list[tuple[str, str]]:
     return [("", blank), *choices]

@@ -5,3 +5,8 @@ class IndicatorsConfig(AppConfig):
     name = "dangbo.indicators"
     label = "indicators"
     verbose_name = "Chỉ tiêu"
+
+    def ready(self) -> None:
+        from . import registry
+
+        registry.load()

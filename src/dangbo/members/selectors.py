@@ -130,3 +130,59 @@ def party_age_years(member: Member, on: dt.date | None = None) -> int:
 
 def age_years(member: Member, on: dt.date | None = None) -> int:
     return rules.age_on(member.date_of_birth, on or dt.date.today())
+
+
+def counts_by_child(org: Organization, on: dt.date | None = None) -> dict[str, dict[str, int]]:
+    """Return, for each child of ``org``, its active members and grassroots organizations (itself included).
+
+    Keyed by the child's path (now, or in the tree as it stood on ``on``).
+    Now: one grouped query over the subtree. On a past date: the positions of
+    that date and one grouped query over the member states of that date.
+    """
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from dangbo.organizations.models import GRASSROOTS_KINDS, PATH_SEGMENT_WIDTH
+
+    counts: dict[str, dict[str, int]] = {}
+    if on is None:
+        prefix = len(org.path) + PATH_SEGMENT_WIDTH + 1
+        rows = (
+            Organization.objects.filter(path_range(org.path), depth__gt=org.depth)
+            .annotate(child_path=Substr("path", 1, prefix))
+            .values("child_path")
+            .annotate(
+                grassroots=Count("pk", filter=Q(kind__in=GRASSROOTS_KINDS, dissolved_on__isnull=True), distinct=True),
+                members=Count("members", filter=Q(members__status__in=ACTIVE_STATUSES, members__voided_at__isnull=True)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            counts[row["child_path"]] = {"members": row["members"], "grassroots": row["grassroots"]}
+        return counts
+    positions = list(positions_under(org, on).values_list("organization_id", "path", "depth", "kind"))
+    root = next((p for p in positions if p[0] == org.pk), None)
+    if root is None:
+        return counts
+    prefix = len(root[1]) + PATH_SEGMENT_WIDTH + 1
+    child_of = {}
+    for org_id, path, depth, kind in positions:
+        if depth <= root[2]:
+            continue
+        key = path[:prefix]
+        child_of[org_id] = key
+        entry = counts.setdefault(key, {"members": 0, "grassroots": 0})
+        if kind in GRASSROOTS_KINDS:
+            entry["grassroots"] += 1
+    per_org = (
+        MemberState.objects.filter(valid_on(on), status__in=ACTIVE_STATUSES, member__voided_at__isnull=True,
+                                   organization_id__in=positions_under(org, on).values("organization_id"))
+        .values("organization_id")
+        .annotate(n=Count("member_id", distinct=True))
+        .order_by()
+    )  # fmt: skip
+    for row in per_org:
+        key = child_of.get(row["organization_id"])
+        if key is not None:
+            counts[key]["members"] += row["n"]
+    return counts

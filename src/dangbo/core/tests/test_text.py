@@ -21,21 +21,46 @@ def test_split_name_family_middle_given():
 
 def test_names_sort_by_given_then_middle_then_family():
     names = ["Trần Văn Bình", "Nguyễn Văn An", "Lê Thị An", "Phạm An"]
-    assert sorted(names, key=name_sort_key) == ["Phạm An", "Lê Thị An", "Nguyễn Văn An", "Trần Văn Bình"]
+    assert sorted(names, key=name_sort_key) == [
+        "Phạm An",
+        "Lê Thị An",
+        "Nguyễn Văn An",
+        "Trần Văn Bình",
+    ]
 
 
 def test_vietnamese_letter_order():
     # a < ă < â; d < đ; o < ô < ơ; u < ư
     words = ["Ư", "Ơn", "Ân", "Ăn", "An", "Đức", "Dung", "Ôn", "On", "Uy"]
     ordered = sorted((f"Nguyễn {w}" for w in words), key=name_sort_key)
-    assert [n.split(" ")[1] for n in ordered] == ["An", "Ăn", "Ân", "Dung", "Đức", "On", "Ôn", "Ơn", "Uy", "Ư"]
+    assert [n.split(" ")[1] for n in ordered] == [
+        "An",
+        "Ăn",
+        "Ân",
+        "Dung",
+        "Đức",
+        "On",
+        "Ôn",
+        "Ơn",
+        "Uy",
+        "Ư",
+    ]
 
 
 def test_tones_only_break_ties_between_equal_letters():
     words = ["Hùng", "Hung", "Hứng", "Hửng", "Hụng", "Hũng", "Hưng", "Hun"]
     ordered = sorted((f"Lê {w}" for w in words), key=name_sort_key)
     # Fewer letters first, then tones none < huyền < hỏi < ngã < sắc < nặng, then ư after u.
-    assert [n.split(" ")[1] for n in ordered] == ["Hun", "Hung", "Hùng", "Hũng", "Hụng", "Hưng", "Hửng", "Hứng"]
+    assert [n.split(" ")[1] for n in ordered] == [
+        "Hun",
+        "Hung",
+        "Hùng",
+        "Hũng",
+        "Hụng",
+        "Hưng",
+        "Hửng",
+        "Hứng",
+    ]
 
 
 def test_sort_key_is_independent_of_case_and_composition():
@@ -47,6 +72,9 @@ def test_sort_key_is_a_total_order_on_random_names():
     rng = random.Random(7)
     given = ["An", "Ánh", "Bình", "Châu", "Dũng", "Đức", "Hà", "Hải", "Hùng", "Hưng", "Yến"]
     family = ["Nguyễn", "Trần", "Lê", "Đỗ"]
-    names = [f"{rng.choice(family)} {rng.choice(['Văn', 'Thị', 'Minh'])} {rng.choice(given)}" for _ in range(200)]
+    names = [
+        f"{rng.choice(family)} {rng.choice(['Văn', 'Thị', 'Minh'])} {rng.choice(given)}"
+        for _ in range(200)
+    ]
     keys = [name_sort_key(n) for n in names]
     assert sorted(keys) == [name_sort_key(n) for n in sorted(names, key=name_sort_key)]

@@ -1,0 +1,169 @@
+"""Run the benchmarks: ``python -m benchmarks [--members N] [--db sqlite|postgresql|both]``.
+
+Each database runs in its own process (Django's settings are fixed once
+loaded): a scratch SQLite file in a temporary directory, and for PostgreSQL
+a scratch database on the server of ``DATABASE_URL`` or, without it, on a
+throwaway cluster started like the test suite's (see ``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULT_PREFIX = "BENCH-RESULT "
+
+
+def _child_command(db: str, args: argparse.Namespace) -> list[str]:
+    return [sys.executable, "-m", "benchmarks", "--child", db, "--members", str(args.members),
+            "--seed", str(args.seed), "--repeat", str(args.repeat)]  # fmt: skip
+
+
+def _run_child(db: str, args: argparse.Namespace, env: dict[str, str]) -> dict | None:
+    proc = subprocess.Popen(
+        _child_command(db, args), cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    result = None
+    for line in proc.stdout:
+        if line.startswith(RESULT_PREFIX):
+            result = json.loads(line[len(RESULT_PREFIX) :])
+        else:
+            print(f"[{db}] {line}", end="", flush=True)
+    if proc.wait() != 0:
+        print(f"[{db}] thất bại (mã thoát {proc.returncode}).")
+        return None
+    return result
+
+
+def _sqlite(args: argparse.Namespace) -> dict | None:
+    with tempfile.TemporaryDirectory(prefix="dangbo-bench-") as tmp:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env["DANGBO_DATA_DIR"] = tmp
+        return _run_child("sqlite", args, env)
+
+
+def _postgresql(args: argparse.Namespace) -> dict | None:
+    import psycopg
+
+    name = f"dangbo_bench_{os.getpid()}"
+    cluster = None
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        import dj_database_url
+
+        db = dj_database_url.parse(url)
+        if db["ENGINE"] != "django.db.backends.postgresql":
+            print("Bỏ qua PostgreSQL: DATABASE_URL không trỏ tới PostgreSQL.")
+            return None
+        server = {"host": db.get("HOST") or None, "port": db.get("PORT") or None, "user": db.get("USER") or None,
+                  "password": db.get("PASSWORD") or None}  # fmt: skip
+    else:
+        sys.path.insert(0, str(ROOT))
+        try:
+            import conftest
+        except ImportError as exc:  # pytest missing outside the dev environment
+            print(
+                f"Bỏ qua PostgreSQL: không có DATABASE_URL và không dựng được cụm tạm thời ({exc})."
+            )
+            return None
+        bin_dir = conftest._postgres_bin_dir()
+        if bin_dir is None:
+            print("Bỏ qua PostgreSQL: không có DATABASE_URL và chưa cài PostgreSQL.")
+            return None
+        cluster = conftest.ThrowawayCluster(bin_dir)
+        cluster.start()
+        server = {
+            "host": "127.0.0.1",
+            "port": cluster.port,
+            "user": conftest.PG_SUPERUSER,
+            "password": None,
+        }
+        print(f"Cụm PostgreSQL tạm thời {cluster.server_version} tại cổng {cluster.port}.")
+    params = {k: v for k, v in server.items() if v is not None}
+    try:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        print(f"Bỏ qua PostgreSQL: không tạo được cơ sở dữ liệu tạm {name} ({exc}).")
+        if cluster:
+            cluster.stop()
+        return None
+    try:
+        auth = server["user"] + (f":{server['password']}" if server.get("password") else "")
+        env = dict(os.environ)
+        env["DATABASE_URL"] = (
+            f"postgres://{auth}@{server['host'] or ''}:{server['port'] or 5432}/{name}"
+        )
+        return _run_child("postgresql", args, env)
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if cluster:
+            cluster.stop()
+
+
+def _print_table(results: dict[str, dict]) -> None:
+    from dangbo.core.formatting import fmt_decimal, fmt_int
+
+    for db, result in results.items():
+        print()
+        print(
+            f"== {db}: {fmt_int(result['members'])} đảng viên, {fmt_int(result['organizations'])} tổ chức =="
+        )
+        build = result["build"]
+        print(f"Dựng dữ liệu mẫu: {fmt_decimal(build['seconds'])} giây, {fmt_int(build['rows'])} dòng, "
+              f"{fmt_int(round(build['rows_per_s']))} dòng/giây; chuẩn (INSERT thô): "
+              f"{fmt_int(round(build['baseline_rows_per_s']))} dòng/giây; tỉ lệ {fmt_decimal(build['ratio'], 2)}")  # fmt: skip
+        print(
+            f"Chuẩn truy vấn: SELECT count(*) FROM members_member = {fmt_decimal(result['baseline_ms'], 2)} ms"
+        )
+        width = max(len(q["label"]) for q in result["queries"])
+        print(f"  {'phép đo'.ljust(width)}  {'ms':>10}  {'× chuẩn':>9}  kết quả")
+        for q in result["queries"]:
+            print(
+                f"  {q['label'].ljust(width)}  {fmt_decimal(q['ms'], 2):>10}  {fmt_decimal(q['ratio'], 2):>9}  {q['value']}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description="Đo hiệu năng dangbo trên đảng bộ mẫu."
+    )
+    parser.add_argument(
+        "--members", type=int, default=500_000, help="số đảng viên mẫu (mặc định 500.000)"
+    )
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
+    )
+    parser.add_argument("--child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        from .run import run
+
+        print(
+            RESULT_PREFIX
+            + json.dumps(run(members=args.members, seed=args.seed, repeat=args.repeat)),
+            flush=True,
+        )
+        return
+    results = {}
+    for db in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
+        result = _sqlite(args) if db == "sqlite" else _postgresql(args)
+        if result:
+            results[db] = result
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.config.settings.dev")
+    _print_table(results)
+    if len(results) < (2 if args.db == "both" else 1):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""One benchmark run in the current process, on the database the settings name (a scratch one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+BASELINE_ROWS = 200_000
+
+
+def _median_ms(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    value = fn()  # warm the caches once
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        value = fn()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times), value
+
+
+def _insert_baseline(connection, rows: int) -> float:
+    """Return the rows per second of a raw INSERT of narrow rows, in one transaction."""
+    from django.db import transaction
+
+    data = [
+        (i, f"dòng thử {i}", dt.date(2020, 1, 1) + dt.timedelta(days=i % 3000)) for i in range(rows)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_baseline (id integer PRIMARY KEY, label varchar(60), day date)"
+        )
+    began = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, rows, 5000):
+            cursor.executemany(
+                "INSERT INTO bench_baseline (id, label, day) VALUES (%s, %s, %s)",
+                data[start : start + 5000],
+            )
+    seconds = time.perf_counter() - began
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_baseline")
+    return rows / seconds
+
+
+def run(*, members: int, seed: int, repeat: int) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.config.settings.dev")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from dangbo.demo import build_demo
+    from dangbo.demo.plan import plan_tree
+    from dangbo.members.selectors import MemberFilter, members_in
+    from dangbo.organizations.models import Organization
+
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"Cơ sở dữ liệu {connection.vendor}: dựng {members} đảng viên…", flush=True)
+    result = build_demo(members=members, seed=seed, log=lambda m: print(m, flush=True))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    baseline_rate = _insert_baseline(connection, min(BASELINE_ROWS, result.rows))
+
+    root = Organization.objects.get(code="DEMO")
+    plan = plan_tree(members=members, seed=seed, as_of=timezone.localdate())
+    grassroots = Organization.objects.get(code=plan.roles["users"])
+
+    def plain_count():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM members_member")
+            return cursor.fetchone()[0]
+
+    baseline_ms, _ = _median_ms(plain_count, repeat)
+    search = MemberFilter(q="nguyen van hung")
+    history = MemberFilter(on=dt.date(2018, 6, 30))
+    cases = [
+        ("đếm đảng viên toàn đảng bộ (DEMO)", lambda: members_in(root).count()),
+        (
+            f"đếm đảng viên một đảng bộ cơ sở ({grassroots.code})",
+            lambda: members_in(grassroots).count(),
+        ),
+        ("trang đầu danh sách DEMO (50, theo tên)", lambda: len(list(members_in(root)[:50]))),
+        (
+            f"trang đầu danh sách {grassroots.code} (50, theo tên)",
+            lambda: len(list(members_in(grassroots)[:50])),
+        ),
+        (
+            "tìm «nguyen van hung» trong DEMO: trang đầu",
+            lambda: len(list(members_in(root, search)[:50])),
+        ),
+        ("tìm «nguyen van hung» trong DEMO: đếm", lambda: members_in(root, search).count()),
+        ("đếm DEMO theo cây ngày 30/06/2018", lambda: members_in(root, history).count()),
+    ]
+    queries = []
+    for label, fn in cases:
+        ms, value = _median_ms(fn, repeat)
+        queries.append({"label": label, "ms": ms, "ratio": ms / baseline_ms, "value": value})
+    rows_per_s = result.rows / result.seconds
+    return {
+        "members": result.members,
+        "organizations": result.organizations,
+        "build": {"seconds": result.seconds, "rows": result.rows, "rows_per_s": rows_per_s,
+                  "baseline_rows_per_s": baseline_rate, "ratio": rows_per_s / baseline_rate},
+        "baseline_ms": baseline_ms,
+        "queries": queries,
+    }  # fmt: skip

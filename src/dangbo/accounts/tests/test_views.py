@@ -1,0 +1,153 @@
+"""Login, lockout, home, API tokens, users and roles through the test client."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from dangbo.accounts.models import ApiToken, Role, RoleAssignment
+from dangbo.accounts.services import user_for_token
+from dangbo.accounts.tests.factories import PASSWORD, UserFactory, user_with_role
+from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_in_vietnamese(client):
+    response = client.get("/login/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tên đăng nhập" in body
+    assert "Mật khẩu" in body
+
+
+def test_login_sends_the_user_to_their_top_organization(client):
+    top = bloc(code="KHOI")
+    user_with_role(top, username="vanphong")
+    response = client.post("/login/", {"username": "vanphong", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1] == ("/o/KHOI/", 302)
+    assert response.status_code == 200
+
+
+def test_wrong_password_gives_a_vietnamese_error(client):
+    UserFactory(username="vanphong")
+    response = client.post("/login/", {"username": "vanphong", "password": "sai"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Tên đăng nhập hoặc mật khẩu không đúng."
+    ]
+
+
+def test_five_failures_lock_the_account_out(client):
+    top = bloc(code="KHOI")
+    user_with_role(top, username="vanphong")
+    for _ in range(4):
+        assert (
+            client.post("/login/", {"username": "vanphong", "password": "sai"}).status_code == 200
+        )
+    locked = client.post("/login/", {"username": "vanphong", "password": "sai"})
+    assert locked.status_code == 429
+    assert "Tài khoản tạm thời bị khóa" in locked.content.decode()
+    assert "Đã nhập sai mật khẩu 5 lần" in locked.content.decode()
+    # Even the right password is refused while locked.
+    again = client.post("/login/", {"username": "vanphong", "password": PASSWORD})
+    assert again.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_a_post(client):
+    top = bloc(code="KHOI")
+    client.force_login(user_with_role(top))
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert client.get("/").status_code == 302
+
+
+def test_user_without_a_role_sees_an_explanation(client):
+    client.force_login(UserFactory(username="moi"))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Tài khoản «moi» chưa được giao vai trò" in response.content.decode()
+
+
+def test_header_shows_the_user_and_their_top_organizations(client):
+    top = bloc(code="KHOI", name="Đảng ủy Khối Doanh nghiệp")
+    client.force_login(user_with_role(top, full_name="Trần Văn Bình"))
+    body = client.get("/o/KHOI/").content.decode()
+    assert "Trần Văn Bình" in body
+    assert "Đảng ủy Khối Doanh nghiệp" in body
+    assert 'href="/o/KHOI/members/"' in body
+
+
+def test_issue_and_revoke_an_api_token(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/account/tokens/", {"name": "Máy báo cáo"}, follow=True)
+    raw = response.context["raw_token"]
+    assert raw.startswith("dbk_")
+    assert user_for_token(raw) == user
+    assert raw not in client.get("/account/tokens/").content.decode()
+    token = ApiToken.objects.get(user=user)
+    assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 302
+    assert user_for_token(raw) is None
+
+
+def test_someone_elses_token_cannot_be_revoked(client):
+    other = UserFactory()
+    client.force_login(UserFactory())
+    response = client.post("/account/tokens/", {"name": "x"})
+    assert response.status_code == 302
+    from dangbo.accounts.services import issue_token
+
+    token, _ = issue_token(actor=None, user=other, name="khác")
+    assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
+
+
+def test_committee_admin_creates_a_user_and_grants_a_role_in_the_subtree(client):
+    top = bloc(code="KHOI")
+    db1 = dang_bo(top, code="DB1")
+    c1 = dependent_cell(db1, code="C1")
+    admin = user_with_role(db1)
+    client.force_login(admin)
+    response = client.post("/o/DB1/users/", {
+        "action": "create", "create-username": "bithu", "create-full_name": "Lê Văn Bí",
+        "create-password": "mot-mat-khau-dai-2025", "create-role": Role.CELL_SECRETARY, "create-org_code": "C1",
+    })  # fmt: skip
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="bithu")
+    assignment = RoleAssignment.objects.get(user=user)
+    assert (assignment.role, assignment.organization_id) == (Role.CELL_SECRETARY, c1.pk)
+    listing = client.get("/o/DB1/users/")
+    assert "bithu" in listing.content.decode()
+    revoke = client.post("/o/DB1/users/", {"action": "revoke", "assignment": assignment.pk})
+    assert revoke.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.revoked_at is not None
+
+
+def test_a_role_outside_the_subtree_or_a_bad_role_is_refused_and_nothing_saved(client):
+    top = bloc(code="KHOI")
+    db1 = dang_bo(top, code="DB1")
+    client.force_login(user_with_role(db1))
+    outside = client.post("/o/DB1/users/", {
+        "action": "create", "create-username": "x1", "create-full_name": "X", "create-password": "mot-mat-khau-dai-2025",
+        "create-role": Role.VIEWER, "create-org_code": "KHOI",
+    })  # fmt: skip
+    assert outside.status_code == 400
+    assert outside.context["create_form"].errors["org_code"] == [
+        "Không có tổ chức mã «KHOI» trong phạm vi Tổ chức DB1."
+    ]
+    bad_role = client.post("/o/DB1/users/", {
+        "action": "create", "create-username": "x2", "create-full_name": "X", "create-password": "mot-mat-khau-dai-2025",
+        "create-role": Role.CELL_SECRETARY, "create-org_code": "DB1",
+    })  # fmt: skip
+    assert bad_role.status_code == 400
+    assert bad_role.context["create_form"].errors["org_code"] == [
+        "Bí thư chi bộ chỉ được gán cho một chi bộ."
+    ]
+    assert not get_user_model().objects.filter(username__in=["x1", "x2"]).exists()
+
+
+def test_users_page_needs_the_manage_users_capability(client):
+    top = bloc(code="KHOI")
+    client.force_login(user_with_role(top, Role.VIEWER))
+    assert client.get("/o/KHOI/users/").status_code == 403

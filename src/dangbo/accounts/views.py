@@ -1,0 +1,203 @@
+"""Login, the home redirect, API tokens, and users and roles of a subtree."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from dangbo.core.errors import DomainError
+from dangbo.core.views import (
+    DangboView,
+    OrgScopedView,
+    ServiceFormMixin,
+    apply_domain_error,
+    requires,
+)
+from dangbo.organizations.models import Organization
+from dangbo.organizations.selectors import get_org, path_range
+
+from . import services
+from .access import scope_of
+from .forms import CreateUserForm, GrantRoleForm, LoginForm, TokenForm
+from .models import RoleAssignment
+from .permissions import Capability
+
+
+class LoginView(auth_views.LoginView):
+    capability = None
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    capability = None
+
+
+class HomeView(DangboView):
+    """Send the user to the top of their subtree, or a member to their own record."""
+
+    capability = None
+    template_name = "accounts/no_role.html"
+
+    def get(self, request, *args, **kwargs):
+        scope = scope_of(request)
+        roots = scope.roots()
+        if roots:
+            top = Organization.objects.filter(pk__in=roots).order_by("path").first()
+            if top is not None:
+                return redirect("org-detail", code=top.code)
+        if scope.own_member_id is not None:
+            return redirect("member-detail", pk=scope.own_member_id)
+        return super().get(request, *args, **kwargs)
+
+
+class TokenListView(ServiceFormMixin, DangboView):
+    """The user's own API tokens: issue one (shown once), revoke one."""
+
+    capability = None
+    template_name = "accounts/tokens.html"
+    form_class = TokenForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tokens"] = self.request.user.api_tokens.order_by("-created_at")
+        context["raw_token"] = self.request.session.pop("new_api_token", None)
+        return context
+
+    def perform(self, form):
+        token, raw = services.issue_token(
+            actor=self.request.user, user=self.request.user, name=form.cleaned_data["name"]
+        )
+        self.request.session["new_api_token"] = raw
+        return token
+
+    def get_success_message(self, token) -> str:
+        return f"Đã tạo khóa API «{token.name}». Hãy sao chép khóa ngay: khóa chỉ hiện một lần."
+
+    def get_success_url(self, result) -> str:
+        return reverse("tokens")
+
+
+@requires(None)
+@login_required
+@require_POST
+def revoke_token(request, pk: int):
+    token = request.user.api_tokens.filter(pk=pk, revoked_at__isnull=True).first()
+    if token is None:
+        raise Http404("Không tìm thấy khóa API.")
+    services.revoke_token(actor=request.user, token=token)
+    messages.success(request, f"Đã thu hồi khóa API «{token.name}».")
+    return redirect("tokens")
+
+
+class UsersView(OrgScopedView):
+    """Users holding roles in the subtree; create a user, grant and revoke roles."""
+
+    capability = Capability.MANAGE_USERS
+    template_name = "accounts/users.html"
+
+    def assignments(self):
+        return (
+            RoleAssignment.objects.filter(
+                path_range(self.org.path, "organization__path"), revoked_at__isnull=True
+            )
+            .select_related("user", "organization")
+            .order_by("user__username", "organization__path")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault(
+            "create_form", CreateUserForm(prefix="create", initial={"org_code": self.org.code})
+        )
+        context.setdefault(
+            "grant_form", GrantRoleForm(prefix="grant", initial={"org_code": self.org.code})
+        )
+        context["assignments"] = self.assignments()
+        return context
+
+    def _target_org(self, form):
+        try:
+            return get_org([self.org.path], form.cleaned_data["org_code"].strip())
+        except Http404:
+            form.add_error(
+                "org_code",
+                f"Không có tổ chức mã «{form.cleaned_data['org_code']}» trong phạm vi {self.org.name}.",
+            )
+            return None
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "create":
+            form = CreateUserForm(request.POST, prefix="create")
+            if form.is_valid() and (target := self._target_org(form)) is not None:
+                data = form.cleaned_data
+                try:
+                    with transaction.atomic():
+                        user = services.create_user(
+                            actor=request.user,
+                            username=data["username"],
+                            password=data["password"],
+                            full_name=data["full_name"],
+                            email=data["email"] or "",
+                        )
+                        services.grant_role(
+                            actor=request.user,
+                            user=user,
+                            role=data["role"],
+                            organization=target,
+                            modules=data["modules"],
+                        )
+                except DomainError as exc:
+                    apply_domain_error(form, exc, {"organization": "org_code"})
+                else:
+                    messages.success(
+                        request, f"Đã tạo tài khoản «{user.username}» và giao vai trò."
+                    )
+                    return redirect("users", code=self.org.code)
+            return self.render_to_response(self.get_context_data(create_form=form), status=400)
+        if action == "grant":
+            form = GrantRoleForm(request.POST, prefix="grant")
+            if form.is_valid() and (target := self._target_org(form)) is not None:
+                data = form.cleaned_data
+                user = (
+                    get_user_model()
+                    .objects.filter(username__iexact=data["username"].strip(), is_active=True)
+                    .first()
+                )
+                if user is None:
+                    form.add_error("username", f"Không có tài khoản «{data['username']}».")
+                else:
+                    try:
+                        services.grant_role(
+                            actor=request.user,
+                            user=user,
+                            role=data["role"],
+                            organization=target,
+                            modules=data["modules"],
+                        )
+                    except DomainError as exc:
+                        apply_domain_error(form, exc, {"organization": "org_code"})
+                    else:
+                        messages.success(request, f"Đã giao vai trò cho «{user.username}».")
+                        return redirect("users", code=self.org.code)
+            return self.render_to_response(self.get_context_data(grant_form=form), status=400)
+        if action == "revoke":
+            assignment = self.assignments().filter(pk=request.POST.get("assignment") or 0).first()
+            if assignment is None:
+                raise Http404("Không tìm thấy phân quyền.")
+            if assignment.user_id == request.user.pk:
+                messages.error(request, "Không thể tự thu hồi vai trò của chính mình.")
+                return redirect("users", code=self.org.code)
+            services.revoke_role(actor=request.user, assignment=assignment)
+            messages.success(request, f"Đã thu hồi vai trò của «{assignment.user.username}».")
+            return HttpResponseRedirect(reverse("users", kwargs={"code": self.org.code}))
+        raise Http404("Thao tác không hợp lệ.")

@@ -1,0 +1,71 @@
+"""``dangbo serve [ADDR:PORT]``: serve the configured database with waitress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+DEFAULT_ADDRPORT = "127.0.0.1:8000"
+THREADS = 8
+
+
+def parse_addrport(value: str) -> tuple[str, int]:
+    """Return (host, port) from "8000", "127.0.0.1:8000" or "[::1]:8000"."""
+    host, sep, port = value.rpartition(":")
+    if not sep:
+        host, port = "127.0.0.1", value
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(
+            f"Địa chỉ «{value}» không hợp lệ: dùng dạng 127.0.0.1:8000 hoặc chỉ số cổng."
+        )
+    return host, int(port)
+
+
+def migrate_if_needed(stdout) -> None:
+    """Apply the migrations the database still lacks."""
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        stdout.write("Cập nhật cấu trúc cơ sở dữ liệu (migrate)…")
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def run_server(addrport: str, stdout) -> None:
+    """Serve the application on ``addrport`` until interrupted."""
+    from waitress import serve
+
+    host, port = parse_addrport(addrport)
+    migrate_if_needed(stdout)
+    # Static files come from the apps' folders (whitenoise finders); an empty
+    # STATIC_ROOT keeps whitenoise from warning about a missing directory.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+    from dangbo.config.wsgi import application
+
+    shown = f"[{host}]" if ":" in host else host
+    stdout.write(
+        f"dangbo đang chạy tại http://{shown}:{port}/ ({THREADS} luồng). Nhấn Ctrl+C để dừng."
+    )
+    if host not in ("127.0.0.1", "localhost", "::1") and host not in settings.ALLOWED_HOSTS:
+        stdout.write(
+            f"Lưu ý: để truy cập bằng tên hoặc địa chỉ khác, thêm nó vào DANGBO_ALLOWED_HOSTS "
+            f"(hiện tại: {', '.join(settings.ALLOWED_HOSTS)})."
+        )
+    stdout.flush()
+    serve(application, host=host, port=port, threads=THREADS, ident="dangbo")
+
+
+class Command(BaseCommand):
+    help = "Chạy dangbo với cơ sở dữ liệu đang cấu hình (máy chủ waitress, 8 luồng)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default=DEFAULT_ADDRPORT,
+                            help=f"địa chỉ và cổng (mặc định {DEFAULT_ADDRPORT})")  # fmt: skip
+
+    def handle(self, *args, addrport: str, **options):
+        run_server(addrport, self.stdout)

@@ -1,0 +1,235 @@
+"""The demo committee: deterministic, consistent with the member rules and the tree history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from dangbo.accounts.models import Role, RoleAssignment
+from dangbo.audit.models import AuditEntry
+from dangbo.demo import DEMO_PASSWORD, build_demo
+from dangbo.demo.people import MemberGenerator
+from dangbo.demo.plan import plan_tree
+from dangbo.members import rules
+from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MemberState
+from dangbo.members.services import _event_records
+from dangbo.organizations.models import (
+    CELL_KINDS,
+    GRASSROOTS_KINDS,
+    Organization,
+    OrgEvent,
+    OrgKind,
+)
+from dangbo.organizations.selectors import positions_under
+from dangbo.organizations.services import found_organization
+
+AS_OF = dt.date(2026, 1, 15)
+MEMBERS = 300
+
+
+def _snapshot() -> dict:
+    return {
+        "orgs": sorted(Organization.objects.values_list("code", "name", "kind", "established_on", "dissolved_on")),
+        "members": sorted(Member.objects.values_list("card_number", "full_name", "date_of_birth", "status",
+                                                     "organization__code", "admitted_on", "official_on")),
+        "events": MemberEvent.objects.count(),
+        "states": MemberState.objects.count(),
+        "org_events": sorted(OrgEvent.objects.values_list("organization__code", "kind", "happened_on")),
+    }  # fmt: skip
+
+
+@pytest.fixture
+def demo(db):
+    return build_demo(members=MEMBERS, seed=7, as_of=AS_OF)
+
+
+def test_plan_and_members_are_deterministic_in_memory():
+    def generate():
+        plan = plan_tree(members=MEMBERS, seed=7, as_of=AS_OF)
+        people = [(m.identity, [(e.kind, e.on, e.org) for e in m.events])
+                  for m in MemberGenerator(plan, members=MEMBERS, seed=7, as_of=AS_OF)]  # fmt: skip
+        return [
+            (o.code, o.name, o.parent, o.established_on, o.dissolved_on) for o in plan.orgs.values()
+        ], people
+
+    assert generate() == generate()
+    other_plan = plan_tree(members=MEMBERS, seed=8, as_of=AS_OF)
+    assert [o.name for o in other_plan.orgs.values()] != [
+        o.name for o in plan_tree(members=MEMBERS, seed=7, as_of=AS_OF).orgs.values()
+    ]
+
+
+@pytest.mark.django_db
+def test_two_builds_with_the_same_seed_write_the_same_data():
+    snapshots = []
+    for _ in range(2):
+        with transaction.atomic():
+            build_demo(members=MEMBERS, seed=7, as_of=AS_OF)
+            snapshots.append(_snapshot())
+            transaction.set_rollback(True)
+    assert snapshots[0] == snapshots[1]
+    assert len(snapshots[0]["members"]) == MEMBERS
+
+
+def test_identity_fields_are_plausible_and_unique(demo):
+    assert demo.members == Member.objects.count() == MEMBERS
+    cards = list(Member.objects.values_list("card_number", flat=True))
+    ids = list(Member.objects.values_list("personal_id_number", flat=True))
+    assert len(set(cards)) == MEMBERS
+    assert all(len(c) == 8 and c.isdigit() for c in cards)
+    assert len(set(ids)) == MEMBERS
+    assert all(len(i) == 12 and i.isdigit() for i in ids)
+    ages = [
+        rules.age_on(d, AS_OF)
+        for d in Member.objects.filter(status__in=ACTIVE_STATUSES).values_list(
+            "date_of_birth", flat=True
+        )
+    ]
+    assert min(ages) >= 22
+    assert max(ages) <= 80
+    women = Member.objects.filter(sex="F").count()
+    assert 0.3 < women / MEMBERS < 0.6
+    member = Member.objects.first()
+    assert member.search_name
+    assert member.name_sort_key
+
+
+def test_stored_states_are_those_the_rules_derive_from_the_events(demo):
+    for member in Member.objects.all():
+        events = _event_records(member)
+        expected = rules.derive_states(events, date_of_birth=member.date_of_birth)
+        stored = [rules.State(s.status, s.organization_id, s.valid_from, s.valid_until)
+                  for s in member.states.order_by("valid_from")]  # fmt: skip
+        assert stored == expected, member.full_name
+        assert (member.status, member.organization_id) == (
+            expected[-1].status,
+            expected[-1].organization_id,
+        )
+        assert (member.admitted_on, member.official_on) == rules.admission_dates(events)
+
+
+def test_no_member_is_ever_in_an_organization_that_does_not_exist(demo):
+    orgs = {o.pk: o for o in Organization.objects.all()}
+    for state in MemberState.objects.filter(status__in=ACTIVE_STATUSES, organization__isnull=False):
+        org = orgs[state.organization_id]
+        assert org.kind in CELL_KINDS
+        assert org.established_on <= state.valid_from
+        if org.dissolved_on is not None:
+            assert state.valid_until is not None, org.name
+            assert state.valid_until <= org.dissolved_on, org.name
+    for member in Member.objects.filter(status__in=ACTIVE_STATUSES):
+        assert member.organization.dissolved_on is None
+
+
+def test_the_history_holds_the_bloc_then_the_two_new_superior_organizations(demo):
+    root = Organization.objects.get(code="DEMO")
+    bloc = Organization.objects.get(code="KCQ")
+    assert root.kind == OrgKind.PROVINCIAL
+    assert bloc.kind == OrgKind.BLOC
+    assert bloc.dissolved_on == dt.date(2025, 7, 1)
+    in_2018 = positions_under(bloc, dt.date(2018, 6, 30)).filter(kind__in=GRASSROOTS_KINDS)
+    assert (
+        in_2018.count() == len(plan_tree(members=MEMBERS, seed=7, as_of=AS_OF).grassroots) - 2
+    )  # without the split's parts
+    assert positions_under(bloc, AS_OF).count() == 0
+    today = positions_under(root, AS_OF).filter(kind__in=GRASSROOTS_KINDS)
+    assert today.count() == in_2018.count() + 2 - 3  # split (+2 −1), merge (−1), dissolution (−1)
+    parents = set(today.values_list("parent__code", flat=True))
+    assert parents <= {"CQD", "UBND", "DEMO"}
+    assert {"CQD", "UBND"} <= parents
+    for code in ("CQD", "UBND"):
+        assert Organization.objects.get(code=code).kind == OrgKind.SUPERIOR
+    moves = OrgEvent.objects.filter(kind=OrgEvent.Kind.MOVED, happened_on=dt.date(2025, 7, 1))
+    assert moves.count() == today.count()
+    assert set(moves.values_list("decision_number", flat=True)) == {"123-QĐ/TU"}
+    for kind in (
+        OrgEvent.Kind.RENAMED,
+        OrgEvent.Kind.MERGED_INTO,
+        OrgEvent.Kind.SPLIT_INTO,
+        OrgEvent.Kind.DISSOLVED,
+    ):
+        assert OrgEvent.objects.filter(kind=kind).exists(), kind
+
+
+def test_member_histories_cover_every_kind_of_event(demo):
+    kinds = set(MemberEvent.objects.values_list("kind", flat=True))
+    assert {
+        "ADMITTED",
+        "MADE_OFFICIAL",
+        "TRANSFERRED_IN",
+        "MOVED",
+        "TRANSFERRED_OUT",
+        "EXPELLED",
+    } <= kinds
+    assert MemberEvent.objects.filter(kind="EXPELLED").count() == 1
+    assert Member.objects.filter(admitted_on__lt=dt.date(1990, 1, 1)).exists()
+
+
+def test_demo_users_have_their_roles_and_one_audit_entry_covers_the_build(demo):
+    users = {u.username: u for u in get_user_model().objects.all()}
+    expected = {
+        "admin": Role.COMMITTEE_ADMIN, "tochuc": Role.MODULE_OFFICER, "xem": Role.VIEWER,
+        "bithu": Role.CELL_SECRETARY, "dangvien": Role.MEMBER, "coso": Role.COMMITTEE_ADMIN,
+    }  # fmt: skip
+    assert set(expected) <= set(users)
+    for username, role in expected.items():
+        assignment = RoleAssignment.objects.get(user=users[username])
+        assert assignment.role == role
+        assert users[username].check_password(DEMO_PASSWORD)
+    assert users["admin"].is_superuser
+    assert users["admin"].is_staff
+    assert RoleAssignment.objects.get(user=users["tochuc"]).modules == ["registry"]
+    cell = RoleAssignment.objects.get(user=users["bithu"]).organization
+    assert cell.kind in CELL_KINDS
+    assert (
+        RoleAssignment.objects.get(user=users["coso"]).organization.kind
+        == OrgKind.GRASSROOTS_DANG_BO
+    )
+    assert cell.path.startswith(RoleAssignment.objects.get(user=users["coso"]).organization.path)
+    assert users["dangvien"].member.organization == cell
+    assert users["dangvien"].member.status in ACTIVE_STATUSES
+    assert AuditEntry.objects.filter(action="demo.built").count() == 1
+    assert not AuditEntry.objects.filter(action__startswith="members.").exists()
+    assert {x.username for x in demo.logins} == set(expected)
+
+
+@pytest.mark.django_db
+def test_createuser_command_grants_the_role_and_reports_refusals():
+    org = found_organization(actor=None, code="T1", name="Tỉnh ủy thử", kind=OrgKind.PROVINCIAL, parent=None,
+                             established_on=dt.date(2000, 1, 1))  # fmt: skip
+    call_command("createuser", "canbo", "--org", "T1", "--role", "module_officer", "--modules", "registry,indicators",
+                 "--password", "mat-khau-dai-hon-10")  # fmt: skip
+    assignment = RoleAssignment.objects.get(user__username="canbo")
+    assert (assignment.role, assignment.organization, assignment.modules) == (
+        Role.MODULE_OFFICER,
+        org,
+        ["registry", "indicators"],
+    )
+    with pytest.raises(CommandError, match="ít nhất một phân hệ"):
+        call_command(
+            "createuser",
+            "canbo2",
+            "--org",
+            "T1",
+            "--role",
+            "MODULE_OFFICER",
+            "--password",
+            "mat-khau-dai-hon-10",
+        )
+    assert not get_user_model().objects.filter(username="canbo2").exists()
+    with pytest.raises(CommandError, match="Không có tổ chức mã «X9»"):
+        call_command(
+            "createuser",
+            "canbo3",
+            "--org",
+            "X9",
+            "--role",
+            "VIEWER",
+            "--password",
+            "mat-khau-dai-hon-10",
+        )

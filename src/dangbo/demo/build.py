@@ -1,0 +1,294 @@
+"""Writing the demo committee into the database.
+
+The tree goes through the organization services (a few hundred
+organizations). Members are far more numerous: their events are generated
+in memory, their states derived with ``members.rules.derive_states`` (the
+rule the member services use) and everything is written with
+``bulk_create`` in batches, with the same derived fields
+``members.services.rebuild_states`` would store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from dangbo.accounts import services as account_services
+from dangbo.accounts.models import Module, Role
+from dangbo.audit.services import record
+from dangbo.core import text
+from dangbo.members import restructuring
+from dangbo.members import rules as member_rules
+from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MemberState, Position
+from dangbo.organizations import services as org_services
+from dangbo.organizations.models import Organization, Sector
+
+from .people import MemberGenerator
+from .plan import REORG_ON, ROOT_CODE, TreePlan, plan_tree
+
+BATCH_SIZE = 5000
+DEMO_PASSWORD = "demo-dangbo-2026"
+DEFAULT_MEMBERS = 6000
+DEFAULT_SEED = 2026
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    organization: str
+
+
+@dataclass
+class DemoResult:
+    members: int = 0
+    events: int = 0
+    states: int = 0
+    organizations: int = 0
+    seconds: float = 0.0
+    logins: list[DemoLogin] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.members + self.events + self.states + self.organizations
+
+
+def _say(log: Callable[[str], None] | None, message: str) -> None:
+    if log is not None:
+        log(message)
+
+
+def build_demo(
+    *,
+    members: int = DEFAULT_MEMBERS,
+    seed: int = DEFAULT_SEED,
+    as_of: dt.date | None = None,
+    log: Callable[[str], None] | None = None,
+) -> DemoResult:
+    """Build the demo committee in the (empty, migrated) database; return what was written."""
+    as_of = as_of or timezone.localdate()
+    if as_of <= REORG_ON:
+        raise ValueError("Ngày dựng dữ liệu mẫu phải sau 01/07/2025.")
+    began = time.monotonic()
+    plan = plan_tree(members=members, seed=seed, as_of=as_of)
+    result = DemoResult()
+    with transaction.atomic():
+        orgs = _build_tree(plan, log)
+        result.organizations = len(orgs)
+        _say(log, f"Đã dựng {len(orgs)} tổ chức đảng; đang tạo {members} đảng viên…")
+        holders = _build_members(
+            plan, orgs, members=members, seed=seed, as_of=as_of, result=result, log=log
+        )
+        result.logins = _build_users(plan, orgs, holders)
+        record(
+            actor=None, action="demo.built", target=orgs[ROOT_CODE], org_path=orgs[ROOT_CODE].path,
+            after={"members": result.members, "events": result.events, "states": result.states,
+                   "organizations": result.organizations, "seed": seed, "as_of": as_of.isoformat()},
+            note="Dữ liệu mẫu do lệnh «dangbo demo» tạo.",
+        )  # fmt: skip
+    result.seconds = time.monotonic() - began
+    return result
+
+
+# -- tree --------------------------------------------------------------------
+
+
+def _build_tree(plan: TreePlan, log) -> dict[str, Organization]:
+    sectors = {s.code: s for s in Sector.objects.all()}
+    orgs: dict[str, Organization] = {}
+    for op in plan.ops:
+        p = plan.orgs[op.code]
+        decision = op.data.get("decision")
+        if op.kind == "found":
+            orgs[op.code] = org_services.found_organization(
+                actor=None, code=p.code, name=p.name, kind=p.kind,
+                parent=orgs[p.parent] if p.parent else None, established_on=p.established_on,
+                decision=decision, sector=sectors.get(p.sector) if p.sector else None,
+                staff_headcount=p.staff_headcount,
+            )  # fmt: skip
+        elif op.kind == "rename":
+            org_services.rename_organization(
+                actor=None, org=orgs[op.code], name=op.data["name"], on=op.on, decision=decision
+            )
+        elif op.kind in ("merge", "merge_cell"):
+            restructuring.merge_organizations(actor=None, sources=[orgs[op.code]], target=orgs[op.data["target"]],
+                                              on=op.on, decision=decision)  # fmt: skip
+        elif op.kind == "split":
+            parts = []
+            for code in op.data["parts"]:
+                part = plan.orgs[code]
+                parts.append({
+                    "code": part.code, "name": part.name, "kind": part.kind, "parent": orgs[part.parent],
+                    "child_ids": [orgs[c].pk for c in part.cells], "member_ids": [],
+                })  # fmt: skip
+            created = restructuring.split_organization(actor=None, source=orgs[op.code], parts=parts, on=op.on,
+                                                       decision=decision)  # fmt: skip
+            for org in created:
+                orgs[org.code] = org_services.update_organization(
+                    actor=None, org=org, staff_headcount=plan.orgs[org.code].staff_headcount
+                )
+        elif op.kind == "dissolve":
+            org_services.dissolve_organization(
+                actor=None, org=orgs[op.code], on=op.on, decision=decision
+            )
+        elif op.kind == "move":
+            org_services.move_organization(actor=None, org=orgs[op.code], new_parent=orgs[op.data["parent"]],
+                                           on=op.on, decision=decision)  # fmt: skip
+        else:  # pragma: no cover
+            raise ValueError(op.kind)
+    # The services changed paths and parents underneath these objects.
+    fresh = {o.code: o for o in Organization.objects.filter(code__in=list(orgs))}
+    _say(log, f"Cây tổ chức: {len(fresh)} tổ chức, {len(plan.ops)} thao tác có ngày hiệu lực.")
+    return fresh
+
+
+# -- members -------------------------------------------------------------------
+
+
+def _build_members(
+    plan, orgs, *, members, seed, as_of, result, log
+) -> dict[str, tuple[int, list[int]]]:
+    """Write the members; return, per cell active today, its secretary and some other members."""
+    ids = {code: org.pk for code, org in orgs.items()}
+    codes = {pk: code for code, pk in ids.items()}
+    next_id = (Member.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    sort_keys: dict[str, tuple[str, str]] = {}
+    holders: dict[str, tuple[int, list[int]]] = {}
+    positions: list[Position] = []
+    batch_members: list[Member] = []
+    batch_events: list[MemberEvent] = []
+    batch_states: list[MemberState] = []
+    kind_labels = dict(MemberEvent.Kind.choices)
+    secretary_from = dt.date(2020, 8, 1)
+
+    def flush() -> None:
+        Member.objects.bulk_create(batch_members, batch_size=BATCH_SIZE)
+        MemberEvent.objects.bulk_create(batch_events, batch_size=BATCH_SIZE)
+        MemberState.objects.bulk_create(batch_states, batch_size=BATCH_SIZE)
+        result.members += len(batch_members)
+        result.events += len(batch_events)
+        result.states += len(batch_states)
+        batch_members.clear()
+        batch_events.clear()
+        batch_states.clear()
+
+    for draft in MemberGenerator(plan, members=members, seed=seed, as_of=as_of):
+        member_id = next_id + draft.index
+        identity = draft.identity
+        name = identity["full_name"] = text.normalize(identity["full_name"])
+        keys = sort_keys.get(name)
+        if keys is None:
+            keys = sort_keys[name] = (text.name_sort_key(name), text.fold(name))
+        records = [
+            member_rules.Event(
+                e.kind, e.on, ids[e.org] if e.org else None, seq=i, label=kind_labels[e.kind]
+            )
+            for i, e in enumerate(draft.events)
+        ]
+        states = member_rules.derive_states(records, date_of_birth=identity["date_of_birth"])
+        admitted_on, official_on = member_rules.admission_dates(records)
+        current = states[-1]
+        batch_members.append(Member(
+            id=member_id, **identity, name_sort_key=keys[0], search_name=keys[1],
+            status=current.status, organization_id=current.organization_id,
+            admitted_on=admitted_on, official_on=official_on,
+        ))  # fmt: skip
+        batch_events.extend(
+            MemberEvent(member_id=member_id, kind=e.kind, happened_on=e.on, organization_id=ids[e.org] if e.org else None,
+                        other_party=e.other_party, decision_number=e.decision_number, note=e.note)
+            for e in draft.events
+        )  # fmt: skip
+        batch_states.extend(
+            MemberState(member_id=member_id, organization_id=s.organization_id, status=s.status,
+                        valid_from=s.valid_from, valid_until=s.valid_until)
+            for s in states
+        )  # fmt: skip
+        # A secretary for each cell active today: an official member there for a while.
+        if current.status in ACTIVE_STATUSES and current.organization_id is not None:
+            cell = codes[current.organization_id]
+            held = holders.get(cell)
+            since = _in_org_since(states)
+            if held is None:
+                if (
+                    current.status == member_rules.OFFICIAL
+                    and member_rules.age_on(identity["date_of_birth"], as_of) >= 30
+                ):
+                    holders[cell] = (member_id, [])
+                    positions.append(Position(
+                        member_id=member_id, title=Position.Title.SECRETARY, organization_id=current.organization_id,
+                        started_on=max(since, secretary_from), decision_number=f"{50 + len(positions) % 900}-QĐ/ĐU",
+                    ))  # fmt: skip
+            elif len(held[1]) < 3:
+                held[1].append(member_id)
+        if len(batch_members) >= BATCH_SIZE:
+            flush()
+            if result.members % 50000 == 0:
+                _say(log, f"  … {result.members} đảng viên")
+    flush()
+    Position.objects.bulk_create(positions, batch_size=BATCH_SIZE)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Member]):
+                cursor.execute(sql)
+    return holders
+
+
+def _in_org_since(states: list[member_rules.State]) -> dt.date:
+    """Return the day the member's uninterrupted stay in their current organization began."""
+    org = states[-1].organization_id
+    since = states[-1].valid_from
+    for state in reversed(states):
+        if state.organization_id != org:
+            break
+        since = state.valid_from
+    return since
+
+
+# -- users ---------------------------------------------------------------------
+
+
+def _build_users(plan: TreePlan, orgs: dict[str, Organization], holders) -> list[DemoLogin]:
+    root = orgs[ROOT_CODE]
+    grassroots = orgs[plan.roles["users"]]
+    cell_code = next(
+        (c for c in plan.orgs[grassroots.code].cells if c in holders and holders[c][1]),
+        next(c for c in holders if holders[c][1]),
+    )
+    cell = orgs[cell_code]
+    secretary_id, others = holders[cell_code]
+    wanted = [
+        ("admin", "Quản trị hệ thống", Role.COMMITTEE_ADMIN, root, []),
+        ("tochuc", "Cán bộ Ban Tổ chức", Role.MODULE_OFFICER, root, [Module.REGISTRY]),
+        ("xem", "Lãnh đạo (chỉ xem)", Role.VIEWER, root, []),
+        ("coso", "Văn phòng đảng ủy cơ sở", Role.COMMITTEE_ADMIN, grassroots, []),
+        ("bithu", "Bí thư chi bộ", Role.CELL_SECRETARY, cell, []),
+        ("dangvien", "Đảng viên", Role.MEMBER, cell, []),
+    ]
+    logins = []
+    for username, full_name, role, org, modules in wanted:
+        user = account_services.create_user(
+            actor=None, username=username, password=DEMO_PASSWORD, full_name=full_name
+        )
+        account_services.grant_role(
+            actor=None, user=user, role=role, organization=org, modules=[str(m) for m in modules]
+        )
+        where = f"{org.name}, {org.parent.name}" if org.is_cell and org.parent else org.name
+        logins.append(DemoLogin(username, DEMO_PASSWORD, Role(role).label, f"{where} ({org.code})"))
+        if username == "admin":
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        elif username in ("bithu", "dangvien"):
+            member_id = secretary_id if username == "bithu" else others[0]
+            Member.objects.filter(pk=member_id).update(user=user)
+            name = Member.objects.values_list("full_name", flat=True).get(pk=member_id)
+            user.first_name = name
+            user.save(update_fields=["first_name"])
+    return logins

@@ -1,0 +1,320 @@
+"""The indicator registry: every figure dangbo shows is an indicator declared here.
+
+An indicator is a named, documented, tested query over the recorded facts for
+(an organization's subtree, an as-of date or a period). Reports, dashboards,
+the API and the CLI read indicators through ``evaluate``; none of them sums
+numbers on its own. Every row of a result carries the link to the records
+behind it (drill-down).
+
+Adding an indicator
+-------------------
+Put it in a module of ``dangbo.indicators.definitions``, one module per domain
+area (``organizations``, ``members``; later ``admissions``, ``meetings``...).
+Every module of that package is imported when the app is ready, so a new
+module needs no other wiring. The indicators app sits above the domain apps
+(DESIGN.md, domain map), so the definitions import the domain apps'
+selectors, never the other way round::
+
+    from dangbo.indicators.registry import PERIOD, Query, RecordKind, Result, Row, Unit, indicator
+
+    @indicator(
+        code="admissions.admitted_by_sex",       # stable: the API, reports and docs use it
+        title="Đảng viên mới kết nạp, theo giới tính",
+        description="Đếm các sự kiện «Kết nạp vào Đảng» trong kỳ ... (căn cứ: ...).",
+        unit=Unit.MEMBERS,
+        time=PERIOD,                              # or AS_OF
+        dimension="giới tính",
+        records=RecordKind.MEMBERS,               # what the drill-down lists
+    )
+    def admitted_by_sex(q: Query) -> Result:
+        counts = ...  # one aggregate query (GROUP BY), never a loop over members
+        rows = [Row(key, label, counts.get(key, 0)) for key, label in ...]
+        return Result(rows, total=Row(TOTAL, "Tổng số", sum(...)))
+
+    @admitted_by_sex.records_of
+    def admitted_by_sex_records(q: Query, key: str) -> QuerySet:
+        ...  # the records behind row ``key`` (``TOTAL`` for the total): their count is the value
+
+A row whose records the member list can show exactly sets ``member_params``
+(MemberFilter field names); its drill-down is then ``/o/<code>/members/?...``.
+Any other row links to ``/o/<code>/indicators/<indicator>/<key>/``, which
+lists ``records_of(q, key)``. Then:
+
+* test the exact values in ``indicators/tests/`` (the generic test checks that
+  every row's drill-down lists as many records as the figure says);
+* regenerate the reference: ``dangbo indicators --write-docs`` (a test fails
+  while docs/indicators.md is out of date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.db.models import QuerySet
+
+from dangbo.core.formatting import fmt_date, fmt_int, fmt_percent
+
+TOTAL = "total"
+
+
+class Unit(StrEnum):
+    ORGANIZATIONS = "organizations"
+    MEMBERS = "members"
+    PERCENT = "percent"
+
+    @property
+    def label(self) -> str:
+        return {"organizations": "tổ chức", "members": "đảng viên", "percent": "%"}[self.value]
+
+
+class TimeKind(StrEnum):
+    AS_OF = "as_of"
+    PERIOD = "period"
+
+    @property
+    def label(self) -> str:
+        return {"as_of": "tại một ngày", "period": "trong một kỳ (từ ngày – đến ngày)"}[self.value]
+
+
+AS_OF = TimeKind.AS_OF
+PERIOD = TimeKind.PERIOD
+
+
+class RecordKind(StrEnum):
+    MEMBERS = "members"
+    ORGANIZATIONS = "organizations"
+
+    @property
+    def label(self) -> str:
+        return {"members": "danh sách đảng viên", "organizations": "danh sách tổ chức đảng"}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a figure is asked for: an organization's subtree on a date, or over a period.
+
+    ``on`` is the as-of date (for a period indicator, the period's last day);
+    ``start`` the period's first day (by default 1 January of ``on``'s year).
+    """
+
+    org: Any  # organizations.models.Organization
+    on: dt.date
+    start: dt.date | None = None
+
+    @property
+    def period_start(self) -> dt.date:
+        return self.start or self.on.replace(month=1, day=1)
+
+    @cached_property
+    def tree(self) -> QuerySet:
+        """The positions of the subtree as it stood on ``on`` (computed once per query)."""
+        from dangbo.organizations.selectors import positions_under
+
+        return positions_under(self.org, self.on)
+
+    @cached_property
+    def org_ids(self) -> QuerySet:
+        return self.tree.values("organization_id")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure: the key of its category, the Vietnamese label, the value.
+
+    For a percentage, ``value`` is the percentage and ``numerator`` and
+    ``denominator`` the counts it comes from. ``member_params`` (MemberFilter
+    field names) makes the drill-down the member list; ``url`` and ``display``
+    are filled in by ``evaluate``.
+    """
+
+    key: str
+    label: str
+    value: int | Decimal | None
+    numerator: int | None = None
+    denominator: int | None = None
+    member_params: dict[str, Any] | None = None
+    url: str = ""
+    display: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    rows: list[Row]
+    total: Row | None = None
+
+    def row(self, key: str) -> Row:
+        for row in self.all_rows:
+            if row.key == key:
+                return row
+        raise KeyError(key)
+
+    @property
+    def all_rows(self) -> list[Row]:
+        return [*self.rows, *([self.total] if self.total else [])]
+
+    def values(self) -> dict[str, int | Decimal | None]:
+        """Return {key: value}, the total under ``TOTAL`` (handy in tests and reports)."""
+        return {row.key: row.value for row in self.all_rows}
+
+
+@dataclass
+class Indicator:
+    code: str
+    title: str
+    description: str
+    unit: Unit
+    time: TimeKind
+    dimension: str
+    records: RecordKind
+    compute: Callable[[Query], Result]
+    list_records: Callable[[Query, str], QuerySet] | None = field(default=None, repr=False)
+
+    def records_of(self, fn: Callable[[Query, str], QuerySet]) -> Callable[[Query, str], QuerySet]:
+        """Declare the function returning the records behind a row (used as a decorator)."""
+        self.list_records = fn
+        return fn
+
+    def __call__(self, q: Query) -> Result:
+        return self.compute(q)
+
+
+_REGISTRY: dict[str, Indicator] = {}
+
+
+class UnknownIndicator(KeyError):
+    pass
+
+
+def register(ind: Indicator) -> Indicator:
+    if ind.code in _REGISTRY and _REGISTRY[ind.code].compute is not ind.compute:
+        raise ValueError(f"Indicator code already registered: {ind.code}")
+    _REGISTRY[ind.code] = ind
+    return ind
+
+
+def unregister(code: str) -> None:
+    _REGISTRY.pop(code, None)
+
+
+def indicator(
+    *,
+    code: str,
+    title: str,
+    description: str,
+    unit: Unit,
+    time: TimeKind,
+    dimension: str,
+    records: RecordKind,
+) -> Callable[[Callable[[Query], Result]], Indicator]:
+    """Declare and register an indicator computed by the decorated function."""
+
+    def decorate(fn: Callable[[Query], Result]) -> Indicator:
+        return register(Indicator(
+            code=code, title=title, description=" ".join(description.split()), unit=unit,
+            time=time, dimension=dimension, records=records, compute=fn,
+        ))  # fmt: skip
+
+    return decorate
+
+
+def load() -> None:
+    """Import every module of ``dangbo.indicators.definitions`` (idempotent)."""
+    from dangbo.indicators import definitions
+
+    names = sorted(info.name for info in pkgutil.iter_modules(definitions.__path__))
+    first = [n for n in definitions.ORDER if n in names]
+    for name in first + [n for n in names if n not in first]:
+        importlib.import_module(f"{definitions.__name__}.{name}")
+
+
+def all_indicators() -> list[Indicator]:
+    load()
+    return list(_REGISTRY.values())
+
+
+def get(code: str) -> Indicator:
+    load()
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise UnknownIndicator(code) from None
+
+
+# --------------------------------------------------------------------------
+# Evaluation: values, display and drill-down links.
+# --------------------------------------------------------------------------
+
+
+def display(unit: Unit, value: int | Decimal | None) -> str:
+    if value is None:
+        return ""
+    if unit == Unit.PERCENT:
+        return fmt_percent(value)
+    return fmt_int(int(value))
+
+
+def member_list_url(org_code: str, params: dict[str, Any]) -> str:
+    """Return the member list of ``org_code`` filtered by MemberFilter ``params``."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"/o/{org_code}/members/" + (f"?{query}" if query else "")
+
+
+def records_url(ind: Indicator, q: Query, key: str) -> str:
+    """Return the list of the records behind row ``key`` of ``ind``."""
+    params = {"on": fmt_date(q.on)}
+    if ind.time == PERIOD:
+        params = {"from": fmt_date(q.period_start), "to": fmt_date(q.on)}
+    return f"/o/{q.org.code}/indicators/{ind.code}/{quote(key, safe='/')}/?{urlencode(params)}"
+
+
+def _drilldown(ind: Indicator, q: Query, row: Row) -> str:
+    if row.member_params is not None:
+        return member_list_url(q.org.code, {**row.member_params, "on": fmt_date(q.on)})
+    if ind.list_records is None:
+        return ""
+    return records_url(ind, q, row.key)
+
+
+def evaluate(ind: Indicator, q: Query) -> Result:
+    """Compute ``ind`` for ``q`` and fill in each row's display and drill-down link."""
+    result = ind.compute(q)
+
+    def finish(row: Row) -> Row:
+        return replace(row, url=_drilldown(ind, q, row), display=display(ind.unit, row.value))
+
+    return Result([finish(r) for r in result.rows], finish(result.total) if result.total else None)
+
+
+def as_dict(ind: Indicator, q: Query, result: Result) -> dict[str, Any]:
+    """Return a result as plain data (the API and ``--json`` share this shape)."""
+
+    def row(r: Row) -> dict[str, Any]:
+        value: Any = r.value
+        if isinstance(value, Decimal):
+            value = float(value.quantize(Decimal("0.1")))
+        return {
+            "key": r.key, "label": r.label, "value": value, "display": r.display,
+            "numerator": r.numerator, "denominator": r.denominator, "drilldown": r.url,
+        }  # fmt: skip
+
+    return {
+        "code": ind.code,
+        "title": ind.title,
+        "unit": ind.unit.value,
+        "dimension": ind.dimension,
+        "on": q.on.isoformat(),
+        "start": q.period_start.isoformat() if ind.time == PERIOD else None,
+        "rows": [row(r) for r in result.rows],
+        "total": row(result.total) if result.total else None,
+    }

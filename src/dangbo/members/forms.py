@@ -1,0 +1,185 @@
+"""Forms of the member pages; dates are typed dd/mm/yyyy."""
+
+from __future__ import annotations
+
+from django import forms
+
+from dangbo.core import codes
+from dangbo.core.views import date_field
+from dangbo.organizations.models import CELL_KINDS, Organization
+from dangbo.organizations.selectors import paths_filter
+
+from .models import MemberEvent, PoliticalTheory, Position, Professional, Sex, Status
+
+STATUS_CHOICES = [
+    ("", "Đang sinh hoạt (dự bị, chính thức, miễn)"),
+    ("all", "Tất cả"),
+    *Status.choices,
+]
+
+
+def _blank(choices, label: str = "— Tất cả —"):
+    return [("", label), *choices]
+
+
+class CellChoiceField(forms.ModelChoiceField):
+    """A cell to place a member in; dissolved cells stay selectable for past events, labelled."""
+
+    def label_from_instance(self, obj: Organization) -> str:
+        label = f"{obj.code} — {obj.name}"
+        if obj.dissolved_on is not None:
+            label += f" (đã giải thể {obj.dissolved_on:%d/%m/%Y})"
+        return label
+
+
+def cells_within(paths: list[str]):
+    """Return the cells lying in the given subtrees, active ones first."""
+    return Organization.objects.filter(paths_filter(paths), kind__in=CELL_KINDS).order_by(
+        "dissolved_on", "code"
+    )
+
+
+class MemberFilterForm(forms.Form):
+    """The list's filters: the fields of ``selectors.MemberFilter``, as GET parameters of the same names."""
+
+    q = forms.CharField(
+        label="Tìm theo tên, số thẻ, số CCCD",
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Ví dụ: nguyen van hung", "autocomplete": "off"}
+        ),
+    )
+    status = forms.ChoiceField(label="Tình trạng", choices=STATUS_CHOICES, required=False)
+    sex = forms.ChoiceField(label="Giới tính", choices=_blank(Sex.choices), required=False)
+    ethnicity = forms.ChoiceField(label="Dân tộc", choices=(), required=False)
+    political_theory_level = forms.ChoiceField(
+        label="Lý luận chính trị", choices=_blank(PoliticalTheory.choices), required=False
+    )
+    professional_level = forms.ChoiceField(
+        label="Chuyên môn", choices=_blank(Professional.choices), required=False
+    )
+    age_min = forms.IntegerField(label="Tuổi từ", required=False, min_value=0, max_value=150)
+    age_max = forms.IntegerField(label="đến", required=False, min_value=0, max_value=150)
+    party_age_min = forms.IntegerField(
+        label="Tuổi đảng từ", required=False, min_value=0, max_value=150
+    )
+    party_age_max = forms.IntegerField(label="đến", required=False, min_value=0, max_value=150)
+    on = date_field("Tại ngày", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ethnicity"].choices = _blank(codes.choices("ethnicity"))
+        for name in ("age_min", "age_max", "party_age_min", "party_age_max"):
+            self.fields[name].error_messages["invalid"] = "Nhập một số nguyên."
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+
+class IdentityForm(forms.Form):
+    full_name = forms.CharField(label="Họ và tên", max_length=150)
+    birth_name = forms.CharField(label="Họ và tên khai sinh", max_length=150, required=False)
+    date_of_birth = date_field("Ngày sinh")
+    sex = forms.ChoiceField(label="Giới tính", choices=Sex.choices)
+    ethnicity = forms.ChoiceField(label="Dân tộc", choices=())
+    religion = forms.ChoiceField(label="Tôn giáo", choices=())
+    home_town = forms.CharField(label="Quê quán", max_length=255, required=False)
+    birth_place = forms.CharField(label="Nơi sinh", max_length=255, required=False)
+    permanent_address = forms.CharField(label="Nơi thường trú", max_length=255, required=False)
+    personal_id_number = forms.CharField(
+        label="Số định danh cá nhân (CCCD)", max_length=12, required=False
+    )
+    phone = forms.CharField(label="Điện thoại", max_length=30, required=False)
+    email = forms.EmailField(label="Thư điện tử", required=False)
+    occupation = forms.CharField(label="Nghề nghiệp", max_length=200, required=False)
+    card_number = forms.CharField(label="Số thẻ đảng viên", max_length=20, required=False)
+    background_number = forms.CharField(label="Số lý lịch đảng viên", max_length=20, required=False)
+    general_education = forms.ChoiceField(label="Giáo dục phổ thông", choices=(), required=False)
+    professional_level = forms.ChoiceField(
+        label="Trình độ chuyên môn", choices=_blank(Professional.choices, "—"), required=False
+    )
+    political_theory_level = forms.ChoiceField(
+        label="Lý luận chính trị", choices=_blank(PoliticalTheory.choices, "—"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ethnicity"].choices = codes.choices("ethnicity")
+        self.fields["religion"].choices = codes.choices("religion")
+        self.fields["general_education"].choices = _blank(codes.choices("general_education"), "—")
+        self.fields["ethnicity"].initial = "01"
+        self.fields["religion"].initial = "00"
+
+    def identity(self) -> dict:
+        return {name: self.cleaned_data[name] for name in IdentityForm.base_fields}
+
+
+class AddMemberForm(IdentityForm):
+    organization = CellChoiceField(
+        label="Chi bộ sinh hoạt",
+        queryset=Organization.objects.none(),
+        empty_label="— Chọn chi bộ —",
+    )
+    admitted_on = date_field("Ngày vào Đảng")
+    admission_decision = forms.CharField(
+        label="Số quyết định kết nạp", max_length=100, required=False
+    )
+    official_on = date_field(
+        "Ngày chính thức", required=False, help_text="Để trống nếu còn là đảng viên dự bị."
+    )
+    official_decision = forms.CharField(
+        label="Số quyết định công nhận chính thức", max_length=100, required=False
+    )
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            cells if cells is not None else Organization.objects.none()
+        )
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label="Loại sự kiện", choices=MemberEvent.Kind.choices)
+    happened_on = date_field("Ngày hiệu lực")
+    organization = CellChoiceField(
+        label="Chi bộ nơi đến", queryset=Organization.objects.none(), required=False, empty_label="— Không chọn —",
+        help_text="Cần cho kết nạp lại, chuyển sinh hoạt đến và chuyển sinh hoạt nội bộ.",
+    )  # fmt: skip
+    other_party = forms.CharField(
+        label="Nơi đi, nơi đến (ngoài hệ thống)", max_length=255, required=False
+    )
+    decision_number = forms.CharField(label="Số quyết định", max_length=100, required=False)
+    decision_signed_on = date_field("Ngày ký", required=False)
+    decision_issuer = forms.CharField(label="Cơ quan quyết định", max_length=200, required=False)
+    grounds = forms.CharField(label="Lý do, căn cứ", max_length=255, required=False)
+    note = forms.CharField(
+        label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            cells if cells is not None else Organization.objects.none()
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Lý do", max_length=255)
+
+
+class PositionForm(forms.Form):
+    title = forms.ChoiceField(label="Chức vụ", choices=Position.Title.choices)
+    organization = forms.ModelChoiceField(
+        label="Tại tổ chức", queryset=Organization.objects.none(), empty_label="— Chọn tổ chức —"
+    )
+    started_on = date_field("Từ ngày")
+    ended_on = date_field("Đến ngày", required=False)
+    decision_number = forms.CharField(label="Số quyết định", max_length=100, required=False)
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            orgs if orgs is not None else Organization.objects.none()
+        )
+
+
+class EndPositionForm(forms.Form):
+    ended_on = date_field("Ngày kết thúc")

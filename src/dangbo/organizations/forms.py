@@ -1,0 +1,106 @@
+"""Forms of the organization pages; dates are typed dd/mm/yyyy."""
+
+from __future__ import annotations
+
+from django import forms
+
+from dangbo.core.views import date_field
+
+from .models import Organization, OrgKind, Sector
+
+
+class DecisionFields(forms.Form):
+    decision_number = forms.CharField(label="Số quyết định", max_length=100, required=False)
+    decision_signed_on = date_field("Ngày ký quyết định", required=False)
+    decision_issuer = forms.CharField(label="Cơ quan ban hành", max_length=200, required=False)
+
+
+class AsOfForm(forms.Form):
+    on = date_field("Xem cây tổ chức tại ngày", required=False)
+
+
+class FoundForm(DecisionFields):
+    code = forms.CharField(label="Mã tổ chức", max_length=30)
+    name = forms.CharField(label="Tên tổ chức", max_length=255)
+    kind = forms.ChoiceField(label="Loại tổ chức", choices=OrgKind.choices)
+    sector = forms.ModelChoiceField(
+        label="Loại hình",
+        queryset=Sector.objects.filter(is_active=True),
+        required=False,
+        empty_label="— Không chọn —",
+    )
+    established_on = date_field("Ngày thành lập")
+
+    field_order = [
+        "code",
+        "name",
+        "kind",
+        "sector",
+        "established_on",
+        "decision_number",
+        "decision_signed_on",
+        "decision_issuer",
+    ]
+
+
+class DetailsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "sector",
+            "staff_headcount",
+            "hardship_area",
+            "address",
+            "phone",
+            "email",
+            "established_decision",
+        ]
+
+
+class RenameForm(DecisionFields):
+    name = forms.CharField(label="Tên mới", max_length=255)
+    happened_on = date_field("Ngày hiệu lực")
+
+    field_order = ["name", "happened_on"]
+
+
+class ChangeKindForm(DecisionFields):
+    kind = forms.ChoiceField(label="Loại tổ chức mới", choices=OrgKind.choices)
+    happened_on = date_field("Ngày hiệu lực")
+
+    field_order = ["kind", "happened_on"]
+
+
+class MoveForm(DecisionFields):
+    new_parent = forms.CharField(
+        label="Mã tổ chức cấp trên mới",
+        max_length=30,
+        help_text="Mã một tổ chức trong phạm vi bạn quản lý.",
+    )
+    happened_on = date_field("Ngày hiệu lực")
+
+    field_order = ["new_parent", "happened_on"]
+
+
+class DissolveForm(DecisionFields):
+    happened_on = date_field("Ngày giải thể")
+    move_members_to = forms.CharField(
+        label="Chuyển đảng viên đến chi bộ (mã)",
+        max_length=30,
+        required=False,
+        help_text="Để trống nếu tổ chức không còn đảng viên đang sinh hoạt.",
+    )
+
+    field_order = ["happened_on", "move_members_to"]
+
+
+class MergeForm(DecisionFields):
+    target = forms.CharField(label="Mã tổ chức tiếp nhận", max_length=30)
+    happened_on = date_field("Ngày sáp nhập")
+
+    field_order = ["target", "happened_on"]
+
+
+class RestoreForm(forms.Form):
+    happened_on = date_field("Khôi phục từ ngày")
+    note = forms.CharField(label="Lý do khôi phục", widget=forms.Textarea(attrs={"rows": 3}))
