@@ -34,7 +34,11 @@ def _routes():
         keys = set(pattern.pattern.regex.groupindex)
         if keys & {"code", "pk"}:
             view = getattr(pattern.callback, "view_class", pattern.callback)
-            yield pattern.name, tuple(sorted(keys)), getattr(view, "capability", None) or getattr(pattern.callback, "capability", None)
+            yield (
+                pattern.name,
+                tuple(sorted(keys)),
+                getattr(view, "capability", None) or getattr(pattern.callback, "capability", None),
+            )
 
 
 ROUTES = sorted(set(_routes()), key=lambda r: r[0])
@@ -49,13 +53,21 @@ def world(db):
     dependent_cell(b, code="B1")
     member = MemberFactory(organization=cell, card_number="90000001")
     position = member_services.assign_position(
-        actor=None, member=member, title=Position.Title.SECRETARY, organization=cell, started_on=dt.date(2020, 1, 1)
+        actor=None,
+        member=member,
+        title=Position.Title.SECRETARY,
+        organization=cell,
+        started_on=dt.date(2020, 1, 1),
     )
     event = member.events.first()
     ind = registry.all_indicators()[0]
     return {
-        "code": cell.code, "pk": member.pk, "event_pk": event.pk, "position_pk": position.pk,
-        "indicator": ind.code, "key": registry.TOTAL,
+        "code": cell.code,
+        "pk": member.pk,
+        "event_pk": event.pk,
+        "position_pk": position.pk,
+        "indicator": ind.code,
+        "key": registry.TOTAL,
         "sibling_admin": user_with_role(b, Role.COMMITTEE_ADMIN),
         "viewer": user_with_role(a, Role.VIEWER),
         "admin": user_with_role(a, Role.COMMITTEE_ADMIN),

@@ -36,9 +36,16 @@ class Module(models.TextChoices):
 class RoleAssignment(models.Model):
     """A role a user holds over an organization's subtree (or, for a member, over their own record)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roles", verbose_name="người dùng")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="roles",
+        verbose_name="người dùng",
+    )
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức"
+    )
     modules = models.JSONField("phân hệ", default=list, blank=True)
     granted_at = models.DateTimeField("thời điểm cấp", auto_now_add=True)
     revoked_at = models.DateTimeField("thời điểm thu hồi", null=True, blank=True)
@@ -47,7 +54,11 @@ class RoleAssignment(models.Model):
         verbose_name = "phân quyền"
         verbose_name_plural = "phân quyền"
         ordering = ["user", "granted_at"]
-        indexes = [models.Index(fields=["user"], condition=Q(revoked_at__isnull=True), name="role_active_user")]
+        indexes = [
+            models.Index(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="role_active_user"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} — {self.organization}"
@@ -56,7 +67,12 @@ class RoleAssignment(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens", verbose_name="người dùng")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name="người dùng",
+    )
     name = models.CharField("tên", max_length=100)
     prefix = models.CharField("tiền tố", max_length=12)
     digest = models.CharField("mã băm", max_length=64, unique=True)

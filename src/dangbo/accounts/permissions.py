@@ -93,7 +93,8 @@ class Scope:
 
     def can(self, capability: Capability, org: Organization) -> bool:
         return any(
-            org.path and org.path.startswith(g.path) and capability in g.capabilities for g in self.grants
+            org.path and org.path.startswith(g.path) and capability in g.capabilities
+            for g in self.grants
         )
 
     def roots(self) -> list[int]:

@@ -17,7 +17,15 @@ User = get_user_model()
 
 
 @transaction.atomic
-def create_user(*, actor, username: str, password: str, full_name: str = "", email: str = "", validate_password: bool = True):
+def create_user(
+    *,
+    actor,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    validate_password: bool = True,
+):
     """Create a login. The password is checked against the password rules unless told otherwise."""
     username = username.strip()
     if not username:
@@ -33,26 +41,45 @@ def create_user(*, actor, username: str, password: str, full_name: str = "", ema
             raise DomainError({"password": exc.messages}) from exc
     user.set_password(password)
     user.save()
-    record(actor=actor, action="accounts.user_created", target=user,
-           after={"username": user.username, "full_name": user.first_name, "email": user.email})
+    record(
+        actor=actor,
+        action="accounts.user_created",
+        target=user,
+        after={"username": user.username, "full_name": user.first_name, "email": user.email},
+    )
     return user
 
 
 @transaction.atomic
-def grant_role(*, actor, user, role: str, organization: Organization, modules: list[str] | None = None) -> RoleAssignment:
+def grant_role(
+    *, actor, user, role: str, organization: Organization, modules: list[str] | None = None
+) -> RoleAssignment:
     """Give ``user`` a role over ``organization``'s subtree."""
     modules = list(modules or [])
     if role == Role.MODULE_OFFICER and not modules:
-        raise DomainError({"modules": "Cán bộ phụ trách phân hệ cần được giao ít nhất một phân hệ."})
+        raise DomainError(
+            {"modules": "Cán bộ phụ trách phân hệ cần được giao ít nhất một phân hệ."}
+        )
     bad = [m for m in modules if m not in Module.values]
     if bad:
         raise DomainError({"modules": f"Phân hệ không hợp lệ: {', '.join(bad)}."})
-    if role == Role.CELL_SECRETARY and organization.kind not in ("GRASSROOTS_CELL", "DEPENDENT_CELL"):
+    if role == Role.CELL_SECRETARY and organization.kind not in (
+        "GRASSROOTS_CELL",
+        "DEPENDENT_CELL",
+    ):
         raise DomainError({"organization": "Bí thư chi bộ chỉ được gán cho một chi bộ."})
     if organization.dissolved_on is not None:
         raise DomainError({"organization": f"«{organization.name}» đã giải thể."})
-    assignment = RoleAssignment.objects.create(user=user, role=role, organization=organization, modules=modules)
-    record(actor=actor, action="accounts.role_granted", target=user, after=snapshot(assignment), org_path=organization.path)
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, organization=organization, modules=modules
+    )
+    record(
+        actor=actor,
+        action="accounts.role_granted",
+        target=user,
+        after=snapshot(assignment),
+        org_path=organization.path,
+    )
     return assignment
 
 
@@ -64,8 +91,14 @@ def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     before = snapshot(assignment)
     assignment.revoked_at = timezone.now()
     assignment.save(update_fields=["revoked_at"])
-    record(actor=actor, action="accounts.role_revoked", target=assignment.user, before=before,
-           after=snapshot(assignment), org_path=assignment.organization.path)
+    record(
+        actor=actor,
+        action="accounts.role_revoked",
+        target=assignment.user,
+        before=before,
+        after=snapshot(assignment),
+        org_path=assignment.organization.path,
+    )
     return assignment
 
 
@@ -73,8 +106,15 @@ def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
 def issue_token(*, actor, user, name: str) -> tuple[ApiToken, str]:
     """Issue an API token; the raw value is returned once and never stored."""
     raw = ApiToken.generate()
-    token = ApiToken.objects.create(user=user, name=name.strip() or "API", prefix=raw[:10], digest=ApiToken.hash(raw))
-    record(actor=actor, action="accounts.token_issued", target=user, after={"token": token.prefix, "name": token.name})
+    token = ApiToken.objects.create(
+        user=user, name=name.strip() or "API", prefix=raw[:10], digest=ApiToken.hash(raw)
+    )
+    record(
+        actor=actor,
+        action="accounts.token_issued",
+        target=user,
+        after={"token": token.prefix, "name": token.name},
+    )
     return token, raw
 
 
@@ -82,7 +122,12 @@ def issue_token(*, actor, user, name: str) -> tuple[ApiToken, str]:
 def revoke_token(*, actor, token: ApiToken) -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record(actor=actor, action="accounts.token_revoked", target=token.user, after={"token": token.prefix})
+    record(
+        actor=actor,
+        action="accounts.token_revoked",
+        target=token.user,
+        after={"token": token.prefix},
+    )
     return token
 
 

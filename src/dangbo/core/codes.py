@@ -30,7 +30,13 @@ def read_source_rows():
                 if list_filter and row.get("list") != list_filter:
                     continue
                 position += 1
-                yield list_name, row["code"], row["name"], row.get("other_names", "") or "", position
+                yield (
+                    list_name,
+                    row["code"],
+                    row["name"],
+                    row.get("other_names", "") or "",
+                    position,
+                )
 
 
 @lru_cache(maxsize=32)

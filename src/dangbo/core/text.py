@@ -58,7 +58,9 @@ def _word_key(text: str) -> str:
     for ch in normalize(text).lower():
         decomposed = unicodedata.normalize("NFD", ch)
         base, marks = decomposed[0], decomposed[1:]
-        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in _LETTER_MARKS))
+        letter = unicodedata.normalize(
+            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
+        )
         tone = next((_TONES[m] for m in marks if m in _TONES), "0")
         if letter in _LETTER_CODE:
             letters.append(_LETTER_CODE[letter])

@@ -55,7 +55,9 @@ class Member(TimeStampedModel):
 
     full_name = models.CharField("họ và tên", max_length=150)
     birth_name = models.CharField("họ và tên khai sinh", max_length=150, blank=True)
-    name_sort_key = ByteOrderedCharField("khóa sắp xếp tên", max_length=500, db_index=True, editable=False)
+    name_sort_key = ByteOrderedCharField(
+        "khóa sắp xếp tên", max_length=500, db_index=True, editable=False
+    )
     search_name = models.CharField("tên không dấu", max_length=150, db_index=True, editable=False)
     date_of_birth = models.DateField("ngày sinh")
     sex = models.CharField("giới tính", max_length=1, choices=Sex.choices)
@@ -64,13 +66,17 @@ class Member(TimeStampedModel):
     home_town = models.CharField("quê quán", max_length=255, blank=True)
     birth_place = models.CharField("nơi sinh", max_length=255, blank=True)
     permanent_address = models.CharField("nơi thường trú", max_length=255, blank=True)
-    personal_id_number = models.CharField("số định danh cá nhân (CCCD)", max_length=12, null=True, blank=True)
+    personal_id_number = models.CharField(
+        "số định danh cá nhân (CCCD)", max_length=12, null=True, blank=True
+    )
     phone = models.CharField("điện thoại", max_length=30, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
     occupation = models.CharField("nghề nghiệp", max_length=200, blank=True)
 
     card_number = models.CharField("số thẻ đảng viên", max_length=20, null=True, blank=True)
-    background_number = models.CharField("số lý lịch đảng viên", max_length=20, null=True, blank=True)
+    background_number = models.CharField(
+        "số lý lịch đảng viên", max_length=20, null=True, blank=True
+    )
     general_education = models.CharField("giáo dục phổ thông", max_length=10, blank=True)
     professional_level = models.CharField(
         "trình độ chuyên môn", max_length=2, choices=Professional.choices, blank=True
@@ -81,10 +87,17 @@ class Member(TimeStampedModel):
 
     # Derived from the events by services.rebuild_states; never typed over.
     organization = models.ForeignKey(
-        Organization, verbose_name="tổ chức đang sinh hoạt", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="members", editable=False,
+        Organization,
+        verbose_name="tổ chức đang sinh hoạt",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        editable=False,
     )
-    status = models.CharField("tình trạng", max_length=20, choices=Status.choices, blank=True, editable=False)
+    status = models.CharField(
+        "tình trạng", max_length=20, choices=Status.choices, blank=True, editable=False
+    )
     admitted_on = models.DateField("ngày vào Đảng", null=True, blank=True, editable=False)
     official_on = models.DateField("ngày chính thức", null=True, blank=True, editable=False)
 
@@ -92,8 +105,12 @@ class Member(TimeStampedModel):
     voided_at = models.DateTimeField("thời điểm hủy", null=True, blank=True, editable=False)
     voided_reason = models.CharField("lý do hủy", max_length=255, blank=True, editable=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="tài khoản", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="member",
+        settings.AUTH_USER_MODEL,
+        verbose_name="tài khoản",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
     )
 
     class Meta:
@@ -102,14 +119,18 @@ class Member(TimeStampedModel):
         ordering = ["name_sort_key", "date_of_birth", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["card_number"], condition=Q(card_number__isnull=False), name="member_card_number_unique"
+                fields=["card_number"],
+                condition=Q(card_number__isnull=False),
+                name="member_card_number_unique",
             ),
             models.UniqueConstraint(
-                fields=["personal_id_number"], condition=Q(personal_id_number__isnull=False),
+                fields=["personal_id_number"],
+                condition=Q(personal_id_number__isnull=False),
                 name="member_personal_id_unique",
             ),
             models.UniqueConstraint(
-                fields=["background_number"], condition=Q(background_number__isnull=False),
+                fields=["background_number"],
+                condition=Q(background_number__isnull=False),
                 name="member_background_number_unique",
             ),
         ]
@@ -141,11 +162,18 @@ class MemberEvent(models.Model):
         DIED = "DIED", "Từ trần"
         READMITTED = "READMITTED", "Kết nạp lại"
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events", verbose_name="đảng viên")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="events", verbose_name="đảng viên"
+    )
     kind = models.CharField("loại sự kiện", max_length=20, choices=Kind.choices)
     happened_on = models.DateField("ngày hiệu lực")
     organization = models.ForeignKey(
-        Organization, verbose_name="tổ chức", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Organization,
+        verbose_name="tổ chức",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     other_party = models.CharField("nơi đi, nơi đến (ngoài hệ thống)", max_length=255, blank=True)
     decision_number = models.CharField("số quyết định", max_length=100, blank=True)
@@ -171,7 +199,9 @@ class MemberState(models.Model):
     """A period over which a member had one status in one organization (derived from events)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="states")
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField("tình trạng", max_length=20, choices=Status.choices)
     valid_from = models.DateField("từ ngày")
     valid_until = models.DateField("đến trước ngày", null=True, blank=True)
@@ -184,6 +214,9 @@ class MemberState(models.Model):
             models.Index(fields=["organization", "valid_from"], name="memberstate_org_from"),
             models.Index(fields=["member", "valid_from"], name="memberstate_member_from"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} từ {self.valid_from:%d/%m/%Y}"
 
 
 class Position(models.Model):
@@ -198,9 +231,13 @@ class Position(models.Model):
         KEY_CADRE = "KEY_CADRE", "Cán bộ chủ chốt"
         GROUP_LEADER = "GROUP_LEADER", "Tổ trưởng tổ đảng"
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="positions", verbose_name="đảng viên")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="positions", verbose_name="đảng viên"
+    )
     title = models.CharField("chức vụ", max_length=40, choices=Title.choices)
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức"
+    )
     started_on = models.DateField("từ ngày")
     ended_on = models.DateField("đến ngày", null=True, blank=True)
     decision_number = models.CharField("số quyết định", max_length=100, blank=True)

@@ -22,10 +22,20 @@ from .models import ACTIVE_STATUSES, Member, MemberEvent
 
 
 def _active_members(org: Organization):
-    return Member.objects.filter(organization=org, status__in=ACTIVE_STATUSES, voided_at__isnull=True)
+    return Member.objects.filter(
+        organization=org, status__in=ACTIVE_STATUSES, voided_at__isnull=True
+    )
 
 
-def _move_members(*, actor, members: Iterable[Member], target: Organization, on: dt.date, decision: dict[str, Any], note: str) -> int:
+def _move_members(
+    *,
+    actor,
+    members: Iterable[Member],
+    target: Organization,
+    on: dt.date,
+    decision: dict[str, Any],
+    note: str,
+) -> int:
     count = 0
     for member in members:
         services.record_event(
@@ -39,7 +49,12 @@ def _move_members(*, actor, members: Iterable[Member], target: Organization, on:
 
 @transaction.atomic
 def merge_organizations(
-    *, actor, sources: list[Organization], target: Organization, on: dt.date, decision: dict[str, Any] | None = None,
+    *,
+    actor,
+    sources: list[Organization],
+    target: Organization,
+    on: dt.date,
+    decision: dict[str, Any] | None = None,
 ) -> Organization:
     """Merge ``sources`` into ``target`` on ``on``: children and members move, sources end."""
     decision = decision or {}
@@ -51,23 +66,49 @@ def merge_organizations(
         if target.path.startswith(source.path):
             raise DomainError({"target": f"Tổ chức tiếp nhận nằm trong «{source.name}»."})
         for child in source.children.filter(dissolved_on__isnull=True):
-            org_services.move_organization(actor=actor, org=child, new_parent=target, on=on, decision=decision)
+            org_services.move_organization(
+                actor=actor, org=child, new_parent=target, on=on, decision=decision
+            )
         members = list(_active_members(source))
         if members and target.kind not in CELL_KINDS:
-            raise DomainError({"target": f"«{source.name}» còn đảng viên: tổ chức tiếp nhận phải là chi bộ."})
-        _move_members(actor=actor, members=members, target=target, on=on, decision=decision,
-                      note=f"Sáp nhập {source.name} vào {target.name}")
-        org_services.dissolve_organization(actor=actor, org=source, on=on, decision=decision,
-                                           event_kind=OrgEvent.Kind.MERGED_INTO, related=target)
-        OrgEvent.objects.create(organization=target, kind=OrgEvent.Kind.ABSORBED, happened_on=on, related=source,
-                                decision_number=decision.get("number", "") or "")
+            raise DomainError(
+                {"target": f"«{source.name}» còn đảng viên: tổ chức tiếp nhận phải là chi bộ."}
+            )
+        _move_members(
+            actor=actor,
+            members=members,
+            target=target,
+            on=on,
+            decision=decision,
+            note=f"Sáp nhập {source.name} vào {target.name}",
+        )
+        org_services.dissolve_organization(
+            actor=actor,
+            org=source,
+            on=on,
+            decision=decision,
+            event_kind=OrgEvent.Kind.MERGED_INTO,
+            related=target,
+        )
+        OrgEvent.objects.create(
+            organization=target,
+            kind=OrgEvent.Kind.ABSORBED,
+            happened_on=on,
+            related=source,
+            decision_number=decision.get("number", "") or "",
+        )
     return target
 
 
 @transaction.atomic
 def split_organization(
-    *, actor, source: Organization, parts: list[dict[str, Any]], on: dt.date,
-    decision: dict[str, Any] | None = None, dissolve_source: bool = True,
+    *,
+    actor,
+    source: Organization,
+    parts: list[dict[str, Any]],
+    on: dt.date,
+    decision: dict[str, Any] | None = None,
+    dissolve_source: bool = True,
 ) -> list[Organization]:
     """Split ``source`` into new organizations on ``on``.
 
@@ -84,31 +125,55 @@ def split_organization(
             event_kind=OrgEvent.Kind.SPLIT_FROM, related=source, sector=source.sector,
         )  # fmt: skip
         for child in Organization.objects.filter(pk__in=part.get("child_ids", []), parent=source):
-            org_services.move_organization(actor=actor, org=child, new_parent=org, on=on, decision=decision)
+            org_services.move_organization(
+                actor=actor, org=child, new_parent=org, on=on, decision=decision
+            )
         members = _active_members(source).filter(pk__in=part.get("member_ids", []))
-        _move_members(actor=actor, members=members, target=org, on=on, decision=decision,
-                      note=f"Chia tách {source.name}")
+        _move_members(
+            actor=actor,
+            members=members,
+            target=org,
+            on=on,
+            decision=decision,
+            note=f"Chia tách {source.name}",
+        )
         created.append(org)
     if dissolve_source:
         left = _active_members(source).count()
         if left:
-            raise DomainError({"parts": f"Còn {left} đảng viên của «{source.name}» chưa được phân vào tổ chức mới."})
-        org_services.dissolve_organization(actor=actor, org=source, on=on, decision=decision,
-                                           event_kind=OrgEvent.Kind.SPLIT_INTO)
+            raise DomainError(
+                {
+                    "parts": f"Còn {left} đảng viên của «{source.name}» chưa được phân vào tổ chức mới."
+                }
+            )
+        org_services.dissolve_organization(
+            actor=actor, org=source, on=on, decision=decision, event_kind=OrgEvent.Kind.SPLIT_INTO
+        )
     return created
 
 
 @transaction.atomic
 def dissolve_organization(
-    *, actor, org: Organization, on: dt.date, decision: dict[str, Any] | None = None,
+    *,
+    actor,
+    org: Organization,
+    on: dt.date,
+    decision: dict[str, Any] | None = None,
     move_members_to: Organization | None = None,
 ) -> Organization:
     """Dissolve ``org``; its members move to ``move_members_to`` first when given."""
     decision = decision or {}
     members = list(_active_members(org))
     if members and move_members_to is not None:
-        _move_members(actor=actor, members=members, target=move_members_to, on=on, decision=decision,
-                      note=f"Giải thể {org.name}")
+        _move_members(
+            actor=actor,
+            members=members,
+            target=move_members_to,
+            on=on,
+            decision=decision,
+            note=f"Giải thể {org.name}",
+        )
         members = []
-    return org_services.dissolve_organization(actor=actor, org=org, on=on, decision=decision,
-                                              active_member_count=len(members))
+    return org_services.dissolve_organization(
+        actor=actor, org=org, on=on, decision=decision, active_member_count=len(members)
+    )

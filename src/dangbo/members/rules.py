@@ -70,7 +70,9 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 
 def _refuse(event: Event, message: str) -> DomainError:
-    return DomainError({"happened_on": f"{event.label or event.kind} ngày {fmt_date(event.on)}: {message}"})
+    return DomainError(
+        {"happened_on": f"{event.label or event.kind} ngày {fmt_date(event.on)}: {message}"}
+    )
 
 
 def derive_states(events: Sequence[Event], *, date_of_birth: dt.date | None = None) -> list[State]:
@@ -111,11 +113,17 @@ def derive_states(events: Sequence[Event], *, date_of_birth: dt.date | None = No
         kind = event.kind
         if kind in (ADMITTED, READMITTED):
             if kind == ADMITTED and admitted_on is not None:
-                raise _refuse(event, "đảng viên đã có ngày vào Đảng; dùng «Kết nạp lại» nếu đây là lần kết nạp lại.")
+                raise _refuse(
+                    event,
+                    "đảng viên đã có ngày vào Đảng; dùng «Kết nạp lại» nếu đây là lần kết nạp lại.",
+                )
             if kind == READMITTED and status not in (STRUCK, EXPEL):
                 raise _refuse(event, "chỉ kết nạp lại người đã bị xóa tên hoặc khai trừ.")
             if date_of_birth and age_on(date_of_birth, event.on) < MIN_ADMISSION_AGE:
-                raise _refuse(event, f"người vào Đảng phải đủ {MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1).")
+                raise _refuse(
+                    event,
+                    f"người vào Đảng phải đủ {MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1).",
+                )
             admitted_on = admitted_on or event.on
             open_state(PROBATIONARY, event.organization_id, event.on)
         elif status is None and kind == TRANSFERRED_IN:
@@ -131,8 +139,12 @@ def derive_states(events: Sequence[Event], *, date_of_birth: dt.date | None = No
                 )})  # fmt: skip
             open_state(OFFICIAL, org, event.on)
         elif kind in (TRANSFERRED_IN, MOVED):
-            if kind == TRANSFERRED_IN and not (status == OUT or (org is None and status in IN_PARTY)):
-                raise _refuse(event, "đảng viên đang sinh hoạt trong hệ thống, dùng chuyển sinh hoạt nội bộ.")
+            if kind == TRANSFERRED_IN and not (
+                status == OUT or (org is None and status in IN_PARTY)
+            ):
+                raise _refuse(
+                    event, "đảng viên đang sinh hoạt trong hệ thống, dùng chuyển sinh hoạt nội bộ."
+                )
             if kind == MOVED and status not in IN_PARTY:
                 raise _refuse(event, "chỉ chuyển sinh hoạt cho đảng viên đang sinh hoạt.")
             if event.organization_id is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from dangbo.core import text
 from dangbo.organizations.models import Organization
@@ -42,12 +43,16 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def members_in(org: Organization, f: MemberFilter | None = None, *, today: dt.date | None = None) -> QuerySet[Member]:
+def members_in(
+    org: Organization, f: MemberFilter | None = None, *, today: dt.date | None = None
+) -> QuerySet[Member]:
     """Return the members of ``org``'s subtree that match ``f``, in Vietnamese name order."""
     f = f or MemberFilter()
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if f.on is not None:
-        states = MemberState.objects.filter(valid_on(f.on), organization_id__in=positions_under(org, f.on).values("organization_id"))
+        states = MemberState.objects.filter(
+            valid_on(f.on), organization_id__in=positions_under(org, f.on).values("organization_id")
+        )
         if f.status not in ("", "active", "all"):
             states = states.filter(status=f.status)
         elif f.status != "all":
@@ -125,11 +130,11 @@ def states_of(member: Member) -> list[rules.State]:
 
 def party_age_years(member: Member, on: dt.date | None = None) -> int:
     """Return the member's party age in whole years on ``on`` (today by default)."""
-    return rules.party_age_years(member.admitted_on, states_of(member), on or dt.date.today())
+    return rules.party_age_years(member.admitted_on, states_of(member), on or timezone.localdate())
 
 
 def age_years(member: Member, on: dt.date | None = None) -> int:
-    return rules.age_on(member.date_of_birth, on or dt.date.today())
+    return rules.age_on(member.date_of_birth, on or timezone.localdate())
 
 
 def counts_by_child(org: Organization, on: dt.date | None = None) -> dict[str, dict[str, int]]:
@@ -152,15 +157,24 @@ def counts_by_child(org: Organization, on: dt.date | None = None) -> dict[str, d
             .annotate(child_path=Substr("path", 1, prefix))
             .values("child_path")
             .annotate(
-                grassroots=Count("pk", filter=Q(kind__in=GRASSROOTS_KINDS, dissolved_on__isnull=True), distinct=True),
-                members=Count("members", filter=Q(members__status__in=ACTIVE_STATUSES, members__voided_at__isnull=True)),
+                grassroots=Count(
+                    "pk",
+                    filter=Q(kind__in=GRASSROOTS_KINDS, dissolved_on__isnull=True),
+                    distinct=True,
+                ),
+                members=Count(
+                    "members",
+                    filter=Q(members__status__in=ACTIVE_STATUSES, members__voided_at__isnull=True),
+                ),
             )
             .order_by()
         )
         for row in rows:
             counts[row["child_path"]] = {"members": row["members"], "grassroots": row["grassroots"]}
         return counts
-    positions = list(positions_under(org, on).values_list("organization_id", "path", "depth", "kind"))
+    positions = list(
+        positions_under(org, on).values_list("organization_id", "path", "depth", "kind")
+    )
     root = next((p for p in positions if p[0] == org.pk), None)
     if root is None:
         return counts

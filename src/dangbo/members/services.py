@@ -31,9 +31,18 @@ EVENTS_WITH_ORG = (
 )  # fmt: skip
 
 UNIQUE_MESSAGES = {
-    "member_card_number_unique": ("card_number", "Số thẻ đảng viên {value} đã được dùng cho đảng viên khác."),
-    "member_personal_id_unique": ("personal_id_number", "Số định danh cá nhân {value} đã được dùng cho đảng viên khác."),
-    "member_background_number_unique": ("background_number", "Số lý lịch {value} đã được dùng cho đảng viên khác."),
+    "member_card_number_unique": (
+        "card_number",
+        "Số thẻ đảng viên {value} đã được dùng cho đảng viên khác.",
+    ),
+    "member_personal_id_unique": (
+        "personal_id_number",
+        "Số định danh cá nhân {value} đã được dùng cho đảng viên khác.",
+    ),
+    "member_background_number_unique": (
+        "background_number",
+        "Số lý lịch {value} đã được dùng cho đảng viên khác.",
+    ),
 }
 
 
@@ -46,7 +55,9 @@ def _clean_identity(member: Member) -> None:
         value = (getattr(member, field) or "").strip().upper() or None
         setattr(member, field, value)
     errors: dict[str, str] = {}
-    if member.personal_id_number and not (member.personal_id_number.isdigit() and len(member.personal_id_number) == 12):
+    if member.personal_id_number and not (
+        member.personal_id_number.isdigit() and len(member.personal_id_number) == 12
+    ):
         errors["personal_id_number"] = "Số định danh cá nhân gồm đúng 12 chữ số."
     if member.date_of_birth and member.date_of_birth > timezone.localdate():
         errors["date_of_birth"] = "Ngày sinh không được ở tương lai."
@@ -66,21 +77,41 @@ def _org_path(member: Member) -> str:
     return member.organization.path if member.organization_id and member.organization.path else ""
 
 
-def _check_org_for_event(org: Organization | None, on: dt.date, field: str = "organization") -> None:
+def _check_org_for_event(
+    org: Organization | None, on: dt.date, field: str = "organization"
+) -> None:
     if org is None:
         return
     if org.kind not in CELL_KINDS:
-        raise DomainError({field: f"«{org.name}» không phải là chi bộ: đảng viên sinh hoạt tại chi bộ cơ sở hoặc chi bộ trực thuộc."})
+        raise DomainError(
+            {
+                field: f"«{org.name}» không phải là chi bộ: đảng viên sinh hoạt tại chi bộ cơ sở hoặc chi bộ trực thuộc."
+            }
+        )
     if org.established_on > on:
-        raise DomainError({field: f"«{org.name}» thành lập ngày {fmt_date(org.established_on)}, sau ngày {fmt_date(on)}."})
+        raise DomainError(
+            {
+                field: f"«{org.name}» thành lập ngày {fmt_date(org.established_on)}, sau ngày {fmt_date(on)}."
+            }
+        )
     if org.dissolved_on is not None and org.dissolved_on <= on:
-        raise DomainError({field: f"«{org.name}» đã giải thể từ ngày {fmt_date(org.dissolved_on)}."})
+        raise DomainError(
+            {field: f"«{org.name}» đã giải thể từ ngày {fmt_date(org.dissolved_on)}."}
+        )
 
 
 def _event_records(member: Member, extra: list[MemberEvent] = ()) -> list[rules.Event]:
-    events = list(member.events.filter(voided_at__isnull=True)) + [e for e in extra if e.voided_at is None]
+    events = list(member.events.filter(voided_at__isnull=True)) + [
+        e for e in extra if e.voided_at is None
+    ]
     return [
-        rules.Event(e.kind, e.happened_on, e.organization_id, seq=e.pk or 10**12 + i, label=e.get_kind_display())
+        rules.Event(
+            e.kind,
+            e.happened_on,
+            e.organization_id,
+            seq=e.pk or 10**12 + i,
+            label=e.get_kind_display(),
+        )
         for i, e in enumerate(events)
     ]
 
@@ -119,8 +150,14 @@ def _save_identity(member: Member) -> None:
 
 @transaction.atomic
 def create_member(
-    *, actor, organization: Organization, admitted_on: dt.date, official_on: dt.date | None = None,
-    admission_decision: str = "", official_decision: str = "", **identity: Any,
+    *,
+    actor,
+    organization: Organization,
+    admitted_on: dt.date,
+    official_on: dt.date | None = None,
+    admission_decision: str = "",
+    official_decision: str = "",
+    **identity: Any,
 ) -> Member:
     """Register a member admitted into ``organization`` (and made official, when given)."""
     unknown = set(identity) - set(IDENTITY_FIELDS)
@@ -134,16 +171,35 @@ def create_member(
             f"Ngày chính thức ({fmt_date(official_on)}) phải sau ngày vào Đảng ({fmt_date(admitted_on)})."
         )})  # fmt: skip
     _save_identity(member)
-    events = [MemberEvent(member=member, kind=MemberEvent.Kind.ADMITTED, happened_on=admitted_on,
-                          organization=organization, decision_number=admission_decision)]
+    events = [
+        MemberEvent(
+            member=member,
+            kind=MemberEvent.Kind.ADMITTED,
+            happened_on=admitted_on,
+            organization=organization,
+            decision_number=admission_decision,
+        )
+    ]
     if official_on is not None:
-        events.append(MemberEvent(member=member, kind=MemberEvent.Kind.MADE_OFFICIAL,
-                                  happened_on=official_on, decision_number=official_decision))
+        events.append(
+            MemberEvent(
+                member=member,
+                kind=MemberEvent.Kind.MADE_OFFICIAL,
+                happened_on=official_on,
+                decision_number=official_decision,
+            )
+        )
     for event in events:
         event.full_clean(exclude=["member"])
         event.save()
     rebuild_states(member)
-    record(actor=actor, action="members.created", target=member, after=member, org_path=organization.path)
+    record(
+        actor=actor,
+        action="members.created",
+        target=member,
+        after=member,
+        org_path=organization.path,
+    )
     return member
 
 
@@ -159,21 +215,40 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
     for field, value in changes.items():
         setattr(member, field, value)
     _clean_identity(member)
-    if member.admitted_on and rules.age_on(member.date_of_birth, member.admitted_on) < rules.MIN_ADMISSION_AGE:
+    if (
+        member.admitted_on
+        and rules.age_on(member.date_of_birth, member.admitted_on) < rules.MIN_ADMISSION_AGE
+    ):
         raise DomainError({"date_of_birth": (
             f"Với ngày sinh này, đảng viên vào Đảng ngày {fmt_date(member.admitted_on)} khi chưa đủ "
             f"{rules.MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1)."
         )})  # fmt: skip
     _save_identity(member)
-    record(actor=actor, action="members.updated", target=member, before=before, after=member, org_path=_org_path(member))
+    record(
+        actor=actor,
+        action="members.updated",
+        target=member,
+        before=before,
+        after=member,
+        org_path=_org_path(member),
+    )
     return member
 
 
 @transaction.atomic
 def record_event(
-    *, actor, member: Member, kind: str, happened_on: dt.date, organization: Organization | None = None,
-    decision_number: str = "", decision_signed_on: dt.date | None = None, decision_issuer: str = "",
-    other_party: str = "", grounds: str = "", note: str = "",
+    *,
+    actor,
+    member: Member,
+    kind: str,
+    happened_on: dt.date,
+    organization: Organization | None = None,
+    decision_number: str = "",
+    decision_signed_on: dt.date | None = None,
+    decision_issuer: str = "",
+    other_party: str = "",
+    grounds: str = "",
+    note: str = "",
 ) -> MemberEvent:
     """Record a dated event in the member's life; the status and organization follow from it."""
     if member.is_voided:
@@ -198,8 +273,14 @@ def record_event(
     event.save()
     rebuild_states(member)
     member.refresh_from_db()
-    record(actor=actor, action=f"members.event.{kind.lower()}", target=member, before=before,
-           after={"event": snapshot(event), "member": snapshot(member)}, org_path=_org_path(member))
+    record(
+        actor=actor,
+        action=f"members.event.{kind.lower()}",
+        target=member,
+        before=before,
+        after={"event": snapshot(event), "member": snapshot(member)},
+        org_path=_org_path(member),
+    )
     return event
 
 
@@ -214,13 +295,21 @@ def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
     remaining = [e for e in _event_records(member) if e.seq != event.pk]
     rules.derive_states(remaining, date_of_birth=member.date_of_birth)
     if not remaining:
-        raise DomainError("Không thể hủy sự kiện duy nhất của đảng viên: hủy hồ sơ đảng viên thay vì hủy sự kiện.")
+        raise DomainError(
+            "Không thể hủy sự kiện duy nhất của đảng viên: hủy hồ sơ đảng viên thay vì hủy sự kiện."
+        )
     event.voided_at = timezone.now()
     event.voided_reason = reason.strip()
     event.save(update_fields=["voided_at", "voided_reason"])
     rebuild_states(member)
-    record(actor=actor, action="members.event_voided", target=member, after=snapshot(event),
-           org_path=_org_path(member), note=reason)
+    record(
+        actor=actor,
+        action="members.event_voided",
+        target=member,
+        after=snapshot(event),
+        org_path=_org_path(member),
+        note=reason,
+    )
     return event
 
 
@@ -235,7 +324,13 @@ def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
     event.voided_reason = ""
     event.save(update_fields=["voided_at", "voided_reason"])
     rebuild_states(member)
-    record(actor=actor, action="members.event_restored", target=member, after=snapshot(event), org_path=_org_path(member))
+    record(
+        actor=actor,
+        action="members.event_restored",
+        target=member,
+        after=snapshot(event),
+        org_path=_org_path(member),
+    )
     return event
 
 
@@ -250,7 +345,15 @@ def void_member(*, actor, member: Member, reason: str) -> Member:
     member.voided_at = timezone.now()
     member.voided_reason = reason.strip()
     member.save(update_fields=["voided_at", "voided_reason", "updated_at"])
-    record(actor=actor, action="members.voided", target=member, before=before, after=member, org_path=_org_path(member), note=reason)
+    record(
+        actor=actor,
+        action="members.voided",
+        target=member,
+        before=before,
+        after=member,
+        org_path=_org_path(member),
+        note=reason,
+    )
     return member
 
 
@@ -263,23 +366,48 @@ def restore_member(*, actor, member: Member) -> Member:
     member.voided_at = None
     member.voided_reason = ""
     member.save(update_fields=["voided_at", "voided_reason", "updated_at"])
-    record(actor=actor, action="members.restored", target=member, before=before, after=member, org_path=_org_path(member))
+    record(
+        actor=actor,
+        action="members.restored",
+        target=member,
+        before=before,
+        after=member,
+        org_path=_org_path(member),
+    )
     return member
 
 
 @transaction.atomic
 def assign_position(
-    *, actor, member: Member, title: str, organization: Organization, started_on: dt.date,
-    ended_on: dt.date | None = None, decision_number: str = "",
+    *,
+    actor,
+    member: Member,
+    title: str,
+    organization: Organization,
+    started_on: dt.date,
+    ended_on: dt.date | None = None,
+    decision_number: str = "",
 ) -> Position:
     """Record a post held by a member."""
     if ended_on and ended_on < started_on:
         raise DomainError({"ended_on": "Ngày kết thúc phải sau ngày bắt đầu."})
-    position = Position(member=member, title=title, organization=organization, started_on=started_on,
-                        ended_on=ended_on, decision_number=decision_number)
+    position = Position(
+        member=member,
+        title=title,
+        organization=organization,
+        started_on=started_on,
+        ended_on=ended_on,
+        decision_number=decision_number,
+    )
     position.full_clean()
     position.save()
-    record(actor=actor, action="members.position_assigned", target=member, after=snapshot(position), org_path=_org_path(member))
+    record(
+        actor=actor,
+        action="members.position_assigned",
+        target=member,
+        after=snapshot(position),
+        org_path=_org_path(member),
+    )
     return position
 
 
@@ -291,6 +419,12 @@ def end_position(*, actor, position: Position, ended_on: dt.date) -> Position:
     before = snapshot(position)
     position.ended_on = ended_on
     position.save(update_fields=["ended_on"])
-    record(actor=actor, action="members.position_ended", target=position.member, before=before,
-           after=snapshot(position), org_path=_org_path(position.member))
+    record(
+        actor=actor,
+        action="members.position_ended",
+        target=position.member,
+        before=before,
+        after=snapshot(position),
+        org_path=_org_path(position.member),
+    )
     return position

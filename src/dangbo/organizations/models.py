@@ -86,8 +86,12 @@ class Organization(TimeStampedModel):
         Sector, verbose_name="loại hình", null=True, blank=True, on_delete=models.PROTECT
     )
     parent = models.ForeignKey(
-        "self", verbose_name="tổ chức cấp trên", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name="tổ chức cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = ByteOrderedCharField("đường dẫn", max_length=255, unique=True, null=True, blank=True)
     depth = models.PositiveSmallIntegerField("cấp trong cây", default=0)
@@ -111,7 +115,8 @@ class Organization(TimeStampedModel):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=models.F("established_on")),
+                condition=Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("established_on")),
                 name="org_dissolved_after_established",
             ),
         ]
@@ -145,7 +150,11 @@ class TreePosition(models.Model):
         Organization, on_delete=models.PROTECT, related_name="positions", verbose_name="tổ chức"
     )
     parent = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="tổ chức cấp trên",
     )
     path = ByteOrderedCharField("đường dẫn", max_length=255)
@@ -199,7 +208,11 @@ class OrgEvent(models.Model):
     decision_signed_on = models.DateField("ngày ký quyết định", null=True, blank=True)
     decision_issuer = models.CharField("cơ quan ban hành", max_length=200, blank=True)
     related = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="tổ chức liên quan",
     )
     details = models.JSONField("chi tiết", default=dict, blank=True)

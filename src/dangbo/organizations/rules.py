@@ -35,7 +35,9 @@ class KindPair:
         )
 
 
-def nesting_allowed(parent_kind: str, child_kind: str, on: dt.date, pairs: Iterable[KindPair]) -> bool:
+def nesting_allowed(
+    parent_kind: str, child_kind: str, on: dt.date, pairs: Iterable[KindPair]
+) -> bool:
     """Whether a child of ``child_kind`` may stand under ``parent_kind`` on ``on``.
 
     The legal pairs are data (``OrgKindRule``) because the 2025 reform
@@ -67,7 +69,12 @@ class StructureWarning:
 
 
 def structure_warnings(
-    *, kind: str, member_count: int, official_count: int, is_cell: bool, is_grassroots_cell: bool,
+    *,
+    kind: str,
+    member_count: int,
+    official_count: int,
+    is_cell: bool,
+    is_grassroots_cell: bool,
     is_grassroots_dang_bo: bool,
 ) -> list[StructureWarning]:
     """Return the warnings (not refusals) Điều lệ Đảng Đ21 and Đ24 give for an organization's size."""

@@ -27,13 +27,23 @@ def _segment(org: Organization) -> str:
     return f"{org.pk:0{PATH_SEGMENT_WIDTH}d}."
 
 
-def _check_parent(*, kind: str, parent: Organization | None, on: dt.date, field: str = "parent") -> None:
+def _check_parent(
+    *, kind: str, parent: Organization | None, on: dt.date, field: str = "parent"
+) -> None:
     if parent is None:
         return
     if parent.dissolved_on is not None and parent.dissolved_on <= on:
-        raise DomainError({field: f"Tổ chức cấp trên «{parent.name}» đã giải thể từ ngày {fmt_date(parent.dissolved_on)}."})
+        raise DomainError(
+            {
+                field: f"Tổ chức cấp trên «{parent.name}» đã giải thể từ ngày {fmt_date(parent.dissolved_on)}."
+            }
+        )
     if parent.established_on > on:
-        raise DomainError({field: f"Tổ chức cấp trên «{parent.name}» thành lập ngày {fmt_date(parent.established_on)}, sau ngày {fmt_date(on)}."})
+        raise DomainError(
+            {
+                field: f"Tổ chức cấp trên «{parent.name}» thành lập ngày {fmt_date(parent.established_on)}, sau ngày {fmt_date(on)}."
+            }
+        )
     if not rules.nesting_allowed(parent.kind, kind, on, kind_pairs()):
         raise DomainError({field: (
             f"{OrgKind(kind).label} không thể trực thuộc {OrgKind(parent.kind).label} "
@@ -41,7 +51,9 @@ def _check_parent(*, kind: str, parent: Organization | None, on: dt.date, field:
         )})  # fmt: skip
 
 
-def _event(org: Organization, kind: str, on: dt.date, decision: dict[str, Any] | None, **extra) -> OrgEvent:
+def _event(
+    org: Organization, kind: str, on: dt.date, decision: dict[str, Any] | None, **extra
+) -> OrgEvent:
     decision = decision or {}
     event = OrgEvent(
         organization=org, kind=kind, happened_on=on,
@@ -74,14 +86,17 @@ def _reposition_subtree(org: Organization, *, on: dt.date, new_parent: Organizat
     new_path = (new_parent.path if new_parent else "") + _segment(org)
     depth_delta = (new_parent.depth + 1 if new_parent else 0) - org.depth
     subtree = list(
-        Organization.objects.filter(path__gte=old_path, path__lt=rules.subtree_upper_bound(old_path))
-        .order_by("path")
+        Organization.objects.filter(
+            path__gte=old_path, path__lt=rules.subtree_upper_bound(old_path)
+        ).order_by("path")
     )
     ids = [o.pk for o in subtree]
-    TreePosition.objects.filter(organization_id__in=ids, valid_until__isnull=True).update(valid_until=on)
+    TreePosition.objects.filter(organization_id__in=ids, valid_until__isnull=True).update(
+        valid_until=on
+    )
     positions = []
     for node in subtree:
-        node.path = new_path + node.path[len(old_path):]
+        node.path = new_path + node.path[len(old_path) :]
         node.depth += depth_delta
         if node.pk == org.pk:
             node.parent = new_parent
@@ -92,7 +107,9 @@ def _reposition_subtree(org: Organization, *, on: dt.date, new_parent: Organizat
     # Paths are unique: move the subtree out of the way first, then into place.
     Organization.objects.filter(pk__in=ids).update(path=None)
     for node in subtree:
-        Organization.objects.filter(pk=node.pk).update(path=node.path, depth=node.depth, parent=node.parent)
+        Organization.objects.filter(pk=node.pk).update(
+            path=node.path, depth=node.depth, parent=node.parent
+        )
     TreePosition.objects.bulk_create(positions)
     org.refresh_from_db()
 
@@ -110,9 +127,17 @@ def _open_position(org: Organization, on: dt.date) -> None:
 
 @transaction.atomic
 def found_organization(
-    *, actor, code: str, name: str, kind: str, parent: Organization | None, established_on: dt.date,
-    decision: dict[str, Any] | None = None, event_kind: str = OrgEvent.Kind.FOUNDED,
-    related: Organization | None = None, **fields: Any,
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organization | None,
+    established_on: dt.date,
+    decision: dict[str, Any] | None = None,
+    event_kind: str = OrgEvent.Kind.FOUNDED,
+    related: Organization | None = None,
+    **fields: Any,
 ) -> Organization:
     """Found an organization under ``parent`` on ``established_on``."""
     _check_parent(kind=kind, parent=parent, on=established_on)
@@ -151,12 +176,21 @@ def update_organization(*, actor, org: Organization, **changes: Any) -> Organiza
         setattr(org, field, value)
     org.full_clean()
     org.save()
-    record(actor=actor, action="organizations.updated", target=org, before=before, after=org, org_path=org.path)
+    record(
+        actor=actor,
+        action="organizations.updated",
+        target=org,
+        before=before,
+        after=org,
+        org_path=org.path,
+    )
     return org
 
 
 @transaction.atomic
-def rename_organization(*, actor, org: Organization, name: str, on: dt.date, decision: dict[str, Any] | None = None) -> Organization:
+def rename_organization(
+    *, actor, org: Organization, name: str, on: dt.date, decision: dict[str, Any] | None = None
+) -> Organization:
     """Rename an organization from ``on``; the old name stays in its history."""
     _check_active(org, on)
     _check_after_history(org, on)
@@ -167,13 +201,24 @@ def rename_organization(*, actor, org: Organization, name: str, on: dt.date, dec
     old_name, org.name = org.name, name
     org.save(update_fields=["name", "updated_at"])
     _open_position(org, on)
-    _event(org, OrgEvent.Kind.RENAMED, on, decision, details={"old_name": old_name, "new_name": name})
-    record(actor=actor, action="organizations.renamed", target=org, before=before, after=org, org_path=org.path)
+    _event(
+        org, OrgEvent.Kind.RENAMED, on, decision, details={"old_name": old_name, "new_name": name}
+    )
+    record(
+        actor=actor,
+        action="organizations.renamed",
+        target=org,
+        before=before,
+        after=org,
+        org_path=org.path,
+    )
     return org
 
 
 @transaction.atomic
-def change_kind(*, actor, org: Organization, kind: str, on: dt.date, decision: dict[str, Any] | None = None) -> Organization:
+def change_kind(
+    *, actor, org: Organization, kind: str, on: dt.date, decision: dict[str, Any] | None = None
+) -> Organization:
     """Change an organization's kind from ``on`` (a chi bộ cơ sở grown into a đảng bộ cơ sở)."""
     _check_active(org, on)
     _check_after_history(org, on)
@@ -181,13 +226,30 @@ def change_kind(*, actor, org: Organization, kind: str, on: dt.date, decision: d
     pairs = kind_pairs()
     for child in org.children.filter(dissolved_on__isnull=True):
         if not rules.nesting_allowed(kind, child.kind, on, pairs):
-            raise DomainError({"kind": f"Tổ chức trực thuộc «{child.name}» không thể trực thuộc {OrgKind(kind).label}."})
+            raise DomainError(
+                {
+                    "kind": f"Tổ chức trực thuộc «{child.name}» không thể trực thuộc {OrgKind(kind).label}."
+                }
+            )
     before = snapshot(org)
     old_kind, org.kind = org.kind, kind
     org.save(update_fields=["kind", "updated_at"])
     _open_position(org, on)
-    _event(org, OrgEvent.Kind.KIND_CHANGED, on, decision, details={"old_kind": old_kind, "new_kind": kind})
-    record(actor=actor, action="organizations.kind_changed", target=org, before=before, after=org, org_path=org.path)
+    _event(
+        org,
+        OrgEvent.Kind.KIND_CHANGED,
+        on,
+        decision,
+        details={"old_kind": old_kind, "new_kind": kind},
+    )
+    record(
+        actor=actor,
+        action="organizations.kind_changed",
+        target=org,
+        before=before,
+        after=org,
+        org_path=org.path,
+    )
     return org
 
 
@@ -195,11 +257,22 @@ def _check_active(org: Organization, on: dt.date) -> None:
     if org.dissolved_on is not None:
         raise DomainError(f"Tổ chức «{org.name}» đã giải thể từ ngày {fmt_date(org.dissolved_on)}.")
     if on < org.established_on:
-        raise DomainError({"happened_on": f"Ngày hiệu lực trước ngày thành lập tổ chức ({fmt_date(org.established_on)})."})
+        raise DomainError(
+            {
+                "happened_on": f"Ngày hiệu lực trước ngày thành lập tổ chức ({fmt_date(org.established_on)})."
+            }
+        )
 
 
 @transaction.atomic
-def move_organization(*, actor, org: Organization, new_parent: Organization, on: dt.date, decision: dict[str, Any] | None = None) -> Organization:
+def move_organization(
+    *,
+    actor,
+    org: Organization,
+    new_parent: Organization,
+    on: dt.date,
+    decision: dict[str, Any] | None = None,
+) -> Organization:
     """Place ``org`` and its whole subtree under ``new_parent`` from ``on``."""
     _check_active(org, on)
     _check_after_history(org, on)
@@ -213,16 +286,37 @@ def move_organization(*, actor, org: Organization, new_parent: Organization, on:
     before = snapshot(org)
     old_parent = org.parent
     _reposition_subtree(org, on=on, new_parent=new_parent)
-    _event(org, OrgEvent.Kind.MOVED, on, decision, related=new_parent,
-           details={"old_parent": old_parent.code if old_parent else None, "new_parent": new_parent.code})
-    record(actor=actor, action="organizations.moved", target=org, before=before, after=org, org_path=org.path)
+    _event(
+        org,
+        OrgEvent.Kind.MOVED,
+        on,
+        decision,
+        related=new_parent,
+        details={
+            "old_parent": old_parent.code if old_parent else None,
+            "new_parent": new_parent.code,
+        },
+    )
+    record(
+        actor=actor,
+        action="organizations.moved",
+        target=org,
+        before=before,
+        after=org,
+        org_path=org.path,
+    )
     return org
 
 
 @transaction.atomic
 def dissolve_organization(
-    *, actor, org: Organization, on: dt.date, decision: dict[str, Any] | None = None,
-    event_kind: str = OrgEvent.Kind.DISSOLVED, related: Organization | None = None,
+    *,
+    actor,
+    org: Organization,
+    on: dt.date,
+    decision: dict[str, Any] | None = None,
+    event_kind: str = OrgEvent.Kind.DISSOLVED,
+    related: Organization | None = None,
     active_member_count: int = 0,
 ) -> Organization:
     """End an organization on ``on``. It must have no active children and no members left.
@@ -233,9 +327,13 @@ def dissolve_organization(
     _check_active(org, on)
     _check_after_history(org, on)
     if org.children.filter(dissolved_on__isnull=True).exists():
-        raise DomainError("Còn tổ chức trực thuộc đang hoạt động: chuyển hoặc giải thể các tổ chức đó trước.")
+        raise DomainError(
+            "Còn tổ chức trực thuộc đang hoạt động: chuyển hoặc giải thể các tổ chức đó trước."
+        )
     if active_member_count:
-        raise DomainError(f"Còn {active_member_count} đảng viên đang sinh hoạt: chuyển sinh hoạt trước khi giải thể.")
+        raise DomainError(
+            f"Còn {active_member_count} đảng viên đang sinh hoạt: chuyển sinh hoạt trước khi giải thể."
+        )
     before = snapshot(org)
     decision = decision or {}
     org.dissolved_on = on
@@ -247,7 +345,14 @@ def dissolve_organization(
         current.valid_until = on
         current.save(update_fields=["valid_until"])
     _event(org, event_kind, on, decision, related=related)
-    record(actor=actor, action="organizations.dissolved", target=org, before=before, after=org, org_path=org.path)
+    record(
+        actor=actor,
+        action="organizations.dissolved",
+        target=org,
+        before=before,
+        after=org,
+        org_path=org.path,
+    )
     return org
 
 
@@ -257,9 +362,15 @@ def restore_organization(*, actor, org: Organization, on: dt.date, note: str = "
     if org.dissolved_on is None:
         raise DomainError(f"Tổ chức «{org.name}» đang hoạt động.")
     if org.parent and org.parent.dissolved_on is not None:
-        raise DomainError(f"Tổ chức cấp trên «{org.parent.name}» đã giải thể: khôi phục tổ chức cấp trên trước.")
+        raise DomainError(
+            f"Tổ chức cấp trên «{org.parent.name}» đã giải thể: khôi phục tổ chức cấp trên trước."
+        )
     if on < org.dissolved_on:
-        raise DomainError({"happened_on": f"Ngày khôi phục không được trước ngày giải thể ({fmt_date(org.dissolved_on)})."})
+        raise DomainError(
+            {
+                "happened_on": f"Ngày khôi phục không được trước ngày giải thể ({fmt_date(org.dissolved_on)})."
+            }
+        )
     before = snapshot(org)
     org.dissolved_on = None
     org.dissolved_decision = ""
@@ -269,5 +380,13 @@ def restore_organization(*, actor, org: Organization, on: dt.date, note: str = "
         kind=org.kind, valid_from=on,
     )  # fmt: skip
     _event(org, OrgEvent.Kind.RESTORED, on, None, note=note)
-    record(actor=actor, action="organizations.restored", target=org, before=before, after=org, org_path=org.path, note=note)
+    record(
+        actor=actor,
+        action="organizations.restored",
+        target=org,
+        before=before,
+        after=org,
+        org_path=org.path,
+        note=note,
+    )
     return org

@@ -28,7 +28,12 @@ class Regulation(models.Model):
     effective_on = models.DateField("ngày có hiệu lực")
     title = models.CharField("trích yếu", max_length=500)
     repealed_by = models.ForeignKey(
-        "self", verbose_name="bị thay thế bởi", null=True, blank=True, on_delete=models.PROTECT, related_name="repeals"
+        "self",
+        verbose_name="bị thay thế bởi",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeals",
     )
     repealed_on = models.DateField("hết hiệu lực từ ngày", null=True, blank=True)
     note = models.TextField("ghi chú", blank=True)
@@ -38,7 +43,9 @@ class Regulation(models.Model):
         verbose_name_plural = "văn bản quy định"
         ordering = ["-effective_on"]
         constraints = [
-            models.UniqueConstraint(fields=["number", "symbol", "signed_on"], name="regulation_identity"),
+            models.UniqueConstraint(
+                fields=["number", "symbol", "signed_on"], name="regulation_identity"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -58,12 +65,22 @@ class Setting(models.Model):
 
     key = models.CharField("khóa", max_length=80)
     organization = models.ForeignKey(
-        Organization, verbose_name="áp dụng cho tổ chức", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organization,
+        verbose_name="áp dụng cho tổ chức",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     value = models.JSONField("giá trị")
     effective_on = models.DateField("áp dụng từ ngày")
     regulation = models.ForeignKey(
-        Regulation, verbose_name="căn cứ", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Regulation,
+        verbose_name="căn cứ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.TextField("ghi chú", blank=True)
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _org(code, kind, parent=None):
-    return org_services.found_organization(actor=None, code=code, name=code, kind=kind, parent=parent, established_on=D(2010, 1, 1))
+    return org_services.found_organization(
+        actor=None, code=code, name=code, kind=kind, parent=parent, established_on=D(2010, 1, 1)
+    )
 
 
 @pytest.fixture
@@ -55,11 +57,13 @@ def test_role_capabilities_over_the_subtree(tree, role, modules, view, manage_me
 
 
 def test_cell_secretary_only_on_a_cell(tree):
-    top, a, b, cell = tree
+    _top, a, _b, cell = tree
     user = _user("bt")
     with pytest.raises(DomainError) as exc:
         services.grant_role(actor=None, user=user, role=Role.CELL_SECRETARY, organization=a)
-    assert exc.value.message_dict == {"organization": ["Bí thư chi bộ chỉ được gán cho một chi bộ."]}
+    assert exc.value.message_dict == {
+        "organization": ["Bí thư chi bộ chỉ được gán cho một chi bộ."]
+    }
     services.grant_role(actor=None, user=user, role=Role.CELL_SECRETARY, organization=cell)
     scope = Scope.for_user(user)
     assert scope.can(Capability.MANAGE_MEMBERS, cell)
@@ -77,14 +81,17 @@ def test_revoked_role_gives_nothing_and_is_audited(tree):
 
 def test_module_officer_needs_a_module(tree):
     with pytest.raises(DomainError) as exc:
-        services.grant_role(actor=None, user=_user("m"), role=Role.MODULE_OFFICER, organization=tree[1])
+        services.grant_role(
+            actor=None, user=_user("m"), role=Role.MODULE_OFFICER, organization=tree[1]
+        )
     assert "modules" in exc.value.message_dict
 
 
 def test_token_is_stored_hashed_and_can_be_revoked(tree):
     user = _user("api")
     token, raw = services.issue_token(actor=None, user=user, name="Tích hợp")
-    assert raw not in token.digest and token.digest != raw
+    assert raw not in token.digest
+    assert token.digest != raw
     assert services.user_for_token(raw) == user
     services.revoke_token(actor=None, token=token)
     assert services.user_for_token(raw) is None

@@ -15,14 +15,20 @@ def test_age_counts_whole_years():
     assert rules.age_on(D(2000, 5, 10), D(2018, 5, 11)) == 18
 
 
-@pytest.mark.parametrize(("admitted", "refused"), [(D(2018, 5, 9), True), (D(2018, 5, 10), False), (D(2018, 5, 11), False)])
+@pytest.mark.parametrize(
+    ("admitted", "refused"),
+    [(D(2018, 5, 9), True), (D(2018, 5, 10), False), (D(2018, 5, 11), False)],
+)
 def test_dieu_le_d1_admission_needs_age_18(admitted, refused):
     events = [Event(rules.ADMITTED, admitted, 1)]
     if refused:
         with pytest.raises(DomainError, match="đủ 18 tuổi"):
             rules.derive_states(events, date_of_birth=D(2000, 5, 10))
     else:
-        assert rules.derive_states(events, date_of_birth=D(2000, 5, 10))[0].status == rules.PROBATIONARY
+        assert (
+            rules.derive_states(events, date_of_birth=D(2000, 5, 10))[0].status
+            == rules.PROBATIONARY
+        )
 
 
 def test_states_follow_the_events():
@@ -45,20 +51,29 @@ def test_states_follow_the_events():
 
 @pytest.mark.parametrize("official_on", [D(2015, 2, 28), D(2015, 3, 1)])
 def test_official_date_on_or_before_admission_is_refused(official_on):
-    events = [Event(rules.ADMITTED, D(2015, 3, 1), 1, seq=1), Event(rules.MADE_OFFICIAL, official_on, None, seq=2)]
+    events = [
+        Event(rules.ADMITTED, D(2015, 3, 1), 1, seq=1),
+        Event(rules.MADE_OFFICIAL, official_on, None, seq=2),
+    ]
     with pytest.raises(DomainError) as exc:
         rules.derive_states(events)
     assert "official_on" in exc.value.message_dict
 
 
 def test_official_date_after_admission_is_accepted():
-    events = [Event(rules.ADMITTED, D(2015, 3, 1), 1, seq=1), Event(rules.MADE_OFFICIAL, D(2015, 3, 2), None, seq=2)]
+    events = [
+        Event(rules.ADMITTED, D(2015, 3, 1), 1, seq=1),
+        Event(rules.MADE_OFFICIAL, D(2015, 3, 2), None, seq=2),
+    ]
     assert rules.derive_states(events)[-1].status == rules.OFFICIAL
 
 
 def test_nothing_follows_death():
-    events = [Event(rules.ADMITTED, D(2015, 3, 1), 1, seq=1), Event(rules.DIED, D(2020, 1, 1), None, seq=2),
-              Event(rules.MOVED, D(2021, 1, 1), 2, seq=3)]
+    events = [
+        Event(rules.ADMITTED, D(2015, 3, 1), 1, seq=1),
+        Event(rules.DIED, D(2020, 1, 1), None, seq=2),
+        Event(rules.MOVED, D(2021, 1, 1), 2, seq=3),
+    ]
     with pytest.raises(DomainError, match="từ trần"):
         rules.derive_states(events)
 
@@ -69,7 +84,10 @@ def test_first_event_must_be_an_admission():
 
 
 def test_readmission_only_after_leaving():
-    events = [Event(rules.ADMITTED, D(2000, 1, 1), 1, seq=1), Event(rules.READMITTED, D(2010, 1, 1), 1, seq=2)]
+    events = [
+        Event(rules.ADMITTED, D(2000, 1, 1), 1, seq=1),
+        Event(rules.READMITTED, D(2010, 1, 1), 1, seq=2),
+    ]
     with pytest.raises(DomainError, match="kết nạp lại"):
         rules.derive_states(events)
 
@@ -87,12 +105,14 @@ def test_transfer_out_and_back_in_keeps_status():
 
 
 def _gap_states():
-    return rules.derive_states([
-        Event(rules.ADMITTED, D(2000, 1, 1), 1, seq=1),
-        Event(rules.MADE_OFFICIAL, D(2001, 1, 1), None, seq=2),
-        Event(rules.STRUCK_OFF, D(2005, 1, 1), None, seq=3),
-        Event(rules.READMITTED, D(2006, 1, 1), 1, seq=4),
-    ])
+    return rules.derive_states(
+        [
+            Event(rules.ADMITTED, D(2000, 1, 1), 1, seq=1),
+            Event(rules.MADE_OFFICIAL, D(2001, 1, 1), None, seq=2),
+            Event(rules.STRUCK_OFF, D(2005, 1, 1), None, seq=3),
+            Event(rules.READMITTED, D(2006, 1, 1), 1, seq=4),
+        ]
+    )
 
 
 def test_party_age_runs_from_first_admission_without_gaps():
@@ -106,7 +126,10 @@ def test_party_age_runs_from_first_admission_without_gaps():
 def test_party_age_excludes_the_time_struck_off():
     states = _gap_states()
     gap = (D(2006, 1, 1) - D(2005, 1, 1)).days
-    assert rules.party_age_days(D(2000, 1, 1), states, D(2020, 1, 1)) == (D(2020, 1, 1) - D(2000, 1, 1)).days - gap
+    assert (
+        rules.party_age_days(D(2000, 1, 1), states, D(2020, 1, 1))
+        == (D(2020, 1, 1) - D(2000, 1, 1)).days - gap
+    )
     # 11 calendar years minus a one-year gap: 10 years reached on 01/01/2011, not before.
     assert rules.party_age_years(D(2000, 1, 1), states, D(2010, 12, 31)) == 9
     assert rules.party_age_years(D(2000, 1, 1), states, D(2011, 1, 1)) == 10

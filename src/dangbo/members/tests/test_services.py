@@ -13,9 +13,13 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-def found(code, kind, parent=None, on=D(1970, 1, 1)):
-    return org_services.found_organization(actor=None, code=code, name=f"Chi bộ {code}", kind=kind, parent=parent,
-                                           established_on=on)
+EARLY = D(1970, 1, 1)
+
+
+def found(code, kind, parent=None, on=EARLY):
+    return org_services.found_organization(
+        actor=None, code=code, name=f"Chi bộ {code}", kind=kind, parent=parent, established_on=on
+    )
 
 
 @pytest.fixture
@@ -26,14 +30,26 @@ def cells():
 
 
 def add(cell, name="Nguyễn Văn Hùng", card="10000001", **kw):
-    params = {"admitted_on": D(2015, 3, 1), "official_on": D(2016, 3, 1), "date_of_birth": D(1985, 5, 5), "sex": "M"}
+    params = {
+        "admitted_on": D(2015, 3, 1),
+        "official_on": D(2016, 3, 1),
+        "date_of_birth": D(1985, 5, 5),
+        "sex": "M",
+    }
     params.update(kw)
-    return services.create_member(actor=None, organization=cell, full_name=name, card_number=card, **params)
+    return services.create_member(
+        actor=None, organization=cell, full_name=name, card_number=card, **params
+    )
 
 
 def test_create_derives_status_and_dates_from_events(cells):
     m = add(cells[1])
-    assert (m.status, m.organization, m.admitted_on, m.official_on) == (Status.OFFICIAL, cells[1], D(2015, 3, 1), D(2016, 3, 1))
+    assert (m.status, m.organization, m.admitted_on, m.official_on) == (
+        Status.OFFICIAL,
+        cells[1],
+        D(2015, 3, 1),
+        D(2016, 3, 1),
+    )
     assert list(m.events.values_list("kind", flat=True)) == ["ADMITTED", "MADE_OFFICIAL"]
     assert m.search_name == "nguyen van hung"
     assert AuditEntry.objects.filter(action="members.created", target_id=str(m.pk)).exists()
@@ -42,7 +58,9 @@ def test_create_derives_status_and_dates_from_events(cells):
 def test_official_date_before_admission_is_refused_and_nothing_saved(cells):
     with pytest.raises(DomainError) as exc:
         add(cells[1], official_on=D(2015, 2, 1))
-    assert exc.value.message_dict == {"official_on": ["Ngày chính thức (01/02/2015) phải sau ngày vào Đảng (01/03/2015)."]}
+    assert exc.value.message_dict == {
+        "official_on": ["Ngày chính thức (01/02/2015) phải sau ngày vào Đảng (01/03/2015)."]
+    }
     assert Member.objects.count() == 0
 
 
@@ -50,7 +68,9 @@ def test_duplicate_card_number_is_refused(cells):
     add(cells[1])
     with pytest.raises(DomainError) as exc:
         add(cells[2], name="Lê Thị Lan", card="10000001")
-    assert exc.value.message_dict == {"card_number": ["Số thẻ đảng viên 10000001 đã được dùng cho đảng viên khác."]}
+    assert exc.value.message_dict == {
+        "card_number": ["Số thẻ đảng viên 10000001 đã được dùng cho đảng viên khác."]
+    }
     assert Member.objects.count() == 1
 
 
@@ -71,7 +91,13 @@ def test_member_cannot_join_a_dissolved_cell(cells):
     assert exc.value.message_dict["organization"] == ["«Chi bộ C2» đã giải thể từ ngày 01/01/2014."]
     m = add(cells[1])
     with pytest.raises(DomainError):
-        services.record_event(actor=None, member=m, kind=MemberEvent.Kind.MOVED, happened_on=D(2020, 1, 1), organization=cells[2])
+        services.record_event(
+            actor=None,
+            member=m,
+            kind=MemberEvent.Kind.MOVED,
+            happened_on=D(2020, 1, 1),
+            organization=cells[2],
+        )
     assert m.states.count() == 2
 
 
@@ -83,8 +109,14 @@ def test_member_must_be_in_a_cell(cells):
 
 def test_moving_records_an_event_and_keeps_history(cells):
     m = add(cells[1])
-    services.record_event(actor=None, member=m, kind=MemberEvent.Kind.MOVED, happened_on=D(2020, 1, 1), organization=cells[2],
-                          decision_number="12-QĐ/ĐU")
+    services.record_event(
+        actor=None,
+        member=m,
+        kind=MemberEvent.Kind.MOVED,
+        happened_on=D(2020, 1, 1),
+        organization=cells[2],
+        decision_number="12-QĐ/ĐU",
+    )
     m.refresh_from_db()
     assert m.organization == cells[2]
     assert selectors.members_in(cells[1], selectors.MemberFilter(on=D(2019, 12, 31))).count() == 1
@@ -94,7 +126,9 @@ def test_moving_records_an_event_and_keeps_history(cells):
 
 def test_void_and_restore_an_event(cells):
     m = add(cells[1])
-    event = services.record_event(actor=None, member=m, kind=MemberEvent.Kind.DIED, happened_on=D(2024, 1, 1))
+    event = services.record_event(
+        actor=None, member=m, kind=MemberEvent.Kind.DIED, happened_on=D(2024, 1, 1)
+    )
     m.refresh_from_db()
     assert m.status == Status.DECEASED
     services.void_event(actor=None, event=event, reason="Ghi nhầm người")
@@ -108,9 +142,13 @@ def test_void_and_restore_an_event(cells):
 
 def test_event_breaking_the_history_is_refused_without_writing(cells):
     m = add(cells[1])
-    services.record_event(actor=None, member=m, kind=MemberEvent.Kind.DIED, happened_on=D(2024, 1, 1))
+    services.record_event(
+        actor=None, member=m, kind=MemberEvent.Kind.DIED, happened_on=D(2024, 1, 1)
+    )
     with pytest.raises(DomainError, match="từ trần"):
-        services.record_event(actor=None, member=m, kind=MemberEvent.Kind.EXEMPTED, happened_on=D(2024, 6, 1))
+        services.record_event(
+            actor=None, member=m, kind=MemberEvent.Kind.EXEMPTED, happened_on=D(2024, 6, 1)
+        )
     assert m.events.count() == 3
 
 
@@ -130,13 +168,34 @@ def test_search_is_accent_insensitive_and_order_is_vietnamese(cells):
     add(cells[1], name="Lê Văn Đức", card="4")
     found_ = selectors.members_in(cells[0], selectors.MemberFilter(q="nguyen van hung"))
     assert [m.full_name for m in found_] == ["Nguyễn Văn Hùng"]
-    assert [m.full_name for m in selectors.members_in(cells[0], selectors.MemberFilter(q="duc"))] == ["Lê Văn Đức"]
-    assert [m.full_name for m in selectors.members_in(cells[0])] == ["Trần An", "Đỗ Thị Ánh", "Lê Văn Đức", "Nguyễn Văn Hùng"]
+    assert [
+        m.full_name for m in selectors.members_in(cells[0], selectors.MemberFilter(q="duc"))
+    ] == ["Lê Văn Đức"]
+    assert [m.full_name for m in selectors.members_in(cells[0])] == [
+        "Trần An",
+        "Đỗ Thị Ánh",
+        "Lê Văn Đức",
+        "Nguyễn Văn Hùng",
+    ]
 
 
 def test_age_and_party_age_filters(cells):
-    add(cells[1], name="Trẻ", card="1", date_of_birth=D(1998, 1, 1), admitted_on=D(2020, 1, 1), official_on=D(2021, 1, 1))
-    add(cells[1], name="Già", card="2", date_of_birth=D(1950, 1, 1), admitted_on=D(1975, 1, 1), official_on=D(1976, 1, 1))
+    add(
+        cells[1],
+        name="Trẻ",
+        card="1",
+        date_of_birth=D(1998, 1, 1),
+        admitted_on=D(2020, 1, 1),
+        official_on=D(2021, 1, 1),
+    )
+    add(
+        cells[1],
+        name="Già",
+        card="2",
+        date_of_birth=D(1950, 1, 1),
+        admitted_on=D(1975, 1, 1),
+        official_on=D(1976, 1, 1),
+    )
     today = D(2026, 6, 1)
     young = selectors.members_in(cells[0], selectors.MemberFilter(age_max=30), today=today)
     assert [m.full_name for m in young] == ["Trẻ"]
@@ -145,18 +204,21 @@ def test_age_and_party_age_filters(cells):
 
 
 def test_merge_moves_members_and_ends_the_source(cells):
-    g, c1, c2 = cells
+    _g, c1, c2 = cells
     m = add(c1)
-    restructuring.merge_organizations(actor=None, sources=[c1], target=c2, on=D(2022, 1, 1), decision={"number": "5-QĐ/ĐU"})
+    restructuring.merge_organizations(
+        actor=None, sources=[c1], target=c2, on=D(2022, 1, 1), decision={"number": "5-QĐ/ĐU"}
+    )
     m.refresh_from_db()
     c1.refresh_from_db()
-    assert m.organization == c2 and c1.dissolved_on == D(2022, 1, 1)
+    assert m.organization == c2
+    assert c1.dissolved_on == D(2022, 1, 1)
     assert MemberState.objects.filter(member=m, organization=c1, valid_until=D(2022, 1, 1)).exists()
     assert selectors.members_in(c1, selectors.MemberFilter(on=D(2021, 12, 31))).count() == 1
 
 
 def test_dissolving_a_cell_with_members_is_refused_unless_they_move(cells):
-    g, c1, c2 = cells
+    _g, c1, c2 = cells
     add(c1)
     with pytest.raises(DomainError, match="đảng viên đang sinh hoạt"):
         restructuring.dissolve_organization(actor=None, org=c1, on=D(2022, 1, 1))
@@ -165,13 +227,18 @@ def test_dissolving_a_cell_with_members_is_refused_unless_they_move(cells):
 
 
 def test_split_distributes_members(cells):
-    g, c1, c2 = cells
+    _g, c1, _c2 = cells
     a = add(c1, name="A", card="1")
     b = add(c1, name="B", card="2")
-    new = restructuring.split_organization(actor=None, source=c1, on=D(2023, 1, 1), parts=[
-        {"code": "C1A", "name": "Chi bộ 1A", "member_ids": [a.pk]},
-        {"code": "C1B", "name": "Chi bộ 1B", "member_ids": [b.pk]},
-    ])
+    new = restructuring.split_organization(
+        actor=None,
+        source=c1,
+        on=D(2023, 1, 1),
+        parts=[
+            {"code": "C1A", "name": "Chi bộ 1A", "member_ids": [a.pk]},
+            {"code": "C1B", "name": "Chi bộ 1B", "member_ids": [b.pk]},
+        ],
+    )
     assert [selectors.members_in(o).count() for o in new] == [1, 1]
 
 

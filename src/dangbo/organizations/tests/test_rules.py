@@ -27,7 +27,9 @@ def test_qd294_ends_provincial_blocs_and_opens_superior_level(on, bloc, superior
 
 def test_pairs_without_dates_always_apply():
     assert rules.nesting_allowed("GRASSROOTS_DANG_BO", "DEPENDENT_CELL", dt.date(1990, 1, 1), PAIRS)
-    assert not rules.nesting_allowed("DEPENDENT_CELL", "GRASSROOTS_DANG_BO", dt.date(1990, 1, 1), PAIRS)
+    assert not rules.nesting_allowed(
+        "DEPENDENT_CELL", "GRASSROOTS_DANG_BO", dt.date(1990, 1, 1), PAIRS
+    )
 
 
 def test_subtree_bound_selects_exactly_the_subtree():
@@ -40,8 +42,13 @@ def test_subtree_bound_selects_exactly_the_subtree():
 
 
 def _warnings(**kw):
-    base = {"member_count": 10, "official_count": 10, "is_cell": False, "is_grassroots_cell": False,
-            "is_grassroots_dang_bo": False}
+    base = {
+        "member_count": 10,
+        "official_count": 10,
+        "is_cell": False,
+        "is_grassroots_cell": False,
+        "is_grassroots_dang_bo": False,
+    }
     base.update(kw)
     return [w.code for w in rules.structure_warnings(kind="X", **base)]
 

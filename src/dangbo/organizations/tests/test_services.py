@@ -11,9 +11,19 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-def found(code, kind, parent=None, on=D(2010, 1, 1), **kw):
-    return services.found_organization(actor=None, code=code, name=f"Tổ chức {code}", kind=kind, parent=parent,
-                                       established_on=on, **kw)
+FOUNDED = D(2010, 1, 1)
+
+
+def found(code, kind, parent=None, on=FOUNDED, **kw):
+    return services.found_organization(
+        actor=None,
+        code=code,
+        name=f"Tổ chức {code}",
+        kind=kind,
+        parent=parent,
+        established_on=on,
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -26,8 +36,9 @@ def tree():
 
 
 def test_found_sets_path_under_parent_and_opens_history(tree):
-    top, bloc, g, c = tree
-    assert c.path.startswith(g.path) and g.path.startswith(bloc.path)
+    _top, bloc, g, c = tree
+    assert c.path.startswith(g.path)
+    assert g.path.startswith(bloc.path)
     assert c.depth == 3
     assert TreePosition.objects.get(organization=c).valid_until is None
     assert OrgEvent.objects.filter(organization=c, kind=OrgEvent.Kind.FOUNDED).count() == 1
@@ -35,7 +46,7 @@ def test_found_sets_path_under_parent_and_opens_history(tree):
 
 
 def test_illegal_pair_is_refused_and_nothing_saved(tree):
-    top, bloc, g, c = tree
+    _top, _bloc, _g, c = tree
     with pytest.raises(DomainError) as exc:
         found("X", OrgKind.GRASSROOTS_DANG_BO, c)
     assert exc.value.message_dict["parent"] == [
@@ -44,7 +55,9 @@ def test_illegal_pair_is_refused_and_nothing_saved(tree):
     assert not Organization.objects.filter(code="X").exists()
 
 
-@pytest.mark.parametrize(("on", "allowed"), [(D(2025, 6, 30), False), (D(2025, 7, 1), True), (D(2025, 7, 2), True)])
+@pytest.mark.parametrize(
+    ("on", "allowed"), [(D(2025, 6, 30), False), (D(2025, 7, 1), True), (D(2025, 7, 2), True)]
+)
 def test_superior_level_under_province_from_qd294(tree, on, allowed):
     top = tree[0]
     if allowed:
@@ -55,7 +68,7 @@ def test_superior_level_under_province_from_qd294(tree, on, allowed):
 
 
 def test_move_into_own_subtree_is_a_cycle_and_refused(tree):
-    top, bloc, g, c = tree
+    top, bloc, g, _c = tree
     g2 = found("G2", OrgKind.GRASSROOTS_DANG_BO, bloc)
     with pytest.raises(DomainError) as exc:
         services.move_organization(actor=None, org=bloc, new_parent=g, on=D(2020, 1, 1))
@@ -76,7 +89,11 @@ def test_move_keeps_the_old_tree_for_past_dates(tree):
     now = {p.organization.code for p in selectors.positions_under(bloc, D(2025, 7, 1))}
     assert then == {"K", "G", "C"}
     assert now == {"K"}
-    assert {p.organization.code for p in selectors.positions_under(sup, D(2025, 7, 1))} == {"S", "G", "C"}
+    assert {p.organization.code for p in selectors.positions_under(sup, D(2025, 7, 1))} == {
+        "S",
+        "G",
+        "C",
+    }
     # The day before the move the cell is still under the bloc.
     assert "C" in {p.organization.code for p in selectors.positions_under(bloc, D(2025, 6, 30))}
 
@@ -97,7 +114,7 @@ def test_event_dated_before_the_last_change_is_refused(tree):
 
 
 def test_dissolve_refused_while_children_are_active(tree):
-    top, bloc, g, c = tree
+    _top, bloc, g, c = tree
     with pytest.raises(DomainError, match="Còn tổ chức trực thuộc"):
         services.dissolve_organization(actor=None, org=g, on=D(2020, 1, 1))
     services.dissolve_organization(actor=None, org=c, on=D(2020, 1, 1))

@@ -21,13 +21,27 @@ def test_seeded_implementing_regulations_are_chosen_by_date():
 
 
 def test_setting_most_specific_organization_and_latest_effective_wins():
-    top = org_services.found_organization(actor=None, code="T", name="Tỉnh ủy", kind=OrgKind.PROVINCIAL, parent=None,
-                                          established_on=D(2010, 1, 1))
-    g = org_services.found_organization(actor=None, code="G", name="Đảng bộ", kind=OrgKind.GRASSROOTS_DANG_BO, parent=top,
-                                        established_on=D(2010, 1, 1))
+    top = org_services.found_organization(
+        actor=None,
+        code="T",
+        name="Tỉnh ủy",
+        kind=OrgKind.PROVINCIAL,
+        parent=None,
+        established_on=D(2010, 1, 1),
+    )
+    g = org_services.found_organization(
+        actor=None,
+        code="G",
+        name="Đảng bộ",
+        kind=OrgKind.GRASSROOTS_DANG_BO,
+        parent=top,
+        established_on=D(2010, 1, 1),
+    )
     assert setting_value("certificate_months", org=g, on=D(2020, 1, 1), default=60) == 60
     Setting.objects.create(key="certificate_months", value=48, effective_on=D(2020, 1, 1))
-    Setting.objects.create(key="certificate_months", organization=top, value=36, effective_on=D(2022, 1, 1))
+    Setting.objects.create(
+        key="certificate_months", organization=top, value=36, effective_on=D(2022, 1, 1)
+    )
     assert setting_value("certificate_months", org=g, on=D(2019, 12, 31), default=60) == 60
     assert setting_value("certificate_months", org=g, on=D(2020, 1, 1), default=60) == 48
     assert setting_value("certificate_months", org=g, on=D(2021, 12, 31), default=60) == 48
