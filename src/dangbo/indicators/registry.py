@@ -56,7 +56,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from django.db.models import QuerySet
@@ -179,6 +179,8 @@ class Indicator:
     records: RecordKind
     compute: Callable[[Query], Result]
     list_records: Callable[[Query, str], QuerySet] | None = field(default=None, repr=False)
+    # An indicator is callable; templates must read its attributes, not call it.
+    do_not_call_in_templates: ClassVar[bool] = True
 
     def records_of(self, fn: Callable[[Query, str], QuerySet]) -> Callable[[Query, str], QuerySet]:
         """Declare the function returning the records behind a row (used as a decorator)."""

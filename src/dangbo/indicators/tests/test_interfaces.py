@@ -196,6 +196,12 @@ def test_indicators_page_shows_figures_as_links(world):
         in html
     )
     assert "4,2%" in html
+    # Each figure is headed by its indicator's title and unit.
+    assert (
+        "<h2>Tổ chức cơ sở đảng, theo loại</h2>" in html
+        or "<h2>" + registry.get("org.grassroots_by_kind").title + "</h2>" in html
+    )
+    assert "Số tổ chức" in html
 
 
 def test_indicators_page_with_a_bad_date_falls_back_to_today(world):
