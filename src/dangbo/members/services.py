@@ -77,6 +77,12 @@ def _org_path(member: Member) -> str:
     return member.organization.path if member.organization_id and member.organization.path else ""
 
 
+def _audit(actor, action: str, member: Member, **entry: Any) -> None:
+    record(
+        actor=actor, action=f"members.{action}", target=member, org_path=_org_path(member), **entry
+    )
+
+
 def _check_org_for_event(
     org: Organization | None, on: dt.date, field: str = "organization"
 ) -> None:
@@ -224,14 +230,7 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
             f"{rules.MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1)."
         )})  # fmt: skip
     _save_identity(member)
-    record(
-        actor=actor,
-        action="members.updated",
-        target=member,
-        before=before,
-        after=member,
-        org_path=_org_path(member),
-    )
+    _audit(actor, "updated", member, before=before, after=member)
     return member
 
 
@@ -273,13 +272,12 @@ def record_event(
     event.save()
     rebuild_states(member)
     member.refresh_from_db()
-    record(
-        actor=actor,
-        action=f"members.event.{kind.lower()}",
-        target=member,
+    _audit(
+        actor,
+        f"event.{kind.lower()}",
+        member,
         before=before,
         after={"event": snapshot(event), "member": snapshot(member)},
-        org_path=_org_path(member),
     )
     return event
 
@@ -302,14 +300,7 @@ def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
     event.voided_reason = reason.strip()
     event.save(update_fields=["voided_at", "voided_reason"])
     rebuild_states(member)
-    record(
-        actor=actor,
-        action="members.event_voided",
-        target=member,
-        after=snapshot(event),
-        org_path=_org_path(member),
-        note=reason,
-    )
+    _audit(actor, "event_voided", member, after=snapshot(event), note=reason)
     return event
 
 
@@ -324,13 +315,7 @@ def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
     event.voided_reason = ""
     event.save(update_fields=["voided_at", "voided_reason"])
     rebuild_states(member)
-    record(
-        actor=actor,
-        action="members.event_restored",
-        target=member,
-        after=snapshot(event),
-        org_path=_org_path(member),
-    )
+    _audit(actor, "event_restored", member, after=snapshot(event))
     return event
 
 
@@ -345,15 +330,7 @@ def void_member(*, actor, member: Member, reason: str) -> Member:
     member.voided_at = timezone.now()
     member.voided_reason = reason.strip()
     member.save(update_fields=["voided_at", "voided_reason", "updated_at"])
-    record(
-        actor=actor,
-        action="members.voided",
-        target=member,
-        before=before,
-        after=member,
-        org_path=_org_path(member),
-        note=reason,
-    )
+    _audit(actor, "voided", member, before=before, after=member, note=reason)
     return member
 
 
@@ -366,14 +343,7 @@ def restore_member(*, actor, member: Member) -> Member:
     member.voided_at = None
     member.voided_reason = ""
     member.save(update_fields=["voided_at", "voided_reason", "updated_at"])
-    record(
-        actor=actor,
-        action="members.restored",
-        target=member,
-        before=before,
-        after=member,
-        org_path=_org_path(member),
-    )
+    _audit(actor, "restored", member, before=before, after=member)
     return member
 
 
@@ -401,13 +371,7 @@ def assign_position(
     )
     position.full_clean()
     position.save()
-    record(
-        actor=actor,
-        action="members.position_assigned",
-        target=member,
-        after=snapshot(position),
-        org_path=_org_path(member),
-    )
+    _audit(actor, "position_assigned", member, after=snapshot(position))
     return position
 
 
@@ -419,12 +383,5 @@ def end_position(*, actor, position: Position, ended_on: dt.date) -> Position:
     before = snapshot(position)
     position.ended_on = ended_on
     position.save(update_fields=["ended_on"])
-    record(
-        actor=actor,
-        action="members.position_ended",
-        target=position.member,
-        before=before,
-        after=snapshot(position),
-        org_path=_org_path(position.member),
-    )
+    _audit(actor, "position_ended", position.member, before=before, after=snapshot(position))
     return position

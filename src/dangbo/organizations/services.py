@@ -23,6 +23,13 @@ def kind_pairs() -> list[rules.KindPair]:
     ]
 
 
+def _audit(
+    actor, action: str, org: Organization, before: dict[str, Any] | None, note: str = ""
+) -> None:
+    record(actor=actor, action=f"organizations.{action}", target=org, before=before, after=org,
+           org_path=org.path, note=note)  # fmt: skip
+
+
 def _segment(org: Organization) -> str:
     return f"{org.pk:0{PATH_SEGMENT_WIDTH}d}."
 
@@ -176,14 +183,7 @@ def update_organization(*, actor, org: Organization, **changes: Any) -> Organiza
         setattr(org, field, value)
     org.full_clean()
     org.save()
-    record(
-        actor=actor,
-        action="organizations.updated",
-        target=org,
-        before=before,
-        after=org,
-        org_path=org.path,
-    )
+    _audit(actor, "updated", org, before)
     return org
 
 
@@ -204,14 +204,7 @@ def rename_organization(
     _event(
         org, OrgEvent.Kind.RENAMED, on, decision, details={"old_name": old_name, "new_name": name}
     )
-    record(
-        actor=actor,
-        action="organizations.renamed",
-        target=org,
-        before=before,
-        after=org,
-        org_path=org.path,
-    )
+    _audit(actor, "renamed", org, before)
     return org
 
 
@@ -242,14 +235,7 @@ def change_kind(
         decision,
         details={"old_kind": old_kind, "new_kind": kind},
     )
-    record(
-        actor=actor,
-        action="organizations.kind_changed",
-        target=org,
-        before=before,
-        after=org,
-        org_path=org.path,
-    )
+    _audit(actor, "kind_changed", org, before)
     return org
 
 
@@ -297,14 +283,7 @@ def move_organization(
             "new_parent": new_parent.code,
         },
     )
-    record(
-        actor=actor,
-        action="organizations.moved",
-        target=org,
-        before=before,
-        after=org,
-        org_path=org.path,
-    )
+    _audit(actor, "moved", org, before)
     return org
 
 
@@ -345,14 +324,7 @@ def dissolve_organization(
         current.valid_until = on
         current.save(update_fields=["valid_until"])
     _event(org, event_kind, on, decision, related=related)
-    record(
-        actor=actor,
-        action="organizations.dissolved",
-        target=org,
-        before=before,
-        after=org,
-        org_path=org.path,
-    )
+    _audit(actor, "dissolved", org, before)
     return org
 
 
@@ -380,13 +352,5 @@ def restore_organization(*, actor, org: Organization, on: dt.date, note: str = "
         kind=org.kind, valid_from=on,
     )  # fmt: skip
     _event(org, OrgEvent.Kind.RESTORED, on, None, note=note)
-    record(
-        actor=actor,
-        action="organizations.restored",
-        target=org,
-        before=before,
-        after=org,
-        org_path=org.path,
-        note=note,
-    )
+    _audit(actor, "restored", org, before, note=note)
     return org
