@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,10 @@ from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, Sector
 
 from .people import MemberGenerator
+
+# Members' stable keys are derived from their place in the generated sequence,
+# so two builds from one seed give the same exchange workbook.
+DEMO_NAMESPACE = uuid.UUID("6f1c0d5e-2a47-4c1e-9d55-3b8e2f0a7c11")
 from .plan import REORG_ON, ROOT_CODE, TreePlan, plan_tree
 
 BATCH_SIZE = 5000
@@ -197,7 +202,7 @@ def _build_members(
         admitted_on, official_on = member_rules.admission_dates(records)
         current = states[-1]
         batch_members.append(Member(
-            id=member_id, **identity, name_sort_key=keys[0], search_name=keys[1],
+            id=member_id, uid=uuid.uuid5(DEMO_NAMESPACE, str(draft.index)), **identity, name_sort_key=keys[0], search_name=keys[1],
             status=current.status, organization_id=current.organization_id,
             admitted_on=admitted_on, official_on=official_on,
         ))  # fmt: skip

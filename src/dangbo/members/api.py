@@ -7,6 +7,7 @@ capability); every write calls a service.
 """
 
 import datetime as dt
+import uuid
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
@@ -101,6 +102,8 @@ class MemberDetailOut(MemberOut):
     professional_level_label: str
     political_theory_level: str
     political_theory_level_label: str
+    admission_age_exception: str
+    uid: uuid.UUID
     age_years: int
     party_age_years: int | None
     voided_at: dt.datetime | None
@@ -207,6 +210,7 @@ class IdentityIn(Schema):
     general_education: text(10) = ""
     professional_level: ProfessionalCode = ""
     political_theory_level: PoliticalTheoryCode = ""
+    admission_age_exception: text(255) = ""
 
 
 class MemberCreateIn(IdentityIn):
@@ -236,6 +240,7 @@ class MemberPatchIn(Schema):
     card_number: text(20) | None = None
     background_number: text(20) | None = None
     general_education: text(10) | None = None
+    admission_age_exception: text(255) | None = None
     professional_level: ProfessionalCode | None = None
     political_theory_level: PoliticalTheoryCode | None = None
 

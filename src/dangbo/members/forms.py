@@ -99,6 +99,12 @@ class IdentityForm(forms.Form):
     political_theory_level = forms.ChoiceField(
         label="Lý luận chính trị", choices=_blank(PoliticalTheory.choices, "—"), required=False
     )
+    admission_age_exception = forms.CharField(
+        label="Ngoại lệ tuổi vào Đảng (căn cứ)",
+        max_length=255,
+        required=False,
+        help_text="Chỉ ghi khi đảng viên vào Đảng trước 18 tuổi theo quy định thời đó.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -53,6 +55,8 @@ class Professional(models.TextChoices):
 class Member(TimeStampedModel):
     """A party member. Status, organization and key dates are derived from ``MemberEvent``."""
 
+    # A key that stays the same across installations (the exchange workbook, integrators).
+    uid = models.UUIDField("mã hồ sơ", default=uuid.uuid4, unique=True, editable=False)
     full_name = models.CharField("họ và tên", max_length=150)
     birth_name = models.CharField("họ và tên khai sinh", max_length=150, blank=True)
     name_sort_key = ByteOrderedCharField(
@@ -83,6 +87,11 @@ class Member(TimeStampedModel):
     )
     political_theory_level = models.CharField(
         "lý luận chính trị", max_length=2, choices=PoliticalTheory.choices, blank=True
+    )
+    # Older statutes and wartime admissions let some members in before 18: the
+    # office notes the ground here, and the age check then gives way.
+    admission_age_exception = models.CharField(
+        "ngoại lệ tuổi vào Đảng (căn cứ)", max_length=255, blank=True
     )
 
     # Derived from the events by services.rebuild_states; never typed over.

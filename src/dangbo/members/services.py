@@ -22,7 +22,7 @@ IDENTITY_FIELDS = (
     "full_name", "birth_name", "date_of_birth", "sex", "ethnicity", "religion", "home_town",
     "birth_place", "permanent_address", "personal_id_number", "phone", "email", "occupation",
     "card_number", "background_number", "general_education", "professional_level",
-    "political_theory_level",
+    "political_theory_level", "admission_age_exception",
 )  # fmt: skip
 # Events that place the member in an organization of this installation.
 EVENTS_WITH_ORG = (
@@ -122,10 +122,15 @@ def _event_records(member: Member, extra: list[MemberEvent] = ()) -> list[rules.
     ]
 
 
+def _birth_for_age_check(member: Member) -> dt.date | None:
+    """The birth date the admission-age rule judges, or None when an exception is noted."""
+    return None if member.admission_age_exception.strip() else member.date_of_birth
+
+
 def rebuild_states(member: Member) -> list[rules.State]:
     """Derive the member's states from the events and store them with the current ones."""
     events = _event_records(member)
-    states = rules.derive_states(events, date_of_birth=member.date_of_birth)
+    states = rules.derive_states(events, date_of_birth=_birth_for_age_check(member))
     MemberState.objects.filter(member=member).delete()
     MemberState.objects.bulk_create(
         MemberState(member=member, organization_id=s.organization_id, status=s.status,
@@ -223,6 +228,7 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
     _clean_identity(member)
     if (
         member.admitted_on
+        and not member.admission_age_exception.strip()
         and rules.age_on(member.date_of_birth, member.admitted_on) < rules.MIN_ADMISSION_AGE
     ):
         raise DomainError({"date_of_birth": (
@@ -268,7 +274,7 @@ def record_event(
     )  # fmt: skip
     event.full_clean(exclude=["member"])
     # Check the whole history with the new event before anything is written.
-    rules.derive_states(_event_records(member, [event]), date_of_birth=member.date_of_birth)
+    rules.derive_states(_event_records(member, [event]), date_of_birth=_birth_for_age_check(member))
     event.save()
     rebuild_states(member)
     member.refresh_from_db()
@@ -291,7 +297,7 @@ def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
         raise DomainError({"reason": "Cần ghi lý do hủy."})
     member = event.member
     remaining = [e for e in _event_records(member) if e.seq != event.pk]
-    rules.derive_states(remaining, date_of_birth=member.date_of_birth)
+    rules.derive_states(remaining, date_of_birth=_birth_for_age_check(member))
     if not remaining:
         raise DomainError(
             "Không thể hủy sự kiện duy nhất của đảng viên: hủy hồ sơ đảng viên thay vì hủy sự kiện."
@@ -311,7 +317,7 @@ def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
         raise DomainError("Sự kiện này đang có hiệu lực.")
     member = event.member
     event.voided_at = None
-    rules.derive_states(_event_records(member, [event]), date_of_birth=member.date_of_birth)
+    rules.derive_states(_event_records(member, [event]), date_of_birth=_birth_for_age_check(member))
     event.voided_reason = ""
     event.save(update_fields=["voided_at", "voided_reason"])
     rebuild_states(member)

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "dangbo.core",
     "dangbo.audit",
     "dangbo.organizations",
@@ -33,6 +35,9 @@ INSTALLED_APPS = [
     "dangbo.members",
     "dangbo.accounts",
     "dangbo.indicators",
+    "dangbo.quality",
+    "dangbo.imports",
+    "dangbo.exchange",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +138,29 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by the web server and the task worker (separate processes):
+    # the progress of a background import is written here while its
+    # transaction is still open.
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "progress"),
+        "TIMEOUT": 7 * 24 * 3600,
+    },
+}
+
+# Background work (long imports) through Django's tasks API (django-tasks
+# backport); the database backend needs no other service, and `dangbo serve`
+# starts its worker beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Uploaded files (imports) are kept here, outside the static files.
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media-not-served/"
+# An upload larger than this is refused before it is read.
+DANGBO_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

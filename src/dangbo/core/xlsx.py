@@ -1,0 +1,226 @@
+"""Writing spreadsheets people open in Excel: XLSX (streamed) and CSV.
+
+Every list of the UI, the import error reports and the exchange workbook go
+through ``write_workbook``: Vietnamese headers in bold on a frozen first row,
+dates as real date cells shown dd/mm/yyyy, whole numbers with a thousands
+separator (Excel shows it in the reader's locale: 6.731 in Vietnamese), and
+text that looks like a formula kept as text, never evaluated.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .formatting import fmt_date, fmt_datetime
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+# Excel number formats are written in Excel's own (English) notation; Excel
+# shows them with the separators of the reader's locale.
+NUMBER_FORMATS = {
+    "date": "dd/mm/yyyy",
+    "datetime": "dd/mm/yyyy hh:mm",
+    "int": "#,##0",
+    "decimal": "#,##0.00",
+    "percent": "0.0%",
+}
+DEFAULT_WIDTHS = {"date": 12, "datetime": 17, "int": 10, "decimal": 12, "percent": 9, "bool": 8}
+# Characters that make a spreadsheet treat a text cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Zip entries get this time, so one content always gives the same bytes.
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its Vietnamese header, the kind of value and a width in characters."""
+
+    header: str
+    kind: str = "text"  # text, int, decimal, percent, date, datetime, bool
+    width: float | None = None
+    comment: str = ""
+
+    @property
+    def display_width(self) -> float:
+        if self.width:
+            return self.width
+        return max(DEFAULT_WIDTHS.get(self.kind, 18), min(len(self.header) + 2, 40))
+
+
+@dataclass
+class Sheet:
+    """A sheet to write: title (at most 31 characters), columns and rows (any iterable, streamed)."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    # Lines written above the header (a title, the filters in force); the header follows them.
+    preamble: Sequence[str] = field(default_factory=tuple)
+
+
+def _clean_text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _cell(ws, value: Any, column: Column, styles: dict) -> WriteOnlyCell:
+    if isinstance(value, bool):
+        value = "Có" if value else "Không"
+    elif isinstance(value, dt.datetime) and value.tzinfo is not None:
+        from django.utils import timezone
+
+        value = timezone.localtime(value).replace(tzinfo=None)
+    elif isinstance(value, str):
+        value = _clean_text(value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        # openpyxl reads "=..." as a formula; a cell from the database is always text.
+        cell.data_type = "s"
+    elif value is not None:
+        number_format = NUMBER_FORMATS.get(column.kind)
+        if isinstance(value, dt.datetime):
+            number_format = NUMBER_FORMATS["datetime"]
+        elif isinstance(value, dt.date):
+            number_format = NUMBER_FORMATS["date"]
+        elif isinstance(value, (float, Decimal)) and column.kind == "int":
+            number_format = NUMBER_FORMATS["decimal"]
+        if number_format:
+            cell.number_format = number_format
+    return cell
+
+
+def write_workbook(
+    target: str | Path | IO[bytes], sheets: Sequence[Sheet], *, stamp: dt.datetime | None = None
+) -> int:
+    """Write ``sheets`` as an XLSX workbook to ``target``; return the number of data rows.
+
+    With ``stamp``, the file is reproducible: the workbook's created and
+    modified times are ``stamp`` and every zip entry carries one fixed time,
+    so the same content always gives the same bytes.
+    """
+    wb = Workbook(write_only=True)
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="FFE9EEF6")
+    header_alignment = Alignment(wrap_text=True, vertical="center")
+    total = 0
+    for spec in sheets:
+        ws = wb.create_sheet(title=spec.title[:31])
+        for index, column in enumerate(spec.columns, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = column.display_width
+        header_row = len(spec.preamble) + 1
+        ws.freeze_panes = f"A{header_row + 1}"
+        for line in spec.preamble:
+            cell = WriteOnlyCell(ws, value=_clean_text(line))
+            cell.data_type = "s"
+            ws.append([cell])
+        header = []
+        for column in spec.columns:
+            cell = WriteOnlyCell(ws, value=_clean_text(column.header))
+            cell.data_type = "s"
+            cell.font = header_font
+            cell.fill = header_fill
+            cell.alignment = header_alignment
+            header.append(cell)
+        ws.append(header)
+        styles: dict = {}
+        columns = list(spec.columns)
+        for row in spec.rows:
+            ws.append([_cell(ws, value, column, styles) for value, column in zip(row, columns)])
+            total += 1
+    if not sheets:
+        wb.create_sheet(title="Trống")
+    if stamp is None:
+        wb.save(target)
+        return total
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    _make_reproducible(buffer, target, stamp)
+    return total
+
+
+_CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _make_reproducible(buffer: io.BytesIO, target: str | Path | IO[bytes], stamp: dt.datetime) -> None:
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    buffer.seek(0)
+    out = open(target, "wb") if isinstance(target, (str, Path)) else target  # noqa: SIM115
+    try:
+        with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == "docProps/core.xml":
+                    data = _CORE_TIMES.sub(lambda m: m.group(1) + iso + m.group(3), data)
+                entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o600 << 16
+                dst.writestr(entry, data)
+    finally:
+        if out is not target:
+            out.close()
+
+
+def csv_value(value: Any) -> str:
+    """A value as CSV text: dates dd/mm/yyyy, text that looks like a formula quoted with '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, dt.datetime):
+        return fmt_datetime(value)
+    if isinstance(value, dt.date):
+        return fmt_date(value)
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def write_csv(target: IO[str], columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
+    """Write a CSV (UTF-8 with a byte-order mark, so Excel reads the accents); return the row count."""
+    target.write("\ufeff")
+    writer = csv.writer(target, lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    total = 0
+    for row in rows:
+        writer.writerow([csv_value(v) for v in row])
+        total += 1
+    return total
+
+
+def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> FileResponse:
+    """An HTTP download of ``sheets`` as ``filename`` (written to a temporary file, then streamed)."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+    write_workbook(handle, sheets)
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> FileResponse:
+    """An HTTP download of a CSV file."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+    wrapper = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    write_csv(wrapper, columns, rows)
+    wrapper.flush()
+    wrapper.detach()
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=CSV_CONTENT_TYPE)
