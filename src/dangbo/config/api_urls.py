@@ -4,16 +4,22 @@ from django.urls import path
 
 from dangbo.accounts.api import router as accounts_router
 from dangbo.core.api import api, docs_asset
+from dangbo.exchange.api import router as exchange_router
+from dangbo.imports.api import router as imports_router
 from dangbo.indicators.api import router as indicators_router
 from dangbo.members.api import org_router as members_org_router
 from dangbo.members.api import router as members_router
 from dangbo.organizations.api import router as organizations_router
+from dangbo.quality.api import router as quality_router
 
 api.add_router("", accounts_router)
 api.add_router("", organizations_router)
 api.add_router("", members_org_router)
 api.add_router("", members_router)
 api.add_router("", indicators_router)
+api.add_router("", quality_router)
+api.add_router("", imports_router)
+api.add_router("", exchange_router)
 
 urlpatterns = [
     path("docs/assets/<str:name>", docs_asset, name="api-v1-docs-asset"),

@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("dangbo.organizations.urls")),
     path("", include("dangbo.members.urls")),
     path("", include("dangbo.indicators.urls")),
+    path("", include("dangbo.quality.urls")),
+    path("", include("dangbo.imports.urls")),
+    path("", include("dangbo.exchange.urls")),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -46,7 +47,8 @@ UNIQUE_MESSAGES = {
 }
 
 
-def _clean_identity(member: Member) -> None:
+def _clean_identity_values(member: Member) -> None:
+    """Normalise and check one member's identity fields (everything but uniqueness)."""
     member.full_name = text.normalize(member.full_name)
     member.birth_name = text.normalize(member.birth_name)
     member.name_sort_key = text.name_sort_key(member.full_name)
@@ -61,16 +63,26 @@ def _clean_identity(member: Member) -> None:
         errors["personal_id_number"] = "Số định danh cá nhân gồm đúng 12 chữ số."
     if member.date_of_birth and member.date_of_birth > timezone.localdate():
         errors["date_of_birth"] = "Ngày sinh không được ở tương lai."
+    if errors:
+        raise DomainError(errors)
+    try:
+        member.full_clean(
+            exclude=["name_sort_key", "search_name", "uid"], validate_unique=False,
+            validate_constraints=False,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise DomainError(exc.message_dict) from exc
+
+
+def _clean_identity(member: Member) -> None:
+    _clean_identity_values(member)
+    errors: dict[str, str] = {}
     for name, message in UNIQUE_MESSAGES.values():
         value = getattr(member, name)
         if value and Member.objects.filter(**{name: value}).exclude(pk=member.pk).exists():
             errors[name] = message.format(value=value)
     if errors:
         raise DomainError(errors)
-    try:
-        member.full_clean(exclude=["name_sort_key", "search_name"], validate_constraints=False)
-    except ValidationError as exc:
-        raise DomainError(exc.message_dict) from exc
 
 
 def _org_path(member: Member) -> str:
@@ -391,3 +403,97 @@ def end_position(*, actor, position: Position, ended_on: dt.date) -> Position:
     position.save(update_fields=["ended_on"])
     _audit(actor, "position_ended", position.member, before=before, after=snapshot(position))
     return position
+
+
+@dataclass
+class MemberDraft:
+    """A member to register in bulk: identity, the cell, admission (and official) dates."""
+
+    identity: dict[str, Any]
+    organization: Organization
+    admitted_on: dt.date
+    official_on: dt.date | None = None
+    note: str = ""  # written on the audit entry (e.g. the file and row it came from)
+
+
+def check_draft(draft: MemberDraft) -> Member:
+    """Check one draft as ``create_member`` would, without writing; return the unsaved member.
+
+    Uniqueness of card, identity and background numbers is the caller's to
+    check across its batch (and the database constraints stay the last guard).
+    """
+    unknown = set(draft.identity) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise DomainError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
+    member = Member(**draft.identity)
+    _clean_identity_values(member)
+    _check_org_for_event(draft.organization, draft.admitted_on)
+    events = [rules.Event(MemberEvent.Kind.ADMITTED, draft.admitted_on, draft.organization.pk, 0)]
+    if draft.official_on is not None:
+        events.append(rules.Event(MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None, 1))
+    rules.derive_states(events, date_of_birth=_birth_for_age_check(member))
+    return member
+
+
+@transaction.atomic
+def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
+    """Register many new members at once (imports): the checks of ``create_member``, bulk writes.
+
+    Each member gets its admission (and recognition) events, its derived
+    periods and its own audit entry, written with COPY on PostgreSQL.
+    """
+    from dangbo.audit.models import AuditEntry
+    from dangbo.core.bulk import insert_rows, reserve_ids
+
+    if not drafts:
+        return []
+    now = timezone.now()
+    members = [check_draft(d) for d in drafts]
+    ids = reserve_ids(Member, len(members))
+    member_rows, event_rows, state_rows, audit_rows = [], [], [], []
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    for pk, member, draft in zip(ids, members, drafts):
+        org = draft.organization
+        events = [rules.Event(MemberEvent.Kind.ADMITTED, draft.admitted_on, org.pk, 0)]
+        event_rows.append((pk, MemberEvent.Kind.ADMITTED, draft.admitted_on, org.pk))
+        if draft.official_on is not None:
+            events.append(rules.Event(MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None, 1))
+            event_rows.append((pk, MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None))
+        states = rules.derive_states(events, date_of_birth=_birth_for_age_check(member))
+        current = states[-1]
+        member.pk = pk
+        member.created_at = member.updated_at = now
+        member.status = current.status
+        member.organization_id = current.organization_id
+        member.admitted_on, member.official_on = rules.admission_dates(events)
+        member_rows.append([getattr(member, f) for f in BULK_MEMBER_FIELDS])
+        state_rows.extend(
+            (pk, s.organization_id, s.status, s.valid_from, s.valid_until) for s in states
+        )
+        audit_rows.append((
+            now, actor_id, "members.imported", "members.member", str(pk), member.full_name[:300],
+            org.path or "", None, snapshot(member), draft.note,
+        ))  # fmt: skip
+    insert_rows(Member, BULK_MEMBER_FIELDS, member_rows)
+    insert_rows(
+        MemberEvent,
+        ["member_id", "kind", "happened_on", "organization_id", "other_party", "decision_number",
+         "decision_issuer", "grounds", "note", "voided_reason", "recorded_at"],
+        ((*r, "", "", "", "", "", "", now) for r in event_rows),
+    )  # fmt: skip
+    insert_rows(
+        MemberState, ["member_id", "organization_id", "status", "valid_from", "valid_until"], state_rows
+    )
+    insert_rows(
+        AuditEntry,
+        ["at", "actor_id", "action", "target_type", "target_id", "target_repr", "org_path",
+         "before", "after", "note"],
+        audit_rows,
+    )  # fmt: skip
+    return ids
+
+
+BULK_MEMBER_FIELDS = (
+    "id", "uid", *IDENTITY_FIELDS, "name_sort_key", "search_name", "organization_id", "status",
+    "admitted_on", "official_on", "voided_reason", "created_at", "updated_at",
+)  # fmt: skip

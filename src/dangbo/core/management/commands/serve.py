@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +38,19 @@ def migrate_if_needed(stdout) -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
+def start_worker(stdout) -> subprocess.Popen | None:
+    """Start the background task worker (long imports) beside the web server, stopped with it."""
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if "django_tasks_db" not in backend:
+        return None
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "dangbo", "db_worker", "--interval", "0.5", "--no-startup-delay"]
+    )
+    atexit.register(worker.terminate)
+    stdout.write("Tiến trình xử lý nền (nhập dữ liệu lớn) đã chạy.")
+    return worker
+
+
 def run_server(addrport: str, stdout) -> None:
     """Serve the application on ``addrport`` until interrupted."""
     from waitress import serve
@@ -56,6 +72,7 @@ def run_server(addrport: str, stdout) -> None:
             f"Lưu ý: để truy cập bằng tên hoặc địa chỉ khác, thêm nó vào DANGBO_ALLOWED_HOSTS "
             f"(hiện tại: {', '.join(settings.ALLOWED_HOSTS)})."
         )
+    start_worker(stdout)
     stdout.flush()
     serve(application, host=host, port=port, threads=THREADS, ident="dangbo")
 

@@ -1,0 +1,224 @@
+"""Imports through the API: upload a file, read the dry run, map columns, confirm, follow progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from dangbo.accounts.access import check, org_for, scope_of
+from dangbo.accounts.permissions import Capability
+from dangbo.core.api import OrgCode, Pages, choice, responses, text
+from dangbo.core.errors import DomainError
+
+from . import reports, services, tasks
+from .models import ImportIssue, ImportJob, ImportRow
+from .selectors import get_job, jobs_under, rows_of
+
+router = Router(tags=["Nhập dữ liệu"])
+
+JobId = int
+
+
+class ColumnOut(Schema):
+    index: int
+    header: str
+    field: str | None = None
+    ignored: bool = False
+    samples: list[str] = []
+
+
+class SheetOut(Schema):
+    name: str
+    kind: str | None = None
+    header_row: int | None = None
+    columns: list[ColumnOut] = []
+
+
+class ProgressOut(Schema):
+    phase: str = ""
+    done: int = 0
+    total: int | None = None
+
+
+class JobOut(Schema):
+    id: int
+    organization_code: str
+    original_name: str
+    file_kind: str
+    size: int
+    sha256: str
+    status: str
+    status_label: str
+    mode: str
+    confirm_matches: bool
+    dry_run_only: bool
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    created_by: str | None
+    sheets: list[SheetOut]
+    mapping_problems: list[str]
+    summary: dict[str, Any]
+    result: dict[str, Any]
+    message: str
+    progress: ProgressOut
+
+    @staticmethod
+    def resolve_organization_code(obj: ImportJob) -> str:
+        return obj.organization.code
+
+    @staticmethod
+    def resolve_status_label(obj: ImportJob) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_created_by(obj: ImportJob) -> str | None:
+        return obj.created_by.username if obj.created_by_id else None
+
+    @staticmethod
+    def resolve_sheets(obj: ImportJob) -> list[dict]:
+        return obj.mapping.get("sheets", [])
+
+    @staticmethod
+    def resolve_mapping_problems(obj: ImportJob) -> list[str]:
+        from .engine import mapping_problems
+
+        return mapping_problems(obj.mapping) if obj.status == ImportJob.Status.MAPPING else []
+
+    @staticmethod
+    def resolve_progress(obj: ImportJob) -> dict:
+        return services.progress_of(obj)
+
+
+class IssueOut(Schema):
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    message: str
+    severity: str
+
+
+class RowOut(Schema):
+    sheet: str
+    row: int
+    kind: str
+    action: str
+    label: str
+    target_id: int | None
+    changes: dict[str, list[str]]
+
+
+class MappingIn(Schema):
+    """For each sheet, by name: column index (as a string) → field key, or "" to skip the column."""
+
+    sheets: dict[text(100), dict[text(5), text(40)]] = Field(..., max_length=50)
+
+
+class ConfirmIn(Schema):
+    mode: choice(ImportJob.Mode) = ImportJob.Mode.ALL
+    confirm_matches: bool = False
+
+
+class RowsFilter(Schema):
+    action: choice(ImportRow.Action, blank=True) = ""
+
+
+def _job(request: HttpRequest, job_id: int, capability=Capability.MANAGE_MEMBERS) -> ImportJob:
+    job = get_job(scope_of(request).paths(), job_id)
+    check(request, capability, job.organization)
+    return job
+
+
+def _check_kinds(request: HttpRequest, job: ImportJob) -> None:
+    kinds = {s.get("kind") for s in job.mapping.get("sheets", [])}
+    if job.file_kind == "exchange" or "organizations" in kinds:
+        check(request, Capability.MANAGE_ORGS, job.organization)
+
+
+@router.post("/o/{code}/imports", response=responses(JobOut, 201), summary="Tải tệp lên để nhập (chạy thử trước)")
+def upload(request: HttpRequest, code: OrgCode, file: File[UploadedFile]):
+    org = org_for(request, code, Capability.MANAGE_MEMBERS)
+    from django.conf import settings
+
+    if file.size > settings.DANGBO_MAX_UPLOAD_BYTES:
+        raise DomainError({"file": f"Tệp lớn quá {settings.DANGBO_MAX_UPLOAD_BYTES // (1024 * 1024)} MB."})
+    with tempfile.TemporaryDirectory() as folder:
+        path = services.copy_upload(file, Path(folder))
+        job = services.upload(actor=request.user, organization=org, path=path, filename=file.name or "tep")
+    if job.status == ImportJob.Status.QUEUED:
+        tasks.enqueue_analysis(job)
+        job.refresh_from_db()
+    return Status(201, job)
+
+
+@router.get("/o/{code}/imports", response=responses(list[JobOut]), summary="Các lần nhập trong cây")
+@paginate(Pages)
+def list_jobs(request: HttpRequest, code: OrgCode):
+    org = org_for(request, code, Capability.MANAGE_MEMBERS)
+    return jobs_under(org)
+
+
+@router.get("/imports/{job_id}", response=responses(JobOut), summary="Một lần nhập: trạng thái, kết quả, tiến độ")
+def get_job_detail(request: HttpRequest, job_id: JobId):
+    return _job(request, job_id)
+
+
+@router.get("/imports/{job_id}/issues", response=responses(list[IssueOut]), summary="Lỗi và cảnh báo theo dòng")
+@paginate(Pages)
+def list_issues(request: HttpRequest, job_id: JobId) -> Any:
+    return ImportIssue.objects.filter(job=_job(request, job_id)).order_by("sheet", "row", "id")
+
+
+@router.get("/imports/{job_id}/rows", response=responses(list[RowOut]), summary="Kế hoạch xử lý từng dòng")
+@paginate(Pages)
+def list_rows(request: HttpRequest, job_id: JobId, filters: Query[RowsFilter]) -> Any:
+    return rows_of(_job(request, job_id), filters.action)
+
+
+@router.post("/imports/{job_id}/mapping", response=responses(JobOut), summary="Ghép cột không nhận ra")
+def set_mapping(request: HttpRequest, job_id: JobId, payload: MappingIn):
+    job = _job(request, job_id)
+    choices: dict[str, dict[int, str]] = {}
+    for sheet, columns in payload.sheets.items():
+        try:
+            choices[sheet] = {int(index): key for index, key in columns.items()}
+        except ValueError:
+            raise DomainError({"sheets": "Chỉ số cột phải là số."}) from None
+    job = services.set_mapping(actor=request.user, job=job, choices=choices)
+    tasks.enqueue_analysis(job)
+    job.refresh_from_db()
+    return job
+
+
+@router.post("/imports/{job_id}/confirm", response=responses(JobOut), summary="Xác nhận và nhập")
+def confirm(request: HttpRequest, job_id: JobId, payload: ConfirmIn):
+    job = _job(request, job_id)
+    _check_kinds(request, job)
+    job = services.confirm(actor=request.user, job=job, mode=payload.mode, confirm_matches=payload.confirm_matches)
+    tasks.enqueue_import(job)
+    job.refresh_from_db()
+    return job
+
+
+@router.post("/imports/{job_id}/cancel", response=responses(JobOut), summary="Hủy, không nhập")
+def cancel(request: HttpRequest, job_id: JobId):
+    return services.cancel(actor=request.user, job=_job(request, job_id))
+
+
+@router.get(
+    "/imports/{job_id}/report",
+    response={200: bytes, **{k: v for k, v in responses(None).items() if k != 200}},
+    summary="Báo cáo lỗi (Excel, lỗi ghi cạnh từng dòng)",
+    openapi_extra={"responses": {"200": {"description": "Tệp Excel", "content": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}}}},
+)  # fmt: skip
+def report(request: HttpRequest, job_id: JobId) -> FileResponse:
+    return reports.report_response(_job(request, job_id))

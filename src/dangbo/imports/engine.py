@@ -1,0 +1,714 @@
+"""Reading an office's spreadsheet into the registry: detect, map, check, plan, write.
+
+One code path serves the dry run and the import. ``run`` reads every mapped
+sheet (organizations first, so members can name cells the same file creates),
+checks each row with the registry's own checks (``members.services.check_draft``,
+``organizations.services.found_organization``, ``quality.rules``), matches it
+to the records already there and decides: create, update, unchanged, confirm
+(matched only by name, birth date and cell) or error. Inside one transaction it
+then writes (an import) or rolls everything back (a dry run), so what the dry
+run shows is exactly what the import will do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dangbo.core import text
+from dangbo.core.formatting import fmt_date
+from dangbo.core.spreadsheets import Formula, Issue
+from dangbo.members import services as member_services
+from dangbo.members.models import Member
+from dangbo.organizations import services as org_services
+from dangbo.organizations.models import CELL_KINDS, Organization, Sector
+from dangbo.organizations.selectors import path_range
+
+from .fields import (
+    IGNORED_HEADERS,
+    CellError,
+    FieldSpec,
+    blank,
+    fields_for,
+    fold_header,
+    guess_kind,
+    match_header,
+)
+
+HEADER_SCAN_ROWS = 30
+SAMPLE_ROWS = 3
+CHUNK = 2000
+MAX_ISSUES = 100_000  # a file this broken is reported up to here, then summarised
+
+
+class Abort(Exception):
+    """Raised inside the transaction to roll an all-or-nothing import back."""
+
+
+# -- detecting the header row and mapping ---------------------------------------------
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, Formula):
+        value = value.value if value.value is not None else value.expression
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        return fmt_date(value.date())
+    if isinstance(value, dt.date):
+        return fmt_date(value)
+    return str(value)[:200]
+
+
+def detect(workbook) -> dict[str, Any]:
+    """Find each sheet's header row and kind, map its columns; return the job's ``mapping``."""
+    sheets = []
+    for name in workbook.sheet_names:
+        head: list[tuple[int, list[Any]]] = []
+        for number, cells in workbook.rows(name):
+            head.append((number, cells))
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+        best = (None, 0, None, -1)  # kind, matched, row number, index in head
+        for index, (number, cells) in enumerate(head):
+            kind, matched = guess_kind(cells)
+            if kind and matched > best[1]:
+                best = (kind, matched, number, index)
+        kind, _, header_row, index = best
+        if kind is None:
+            sheets.append({"name": name, "kind": None, "header_row": None, "columns": []})
+            continue
+        specs = fields_for(kind)
+        headers = head[index][1]
+        samples = head[index + 1 : index + 1 + SAMPLE_ROWS]
+        columns = []
+        used: set[str] = set()
+        for col, header in enumerate(headers):
+            if blank(header):
+                continue
+            key = match_header(header, specs)
+            if key in used:
+                key = None  # a second column for the same field: the user decides
+            if key:
+                used.add(key)
+            columns.append({
+                "index": col,
+                "header": _as_text(header),
+                "field": key,
+                "ignored": key is None and fold_header(header) in IGNORED_HEADERS,
+                "samples": [_as_text(cells[col]) if col < len(cells) else "" for _, cells in samples],
+            })  # fmt: skip
+        sheets.append({"name": name, "kind": kind, "header_row": header_row, "columns": columns})
+    return {"sheets": sheets}
+
+
+def mapping_problems(mapping: dict[str, Any]) -> list[str]:
+    """What stops the import from starting: no usable sheet, unknown headers, required fields absent."""
+    problems = []
+    usable = [s for s in mapping.get("sheets", []) if s.get("kind")]
+    if not usable:
+        problems.append(
+            "Không nhận ra trang tính nào: cần một hàng tiêu đề có «Họ và tên» và «Ngày sinh» "
+            "(danh sách đảng viên) hoặc «Mã tổ chức» và «Tên tổ chức» (danh sách tổ chức)."
+        )
+    for sheet in usable:
+        mapped = {c["field"] for c in sheet["columns"] if c.get("field")}
+        unknown = [c["header"] for c in sheet["columns"] if not c.get("field") and not c.get("ignored")]
+        if unknown and not sheet.get("confirmed"):
+            problems.append(
+                f"Trang «{sheet['name']}»: chưa nhận ra cột {', '.join(f'«{h}»' for h in unknown)}."
+            )
+        if sheet["kind"] == "members":
+            needed = {"full_name", "date_of_birth"}
+        else:
+            needed = {"code"}
+        missing = needed - mapped
+        if missing:
+            labels = {s.key: s.label for s in fields_for(sheet["kind"])}
+            problems.append(
+                f"Trang «{sheet['name']}»: thiếu cột {', '.join(labels[k] for k in sorted(missing))}."
+            )
+    return problems
+
+
+# -- results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RowResult:
+    sheet: str
+    row: int
+    kind: str
+    action: str  # CREATE, UPDATE, UNCHANGED, CONFIRM, ERROR
+    label: str
+    target_id: int | None = None
+    changes: dict[str, list[str]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    counts: dict[str, int] = field(default_factory=dict)
+    by_sheet: dict[str, dict[str, int]] = field(default_factory=dict)
+    written: bool = False
+
+    def add(self, result: RowResult) -> None:
+        for bucket in (self.counts, self.by_sheet.setdefault(result.sheet, {})):
+            bucket[result.action] = bucket.get(result.action, 0) + 1
+            bucket["rows"] = bucket.get("rows", 0) + 1
+        errors = sum(1 for i in result.issues if i.is_error)
+        self.counts["errors"] = self.counts.get("errors", 0) + errors
+        self.counts["warnings"] = self.counts.get("warnings", 0) + len(result.issues) - errors
+
+    @property
+    def error_rows(self) -> int:
+        return self.counts.get("ERROR", 0)
+
+
+class Sink:
+    """Receives every row's result (the dry run stores them; the CLI prints progress)."""
+
+    def row(self, result: RowResult) -> None:  # pragma: no cover - interface
+        pass
+
+    def issue(self, issue: Issue) -> None:  # pragma: no cover - interface
+        pass
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    root: Organization
+    actor: Any
+    file_label: str
+    write: bool
+    valid_only: bool
+    confirm_matches: bool
+    today: dt.date
+    progress: Callable[[int], None] | None = None
+
+
+def run(workbook, mapping: dict[str, Any], ctx: Context, sink: Sink) -> Outcome:
+    """Check (and, when ``ctx.write``, import) every mapped sheet inside one transaction."""
+    outcome = Outcome()
+    sheets = [s for s in mapping.get("sheets", []) if s.get("kind")]
+    sheets.sort(key=lambda s: 0 if s["kind"] == "organizations" else 1)
+    try:
+        with transaction.atomic():
+            orgs = OrgIndex(ctx.root)
+            done = 0
+            for sheet in sheets:
+                importer_class = OrganizationRows if sheet["kind"] == "organizations" else MemberRows
+                importer = importer_class(ctx, orgs)
+                importer.sheet_name = sheet["name"]
+                for result in importer.process(_mapped_rows(workbook, sheet)):
+                    outcome.add(result)
+                    sink.row(result)
+                    for issue in result.issues:
+                        sink.issue(issue)
+                    done += 1
+                    if ctx.progress and done % 500 == 0:
+                        ctx.progress(done)
+                importer.finish()
+            if ctx.progress:
+                ctx.progress(done)
+            if not ctx.write:
+                raise Abort
+            if outcome.error_rows and not ctx.valid_only:
+                raise Abort
+            outcome.written = True
+    except Abort:
+        outcome.written = False
+    return outcome
+
+
+def _mapped_rows(workbook, sheet: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+    """Yield (row number, {field: raw value}, {field: header}) for the rows under the header."""
+    columns = [(c["index"], c["field"], c["header"]) for c in sheet["columns"] if c.get("field")]
+    headers = {key: header for _, key, header in columns}
+    header_row = sheet["header_row"] or 0
+    for number, cells in workbook.rows(sheet["name"]):
+        if number <= header_row:
+            continue
+        values = {key: cells[index] if index < len(cells) else None for index, key, _ in columns}
+        if all(blank(v) for v in values.values()):
+            continue
+        yield number, values, headers
+
+
+def _parse_row(
+    specs: dict[str, FieldSpec], sheet: str, number: int, raw: dict[str, Any], headers: dict[str, str]
+) -> tuple[dict[str, Any], list[Issue]]:
+    values: dict[str, Any] = {}
+    issues: list[Issue] = []
+    for key, value in raw.items():
+        if blank(value):
+            continue
+        try:
+            values[key] = specs[key].parse(value)
+        except CellError as exc:
+            issues.append(Issue(sheet, number, headers[key], _as_text(value), str(exc)))
+    return values, issues
+
+
+def _domain_issues(
+    exc: ValidationError, sheet: str, number: int, headers: dict[str, str], raw: dict[str, Any],
+    field_of: dict[str, str],
+) -> list[Issue]:  # fmt: skip
+    issues = []
+    if hasattr(exc, "error_dict"):
+        for key, messages in exc.message_dict.items():
+            target = field_of.get(key, key)
+            for message in messages:
+                issues.append(Issue(sheet, number, headers.get(target, ""), _as_text(raw.get(target)), message))
+    else:
+        for message in exc.messages:
+            issues.append(Issue(sheet, number, "", "", message))
+    return issues
+
+
+# -- organizations ---------------------------------------------------------------------
+
+
+class OrgIndex:
+    """The organizations an import may name: the scope's subtree, plus those it creates."""
+
+    def __init__(self, root: Organization):
+        self.root = root
+        self.by_code: dict[str, Organization] = {}
+        self.cells_by_name: dict[str, list[Organization]] = {}
+        for org in Organization.objects.filter(path_range(root.path)).select_related("parent"):
+            self.add(org)
+
+    def add(self, org: Organization) -> None:
+        self.by_code[org.code.upper()] = org
+        if org.kind in CELL_KINDS:
+            self.cells_by_name.setdefault(fold_header(org.name), []).append(org)
+
+    def outside(self, code: str) -> bool:
+        return Organization.objects.filter(code__iexact=code).exists()
+
+
+ORG_COMPARED = ("sector", "staff_headcount", "hardship_area", "address", "phone", "email", "established_decision")
+
+
+class OrganizationRows:
+    """Rows of an organization list: matched by code; new ones founded under their parent."""
+
+    kind = "organizations"
+
+    def __init__(self, ctx: Context, orgs: OrgIndex):
+        self.ctx = ctx
+        self.orgs = orgs
+        self.specs = {s.key: s for s in fields_for("organizations")}
+        self.sectors = {}
+        for sector in Sector.objects.all():
+            self.sectors[fold_header(sector.code)] = sector
+            self.sectors[fold_header(sector.name)] = sector
+        self.seen: dict[str, int] = {}
+
+    def process(self, rows) -> Iterator[RowResult]:
+        # Parents first: a file may list a cell before its đảng bộ.
+        pending = list(rows)
+        order = {}
+        for number, raw, _ in pending:
+            code = raw.get("code")
+            if not blank(code):
+                order[str(_as_text(code)).strip().upper()] = number
+        done: set[int] = set()
+        while True:
+            progressed = False
+            for number, raw, headers in pending:
+                if number in done:
+                    continue
+                parent = _as_text(raw.get("parent")).strip().upper()
+                if parent in order and order[parent] not in done and order[parent] != number:
+                    continue
+                done.add(number)
+                progressed = True
+                yield self.one(number, raw, headers)
+            if not progressed:
+                break
+        for number, raw, headers in pending:  # a cycle of parents in the file
+            if number not in done:
+                yield RowResult(self.sheet_name, number, self.kind, "ERROR", _as_text(raw.get("name")), issues=[
+                    Issue(self.sheet_name, number, headers.get("parent", ""), _as_text(raw.get("parent")),
+                          "Tổ chức cấp trên tạo thành vòng lặp trong tệp.")
+                ])  # fmt: skip
+
+    sheet_name = ""
+
+    def finish(self) -> None:
+        pass
+
+    def one(self, number: int, raw: dict[str, Any], headers: dict[str, str]) -> RowResult:
+        sheet = self.sheet_name
+        values, issues = _parse_row(self.specs, sheet, number, raw, headers)
+        code = values.get("code", "")
+        label = f"{code} {values.get('name', '')}".strip()
+        result = RowResult(sheet, number, self.kind, "ERROR", label, issues=issues)
+        if not code:
+            if "code" not in {i.column for i in issues}:
+                issues.append(Issue(sheet, number, headers.get("code", "Mã tổ chức"), "", "Thiếu mã tổ chức."))
+            return result
+        if code in self.seen:
+            issues.append(Issue(sheet, number, headers["code"], code, f"Mã tổ chức trùng với dòng {self.seen[code]}."))
+            return result
+        self.seen[code] = number
+        sector = None
+        if "sector" in values:
+            sector = self.sectors.get(fold_header(values["sector"]))
+            if sector is None:
+                issues.append(Issue(sheet, number, headers["sector"], values["sector"], "Loại hình không có trong danh mục."))
+        if any(i.is_error for i in issues):
+            return result
+        existing = self.orgs.by_code.get(code)
+        if existing is None and self.orgs.outside(code):
+            issues.append(Issue(sheet, number, headers["code"], code, "Mã tổ chức này thuộc tổ chức ngoài phạm vi quản lý của bạn."))
+            return result
+        fields = {k: values[k] for k in ORG_COMPARED if k in values and k != "sector"}
+        if sector is not None:
+            fields["sector"] = sector
+        if existing is not None:
+            return self._update(existing, values, fields, result, headers)
+        return self._create(values, fields, result, headers, number)
+
+    def _update(self, org, values, fields, result: RowResult, headers) -> RowResult:
+        sheet, number = result.sheet, result.row
+        result.target_id = org.pk
+        for key, current in (("name", org.name), ("kind", org.kind)):
+            if key in values and values[key] != current:
+                shown = org.get_kind_display() if key == "kind" else current
+                result.issues.append(Issue(sheet, number, headers[key], _as_text(values[key]), (
+                    f"Khác với hồ sơ («{shown}»): đổi tên, đổi loại tổ chức là sự kiện có ngày hiệu lực, "
+                    "ghi trên trang của tổ chức."
+                )))  # fmt: skip
+        if "parent" in values and (org.parent.code if org.parent_id else "") != values["parent"]:
+            result.issues.append(Issue(sheet, number, headers["parent"], values["parent"], (
+                f"Khác với cấp trên hiện tại ({org.parent.code if org.parent_id else 'không có'}): "
+                "chuyển trực thuộc là sự kiện có ngày hiệu lực, ghi trên trang của tổ chức."
+            )))  # fmt: skip
+        if "established_on" in values and values["established_on"] != org.established_on:
+            result.issues.append(Issue(sheet, number, headers["established_on"], fmt_date(values["established_on"]),
+                                       f"Khác với ngày thành lập trong hồ sơ ({fmt_date(org.established_on)})."))  # fmt: skip
+        if result.issues:
+            return result
+        changes = {}
+        for key, value in fields.items():
+            current = getattr(org, key)
+            if (current or "") != (value or "") and current != value:
+                changes[key] = value
+        if not changes:
+            result.action = "UNCHANGED"
+            return result
+        result.action = "UPDATE"
+        labels = {s.key: s.label for s in self.specs.values()}
+        result.changes = {labels[k]: [_as_text(getattr(org, k)), _as_text(v)] for k, v in changes.items()}
+        try:
+            with transaction.atomic():
+                org_services.update_organization(actor=self.ctx.actor, org=org, **changes)
+        except ValidationError as exc:
+            result.action = "ERROR"
+            result.issues.extend(_domain_issues(exc, sheet, number, headers, values, {}))
+        return result
+
+    def _create(self, values, fields, result: RowResult, headers, number) -> RowResult:
+        sheet = result.sheet
+        for key in ("name", "kind", "established_on", "parent"):
+            if key not in values and not any(i.column == headers.get(key) for i in result.issues):
+                label = {s.key: s.label for s in self.specs.values()}[key]
+                result.issues.append(Issue(sheet, number, headers.get(key, label), "", f"Tổ chức mới cần «{label}»."))
+        if result.issues:
+            return result
+        parent = self.orgs.by_code.get(values["parent"])
+        if parent is None:
+            message = ("Mã tổ chức cấp trên ngoài phạm vi quản lý của bạn." if self.orgs.outside(values["parent"])
+                       else "Không có tổ chức cấp trên với mã này (trong hệ thống hoặc trong tệp).")  # fmt: skip
+            result.issues.append(Issue(sheet, number, headers["parent"], values["parent"], message))
+            return result
+        try:
+            with transaction.atomic():
+                org = org_services.found_organization(
+                    actor=self.ctx.actor, code=values["code"], name=values["name"], kind=values["kind"],
+                    parent=parent, established_on=values["established_on"],
+                    decision={"number": values.get("established_decision", "")},
+                    **{k: v for k, v in fields.items() if k != "established_decision"},
+                )  # fmt: skip
+        except ValidationError as exc:
+            field_of = {"kind": "kind", "parent": "parent", "established_on": "established_on"}
+            result.issues.extend(_domain_issues(exc, sheet, number, headers, values, field_of))
+            return result
+        self.orgs.add(org)
+        result.action = "CREATE"
+        result.target_id = org.pk
+        return result
+
+
+# -- members -------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedMember:
+    number: int
+    values: dict[str, Any]
+    raw: dict[str, Any]
+    headers: dict[str, str]
+    issues: list[Issue]
+    org: Organization | None = None
+
+
+class MemberRows:
+    """Rows of a member register: matched by card, then identity number, then name + birth + cell."""
+
+    kind = "members"
+    sheet_name = ""
+
+    def __init__(self, ctx: Context, orgs: OrgIndex):
+        self.ctx = ctx
+        self.orgs = orgs
+        self.specs = {s.key: s for s in fields_for("members")}
+        self.labels = {s.key: s.label for s in self.specs.values()}
+        self.by_card: dict[str, tuple[int, str]] = {}
+        self.by_pid: dict[str, tuple[int, str]] = {}
+        self.by_background: dict[str, int] = {}
+        self.by_name: dict[tuple[str, dt.date, int], list[int]] = {}
+        rows = Member.objects.values_list(
+            "pk", "card_number", "personal_id_number", "background_number", "search_name",
+            "date_of_birth", "organization_id", "organization__path",
+        )  # fmt: skip
+        root_path = ctx.root.path
+        for pk, card, pid, background, name, born, org_id, path in rows.iterator(chunk_size=5000):
+            where = path or ""
+            if card:
+                self.by_card[card] = (pk, where)
+            if pid:
+                self.by_pid[pid] = (pk, where)
+            if background:
+                self.by_background[background] = pk
+            if org_id and where.startswith(root_path):
+                self.by_name.setdefault((name, born, org_id), []).append(pk)
+        self.seen_card: dict[str, int] = {}
+        self.seen_pid: dict[str, int] = {}
+        self.seen_background: dict[str, int] = {}
+        self.seen_name: dict[tuple[str, dt.date, int], int] = {}
+        self.drafts: list[member_services.MemberDraft] = []
+        self.default_org = ctx.root if ctx.root.kind in CELL_KINDS else None
+
+    def finish(self) -> None:
+        self._flush()
+
+    def _flush(self) -> None:
+        if self.drafts and self.ctx.write:
+            member_services.register_members(actor=self.ctx.actor, drafts=self.drafts)
+        self.drafts = []
+
+    def process(self, rows) -> Iterator[RowResult]:
+        chunk: list[ParsedMember] = []
+        for number, raw, headers in rows:
+            values, issues = _parse_row(self.specs, self.sheet_name, number, raw, headers)
+            chunk.append(ParsedMember(number, values, raw, headers, issues))
+            if len(chunk) >= CHUNK:
+                yield from self._chunk(chunk)
+                chunk = []
+        if chunk:
+            yield from self._chunk(chunk)
+
+    def _issue(self, row: ParsedMember, key: str, message: str, severity: str = "error") -> Issue:
+        return Issue(self.sheet_name, row.number, row.headers.get(key, self.labels.get(key, "")),
+                     _as_text(row.raw.get(key)), message, severity)  # fmt: skip
+
+    def _resolve_org(self, row: ParsedMember) -> None:
+        values = row.values
+        code = values.get("organization_code")
+        if code:
+            org = self.orgs.by_code.get(code)
+            if org is None:
+                message = ("Chi bộ này ngoài phạm vi quản lý của bạn." if self.orgs.outside(code)
+                           else "Không có tổ chức với mã này.")  # fmt: skip
+                row.issues.append(self._issue(row, "organization_code", message))
+                return
+            row.org = org
+            return
+        name = values.get("organization")
+        if name:
+            org = self.orgs.by_code.get(name.upper())
+            if org is None:
+                found = self.orgs.cells_by_name.get(fold_header(name), [])
+                active = [o for o in found if o.dissolved_on is None] or found
+                if len(active) == 1:
+                    org = active[0]
+                elif len(active) > 1:
+                    codes = ", ".join(o.code for o in active)
+                    row.issues.append(self._issue(row, "organization", f"Nhiều chi bộ cùng tên ({codes}): ghi mã chi bộ."))
+                    return
+            if org is None:
+                row.issues.append(self._issue(row, "organization", "Không tìm thấy chi bộ này trong phạm vi quản lý."))
+                return
+            row.org = org
+            return
+        row.org = self.default_org
+
+    def _chunk(self, chunk: list[ParsedMember]) -> Iterator[RowResult]:
+        matched: dict[int, int] = {}  # row number -> member pk
+        confirm: set[int] = set()
+        for row in chunk:
+            self._resolve_org(row)
+            values = row.values
+            target = None
+            for key, table, seen in (("card_number", self.by_card, self.seen_card),
+                                     ("personal_id_number", self.by_pid, self.seen_pid)):  # fmt: skip
+                value = values.get(key)
+                if not value:
+                    continue
+                if value in seen:
+                    row.issues.append(self._issue(row, key, f"Trùng với dòng {seen[value]} của tệp."))
+                    continue
+                seen[value] = row.number
+                if target is None and value in table:
+                    pk, where = table[value]
+                    if not where.startswith(self.ctx.root.path):
+                        row.issues.append(self._issue(row, key, "Đã có đảng viên mang số này, ngoài phạm vi quản lý của bạn."))
+                        continue
+                    target = pk
+            background = values.get("background_number")
+            if background:
+                if background in self.seen_background:
+                    row.issues.append(self._issue(row, "background_number", f"Trùng với dòng {self.seen_background[background]} của tệp."))
+                self.seen_background.setdefault(background, row.number)
+            if "full_name" in values and "date_of_birth" in values and row.org is not None:
+                key = (text.fold(text.normalize(values["full_name"])), values["date_of_birth"], row.org.pk)
+                if key in self.seen_name:
+                    row.issues.append(self._issue(row, "full_name", (
+                        f"Trùng họ tên, ngày sinh và chi bộ với dòng {self.seen_name[key]} của tệp."
+                    )))  # fmt: skip
+                else:
+                    self.seen_name[key] = row.number
+                    if target is None and len(self.by_name.get(key, [])) == 1:
+                        target = self.by_name[key][0]
+                        confirm.add(row.number)
+            if target is not None:
+                matched[row.number] = target
+        members = Member.objects.select_related("organization").in_bulk(list(matched.values()))
+        for row in chunk:
+            member = members.get(matched.get(row.number))
+            if member is not None:
+                result = self._existing(row, member, row.number in confirm)
+            else:
+                result = self._new(row)
+            yield result
+        if len(self.drafts) >= CHUNK:
+            self._flush()
+
+    def _existing(self, row: ParsedMember, member: Member, by_name: bool) -> RowResult:
+        result = RowResult(self.sheet_name, row.number, self.kind, "ERROR", member.full_name,
+                           target_id=member.pk, issues=row.issues)  # fmt: skip
+        values = row.values
+        if member.is_voided:
+            row.issues.append(self._issue(row, "full_name", "Hồ sơ khớp với dòng này đã bị hủy: khôi phục trước khi nhập."))
+        for key, current in (("admitted_on", member.admitted_on), ("official_on", member.official_on)):
+            if key in values and values[key] != current:
+                row.issues.append(self._issue(row, key, (
+                    f"Khác với hồ sơ ({fmt_date(current) if current else 'chưa có'}): ngày vào Đảng, ngày chính thức "
+                    "đi theo sự kiện, sửa trên trang của đảng viên."
+                )))  # fmt: skip
+        if row.org is not None and member.organization_id and row.org.pk != member.organization_id:
+            key = "organization_code" if "organization_code" in values else "organization"
+            row.issues.append(self._issue(row, key, (
+                f"Đảng viên đang sinh hoạt tại «{member.organization.name}»: chuyển sinh hoạt là sự kiện "
+                "có ngày hiệu lực, ghi trên trang của đảng viên."
+            )))  # fmt: skip
+        if any(i.is_error for i in row.issues):
+            return result
+        changes = {}
+        for key in member_services.IDENTITY_FIELDS:
+            if key in values:
+                new = values[key]
+                current = getattr(member, key)
+                if key == "full_name":
+                    new = text.normalize(new)
+                if (current or "") != (new or ""):
+                    changes[key] = new
+        result.changes = {self.labels.get(k, k): [_as_text(getattr(member, k)), _as_text(v)] for k, v in changes.items()}
+        if by_name:
+            result.action = "CONFIRM"
+            result.changes = {"Ghép theo": ["", "họ tên, ngày sinh và chi bộ"], **result.changes}
+            if not self.ctx.confirm_matches:
+                return result
+        if not changes:
+            result.action = "UNCHANGED" if not by_name else "CONFIRM"
+            return result
+        if not by_name:
+            result.action = "UPDATE"
+        if not self.ctx.write:
+            # The checks of update_member, without writing.
+            try:
+                with transaction.atomic():
+                    member_services.update_member(actor=self.ctx.actor, member=member, **changes)
+                    transaction.set_rollback(True)
+            except ValidationError as exc:
+                result.action = "ERROR"
+                result.issues.extend(_domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {}))
+            return result
+        try:
+            with transaction.atomic():
+                member_services.update_member(actor=self.ctx.actor, member=member, **changes)
+        except ValidationError as exc:
+            result.action = "ERROR"
+            result.issues.extend(_domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {}))
+        return result
+
+    def _new(self, row: ParsedMember) -> RowResult:
+        values = row.values
+        label = values.get("full_name", "") or f"Dòng {row.number}"
+        result = RowResult(self.sheet_name, row.number, self.kind, "ERROR", label, issues=row.issues)
+        for key in ("full_name", "date_of_birth", "sex", "admitted_on"):
+            if key not in values and not any(i.column == row.headers.get(key) and i.is_error for i in row.issues):
+                row.issues.append(self._issue(row, key, f"Đảng viên mới cần «{self.labels[key]}»."))
+        if row.org is None and not any(i.column in (row.headers.get("organization"), row.headers.get("organization_code")) for i in row.issues):
+            row.issues.append(self._issue(row, "organization", "Đảng viên mới cần «Chi bộ» (mã hoặc tên chi bộ)."))
+        if values.get("background_number") in self.by_background:
+            row.issues.append(self._issue(row, "background_number", "Số lý lịch đã được dùng cho đảng viên khác."))
+        from dangbo.quality import rules as quality_rules
+
+        facts = quality_rules.MemberFacts(
+            full_name=values.get("full_name"), date_of_birth=values.get("date_of_birth"),
+            sex=values.get("sex"), personal_id_number=values.get("personal_id_number"),
+            card_number=values.get("card_number"), admitted_on=values.get("admitted_on"),
+            official_on=values.get("official_on"),
+            admission_age_exception=values.get("admission_age_exception") or "",
+            organization_code=row.org.code if row.org else None,
+        )  # fmt: skip
+        reported = {(i.column) for i in row.issues}
+        for problem in quality_rules.member_fact_problems(facts, today=self.ctx.today):
+            if problem.check == "missing_required":
+                continue  # said above, in the import's own words
+            issue = self._issue(row, problem.field, problem.message, problem.severity)
+            if issue.is_error and issue.column in reported:
+                continue
+            row.issues.append(issue)
+        if any(i.is_error for i in row.issues):
+            return result
+        identity = {k: values[k] for k in member_services.IDENTITY_FIELDS if k in values}
+        draft = member_services.MemberDraft(
+            identity=identity, organization=row.org, admitted_on=values["admitted_on"],
+            official_on=values.get("official_on"), note=f"Nhập từ tệp {self.ctx.file_label}, trang {self.sheet_name}, dòng {row.number}.",
+        )  # fmt: skip
+        try:
+            member_services.check_draft(draft)
+        except ValidationError as exc:
+            field_of = {"happened_on": "admitted_on", "organization": "organization_code" if "organization_code" in values else "organization"}
+            result.issues.extend(_domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, field_of))
+            return result
+        self.drafts.append(draft)
+        result.action = "CREATE"
+        return result
+

@@ -1,0 +1,129 @@
+"""An import: the uploaded file, how its columns map, what the dry run found, what was written."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from dangbo.organizations.models import Organization
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way in: mapped, checked (dry run), confirmed, imported."""
+
+    class Status(models.TextChoices):
+        MAPPING = "MAPPING", "Chờ ghép cột"
+        QUEUED = "QUEUED", "Đang chờ xử lý"
+        ANALYSING = "ANALYSING", "Đang kiểm tra"
+        ANALYSED = "ANALYSED", "Đã kiểm tra, chờ xác nhận"
+        IMPORTING = "IMPORTING", "Đang nhập"
+        DONE = "DONE", "Đã nhập"
+        FAILED = "FAILED", "Không nhập được"
+        CANCELLED = "CANCELLED", "Đã hủy"
+
+    class Mode(models.TextChoices):
+        ALL = "ALL", "Tất cả hoặc không gì cả"
+        VALID_ONLY = "VALID_ONLY", "Chỉ các dòng hợp lệ"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="phạm vi"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người nhập",
+    )
+    created_at = models.DateTimeField("thời điểm tải lên", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật", auto_now=True)
+    finished_at = models.DateTimeField("thời điểm nhập xong", null=True, blank=True)
+    file = models.FileField("tệp", upload_to="imports/%Y/%m/", max_length=255)
+    original_name = models.CharField("tên tệp", max_length=255)
+    size = models.PositiveBigIntegerField("dung lượng", default=0)
+    sha256 = models.CharField("mã băm SHA-256", max_length=64, blank=True)
+    file_kind = models.CharField("định dạng", max_length=10, blank=True)  # xlsx, csv, exchange
+    status = models.CharField(
+        "trạng thái", max_length=20, choices=Status.choices, default=Status.MAPPING
+    )
+    # {"sheets": [{"name", "kind", "header_row", "columns": [{"index", "header", "field", "samples"}]}]}
+    mapping = models.JSONField("ghép cột", default=dict, blank=True)
+    mode = models.CharField("cách nhập", max_length=20, choices=Mode.choices, default=Mode.ALL)
+    confirm_matches = models.BooleanField("xác nhận các dòng ghép theo họ tên", default=False)
+    dry_run_only = models.BooleanField("chỉ kiểm tra", default=False)
+    # {"rows": n, "create": n, "update": n, "unchanged": n, "confirm": n, "error_rows": n,
+    #  "errors": n, "warnings": n, "by_sheet": {...}}: the dry run's, then the import's.
+    summary = models.JSONField("kết quả kiểm tra", default=dict, blank=True)
+    result = models.JSONField("kết quả nhập", default=dict, blank=True)
+    message = models.TextField("thông báo", blank=True)
+
+    class Meta:
+        verbose_name = "lần nhập dữ liệu"
+        verbose_name_plural = "các lần nhập dữ liệu"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.ANALYSING, self.Status.IMPORTING)
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.status == self.Status.ANALYSED and not self.dry_run_only
+
+    @property
+    def progress_key(self) -> str:
+        return f"import-progress:{self.pk}"
+
+
+class ImportIssue(models.Model):
+    """A finding of a dry run or an import: where in the file, which value, what is wrong."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
+    sheet = models.CharField("trang tính", max_length=100)
+    row = models.PositiveIntegerField("dòng", null=True, blank=True)
+    column = models.CharField("cột", max_length=200, blank=True)
+    value = models.CharField("giá trị", max_length=300, blank=True)
+    message = models.CharField("nội dung", max_length=500)
+    severity = models.CharField("mức độ", max_length=10, default="error")
+
+    class Meta:
+        verbose_name = "lỗi nhập dữ liệu"
+        verbose_name_plural = "lỗi nhập dữ liệu"
+        ordering = ["job", "sheet", "row", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} dòng {self.row}: {self.message}"
+
+
+class ImportRow(models.Model):
+    """What the dry run plans for one row (or what the import did with it)."""
+
+    class Action(models.TextChoices):
+        CREATE = "CREATE", "Thêm mới"
+        UPDATE = "UPDATE", "Cập nhật"
+        UNCHANGED = "UNCHANGED", "Không đổi"
+        CONFIRM = "CONFIRM", "Cần xác nhận (ghép theo họ tên, ngày sinh, chi bộ)"
+        ERROR = "ERROR", "Có lỗi"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    sheet = models.CharField("trang tính", max_length=100)
+    row = models.PositiveIntegerField("dòng")
+    kind = models.CharField("loại hồ sơ", max_length=20)
+    action = models.CharField("xử lý", max_length=20, choices=Action.choices)
+    label = models.CharField("hồ sơ", max_length=300)
+    target_id = models.BigIntegerField("mã hồ sơ khớp", null=True, blank=True)
+    # {field label: [before, after]} for updates and confirmations
+    changes = models.JSONField("thay đổi", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "dòng nhập dữ liệu"
+        verbose_name_plural = "dòng nhập dữ liệu"
+        ordering = ["job", "sheet", "row"]
+        indexes = [models.Index(fields=["job", "action"], name="importrow_job_action")]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} dòng {self.row}: {self.get_action_display()}"

@@ -1,0 +1,86 @@
+"""The error report of an import, as a workbook to fix in Excel and upload again.
+
+Each sheet of the file comes back with its header and every row, and a first
+column «Lỗi» holding that row's messages (the import ignores that column, so the
+fixed file can be uploaded as it is). A last sheet lists every finding: sheet,
+row, column, value, message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.http import FileResponse
+
+from dangbo.core import spreadsheets
+from dangbo.core.spreadsheets import Formula
+from dangbo.core.xlsx import Column, Sheet, xlsx_response
+
+from .models import ImportJob
+
+ERROR_HEADER = "Lỗi"
+SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Formula):
+        return value.value if value.value is not None else value.expression
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _messages(job: ImportJob) -> dict[tuple[str, int | None], list[str]]:
+    found: dict[tuple[str, int | None], list[str]] = {}
+    for sheet, row, column, message, severity in job.issues.values_list(
+        "sheet", "row", "column", "message", "severity"
+    ).order_by("id"):
+        prefix = f"{column}: " if column else ""
+        suffix = " (cảnh báo)" if severity == "warning" else ""
+        found.setdefault((sheet, row), []).append(f"{prefix}{message}{suffix}")
+    return found
+
+
+def _sheet_rows(workbook, sheet: dict[str, Any], messages) -> Sheet:
+    header_row = sheet["header_row"] or 0
+    rows = workbook.rows(sheet["name"])
+    header: list[Any] = []
+    for number, cells in rows:
+        if number == header_row:
+            header = cells
+            break
+    columns = [Column(ERROR_HEADER, width=60)] + [
+        Column(str(_cell(h) or ""), width=16) for h in header
+    ]
+
+    def body():
+        for number, cells in rows:
+            found = messages.get((sheet["name"], number), [])
+            yield ["; ".join(found), *(_cell(c) for c in cells)]
+
+    return Sheet(sheet["name"], columns, body())
+
+
+def report_response(job: ImportJob) -> FileResponse:
+    messages = _messages(job)
+    listing = Sheet(
+        "Danh sách lỗi",
+        [Column("Trang tính", width=20), Column("Dòng", "int", 8), Column("Cột", width=22),
+         Column("Giá trị", width=24), Column("Nội dung", width=70), Column("Mức độ", width=10)],
+        ([i.sheet, i.row, i.column, i.value, i.message, SEVERITY.get(i.severity, i.severity)]
+         for i in job.issues.order_by("sheet", "row", "id").iterator(chunk_size=2000)),
+    )  # fmt: skip
+    stem = Path(job.original_name).stem or "tep"
+    filename = f"bao-cao-loi-{stem}-{dt.date.today():%Y%m%d}.xlsx"
+    sheets = []
+    path = Path(job.file.path)
+    if job.file_kind == "exchange" or not path.exists():
+        return xlsx_response(filename, [listing])
+    with spreadsheets.open_workbook(path, filename=job.original_name) as workbook:
+        for sheet in job.mapping.get("sheets", []):
+            if sheet.get("kind"):
+                sheets.append(_sheet_rows(workbook, sheet, messages))
+        sheets.append(listing)
+        return xlsx_response(filename, sheets)

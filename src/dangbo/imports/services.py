@@ -1,0 +1,334 @@
+"""An import's life: upload, map the columns, dry run, confirm, import — every step audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.cache import caches
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from dangbo.audit.services import record
+from dangbo.core.errors import DomainError
+from dangbo.core import spreadsheets
+from dangbo.core.spreadsheets import Issue
+
+from . import engine
+from .fields import fields_for
+from .models import ImportIssue, ImportJob, ImportRow
+
+# A dry run keeps this many unremarkable rows (created, unchanged) per kind as a
+# preview; rows to confirm, update or fix are all kept.
+PREVIEW_ROWS = 1000
+
+
+def _audit(actor, action: str, job: ImportJob, **entry: Any) -> None:
+    record(actor=actor, action=f"imports.{action}", target=job, org_path=job.organization.path, **entry)
+
+
+def _is_exchange(path: Path) -> bool:
+    from dangbo.exchange.services import is_exchange_workbook
+
+    return is_exchange_workbook(path)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def upload(*, actor, organization, path: Path, filename: str) -> ImportJob:
+    """Check that ``path`` is a readable spreadsheet and open an import for it.
+
+    A file that cannot be read (not a spreadsheet, corrupt, password-protected,
+    a zip bomb...) raises ``SpreadsheetError`` and nothing is kept.
+    """
+    path = Path(path)
+    is_exchange = _is_exchange(path)
+    with spreadsheets.open_workbook(path, filename=filename) as workbook:
+        mapping = {"sheets": []} if is_exchange else engine.detect(workbook)
+        file_kind = "exchange" if is_exchange else workbook.kind
+    with transaction.atomic():
+        job = ImportJob(
+            organization=organization, created_by=actor if getattr(actor, "pk", None) else None,
+            original_name=filename[:255], size=path.stat().st_size, sha256=_sha256(path),
+            file_kind=file_kind, mapping=mapping,
+        )  # fmt: skip
+        with open(path, "rb") as handle:
+            job.file.save(Path(filename).name or "tep-nhap", File(handle), save=False)
+        job.status = ImportJob.Status.QUEUED
+        if not is_exchange and engine.mapping_problems(mapping):
+            job.status = ImportJob.Status.MAPPING
+        job.save()
+        _audit(actor, "uploaded", job, note=f"{filename} ({job.size} byte)")
+    return job
+
+
+def set_mapping(*, actor, job: ImportJob, choices: dict[str, dict[int, str]]) -> ImportJob:
+    """Apply the user's column mapping (sheet → column index → field key, "" to skip)."""
+    if job.status not in (ImportJob.Status.MAPPING, ImportJob.Status.ANALYSED, ImportJob.Status.FAILED):
+        raise DomainError("Không thể ghép cột lúc này.")
+    mapping = job.mapping
+    for sheet in mapping.get("sheets", []):
+        wanted = choices.get(sheet["name"])
+        if wanted is None or not sheet.get("kind"):
+            continue
+        valid = {s.key for s in fields_for(sheet["kind"])}
+        seen: dict[str, str] = {}
+        for column in sheet["columns"]:
+            key = wanted.get(column["index"], column.get("field") or "")
+            if key and key not in valid:
+                raise DomainError({"mapping": f"Trường không hợp lệ: {key}."})
+            if key and key in seen:
+                raise DomainError({"mapping": (
+                    f"Trang «{sheet['name']}»: hai cột «{seen[key]}» và «{column['header']}» cùng ghép vào một trường."
+                )})  # fmt: skip
+            if key:
+                seen[key] = column["header"]
+            column["field"] = key or None
+            column["ignored"] = not key
+        sheet["confirmed"] = True
+    problems = engine.mapping_problems(mapping)
+    if problems:
+        raise DomainError({"mapping": problems})
+    job.mapping = mapping
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["mapping", "status", "updated_at"])
+    _audit(actor, "mapped", job, after={"mapping": mapping})
+    return job
+
+
+def confirm(*, actor, job: ImportJob, mode: str, confirm_matches: bool) -> ImportJob:
+    """Accept a dry run's plan: queue the import in ``mode`` (all or nothing / valid rows only)."""
+    if not job.can_confirm:
+        raise DomainError("Lần nhập này chưa sẵn sàng để xác nhận.")
+    summary = job.summary
+    if mode == ImportJob.Mode.ALL and summary.get("ERROR", 0):
+        raise DomainError({"mode": (
+            f"Tệp còn {summary['ERROR']} dòng có lỗi: sửa tệp rồi tải lên lại, hoặc chọn «Chỉ các dòng hợp lệ»."
+        )})  # fmt: skip
+    if summary.get("CONFIRM", 0) and not confirm_matches and mode == ImportJob.Mode.ALL:
+        raise DomainError({"confirm_matches": (
+            f"Có {summary['CONFIRM']} dòng chỉ khớp theo họ tên, ngày sinh và chi bộ: xem lại rồi đánh dấu xác nhận, "
+            "hoặc chọn «Chỉ các dòng hợp lệ» để bỏ qua chúng."
+        )})  # fmt: skip
+    job.mode = mode
+    job.confirm_matches = confirm_matches
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["mode", "confirm_matches", "status", "updated_at"])
+    _audit(actor, "confirmed", job, after={"mode": mode, "confirm_matches": confirm_matches})
+    return job
+
+
+def cancel(*, actor, job: ImportJob) -> ImportJob:
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.IMPORTING, ImportJob.Status.CANCELLED):
+        raise DomainError("Không thể hủy lần nhập này.")
+    job.status = ImportJob.Status.CANCELLED
+    job.save(update_fields=["status", "updated_at"])
+    _audit(actor, "cancelled", job)
+    return job
+
+
+# -- running (called by the tasks, or directly by the command line) ------------------------
+
+
+def progress_of(job: ImportJob) -> dict[str, Any]:
+    return caches["progress"].get(job.progress_key) or {}
+
+
+def _progress_writer(job: ImportJob, phase: str, total: int | None) -> Callable[[int], None]:
+    cache = caches["progress"]
+
+    def write(done: int) -> None:
+        cache.set(job.progress_key, {"phase": phase, "done": done, "total": total})
+
+    write(0)
+    return write
+
+
+class _Collector(engine.Sink):
+    """Keeps a dry run's findings in memory, to be stored once its transaction is rolled back."""
+
+    def __init__(self, job: ImportJob):
+        self.job = job
+        self.issues: list[ImportIssue] = []
+        self.rows: list[ImportRow] = []
+        self.kept: dict[tuple[str, str], int] = {}
+        self.dropped_issues = 0
+
+    def row(self, result: engine.RowResult) -> None:
+        key = (result.kind, result.action)
+        if result.action in ("CREATE", "UNCHANGED"):
+            if self.kept.get(key, 0) >= PREVIEW_ROWS:
+                return
+            self.kept[key] = self.kept.get(key, 0) + 1
+        self.rows.append(ImportRow(
+            job=self.job, sheet=result.sheet[:100], row=result.row, kind=result.kind,
+            action=result.action, label=result.label[:300], target_id=result.target_id,
+            changes=result.changes,
+        ))  # fmt: skip
+
+    def issue(self, issue: Issue) -> None:
+        if len(self.issues) >= engine.MAX_ISSUES:
+            self.dropped_issues += 1
+            return
+        self.issues.append(ImportIssue(
+            job=self.job, sheet=issue.sheet[:100], row=issue.row, column=issue.column[:200],
+            value=issue.value[:300], message=issue.message[:500], severity=issue.severity,
+        ))  # fmt: skip
+
+    def store(self) -> None:
+        ImportIssue.objects.filter(job=self.job).delete()
+        ImportRow.objects.filter(job=self.job).delete()
+        ImportIssue.objects.bulk_create(self.issues, batch_size=2000)
+        ImportRow.objects.bulk_create(self.rows, batch_size=2000)
+
+
+def _estimate_rows(job: ImportJob) -> int | None:
+    if job.file_kind != "csv":
+        return None
+    with job.file.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _context(job: ImportJob, *, write: bool, phase: str, echo=None) -> engine.Context:
+    writer = _progress_writer(job, phase, _estimate_rows(job))
+
+    def progress(done: int) -> None:
+        writer(done)
+        if echo is not None:
+            echo(done)
+
+    return engine.Context(
+        root=job.organization, actor=job.created_by, file_label=job.original_name, write=write,
+        valid_only=job.mode == ImportJob.Mode.VALID_ONLY, confirm_matches=job.confirm_matches,
+        today=timezone.localdate(), progress=progress,
+    )  # fmt: skip
+
+
+def _summary(outcome: engine.Outcome, collector: _Collector) -> dict[str, Any]:
+    summary = dict(outcome.counts)
+    summary["by_sheet"] = outcome.by_sheet
+    summary["issues_not_kept"] = collector.dropped_issues
+    return summary
+
+
+def _run_exchange(job: ImportJob, *, write: bool) -> tuple[dict[str, Any], list[Issue], bool]:
+    from dangbo.exchange.services import import_exchange
+
+    result = import_exchange(Path(job.file.path), actor=job.created_by, dry_run=not write)
+    errors = [i for i in result.issues if i.is_error]
+    summary: dict[str, Any] = {"by_sheet": result.counts, "errors": len(errors)}
+    for counts in result.counts.values():
+        for key, value in counts.items():
+            action = {"created": "CREATE", "unchanged": "UNCHANGED", "conflicts": "ERROR"}.get(key, key)
+            summary[action] = summary.get(action, 0) + value
+    return summary, result.issues, write and not errors
+
+
+def analyse(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> ImportJob:
+    """The dry run: check every row, plan, write nothing; store the plan and the findings."""
+    if job.status == ImportJob.Status.CANCELLED:
+        return job
+    job.status = ImportJob.Status.ANALYSING
+    job.save(update_fields=["status", "updated_at"])
+    collector = _Collector(job)
+    try:
+        if job.file_kind == "exchange":
+            summary, issues, _ = _run_exchange(job, write=False)
+            for issue in issues:
+                collector.issue(issue)
+        else:
+            with spreadsheets.open_workbook(Path(job.file.path), filename=job.original_name) as workbook:
+                outcome = engine.run(workbook, job.mapping, _context(job, write=False, phase="analyse", echo=echo), collector)
+            summary = _summary(outcome, collector)
+    except DomainError as exc:
+        job.status = ImportJob.Status.FAILED
+        job.message = "; ".join(exc.messages)
+        job.save(update_fields=["status", "message", "updated_at"])
+        return job
+    collector.store()
+    job.summary = summary
+    job.status = ImportJob.Status.ANALYSED
+    job.save(update_fields=["summary", "status", "updated_at"])
+    return job
+
+
+def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> ImportJob:
+    """The import: the dry run's checks again, then the writes, in one transaction."""
+    if job.status != ImportJob.Status.QUEUED:
+        return job
+    job.status = ImportJob.Status.IMPORTING
+    job.save(update_fields=["status", "updated_at"])
+    collector = _Collector(job)
+    try:
+        if job.file_kind == "exchange":
+            summary, issues, written = _run_exchange(job, write=True)
+            for issue in issues:
+                collector.issue(issue)
+        else:
+            with spreadsheets.open_workbook(Path(job.file.path), filename=job.original_name) as workbook:
+                outcome = engine.run(workbook, job.mapping, _context(job, write=True, phase="import", echo=echo), collector)
+            summary, written = _summary(outcome, collector), outcome.written
+    except DomainError as exc:
+        job.status = ImportJob.Status.FAILED
+        job.message = "; ".join(exc.messages)
+        job.save(update_fields=["status", "message", "updated_at"])
+        return job
+    collector.store()
+    job.result = summary
+    job.finished_at = timezone.now()
+    if written:
+        job.status = ImportJob.Status.DONE
+        job.message = ""
+    else:
+        job.status = ImportJob.Status.FAILED
+        job.message = (
+            "Tệp có lỗi nên không nhập gì cả (tất cả hoặc không gì cả). "
+            "Tải báo cáo lỗi, sửa tệp rồi tải lên lại."
+        )
+    job.save(update_fields=["result", "status", "message", "finished_at", "updated_at"])
+    _audit(job.created_by, "imported" if written else "refused", job, after=summary)
+    return job
+
+
+def import_path(
+    *, actor, organization, path: Path, filename: str | None = None, dry_run: bool = False,
+    valid_only: bool = False, confirm_matches: bool = False, progress: Callable[[dict], None] | None = None,
+) -> ImportJob:  # fmt: skip
+    """Everything at once (the command line): upload, dry run and, unless ``dry_run``, import."""
+    path = Path(path)
+    job = upload(actor=actor, organization=organization, path=path, filename=filename or path.name)
+    if job.status == ImportJob.Status.MAPPING:
+        return job
+    job.dry_run_only = dry_run
+    job.mode = ImportJob.Mode.VALID_ONLY if valid_only else ImportJob.Mode.ALL
+    job.confirm_matches = confirm_matches
+    job.save(update_fields=["dry_run_only", "mode", "confirm_matches"])
+    if dry_run:
+        return analyse(job, echo=progress)
+    # The import runs every check of the dry run itself and writes nothing on an error.
+    job.status = ImportJob.Status.QUEUED
+    return execute(job, echo=progress)
+
+
+def copy_upload(uploaded, target_dir: Path) -> Path:
+    """Write an uploaded file to ``target_dir`` (streamed) and return its path."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"upload-{dt.datetime.now().timestamp():.6f}"
+    with open(target, "wb") as handle:
+        if hasattr(uploaded, "chunks"):
+            for chunk in uploaded.chunks():
+                handle.write(chunk)
+        else:
+            shutil.copyfileobj(uploaded, handle)
+    return target
