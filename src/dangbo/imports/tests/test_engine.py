@@ -1,0 +1,276 @@
+"""The import engine on in-memory sheets: matching, idempotence, all-or-nothing, refusals."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from dangbo.audit.models import AuditEntry
+from dangbo.imports import engine
+from dangbo.members.models import Member, MemberEvent, Status
+from dangbo.members.tests.factories import MemberFactory
+from dangbo.organizations.models import Organization
+from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số thẻ ĐV", "Số CCCD",
+          "Ngày vào Đảng", "Ngày chính thức", "Chi bộ", "Điện thoại"]  # fmt: skip
+
+
+class Book:
+    """A workbook in memory, with the reader's interface."""
+
+    kind = "xlsx"
+
+    def __init__(self, **sheets):
+        self.sheets = sheets
+
+    @property
+    def sheet_names(self):
+        return list(self.sheets)
+
+    def rows(self, sheet):
+        for number, cells in enumerate(self.sheets[sheet], start=1):
+            if any(c not in (None, "") for c in cells):
+                yield number, list(cells)
+
+
+class Collect(engine.Sink):
+    def __init__(self):
+        self.results = []
+        self.issues = []
+
+    def row(self, result):
+        self.results.append(result)
+
+    def issue(self, issue):
+        self.issues.append(issue)
+
+
+@pytest.fixture
+def tree():
+    top = bloc(code="KHOI")
+    db1 = dang_bo(top, code="DB1", name="Đảng bộ Công ty Một")
+    c1 = dependent_cell(db1, code="C1", name="Chi bộ Phòng Kế toán")
+    c2 = dependent_cell(db1, code="C2", name="Chi bộ Phân xưởng")
+    other = dang_bo(top, code="DB2", name="Đảng bộ Công ty Hai")
+    c3 = dependent_cell(other, code="C3", name="Chi bộ Kho")
+    return {"top": top, "db1": db1, "c1": c1, "c2": c2, "db2": other, "c3": c3}
+
+
+def _run(book, root, *, write=True, valid_only=False, confirm=False):
+    mapping = engine.detect(book)
+    sink = Collect()
+    ctx = engine.Context(root=root, actor=None, file_label="danh-sach.xlsx", write=write,
+                         valid_only=valid_only, confirm_matches=confirm, today=timezone.localdate())  # fmt: skip
+    outcome = engine.run(book, mapping, ctx, sink)
+    return outcome, sink
+
+
+def _member_rows(*rows):
+    return [["DANH SÁCH ĐẢNG VIÊN", None], [None], HEADER, *rows]
+
+
+ROW_A = [1, "Nguyễn Văn An", "12/03/1980", "Nam", "Kinh", "01234567", "001080012345",
+         "03/02/2005", "03/02/2006", "C1", "0912 345 678"]  # fmt: skip
+ROW_B = [2, "Trần Thị Bình", dt.date(1990, 7, 1), "Nữ", "Tày", None, None,
+         "19/05/2015", None, "Chi bộ Phân xưởng", None]  # fmt: skip
+
+
+def test_detects_the_header_below_a_title_and_maps_office_headers():
+    mapping = engine.detect(Book(**{"Đảng viên": _member_rows(ROW_A)}))
+    sheet = mapping["sheets"][0]
+    assert sheet["kind"] == "members"
+    assert sheet["header_row"] == 3
+    fields = {c["header"]: c["field"] for c in sheet["columns"]}
+    assert fields["Số thẻ ĐV"] == "card_number"
+    assert fields["Số CCCD"] == "personal_id_number"
+    assert fields["Ngày vào Đảng"] == "admitted_on"
+    assert fields["Chi bộ"] == "organization"
+    assert engine.mapping_problems(mapping) == []
+
+
+def test_unknown_header_asks_for_a_mapping():
+    mapping = engine.detect(Book(S=[[*HEADER, "Sở thích"], ROW_A]))
+    problems = engine.mapping_problems(mapping)
+    assert problems and "Sở thích" in problems[0]
+
+
+def test_creates_members_with_events_states_and_audit(tree):
+    outcome, sink = _run(Book(S=_member_rows(ROW_A, ROW_B)), tree["db1"])
+    assert outcome.written, sink.issues
+    assert outcome.counts["CREATE"] == 2
+    an = Member.objects.get(card_number="01234567")
+    assert an.status == Status.OFFICIAL
+    assert an.organization == tree["c1"]
+    assert an.admitted_on == dt.date(2005, 2, 3)
+    assert an.phone == "0912 345 678"
+    assert an.personal_id_number == "001080012345"
+    assert list(an.events.values_list("kind", flat=True)) == [MemberEvent.Kind.ADMITTED, MemberEvent.Kind.MADE_OFFICIAL]
+    assert an.states.count() == 2
+    binh = Member.objects.get(full_name="Trần Thị Bình")
+    assert binh.organization == tree["c2"]  # found by the cell's name
+    assert binh.status == Status.PROBATIONARY
+    assert binh.ethnicity != "01"
+    entry = AuditEntry.objects.get(action="members.imported", target_id=str(an.pk))
+    assert "dòng 4" in entry.note
+    assert entry.org_path == tree["c1"].path
+
+
+def test_reimporting_the_same_file_changes_nothing(tree):
+    book = Book(S=_member_rows(ROW_A, ROW_B))
+    _run(book, tree["db1"])
+    entries = AuditEntry.objects.count()
+    outcome, _ = _run(book, tree["db1"])
+    assert outcome.counts.get("UNCHANGED") == 1  # matched by card number
+    assert outcome.counts.get("CONFIRM") == 1  # Bình has no card or id: name + birth + cell
+    assert Member.objects.count() == 2
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_changed_cell_updates_the_member_with_an_audit_entry(tree):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    changed = list(ROW_A)
+    changed[10] = "0987 000 111"
+    outcome, sink = _run(Book(S=_member_rows(changed)), tree["db1"])
+    assert outcome.counts["UPDATE"] == 1
+    result = sink.results[0]
+    assert result.changes["Điện thoại"] == ["0912 345 678", "0987 000 111"]
+    member = Member.objects.get(card_number="01234567")
+    assert member.phone == "0987 000 111"
+    assert AuditEntry.objects.filter(action="members.updated", target_id=str(member.pk)).exists()
+
+
+def test_dry_run_writes_nothing_but_plans_everything(tree):
+    entries = AuditEntry.objects.count()
+    outcome, sink = _run(Book(S=_member_rows(ROW_A, ROW_B)), tree["db1"], write=False)
+    assert not outcome.written
+    assert outcome.counts["CREATE"] == 2
+    assert Member.objects.count() == 0
+    assert AuditEntry.objects.count() == entries
+
+
+BAD_ROWS = {
+    "unknown cell": ([3, "Lê Văn C", "01/01/1985", "Nam", "Kinh", None, None, "01/01/2010", None, "XYZ", None], "Chi bộ"),
+    "impossible date": ([3, "Lê Văn C", "31/02/1985", "Nam", "Kinh", None, None, "01/01/2010", None, "C1", None], "Ngày sinh"),
+    "admitted before 18": ([3, "Lê Văn C", "01/01/1995", "Nam", "Kinh", None, None, "31/12/2012", None, "C1", None], "Ngày vào Đảng"),
+    "official before admission": ([3, "Lê Văn C", "01/01/1985", "Nam", "Kinh", None, None, "01/01/2010", "01/01/2009", "C1", None], "Ngày chính thức"),
+    "unknown ethnicity": ([3, "Lê Văn C", "01/01/1985", "Nam", "Klingon", None, None, "01/01/2010", None, "C1", None], "Dân tộc"),
+    "bad id number": ([3, "Lê Văn C", "01/01/1985", "Nam", "Kinh", None, "12AB", "01/01/2010", None, "C1", None], "Số CCCD"),
+    "cell outside the scope": ([3, "Lê Văn C", "01/01/1985", "Nam", "Kinh", None, None, "01/01/2010", None, "C3", None], "Chi bộ"),
+    "missing birth date": ([3, "Lê Văn C", None, "Nam", "Kinh", None, None, "01/01/2010", None, "C1", None], "Ngày sinh"),
+    "not a cell": ([3, "Lê Văn C", "01/01/1985", "Nam", "Kinh", None, None, "01/01/2010", None, "DB1", None], "Chi bộ"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(BAD_ROWS))
+def test_a_bad_row_is_reported_at_its_cell_and_nothing_is_written(tree, case):
+    row, column = BAD_ROWS[case]
+    outcome, sink = _run(Book(S=_member_rows(ROW_A, row)), tree["db1"])
+    assert not outcome.written
+    assert Member.objects.count() == 0
+    errors = [i for i in sink.issues if i.is_error]
+    assert errors, case
+    assert errors[0].row == 5
+    assert errors[0].column == column, errors
+    assert errors[0].message
+
+
+def test_admission_before_18_passes_with_the_exception_noted(tree):
+    header = [*HEADER, "Ngoại lệ tuổi vào Đảng"]
+    row = [3, "Lê Văn C", "01/01/1990", "Nam", "Kinh", None, None, "01/01/2007", "01/01/2008", "C1", None,
+           "Kết nạp trong kháng chiến"]  # fmt: skip
+    outcome, sink = _run(Book(S=[header, row]), tree["db1"])
+    assert outcome.written, sink.issues
+    assert Member.objects.get().admission_age_exception == "Kết nạp trong kháng chiến"
+
+
+def test_only_valid_rows_writes_the_good_rows_and_lists_the_rest(tree):
+    bad = BAD_ROWS["unknown cell"][0]
+    outcome, sink = _run(Book(S=_member_rows(ROW_A, bad)), tree["db1"], valid_only=True)
+    assert outcome.written
+    assert outcome.counts["CREATE"] == 1
+    assert outcome.counts["ERROR"] == 1
+    assert Member.objects.count() == 1
+
+
+def test_duplicate_rows_within_the_file(tree):
+    outcome, sink = _run(Book(S=_member_rows(ROW_A, ROW_A)), tree["db1"])
+    assert not outcome.written
+    assert any("Trùng với dòng 4" in i.message for i in sink.issues)
+
+
+def test_a_card_number_of_a_member_outside_the_scope_is_refused(tree):
+    MemberFactory(organization=tree["c3"], card_number="01234567")
+    outcome, sink = _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    assert not outcome.written
+    assert "ngoài phạm vi" in sink.issues[0].message
+
+
+def test_a_match_by_name_birth_and_cell_waits_for_confirmation(tree):
+    member = MemberFactory(organization=tree["c2"], full_name="Trần Thị Bình",
+                           date_of_birth=dt.date(1990, 7, 1), card_number=None)  # fmt: skip
+    row = list(ROW_B)
+    row[7] = member.admitted_on
+    row[10] = "0900 000 000"
+    outcome, sink = _run(Book(S=_member_rows(row)), tree["db1"], valid_only=True)
+    assert outcome.counts.get("CONFIRM") == 1, (outcome, sink.issues)
+    member.refresh_from_db()
+    assert member.phone != "0900 000 000"
+    outcome, _ = _run(Book(S=_member_rows(row)), tree["db1"], confirm=True)
+    member.refresh_from_db()
+    assert member.phone == "0900 000 000"
+
+
+def test_a_different_admission_date_for_an_existing_member_is_an_error(tree):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    changed = list(ROW_A)
+    changed[7] = "04/02/2005"
+    outcome, sink = _run(Book(S=_member_rows(changed)), tree["db1"])
+    assert not outcome.written
+    assert sink.issues[0].column == "Ngày vào Đảng"
+
+
+ORG_HEADER = ["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên", "Năm thành lập", "Số cán bộ, nhân viên"]
+
+
+def test_organizations_and_members_in_one_workbook(tree):
+    orgs = [ORG_HEADER,
+            ["C9", "Chi bộ Văn phòng", "Chi bộ trực thuộc", "DB9", "2016", 40],
+            ["DB9", "Đảng bộ Công ty Chín", "Đảng bộ cơ sở", "KHOI", "01/01/2015", 300]]  # fmt: skip
+    members = [HEADER, [1, "Phạm Văn D", "02/02/1982", "Nam", "Kinh", "55555555", None, "01/01/2017", "01/01/2018", "C9", None]]
+    outcome, sink = _run(Book(**{"Đảng viên": members, "Tổ chức": orgs}), tree["top"])
+    assert outcome.written, sink.issues
+    c9 = Organization.objects.get(code="C9")
+    assert c9.parent.code == "DB9"
+    assert c9.established_on == dt.date(2016, 1, 1)
+    assert c9.staff_headcount == 40
+    assert Member.objects.get(card_number="55555555").organization == c9
+
+
+def test_a_member_admitted_before_the_cell_existed_is_refused(tree):
+    orgs = [ORG_HEADER, ["C9", "Chi bộ Văn phòng", "Chi bộ trực thuộc", "DB1", "01/01/2020", 40]]
+    members = [HEADER, [1, "Phạm Văn D", "02/02/1982", "Nam", "Kinh", "55555555", None, "01/01/2012", None, "C9", None]]
+    outcome, sink = _run(Book(O=orgs, M=members), tree["top"])
+    assert not outcome.written
+    assert Organization.objects.filter(code="C9").count() == 0
+    assert any(i.column == "Chi bộ" and "thành lập" in i.message for i in sink.issues), sink.issues
+
+
+def test_reimporting_organizations_is_unchanged_and_a_new_name_needs_an_event(tree):
+    orgs = [ORG_HEADER, ["C9", "Chi bộ Văn phòng", "Chi bộ trực thuộc", "DB1", "01/01/2016", 40]]
+    _run(Book(O=orgs), tree["top"])
+    outcome, _ = _run(Book(O=orgs), tree["top"])
+    assert outcome.counts == {"UNCHANGED": 1, "rows": 1, "errors": 0, "warnings": 0}
+    renamed = [ORG_HEADER, ["C9", "Chi bộ Hành chính", "Chi bộ trực thuộc", "DB1", "01/01/2016", 45]]
+    outcome, sink = _run(Book(O=renamed), tree["top"])
+    assert not outcome.written
+    assert "đổi tên" in sink.issues[0].message
+
+
+def test_an_unknown_parent_code_is_reported(tree):
+    orgs = [ORG_HEADER, ["C9", "Chi bộ Văn phòng", "Chi bộ trực thuộc", "NOPE", "01/01/2016", 40]]
+    outcome, sink = _run(Book(O=orgs), tree["top"])
+    assert not outcome.written
+    assert sink.issues[0].column == "Mã tổ chức cấp trên"
