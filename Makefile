@@ -92,5 +92,8 @@ format:
 	$(RUN) ruff check --fix $(LINT_PATHS)
 	$(RUN) ruff format $(LINT_PATHS)
 
+# BENCH_MEMBERS=100000 for a quicker run; each suite prints its baselines.
+BENCH_MEMBERS ?= 500000
 bench:
-	$(RUN) python -m benchmarks
+	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite queries
+	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite import

@@ -22,7 +22,7 @@ RESULT_PREFIX = "BENCH-RESULT "
 
 def _child_command(db: str, args: argparse.Namespace) -> list[str]:
     return [sys.executable, "-m", "benchmarks", "--child", db, "--members", str(args.members),
-            "--seed", str(args.seed), "--repeat", str(args.repeat)]  # fmt: skip
+            "--seed", str(args.seed), "--repeat", str(args.repeat), "--suite", args.suite]  # fmt: skip
 
 
 def _run_child(db: str, args: argparse.Namespace, env: dict[str, str]) -> dict | None:
@@ -143,16 +143,22 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
     )
+    parser.add_argument(
+        "--suite", choices=("queries", "import"), default="queries",
+        help="queries: dựng mẫu và đo truy vấn; import: nhập danh sách từ tệp (mặc định queries)",
+    )  # fmt: skip
     parser.add_argument("--child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        from .run import run
+        if args.suite == "import":
+            from .imports import run_imports
 
-        print(
-            RESULT_PREFIX
-            + json.dumps(run(members=args.members, seed=args.seed, repeat=args.repeat)),
-            flush=True,
-        )
+            result = run_imports(members=args.members, seed=args.seed)
+        else:
+            from .run import run
+
+            result = run(members=args.members, seed=args.seed, repeat=args.repeat)
+        print(RESULT_PREFIX + json.dumps(result), flush=True)
         return
     results = {}
     for db in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
@@ -160,7 +166,16 @@ def main() -> None:
         if result:
             results[db] = result
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.config.settings.dev")
-    _print_table(results)
+    if args.suite == "import":
+        import django
+
+        django.setup()
+        from .imports import print_result
+
+        for db, result in results.items():
+            print_result(db, result)
+    else:
+        _print_table(results)
     if len(results) < (2 if args.db == "both" else 1):
         sys.exit(1)
 

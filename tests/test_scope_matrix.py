@@ -11,6 +11,7 @@ from dangbo.accounts.models import Role
 from dangbo.accounts.permissions import Capability
 from dangbo.accounts.tests.factories import user_with_role
 from dangbo.audit.models import AuditEntry
+from dangbo.imports.models import ImportJob
 from dangbo.indicators import registry
 from dangbo.members import services as member_services
 from dangbo.members.models import Position
@@ -32,7 +33,7 @@ def _routes():
         if route.startswith(("admin/", "api/", "account/")):  # account/: the user's own tokens
             continue
         keys = set(pattern.pattern.regex.groupindex)
-        if keys & {"code", "pk"}:
+        if keys & {"code", "pk", "job"}:
             view = getattr(pattern.callback, "view_class", pattern.callback)
             yield (
                 pattern.name,
@@ -61,6 +62,8 @@ def world(db):
     )
     event = member.events.first()
     ind = registry.all_indicators()[0]
+    job = ImportJob.objects.create(organization=cell, original_name="danh-sach.csv", file="imports/none.csv",
+                                   status=ImportJob.Status.ANALYSED, file_kind="csv")  # fmt: skip
     return {
         "code": cell.code,
         "pk": member.pk,
@@ -68,6 +71,7 @@ def world(db):
         "position_pk": position.pk,
         "indicator": ind.code,
         "key": registry.TOTAL,
+        "job": job.pk,
         "sibling_admin": user_with_role(b, Role.COMMITTEE_ADMIN),
         "viewer": user_with_role(a, Role.VIEWER),
         "admin": user_with_role(a, Role.COMMITTEE_ADMIN),

@@ -28,6 +28,7 @@ def nav_for(context, org=None):
             can_members=scope.can(Capability.VIEW_MEMBERS, current),
             can_audit=scope.can(Capability.VIEW_AUDIT, current),
             can_users=scope.can(Capability.MANAGE_USERS, current),
+            can_import=scope.can(Capability.MANAGE_MEMBERS, current),
             can_indicators=scope.can(Capability.VIEW_INDICATORS, current),
         )
         try:

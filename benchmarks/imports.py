@@ -1,0 +1,165 @@
+"""Import benchmark: an office's whole register (organizations + members) through ``dangbo import``.
+
+Prints rows per second, the peak memory of the importing process and, on
+PostgreSQL, the ratio to a plain COPY of the same member rows into a bare table
+on the same server in the same run. While the members go in, a second process
+keeps asking for the first page of the member list, as the web server would,
+and its answer times are reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ETHNIC = ["Kinh"] * 17 + ["Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông"]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+MIDDLE_M = ["Văn", "Hữu", "Đức", "Công", "Minh", "Quang", "Thanh", "Xuân"]
+MIDDLE_F = ["Thị", "Thu", "Ngọc", "Thanh", "Phương", "Hồng", "Kim", "Minh"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khánh", "Lan",
+         "Linh", "Long", "Mai", "Nam", "Nga", "Phong", "Phúc", "Quân", "Quyên", "Sơn", "Tâm", "Thảo",
+         "Thủy", "Trang", "Trung", "Tuấn", "Vân", "Việt", "Yến"]  # fmt: skip
+LLCT = ["", "Sơ cấp", "Trung cấp", "Cao cấp"]
+MEMBER_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số thẻ ĐV", "Số CCCD",
+                 "Ngày vào Đảng", "Ngày chính thức", "Mã chi bộ", "Điện thoại", "Quê quán",
+                 "Lý luận chính trị"]  # fmt: skip
+COPY_COLUMNS = ("stt integer, full_name text, born date, sex text, ethnic text, card text, pid text, "
+                "admitted date, official date, cell text, phone text, home text, llct text")  # fmt: skip
+
+
+def write_files(folder: Path, members: int, seed: int) -> tuple[Path, Path, int]:
+    """Write the organizations list and the member register (CSV, as an office exports them)."""
+    rng = random.Random(seed)
+    cells = max(members // 40, 3)
+    grassroots = max(cells // 10, 1)
+    orgs = folder / "to-chuc.csv"
+    with open(orgs, "w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên", "Ngày thành lập"])
+        for g in range(grassroots):
+            out.writerow([f"DB{g:04d}", f"Đảng bộ Công ty số {g + 1}", "Đảng bộ cơ sở", "BENCH", "01/01/1960"])
+        for c in range(cells):
+            out.writerow([f"CB{c:05d}", f"Chi bộ số {c + 1}", "Chi bộ trực thuộc", f"DB{c % grassroots:04d}", "01/01/1960"])
+    register = folder / "dang-vien.csv"
+    with open(register, "w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(MEMBER_HEADER)
+        for i in range(members):
+            female = rng.random() < 0.45
+            name = " ".join([rng.choice(FAMILY), rng.choice(MIDDLE_F if female else MIDDLE_M), rng.choice(GIVEN)])
+            born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 50))
+            admitted = born + dt.timedelta(days=365 * 19 + rng.randrange(365 * 20))
+            admitted = min(admitted, dt.date(2025, 6, 1))
+            official = admitted + dt.timedelta(days=366) if rng.random() < 0.95 else None
+            out.writerow([
+                i + 1, name, f"{born:%d/%m/%Y}", "Nữ" if female else "Nam", rng.choice(ETHNIC),
+                f"{i + 1:08d}" if official else "", f"{rng.randrange(1, 96):03d}{i:09d}",
+                f"{admitted:%d/%m/%Y}", f"{official:%d/%m/%Y}" if official else "",
+                f"CB{rng.randrange(cells):05d}", f"09{rng.randrange(10**8):08d}",
+                f"Xã {rng.choice(GIVEN)}, tỉnh Lạc Hồng", rng.choice(LLCT),
+            ])  # fmt: skip
+    return orgs, register, cells + grassroots
+
+
+def copy_baseline(connection, register: Path) -> float:
+    """Rows per second of a plain COPY of the member file into a bare table (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bench_copy ({COPY_COLUMNS})")
+        cursor.execute("SET datestyle TO 'ISO, DMY'")
+        began = time.perf_counter()
+        with open(register, "rb") as handle:
+            handle.read(3)  # the byte-order mark
+            with cursor.cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    copy.write(block)
+        seconds = time.perf_counter() - began
+        cursor.execute("SELECT count(*) FROM bench_copy")
+        rows = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_copy")
+    return rows / seconds
+
+
+def start_probe(env: dict[str, str], out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "benchmarks.probe", str(out)], env=env)
+
+
+def run_imports(*, members: int, seed: int) -> dict:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.config.settings.dev")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dangbo.imports import services
+    from dangbo.imports.models import ImportJob
+    from dangbo.organizations import services as org_services
+    from dangbo.organizations.models import OrgKind
+
+    call_command("migrate", verbosity=0)
+    root = org_services.found_organization(actor=None, code="BENCH", name="Đảng ủy Khối Đo thử",
+                                           kind=OrgKind.BLOC, parent=None, established_on=dt.date(1950, 1, 1))  # fmt: skip
+    result: dict = {"db": connection.vendor, "members": members}
+    with tempfile.TemporaryDirectory(prefix="dangbo-import-") as tmp:
+        folder = Path(tmp)
+        orgs, register, org_count = write_files(folder, members, seed)
+        result["organizations"] = org_count
+        result["file_mb"] = register.stat().st_size / 1e6
+        if connection.vendor == "postgresql":
+            result["copy_rows_per_s"] = copy_baseline(connection, register)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        began = time.perf_counter()
+        job = services.import_path(actor=None, organization=root, path=orgs)
+        result["org_seconds"] = time.perf_counter() - began
+        assert job.status == ImportJob.Status.DONE, (job.status, job.message, list(job.issues.all()[:5]))
+        probe_out = folder / "probe.json"
+        probe = start_probe(dict(os.environ), probe_out)
+        time.sleep(2)
+        began = time.perf_counter()
+        job = services.import_path(actor=None, organization=root, path=register)
+        seconds = time.perf_counter() - began
+        probe.terminate()
+        probe.wait()
+        assert job.status == ImportJob.Status.DONE, (job.status, job.message, list(job.issues.all()[:5]))
+        result["member_seconds"] = seconds
+        result["rows_per_s"] = members / seconds
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["rss_before_mb"] = rss_before / 1024
+        if "copy_rows_per_s" in result:
+            result["ratio_to_copy"] = result["rows_per_s"] / result["copy_rows_per_s"]
+        result["probe"] = json.loads(probe_out.read_text()) if probe_out.exists() else {}
+        # Re-importing the same register must change nothing.
+        began = time.perf_counter()
+        again = services.import_path(actor=None, organization=root, path=register, dry_run=True)
+        result["reimport_dry_run_seconds"] = time.perf_counter() - began
+        result["reimport_unchanged"] = again.summary.get("UNCHANGED", 0)
+    return result
+
+
+def print_result(db: str, r: dict) -> None:
+    from dangbo.core.formatting import fmt_decimal, fmt_int
+
+    print()
+    print(f"== Nhập dữ liệu, {db}: {fmt_int(r['members'])} đảng viên, {fmt_int(r['organizations'])} tổ chức "
+          f"(tệp CSV {fmt_decimal(r['file_mb'], 1)} MB) ==")  # fmt: skip
+    print(f"Tổ chức: {fmt_decimal(r['org_seconds'], 1)} giây")
+    print(f"Đảng viên: {fmt_decimal(r['member_seconds'], 1)} giây, {fmt_int(round(r['rows_per_s']))} dòng/giây")
+    if "copy_rows_per_s" in r:
+        print(f"Chuẩn COPY thô cùng tệp vào bảng trống: {fmt_int(round(r['copy_rows_per_s']))} dòng/giây; "
+              f"tỉ lệ nhập/COPY = {fmt_decimal(r['ratio_to_copy'], 3)}")  # fmt: skip
+    print(f"Bộ nhớ đỉnh của tiến trình nhập: {fmt_int(round(r['peak_rss_mb']))} MB")
+    probe = r.get("probe") or {}
+    if probe.get("count"):
+        print(f"Trang danh sách đảng viên trong lúc nhập: {fmt_int(probe['count'])} lần hỏi, trung vị "
+              f"{fmt_decimal(probe['median_ms'], 1)} ms, chậm nhất {fmt_decimal(probe['max_ms'], 1)} ms")  # fmt: skip
+    print(f"Chạy thử lại cùng tệp: {fmt_decimal(r['reimport_dry_run_seconds'], 1)} giây, "
+          f"{fmt_int(r['reimport_unchanged'])} dòng không đổi")  # fmt: skip

@@ -1,0 +1,48 @@
+"""A reader beside a running import: asks for the member list's first page until stopped.
+
+``python -m benchmarks.probe OUT.json``; on SIGTERM it writes the count, median and
+slowest answer times to OUT.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import sys
+import time
+
+
+def main() -> None:
+    out = sys.argv[1]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.config.settings.dev")
+    import django
+
+    django.setup()
+    from dangbo.members.selectors import MemberFilter, members_in
+    from dangbo.organizations.models import Organization
+
+    times: list[float] = []
+    stop = False
+
+    def finish(*_):
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, finish)
+    root = Organization.objects.get(code="BENCH")
+    while not stop:
+        began = time.perf_counter()
+        list(members_in(root, MemberFilter())[:50])
+        times.append((time.perf_counter() - began) * 1000)
+        time.sleep(0.25)
+    result = {"count": len(times)}
+    if times:
+        result.update(median_ms=statistics.median(times), max_ms=max(times))
+    with open(out, "w") as handle:
+        json.dump(result, handle)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Importing through the browser pages, the API and the command line, with real files."""
+
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from dangbo.accounts.models import Role
+from dangbo.accounts.services import issue_token
+from dangbo.accounts.tests.factories import user_with_role
+from dangbo.audit.models import AuditEntry
+from dangbo.imports.models import ImportJob
+from dangbo.members.models import Member
+from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số thẻ đảng viên",
+          "Ngày vào Đảng", "Ngày chính thức", "Mã chi bộ", "Điện thoại"]  # fmt: skip
+GOOD = [1, "Nguyễn Văn An", "12/03/1980", "Nam", "Kinh", "01234567", "03/02/2005", "03/02/2006", "C1", "0912345678"]
+GOOD2 = [2, "Trần Thị Bình", "01/07/1990", "Nữ", "Kinh", "07654321", "19/05/2015", "19/05/2016", "C1", ""]
+BAD = [3, "Lê Văn Cường", "31/02/1985", "Nam", "Kinh", "05555555", "01/01/2010", "", "C1", ""]
+
+
+@pytest.fixture
+def tree():
+    top = bloc(code="KHOI")
+    db1 = dang_bo(top, code="DB1", name="Đảng bộ Công ty Một")
+    cell = dependent_cell(db1, code="C1", name="Chi bộ Phòng Kế toán")
+    return {"top": top, "db1": db1, "cell": cell}
+
+
+def xlsx(*rows, title="DANH SÁCH ĐẢNG VIÊN") -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Đảng viên"
+    ws.append([title])
+    ws.append([])
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(client, org, content, name="danh-sach.xlsx"):
+    return client.post(
+        reverse("import-list", kwargs={"code": org.code}),
+        {"file": SimpleUploadedFile(name, content)},
+    )
+
+
+def test_upload_dry_run_report_fix_and_import_in_the_browser(client, tree):
+    user = user_with_role(tree["db1"], Role.COMMITTEE_ADMIN)
+    client.force_login(user)
+    response = _upload(client, tree["db1"], xlsx(HEADER, GOOD, GOOD2, BAD))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert job.status == ImportJob.Status.ANALYSED
+    assert job.summary["CREATE"] == 2 and job.summary["ERROR"] == 1
+    page = client.get(reverse("import-detail", kwargs={"job": job.pk}))
+    assert "Ngày không có thật: 31/02/1985" in page.content.decode()
+    assert Member.objects.count() == 0
+    # All or nothing refuses a file with errors.
+    refused = client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "ALL"})
+    assert refused.status_code == 400
+    assert Member.objects.count() == 0
+    # The report: the rows with their errors beside them, and the list of errors.
+    report = client.get(reverse("import-report", kwargs={"job": job.pk}))
+    wb = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content)))
+    sheet = wb["Đảng viên"]
+    rows = list(sheet.values)
+    assert rows[0][0] == "Lỗi" and rows[0][1] == "STT"
+    assert "Ngày không có thật" in rows[3][0]
+    assert rows[1][0] in (None, "")
+    assert wb["Danh sách lỗi"]["B2"].value == 5  # row 5 of the file
+    # Fix the row in the report itself and upload it again.
+    sheet.cell(row=4, column=4).value = "28/02/1985"
+    fixed = io.BytesIO()
+    wb.save(fixed)
+    _upload(client, tree["db1"], fixed.getvalue(), name="bao-cao-da-sua.xlsx")
+    job2 = ImportJob.objects.order_by("-pk").first()
+    assert job2.summary.get("ERROR", 0) == 0, list(job2.issues.values_list("message", flat=True))
+    done = client.post(reverse("import-confirm", kwargs={"job": job2.pk}), {"mode": "ALL"})
+    assert done.status_code == 302
+    job2.refresh_from_db()
+    assert job2.status == ImportJob.Status.DONE
+    assert Member.objects.count() == 3
+    assert AuditEntry.objects.filter(action="members.imported").count() == 3
+    assert AuditEntry.objects.filter(action="imports.imported").exists()
+
+
+def test_only_valid_rows_in_the_browser(client, tree):
+    client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
+    _upload(client, tree["db1"], xlsx(HEADER, GOOD, BAD))
+    job = ImportJob.objects.get()
+    client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "VALID_ONLY"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert job.result["CREATE"] == 1 and job.result["ERROR"] == 1
+    assert Member.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"%PDF-1.4 not a sheet", "danh-sach.xlsx", "không phải"),
+        (xlsx(HEADER, GOOD)[:300], "danh-sach.xlsx", ""),
+        (b"", "trong.csv", ""),
+    ],
+    ids=["pdf", "truncated", "empty"],
+)
+def test_a_broken_file_is_refused_and_nothing_is_kept(client, tree, content, name, message):
+    client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
+    response = _upload(client, tree["db1"], content, name=name)
+    assert response.status_code == 400
+    assert ImportJob.objects.count() == 0
+    assert message in response.content.decode().lower()
+
+
+def test_an_unknown_header_goes_through_the_mapping_screen(client, tree):
+    client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
+    header = [*HEADER[:-1], "SĐT di động"]
+    _upload(client, tree["db1"], xlsx(header, GOOD))
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.MAPPING
+    page = client.get(reverse("import-detail", kwargs={"job": job.pk})).content.decode()
+    assert "SĐT di động" in page
+    column = next(c for c in job.mapping["sheets"][0]["columns"] if c["header"] == "SĐT di động")
+    form = {f"s0_c{c['index']}": c["field"] or "" for c in job.mapping["sheets"][0]["columns"]}
+    form[f"s0_c{column['index']}"] = "phone"
+    response = client.post(reverse("import-mapping", kwargs={"job": job.pk}), form)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.ANALYSED
+    assert job.summary["CREATE"] == 1
+
+
+def test_the_api_upload_rows_and_confirm(client, tree):
+    user = user_with_role(tree["db1"], Role.COMMITTEE_ADMIN)
+    token = issue_token(actor=user, user=user, name="tích hợp")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    response = client.post("/api/v1/o/DB1/imports", {"file": SimpleUploadedFile("a.xlsx", xlsx(HEADER, GOOD, BAD))}, **auth)
+    assert response.status_code == 201, response.content
+    job = response.json()
+    assert job["status"] == "ANALYSED" and job["summary"]["ERROR"] == 1
+    issues = client.get(f"/api/v1/imports/{job['id']}/issues", **auth).json()
+    assert issues["count"] == 1 and issues["items"][0]["row"] == 5
+    rows = client.get(f"/api/v1/imports/{job['id']}/rows?action=CREATE", **auth).json()
+    assert rows["items"][0]["label"] == "Nguyễn Văn An"
+    refused = client.post(f"/api/v1/imports/{job['id']}/confirm", json.dumps({"mode": "ALL"}),
+                          content_type="application/json", **auth)  # fmt: skip
+    assert refused.status_code == 422
+    done = client.post(f"/api/v1/imports/{job['id']}/confirm", json.dumps({"mode": "VALID_ONLY"}),
+                       content_type="application/json", **auth)  # fmt: skip
+    assert done.status_code == 200 and done.json()["status"] == "DONE"
+    assert Member.objects.count() == 1
+
+
+def test_the_command_line_dry_run_and_import(tree, tmp_path, capsys):
+    path = tmp_path / "danh-sach.xlsx"
+    path.write_bytes(xlsx(HEADER, GOOD, GOOD2))
+    call_command("import", str(path), "--org", "DB1", "--dry-run")
+    out = capsys.readouterr().out
+    assert "thêm mới" in out and "2" in out
+    assert Member.objects.count() == 0
+    call_command("import", str(path), "--org", "DB1")
+    assert Member.objects.count() == 2
+    call_command("import", str(path), "--org", "DB1")  # again: nothing changes
+    assert "không đổi" in capsys.readouterr().out
+    assert Member.objects.count() == 2
+
+
+def test_the_command_line_refuses_a_file_with_errors_and_writes_a_report(tree, tmp_path):
+    path = tmp_path / "loi.xlsx"
+    path.write_bytes(xlsx(HEADER, GOOD, BAD))
+    report = tmp_path / "bao-cao.xlsx"
+    with pytest.raises(CommandError):
+        call_command("import", str(path), "--org", "DB1", "--report", str(report))
+    assert Member.objects.count() == 0
+    assert openpyxl.load_workbook(report)["Danh sách lỗi"].max_row == 2
+
+
+def test_a_csv_in_windows_1258_with_semicolons(tree, tmp_path):
+    text = ";".join(HEADER) + "\r\n" + ";".join(str(v) for v in GOOD) + "\r\n"
+    path = tmp_path / "danh-sach.csv"
+    path.write_bytes(text.encode("cp1258"))
+    call_command("import", str(path), "--org", "DB1")
+    assert Member.objects.get().full_name == "Nguyễn Văn An"
+
+
+def test_a_cell_secretary_cannot_import_an_organization_list(client, tree):
+    client.force_login(user_with_role(tree["cell"], Role.CELL_SECRETARY))
+    content = xlsx(["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên", "Ngày thành lập"],
+                   ["C2", "Chi bộ Hai", "Chi bộ trực thuộc", "DB1", "01/01/2010"])  # fmt: skip
+    _upload(client, tree["cell"], content)
+    job = ImportJob.objects.get()
+    response = client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "ALL"})
+    assert response.status_code == 403
