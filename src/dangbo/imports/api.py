@@ -24,9 +24,6 @@ from .selectors import get_job, jobs_under, rows_of
 
 router = Router(tags=["Nhập dữ liệu"])
 
-JobId = int
-
-
 class ColumnOut(Schema):
     index: int
     header: str
@@ -167,24 +164,24 @@ def list_jobs(request: HttpRequest, code: OrgCode):
 
 
 @router.get("/imports/{job_id}", response=responses(JobOut), summary="Một lần nhập: trạng thái, kết quả, tiến độ")
-def get_job_detail(request: HttpRequest, job_id: JobId):
+def get_job_detail(request: HttpRequest, job_id: int):
     return _job(request, job_id)
 
 
 @router.get("/imports/{job_id}/issues", response=responses(list[IssueOut]), summary="Lỗi và cảnh báo theo dòng")
 @paginate(Pages)
-def list_issues(request: HttpRequest, job_id: JobId) -> Any:
+def list_issues(request: HttpRequest, job_id: int) -> Any:
     return ImportIssue.objects.filter(job=_job(request, job_id)).order_by("sheet", "row", "id")
 
 
 @router.get("/imports/{job_id}/rows", response=responses(list[RowOut]), summary="Kế hoạch xử lý từng dòng")
 @paginate(Pages)
-def list_rows(request: HttpRequest, job_id: JobId, filters: Query[RowsFilter]) -> Any:
+def list_rows(request: HttpRequest, job_id: int, filters: Query[RowsFilter]) -> Any:
     return rows_of(_job(request, job_id), filters.action)
 
 
 @router.post("/imports/{job_id}/mapping", response=responses(JobOut), summary="Ghép cột không nhận ra")
-def set_mapping(request: HttpRequest, job_id: JobId, payload: MappingIn):
+def set_mapping(request: HttpRequest, job_id: int, payload: MappingIn):
     job = _job(request, job_id)
     choices: dict[str, dict[int, str]] = {}
     for sheet, columns in payload.sheets.items():
@@ -199,7 +196,7 @@ def set_mapping(request: HttpRequest, job_id: JobId, payload: MappingIn):
 
 
 @router.post("/imports/{job_id}/confirm", response=responses(JobOut), summary="Xác nhận và nhập")
-def confirm(request: HttpRequest, job_id: JobId, payload: ConfirmIn):
+def confirm(request: HttpRequest, job_id: int, payload: ConfirmIn):
     job = _job(request, job_id)
     _check_kinds(request, job)
     job = services.confirm(actor=request.user, job=job, mode=payload.mode, confirm_matches=payload.confirm_matches)
@@ -209,7 +206,7 @@ def confirm(request: HttpRequest, job_id: JobId, payload: ConfirmIn):
 
 
 @router.post("/imports/{job_id}/cancel", response=responses(JobOut), summary="Hủy, không nhập")
-def cancel(request: HttpRequest, job_id: JobId):
+def cancel(request: HttpRequest, job_id: int):
     return services.cancel(actor=request.user, job=_job(request, job_id))
 
 
@@ -220,5 +217,5 @@ def cancel(request: HttpRequest, job_id: JobId):
     openapi_extra={"responses": {"200": {"description": "Tệp Excel", "content": {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}}}},
 )  # fmt: skip
-def report(request: HttpRequest, job_id: JobId) -> FileResponse:
+def report(request: HttpRequest, job_id: int) -> FileResponse:
     return reports.report_response(_job(request, job_id))
