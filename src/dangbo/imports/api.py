@@ -1,6 +1,5 @@
 """Imports through the API: upload a file, read the dry run, map columns, confirm, follow progress."""
 
-from __future__ import annotations
 
 import datetime as dt
 import tempfile

@@ -9,6 +9,7 @@ row, column, value, message.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.http import FileResponse
 
 from dangbo.core import spreadsheets
 from dangbo.core.spreadsheets import Formula
-from dangbo.core.xlsx import Column, Sheet, xlsx_response
+from dangbo.core.xlsx import XLSX_CONTENT_TYPE, Column, Sheet, write_workbook
 
 from .models import ImportJob
 
@@ -63,7 +64,8 @@ def _sheet_rows(workbook, sheet: dict[str, Any], messages) -> Sheet:
     return Sheet(sheet["name"], columns, body())
 
 
-def report_response(job: ImportJob) -> FileResponse:
+def report_sheets_written(job: ImportJob, target) -> None:
+    """Write the report workbook of ``job`` to ``target`` (a path or a binary file)."""
     messages = _messages(job)
     listing = Sheet(
         "Danh sách lỗi",
@@ -72,15 +74,22 @@ def report_response(job: ImportJob) -> FileResponse:
         ([i.sheet, i.row, i.column, i.value, i.message, SEVERITY.get(i.severity, i.severity)]
          for i in job.issues.order_by("sheet", "row", "id").iterator(chunk_size=2000)),
     )  # fmt: skip
-    stem = Path(job.original_name).stem or "tep"
-    filename = f"bao-cao-loi-{stem}-{dt.date.today():%Y%m%d}.xlsx"
-    sheets = []
-    path = Path(job.file.path)
-    if job.file_kind == "exchange" or not path.exists():
-        return xlsx_response(filename, [listing])
+    path = Path(job.file.path) if job.file else None
+    if job.file_kind == "exchange" or path is None or not path.exists():
+        write_workbook(target, [listing])
+        return
     with spreadsheets.open_workbook(path, filename=job.original_name) as workbook:
-        for sheet in job.mapping.get("sheets", []):
-            if sheet.get("kind"):
-                sheets.append(_sheet_rows(workbook, sheet, messages))
-        sheets.append(listing)
-        return xlsx_response(filename, sheets)
+        sheets = [_sheet_rows(workbook, s, messages) for s in job.mapping.get("sheets", []) if s.get("kind")]
+        write_workbook(target, [*sheets, listing])
+
+
+def report_filename(job: ImportJob) -> str:
+    stem = Path(job.original_name).stem or "tep"
+    return f"bao-cao-loi-{stem}-{dt.date.today():%Y%m%d}.xlsx"
+
+
+def report_response(job: ImportJob) -> FileResponse:
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+    report_sheets_written(job, handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=report_filename(job), content_type=XLSX_CONTENT_TYPE)

@@ -152,7 +152,7 @@ def test_the_api_upload_rows_and_confirm(client, tree):
     assert job["status"] == "ANALYSED" and job["summary"]["ERROR"] == 1
     issues = client.get(f"/api/v1/imports/{job['id']}/issues", **auth).json()
     errors = [i for i in issues["items"] if i["severity"] == "error"]
-    assert len(errors) == 1 and errors[0]["row"] == 6 and errors[0]["column"] == "Ngày sinh"
+    assert len(errors) == 1 and errors[0]["row"] == 5 and errors[0]["column"] == "Ngày sinh"
     rows = client.get(f"/api/v1/imports/{job['id']}/rows?action=CREATE", **auth).json()
     assert rows["items"][0]["label"] == "Nguyễn Văn An"
     refused = client.post(f"/api/v1/imports/{job['id']}/confirm", json.dumps({"mode": "ALL"}),

@@ -141,11 +141,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  … và {fmt_int(more)} mục khác (xem --report).")
 
     def _write_report(self, job: ImportJob, target: str) -> None:
-        from dangbo.imports.reports import report_response
+        from dangbo.imports.reports import report_sheets_written
 
-        response = report_response(job)
-        with open(target, "wb") as handle:
-            for chunk in response.streaming_content:
-                handle.write(chunk)
-        response.close()
+        report_sheets_written(job, target)
         self.stdout.write(f"Đã ghi báo cáo lỗi vào {target}.")
