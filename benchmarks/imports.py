@@ -53,6 +53,7 @@ def write_files(folder: Path, members: int, seed: int) -> tuple[Path, Path, int]
     with open(register, "w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle)
         out.writerow(MEMBER_HEADER)
+        ids: set[str] = set()
         for i in range(members):
             female = rng.random() < 0.45
             name = " ".join([rng.choice(FAMILY), rng.choice(MIDDLE_F if female else MIDDLE_M), rng.choice(GIVEN)])
@@ -60,9 +61,14 @@ def write_files(folder: Path, members: int, seed: int) -> tuple[Path, Path, int]
             admitted = born + dt.timedelta(days=365 * 19 + rng.randrange(365 * 20))
             admitted = min(admitted, dt.date(2025, 6, 1))
             official = admitted + dt.timedelta(days=366) if rng.random() < 0.95 else None
+            # Nghị định 137/2015 Đ13: province, century and sex, two digits of the year, six more.
+            pid = ""
+            while not pid or pid in ids:
+                pid = f"{rng.randrange(1, 97):03d}{int(female)}{born.year % 100:02d}{rng.randrange(10**6):06d}"
+            ids.add(pid)
             out.writerow([
                 i + 1, name, f"{born:%d/%m/%Y}", "Nữ" if female else "Nam", rng.choice(ETHNIC),
-                f"{i + 1:08d}" if official else "", f"{rng.randrange(1, 96):03d}{i:09d}",
+                f"{i + 1:08d}" if official else "", pid,
                 f"{admitted:%d/%m/%Y}", f"{official:%d/%m/%Y}" if official else "",
                 f"CB{rng.randrange(cells):05d}", f"09{rng.randrange(10**8):08d}",
                 f"Xã {rng.choice(GIVEN)}, tỉnh Lạc Hồng", rng.choice(LLCT),

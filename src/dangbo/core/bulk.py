@@ -58,18 +58,14 @@ def insert_rows(
                     copy.write_row([_value(v, f) for v, f in zip(row, fields)])
                     count += 1
             return count
+        adapters = [_sqlite_adapter(f) for f in fields]
         quoted = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
         sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'
         batch: list[list[Any]] = []
         raw = cursor.cursor
         for row in rows:
-            batch.append(
-                [
-                    _value(v, f) if isinstance(f, models.JSONField) else f.get_db_prep_value(v, connection)
-                    for v, f in zip(row, fields)
-                ]
-            )
+            batch.append([adapt(v) for v, adapt in zip(row, adapters)])
             if len(batch) >= 5000:
                 raw.executemany(sql, batch)
                 count += len(batch)
@@ -78,3 +74,23 @@ def insert_rows(
             raw.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def _sqlite_adapter(field: models.Field):
+    """A cheap converter to what Django would store for ``field`` on SQLite."""
+    if isinstance(field, models.JSONField):
+        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)
+    if isinstance(field, models.UUIDField):
+        return lambda v: None if v is None else v.hex
+    if isinstance(field, models.DateTimeField):
+        last: list = [None, None]  # a bulk write stamps every row with one time: convert it once
+
+        def adapt(v):
+            if v is not last[0]:
+                last[0], last[1] = v, connection.ops.adapt_datetimefield_value(v)
+            return last[1]
+
+        return adapt
+    if isinstance(field, models.DateField):
+        return lambda v: None if v is None else v.isoformat()
+    return lambda v: v

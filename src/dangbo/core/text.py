@@ -12,6 +12,7 @@ byte collation, it sorts the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
+import functools
 import unicodedata
 
 _TONES = {
@@ -52,6 +53,7 @@ def split_name(full_name: str) -> tuple[str, str, str]:
     return words[0], " ".join(words[1:-1]), words[-1]
 
 
+@functools.lru_cache(maxsize=65536)
 def _word_key(text: str) -> str:
     letters: list[str] = []
     tones: list[str] = []

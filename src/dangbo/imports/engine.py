@@ -703,7 +703,7 @@ class MemberRows:
             official_on=values.get("official_on"), note=f"Nhập từ tệp {self.ctx.file_label}, trang {self.sheet_name}, dòng {row.number}.",
         )  # fmt: skip
         try:
-            member_services.check_draft(draft)
+            draft.checked = member_services.check_draft(draft)
         except ValidationError as exc:
             field_of = {"happened_on": "admitted_on", "organization": "organization_code" if "organization_code" in values else "organization"}
             result.issues.extend(_domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, field_of))

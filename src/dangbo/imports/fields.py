@@ -9,6 +9,7 @@ field's names. Offices write "Ngày vào Đảng", "Ngày kết nạp", "NGÀY V
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -63,15 +64,20 @@ ABBREVIATIONS = {
 }
 
 
-def fold_header(header: Any) -> str:
-    """Return the comparable form of a header: folded, punctuation dropped, abbreviations expanded."""
-    if header is None:
-        return ""
-    value = text.fold(str(header)).lower()
+@functools.lru_cache(maxsize=65536)
+def _fold_text(value: str) -> str:
+    value = text.fold(value).lower()
     value = re.sub(r"\(.*?\)", " ", value)  # "Ngày sinh (dd/mm/yyyy)"
     value = re.sub(r"[^0-9a-z/]+", " ", value)
     words = [ABBREVIATIONS.get(w, w) for w in value.split()]
     return " ".join(" ".join(words).split())
+
+
+def fold_header(header: Any) -> str:
+    """Return the comparable form of a header: folded, punctuation dropped, abbreviations expanded."""
+    if header is None:
+        return ""
+    return _fold_text(str(header))
 
 
 # -- value parsers ---------------------------------------------------------------------

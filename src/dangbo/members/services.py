@@ -414,6 +414,7 @@ class MemberDraft:
     admitted_on: dt.date
     official_on: dt.date | None = None
     note: str = ""  # written on the audit entry (e.g. the file and row it came from)
+    checked: Member | None = None  # what check_draft returned, when the caller already checked
 
 
 def check_draft(draft: MemberDraft) -> Member:
@@ -448,7 +449,7 @@ def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
     if not drafts:
         return []
     now = timezone.now()
-    members = [check_draft(d) for d in drafts]
+    members = [d.checked or check_draft(d) for d in drafts]
     ids = reserve_ids(Member, len(members))
     member_rows, event_rows, state_rows, audit_rows = [], [], [], []
     actor_id = actor.pk if getattr(actor, "pk", None) else None
