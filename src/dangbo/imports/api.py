@@ -14,14 +14,20 @@ from ninja.responses import Status
 
 from dangbo.accounts.access import check, org_for, scope_of
 from dangbo.accounts.permissions import Capability
-from dangbo.core.api import OrgCode, Pages, choice, responses, text
+from dangbo.core.api import ERRORS, OrgCode, Pages, choice, responses, text
 from dangbo.core.errors import DomainError
+from dangbo.core.xlsx import XLSX_CONTENT_TYPE
 
 from . import reports, services, tasks
 from .models import ImportIssue, ImportJob, ImportRow
 from .selectors import get_job, jobs_under, rows_of
 
 router = Router(tags=["Nhập dữ liệu"])
+
+XLSX_RESPONSE = {"responses": {200: {
+    "description": "Báo cáo lỗi (XLSX).",
+    "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+}}}  # fmt: skip
 
 class ColumnOut(Schema):
     index: int
@@ -211,10 +217,10 @@ def cancel(request: HttpRequest, job_id: int):
 
 @router.get(
     "/imports/{job_id}/report",
-    response={200: bytes, **{k: v for k, v in responses(None).items() if k != 200}},
+    response=ERRORS,
     summary="Báo cáo lỗi (Excel, lỗi ghi cạnh từng dòng)",
-    openapi_extra={"responses": {"200": {"description": "Tệp Excel", "content": {
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}}}}}},
-)  # fmt: skip
+    description="Tệp XLSX: các trang của tệp đã tải lên, mỗi dòng kèm cột «Lỗi», và danh sách mọi lỗi.",
+    openapi_extra=XLSX_RESPONSE,
+)
 def report(request: HttpRequest, job_id: int) -> FileResponse:
     return reports.report_response(_job(request, job_id))

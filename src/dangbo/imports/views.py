@@ -128,11 +128,8 @@ class ProgressView(JobView):
 
 
 class MappingView(JobView):
-    http_method_names = ["get", "post"]
+    http_method_names = ["post"]
     template_name = "imports/detail.html"
-
-    def get(self, request, *args, **kwargs):
-        return self.back()
 
     def post(self, request, *args, **kwargs):
         form = MappingForm(request.POST, job=self.job)
@@ -150,10 +147,8 @@ class MappingView(JobView):
 
 
 class ConfirmView(JobView):
+    http_method_names = ["post"]
     template_name = "imports/detail.html"
-
-    def get(self, request, *args, **kwargs):
-        return self.back()
 
     def post(self, request, *args, **kwargs):
         _check_kinds(request, self.job)
@@ -174,10 +169,8 @@ class ConfirmView(JobView):
 
 
 class CancelView(JobView):
+    http_method_names = ["post"]
     template_name = "imports/detail.html"
-
-    def get(self, request, *args, **kwargs):
-        return self.back()
 
     def post(self, request, *args, **kwargs):
         try:
