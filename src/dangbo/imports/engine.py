@@ -689,7 +689,7 @@ class MemberRows:
         )  # fmt: skip
         reported = {(i.column) for i in row.issues}
         for problem in quality_rules.member_fact_problems(facts, today=self.ctx.today):
-            if problem.check == "missing_required":
+            if problem.check == "missing_required" and problem.severity == "error":
                 continue  # said above, in the import's own words
             issue = self._issue(row, problem.field, problem.message, problem.severity)
             if issue.is_error and issue.column in reported:
