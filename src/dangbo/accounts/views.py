@@ -10,9 +10,11 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangbo.core.errors import DomainError
+from dangbo.core.exports import CHUNK_SIZE, Export, ExportableListMixin, export_name, preamble
 from dangbo.core.views import (
     DangboView,
     OrgScopedView,
@@ -20,13 +22,14 @@ from dangbo.core.views import (
     apply_domain_error,
     requires,
 )
+from dangbo.core.xlsx import Column
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import get_org, path_range
 
 from . import services
 from .access import scope_of
 from .forms import CreateUserForm, GrantRoleForm, LoginForm, TokenForm
-from .models import RoleAssignment
+from .models import Module, RoleAssignment
 from .permissions import Capability
 
 
@@ -98,11 +101,48 @@ def revoke_token(request, pk: int):
     return redirect("tokens")
 
 
-class UsersView(OrgScopedView):
-    """Users holding roles in the subtree; create a user, grant and revoke roles."""
+USER_EXPORT_COLUMNS = (
+    Column("Tài khoản", width=18),
+    Column("Họ và tên", width=26),
+    Column("Thư điện tử", width=26),
+    Column("Vai trò", width=30),
+    Column("Mã tổ chức", width=14),
+    Column("Tổ chức", width=36),
+    Column("Phân hệ", width=30),
+    Column("Thời điểm giao vai trò", "datetime"),
+    Column("Lần đăng nhập gần nhất", "datetime"),
+)
+_MODULES = dict(Module.choices)
+
+
+def user_rows(assignments):
+    for a in assignments.iterator(chunk_size=CHUNK_SIZE):
+        yield [
+            a.user.username, a.user.get_full_name(), a.user.email, a.get_role_display(),
+            a.organization.code, a.organization.name,
+            ", ".join(_MODULES.get(m, m) for m in a.modules or []),
+            a.granted_at, a.user.last_login,
+        ]  # fmt: skip
+
+
+class UsersView(ExportableListMixin, OrgScopedView):
+    """Users holding roles in the subtree; create a user, grant and revoke roles.
+
+    ``?export=xlsx`` downloads the list of role assignments.
+    """
 
     capability = Capability.MANAGE_USERS
     template_name = "accounts/users.html"
+
+    def get_export(self, fmt):
+        day = timezone.localdate()
+        return Export(
+            name=export_name("nguoi-dung", self.org.code, day),
+            sheet_title="Người dùng",
+            columns=USER_EXPORT_COLUMNS,
+            rows=user_rows(self.assignments()),
+            preamble=preamble("Người dùng và vai trò", self.org, on=day, user=self.request.user),
+        )
 
     def assignments(self):
         return (

@@ -80,6 +80,15 @@ def _clean_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+def _fast(ws, value: Any, column: Column, styles: dict) -> Any:
+    """A plain value where openpyxl writes it right by itself (most text), else a styled cell."""
+    if value is None:
+        return None
+    if type(value) is str and not value.startswith("=") and not ILLEGAL_CHARACTERS_RE.search(value):
+        return value
+    return _cell(ws, value, column, styles)
+
+
 def _cell(ws, value: Any, column: Column, styles: dict) -> WriteOnlyCell:
     if isinstance(value, bool):
         value = "Có" if value else "Không"
@@ -142,7 +151,7 @@ def write_workbook(
         styles: dict = {}
         columns = list(spec.columns)
         for row in spec.rows:
-            ws.append([_cell(ws, value, column, styles) for value, column in zip(row, columns)])
+            ws.append([_fast(ws, value, column, styles) for value, column in zip(row, columns)])
             total += 1
     if not sheets:
         wb.create_sheet(title="Trống")

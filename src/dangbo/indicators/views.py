@@ -2,14 +2,57 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import Http404
 
 from dangbo.accounts.permissions import Capability
+from dangbo.core.exports import Export, ExportableListMixin, export_name, file_slug, preamble
+from dangbo.core.formatting import fmt_date
 from dangbo.core.views import OrgScopedView, paginate
+from dangbo.core.xlsx import Column
+from dangbo.members.exports import MEMBER_EXPORT_COLUMNS, member_rows
+from dangbo.organizations.exports import ORG_EXPORT_COLUMNS, member_totals, org_rows
 
 from . import registry, selectors
 from .forms import DateForm
-from .registry import RecordKind
+from .registry import PERIOD, RecordKind, Unit
+
+INDICATOR_EXPORT_COLUMNS = (
+    Column("Mã chỉ tiêu", width=30),
+    Column("Chỉ tiêu", width=44),
+    Column("Phân theo", width=22),
+    Column("Nhóm", width=34),
+    Column("Số lượng", "int"),
+    Column("Tỷ lệ", "percent"),
+    Column("Đảng viên", "int"),
+    Column("Cán bộ, nhân viên", "int"),
+    Column("Đơn vị tính", width=12),
+)
+
+
+def figure_rows(figures):
+    """Yield every row of every figure (totals included) as ``INDICATOR_EXPORT_COLUMNS``."""
+    for f in figures:
+        ind = f.indicator
+        for row in f.result.all_rows:
+            percent = ind.unit == Unit.PERCENT
+            value = row.value
+            yield [
+                ind.code, ind.title, ind.dimension, row.label,
+                None if percent or value is None else int(value),
+                Decimal(value) / 100 if percent and value is not None else None,
+                row.numerator if percent else None, row.denominator if percent else None,
+                ind.unit.label,
+            ]  # fmt: skip
+
+
+def period_line(figures, on) -> list[str]:
+    """Name the period, when some figure counts over one."""
+    period = next((f.query.period_start for f in figures if f.indicator.time == PERIOD), None)
+    if period is None:
+        return []
+    return [f"Chỉ tiêu theo kỳ: từ ngày {fmt_date(period)} đến ngày {fmt_date(on)}."]
 
 
 class _DatedView(OrgScopedView):
@@ -21,10 +64,27 @@ class _DatedView(OrgScopedView):
         return form, on, start
 
 
-class IndicatorsView(_DatedView):
-    """Every indicator for the subtree on the chosen date, each figure a link to its records."""
+class IndicatorsView(ExportableListMixin, _DatedView):
+    """Every indicator for the subtree on the chosen date, each figure a link to its records.
+
+    ``?export=xlsx`` downloads every figure, one line per row of each indicator.
+    """
 
     template_name = "indicators/indicators.html"
+
+    def get_export(self, fmt):
+        _, on, start = self.dated()
+        figures = selectors.figures(self.org, on=on, start=start)
+        return Export(
+            name=export_name("chi-tieu", self.org.code, on),
+            sheet_title="Chỉ tiêu",
+            columns=INDICATOR_EXPORT_COLUMNS,
+            rows=figure_rows(figures),
+            preamble=preamble(
+                "Chỉ tiêu", self.org, on=on, user=self.request.user,
+                extra=period_line(figures, on),
+            ),
+        )  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -33,13 +93,13 @@ class IndicatorsView(_DatedView):
         return context
 
 
-class IndicatorRecordsView(_DatedView):
-    """The organizations or members behind one figure, paged."""
+class IndicatorRecordsView(ExportableListMixin, _DatedView):
+    """The organizations or members behind one figure, paged (``?export=xlsx``: all of them)."""
 
     template_name = "indicators/records.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def lookup(self):
+        """Return (form, on, figure, row, records) for the indicator and row in the URL."""
         form, on, start = self.dated()
         try:
             figure = selectors.figure(self.org, self.kwargs["indicator"], on=on, start=start)
@@ -50,6 +110,35 @@ class IndicatorRecordsView(_DatedView):
         except KeyError:
             raise Http404("Không tìm thấy dòng chỉ tiêu.") from None
         _, records = selectors.records(self.org, figure.indicator.code, row.key, on=on, start=start)
+        return form, on, figure, row, records
+
+    def get_export(self, fmt):
+        _, on, figure, row, records = self.lookup()
+        ind = figure.indicator
+        if ind.records == RecordKind.MEMBERS:
+            columns, rows = MEMBER_EXPORT_COLUMNS, member_rows(records, root=self.org, on=on)
+        else:
+            columns, rows = ORG_EXPORT_COLUMNS, org_rows(records, member_totals(self.org, on))
+        extra = [f"Số liệu: {row.display}."]
+        if ind.time == PERIOD:
+            extra.append(
+                f"Kỳ: từ ngày {fmt_date(figure.query.period_start)} đến ngày {fmt_date(on)}."
+            )
+        return Export(
+            name=export_name(
+                f"chi-tieu-{file_slug(ind.code)}-{file_slug(row.key)}", self.org.code, on
+            ),
+            sheet_title="Chi tiết",
+            columns=columns,
+            rows=rows,
+            preamble=preamble(
+                f"{ind.title}: {row.label}", self.org, on=on, user=self.request.user, extra=extra
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, on, figure, row, records = self.lookup()
         context.update(
             form=form, on=on, figure=figure, row=row, page_obj=paginate(self.request, records),
             members=figure.indicator.records == RecordKind.MEMBERS,

@@ -12,11 +12,13 @@ from django.views import View
 from dangbo.accounts.access import member_for, scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.core import codes
+from dangbo.core.exports import CSV, XLSX, ExportableListMixin
 from dangbo.core.views import DangboView, OrgScopedView, ServiceFormMixin, paginate
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import ancestors_of
 
 from . import services
+from .exports import member_list_export
 from .forms import (
     AddMemberForm,
     EndPositionForm,
@@ -42,15 +44,22 @@ def member_filter(form: MemberFilterForm) -> MemberFilter:
     return MemberFilter(**values)
 
 
-class MemberListView(OrgScopedView):
+class MemberListView(ExportableListMixin, OrgScopedView):
     """Members of the subtree with filters and accent-insensitive search, 50 per page.
 
     The search box asks again as you type (htmx) and only the results are swapped.
+    With ``?export=xlsx`` or ``?export=csv`` the whole filtered list downloads.
     """
 
     capability = Capability.VIEW_MEMBERS
     template_name = "members/list.html"
     partial_template_name = "members/_results.html"
+    export_formats = (XLSX, CSV)
+
+    def get_export(self, fmt):
+        form = MemberFilterForm(self.request.GET)
+        f = member_filter(form)
+        return member_list_export(self.request, self.org, form, members_in(self.org, f), f.on)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

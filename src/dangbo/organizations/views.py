@@ -6,16 +6,18 @@ import datetime as dt
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from dangbo.accounts.access import scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.audit.models import AuditEntry
+from dangbo.core.exports import Export, ExportableListMixin, export_name, preamble
 from dangbo.core.views import OrgScopedView, ServiceFormMixin, decision_of, paginate
 from dangbo.members import restructuring
 from dangbo.members.models import Status
 from dangbo.members.selectors import counts_by_child, members_in
 
-from . import rules, services
+from . import exports, rules, services
 from .forms import (
     AsOfForm,
     ChangeKindForm,
@@ -122,12 +124,33 @@ class OrgDetailView(OrgScopedView):
         )  # fmt: skip
 
 
-class OrgTreeView(OrgScopedView):
-    """The tree browser; an htmx request gets only the children rows (to expand a node)."""
+class OrgTreeView(ExportableListMixin, OrgScopedView):
+    """The tree browser; an htmx request gets only the children rows (to expand a node).
+
+    ``?export=xlsx`` downloads the whole subtree (the organization and every
+    organization under it, in tree order), now or as it stood on ``on``.
+    """
 
     capability = Capability.VIEW_ORGS
     template_name = "organizations/tree.html"
     partial_template_name = "organizations/_tree_rows.html"
+
+    def get_export(self, fmt):
+        _, on = as_of(self.request)
+        day = on or timezone.localdate()
+        return Export(
+            name=export_name("to-chuc", self.org.code, day),
+            sheet_title="Tổ chức đảng",
+            columns=exports.ORG_EXPORT_COLUMNS,
+            rows=exports.tree_rows(self.org, on),
+            preamble=preamble(
+                "Danh sách tổ chức đảng", self.org, on=day, user=self.request.user,
+                extra=[] if on is None else [
+                    f"Tên, loại tổ chức và cấp trên theo cây tổ chức tại ngày {day:%d/%m/%Y}; "
+                    "các thông tin khác là hiện nay."
+                ],
+            ),
+        )  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -338,16 +361,28 @@ class RestoreView(OrgFormView):
         return f"Đã khôi phục «{org.name}»."
 
 
-class AuditLogView(OrgScopedView):
-    """Changes recorded in the organization's subtree, newest first."""
+class AuditLogView(ExportableListMixin, OrgScopedView):
+    """Changes recorded in the organization's subtree, newest first (``?export=xlsx``: all of them)."""
 
     capability = Capability.VIEW_AUDIT
     template_name = "organizations/audit.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        entries = AuditEntry.objects.filter(path_range(self.org.path, "org_path")).select_related(
+    def entries(self):
+        return AuditEntry.objects.filter(path_range(self.org.path, "org_path")).select_related(
             "actor"
         )
-        context["page_obj"] = paginate(self.request, entries)
+
+    def get_export(self, fmt):
+        day = timezone.localdate()
+        return Export(
+            name=export_name("nhat-ky", self.org.code, day),
+            sheet_title="Nhật ký thay đổi",
+            columns=exports.AUDIT_EXPORT_COLUMNS,
+            rows=exports.audit_rows(self.entries()),
+            preamble=preamble("Nhật ký thay đổi", self.org, on=day, user=self.request.user),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_obj"] = paginate(self.request, self.entries())
         return context
