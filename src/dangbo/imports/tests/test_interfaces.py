@@ -218,3 +218,57 @@ def test_a_cell_secretary_cannot_import_an_organization_list(client, tree):
     job = ImportJob.objects.get()
     response = client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "ALL"})
     assert response.status_code == 403
+
+
+def _bomb(tmp_path):
+    from dangbo.core.tests.test_spreadsheets import write_xlsx
+
+    def body(out):
+        block = b"<row/>" * (1 << 16)
+        for _ in range(128 * 1024 * 1024 // len(block)):
+            out.write(block)
+
+    return write_xlsx(tmp_path / "bomb.xlsx", [("S", body)], compresslevel=1).read_bytes()
+
+
+def _far_corner(tmp_path):
+    from dangbo.core.tests.test_spreadsheets import write_xlsx
+
+    body = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan</t></is></c></row>'
+            b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')  # fmt: skip
+    return write_xlsx(tmp_path / "far.xlsx", [("S", body)]).read_bytes()
+
+
+def _locked(tmp_path):
+    from dangbo.core import spreadsheets
+
+    entry = "EncryptionInfo".encode("utf-16-le").ljust(64, b"\x00")
+    return spreadsheets.OLE2_MAGIC + b"\x00" * 1016 + entry + b"\x00" * 64
+
+
+@pytest.mark.parametrize("make", [_bomb, _far_corner, _locked], ids=["zip-bomb", "far-corner", "password"])
+def test_hostile_files_are_refused_at_upload_and_nothing_is_kept(client, tree, tmp_path, make):
+    client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
+    response = _upload(client, tree["db1"], make(tmp_path), name="danh-sach.xlsx")
+    assert response.status_code == 400
+    assert ImportJob.objects.count() == 0
+    assert AuditEntry.objects.filter(action__startswith="imports.").count() == 0
+
+
+def test_formulas_and_merged_cells_in_an_office_sheet(client, tree):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append(GOOD)
+    ws.append([2, "Trần Thị Bình", "01/07/1990", "Nữ", "Kinh", "07654321", "19/05/2015", "19/05/2016", None, "=B3"])
+    ws.merge_cells("I2:I3")  # "Mã chi bộ" merged down over both members
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
+    _upload(client, tree["db1"], buffer.getvalue())
+    job = ImportJob.objects.get()
+    errors = list(job.issues.filter(severity="error"))
+    assert [(e.row, e.column) for e in errors] == [(3, "Điện thoại")]
+    assert "công thức" in errors[0].message
+    rows = {r.row: r.action for r in job.rows.all()}
+    assert rows == {2: "CREATE", 3: "ERROR"}  # row 3 found its cell through the merged area
