@@ -225,14 +225,18 @@ def _summary(outcome: engine.Outcome, collector: _Collector) -> dict[str, Any]:
 def _run_exchange(job: ImportJob, *, write: bool) -> tuple[dict[str, Any], list[Issue], bool]:
     from dangbo.exchange.services import import_exchange
 
-    result = import_exchange(Path(job.file.path), actor=job.created_by, dry_run=not write)
+    # ``within``: an exchange file uploaded here may create nothing outside this subtree.
+    result = import_exchange(Path(job.file.path), actor=job.created_by, dry_run=not write,
+                             filename=job.original_name, within=job.organization)  # fmt: skip
     errors = [i for i in result.issues if i.is_error]
     summary: dict[str, Any] = {"by_sheet": result.counts, "errors": len(errors)}
     for counts in result.counts.values():
         for key, value in counts.items():
-            action = {"created": "CREATE", "unchanged": "UNCHANGED", "conflicts": "ERROR"}.get(key, key)
+            action = {"created": "CREATE", "unchanged": "UNCHANGED", "conflicts": "ERROR",
+                      "skipped": "skipped"}.get(key, key)  # fmt: skip
             summary[action] = summary.get(action, 0) + value
-    return summary, result.issues, write and not errors
+    summary["warnings"] = len(result.issues) - len(errors)
+    return summary, result.issues, write and result.ok
 
 
 def analyse(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> ImportJob:

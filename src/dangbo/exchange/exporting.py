@@ -1,0 +1,264 @@
+"""Writing the exchange workbook of a subtree.
+
+What goes in: every organization now under the root ("Trong phạm vi"), every
+member who has an event, a position or their current membership there (and
+the own record of each user holding a role there), with all their events and
+positions; the users holding a role there or linked to one of those members,
+and the roles held there. Every organization these
+records name (a parent at any time, a cell a member came from or went to, the
+other side of a merge, the orgs on the path of a past position) is added as
+"Tham chiếu" with its own rows and history, and so on until nothing new is
+named: an empty installation can rebuild a consistent tree from the file.
+
+The file depends only on the records: rows are sorted by codes, keys and
+dates (rows equal on those keep their order of entry), days rather than
+moments are written, and the workbook's stamp is the export day. Exporting
+the same data on the same day gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from dangbo.accounts.models import RoleAssignment
+from dangbo.core.exports import file_slug
+from dangbo.core.xlsx import Column, Sheet, write_workbook
+from dangbo.members.models import Member, MemberEvent, Position
+from dangbo.organizations.models import Organization, OrgEvent, TreePosition
+from dangbo.organizations.selectors import path_range
+
+from . import rows as R
+from .format import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    INFO,
+    INFO_KEYS,
+    ROWS_KEY_PREFIX,
+    SHEETS,
+    SheetSpec,
+)
+
+CELL_KINDS = {"date": "date", "int": "int", "bool": "bool"}
+
+
+@dataclass
+class ExchangeContent:
+    """The rows of every sheet (column key → value), in file order, and what they are about."""
+
+    root: Organization
+    on: dt.date
+    sheets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {spec.title: len(self.sheets.get(spec.key, [])) for spec in SHEETS[1:]}
+
+
+def exchange_filename(org: Organization, on: dt.date) -> str:
+    """Return e.g. "trao-doi-DB1-2026-11-23.xlsx"."""
+    return f"trao-doi-{file_slug(org.code)}-{on:%Y-%m-%d}.xlsx"
+
+
+def _scope(root: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(path_range(root.path))
+
+
+def _members(root: Organization, in_scope: QuerySet) -> QuerySet[Member]:
+    linked = (
+        Q(organization__in=in_scope)
+        | Exists(MemberEvent.objects.filter(member=OuterRef("pk"), organization__in=in_scope))
+        | Exists(Position.objects.filter(member=OuterRef("pk"), organization__in=in_scope))
+        # The own record of a user who holds a role here (the user's row names it).
+        | Exists(RoleAssignment.objects.filter(user=OuterRef("user_id"), organization__in=in_scope))
+    )
+    if root.parent_id is None:
+        # The top of a tree also carries the members no organization names at all.
+        linked |= Q(organization__isnull=True) & ~Exists(
+            MemberEvent.objects.filter(member=OuterRef("pk"), organization__isnull=False)
+        )
+    return Member.objects.filter(linked)
+
+
+def _closure(scope_ids: set[int], named: set[int]) -> set[int]:
+    """Every organization the records name, with what their own history names, transitively."""
+    known = set(scope_ids) | {i for i in named if i}
+    todo = set(known)
+    while todo:
+        batch, todo = todo, set()
+        found: set[int] = set()
+        for parent_id, path in TreePosition.objects.filter(organization_id__in=batch).values_list(
+            "parent_id", "path"
+        ):
+            found.add(parent_id)
+            found.update(R.path_ids(path))
+        found.update(
+            OrgEvent.objects.filter(organization_id__in=batch).values_list("related_id", flat=True)
+        )
+        for parent_id, path in Organization.objects.filter(pk__in=batch).values_list(
+            "parent_id", "path"
+        ):
+            found.add(parent_id)
+            found.update(R.path_ids(path))
+        found.discard(None)
+        todo = found - known
+        known |= todo
+    return known
+
+
+def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent:
+    """Gather the rows of the exchange workbook of ``root``'s subtree."""
+    on = on or timezone.localdate()
+    content = ExchangeContent(root=root, on=on)
+    in_scope = _scope(root)
+    scope_ids = set(in_scope.values_list("pk", flat=True))
+    members = _members(root, in_scope)
+    named: set[int] = set()
+    named.update(
+        MemberEvent.objects.filter(member__in=members)
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    named.update(
+        Position.objects.filter(member__in=members)
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    named.update(members.values_list("organization_id", flat=True).distinct())
+    org_ids = _closure(scope_ids, named)
+
+    orgs = list(Organization.objects.filter(pk__in=org_ids).select_related("sector"))
+    codes = {o.pk: o.code for o in orgs}
+    names = {o.pk: o.name for o in orgs}
+
+    def chain(org: Organization) -> tuple[str, ...]:
+        return tuple(codes[i] for i in R.path_ids(org.path)) or (org.code,)
+
+    orgs.sort(key=chain)
+    content.sheets["organizations"] = [
+        R.organization_row(o, codes, in_scope=o.pk in scope_ids) for o in orgs
+    ]
+    sectors = {(o.sector.code, o.sector.name) for o in orgs if o.sector_id}
+    content.sheets["sectors"] = [R.sector_row(c, n) for c, n in sorted(sectors)]
+
+    positions = sorted(
+        TreePosition.objects.filter(organization_id__in=org_ids),
+        key=lambda p: (codes[p.organization_id], p.valid_from, p.pk),
+    )
+    content.sheets["tree_history"] = [R.tree_position_row(p, codes) for p in positions]
+    events = sorted(
+        OrgEvent.objects.filter(organization_id__in=org_ids),
+        key=lambda e: (codes[e.organization_id], e.happened_on, e.pk),
+    )
+    content.sheets["org_events"] = [R.org_event_row(e, codes) for e in events]
+
+    member_list = sorted(members, key=lambda m: str(m.uid))
+    uids = {m.pk: R.uid_text(m.uid) for m in member_list}
+    member_rows = []
+    for m in member_list:
+        row = R.member_row(m, codes)
+        row["organization_name"] = names.get(m.organization_id, "") if m.organization_id else ""
+        member_rows.append(row)
+    content.sheets["members"] = member_rows
+    member_events = sorted(
+        MemberEvent.objects.filter(member__in=members),
+        key=lambda e: (uids[e.member_id], e.happened_on, e.pk),
+    )
+    content.sheets["member_events"] = [
+        R.member_event_row(e, uids[e.member_id], codes) for e in member_events
+    ]
+    member_positions = sorted(
+        Position.objects.filter(member__in=members),
+        key=lambda p: (uids[p.member_id], p.started_on, p.title, codes[p.organization_id], p.pk),
+    )
+    content.sheets["positions"] = [
+        R.position_row(p, uids[p.member_id], codes) for p in member_positions
+    ]
+
+    User = get_user_model()
+    users = sorted(
+        User.objects.filter(Q(roles__organization__in=in_scope) | Q(member__in=members)).distinct(),
+        key=lambda u: u.username,
+    )
+    member_of_user = dict(
+        Member.objects.filter(user__in=[u.pk for u in users]).values_list("user_id", "uid")
+    )
+    content.sheets["users"] = [R.user_row(u, R.uid_text(member_of_user.get(u.pk))) for u in users]
+    usernames = {u.pk: u.username for u in users}
+    roles = sorted(
+        RoleAssignment.objects.filter(organization_id__in=scope_ids),
+        key=lambda r: (usernames[r.user_id], R.local_day(r.granted_at), r.granted_at, r.pk),
+    )
+    content.sheets["roles"] = [R.role_row(r, usernames[r.user_id], codes) for r in roles]
+
+    content.sheets["info"] = _info_rows(content)
+    return content
+
+
+def _info_rows(content: ExchangeContent) -> list[dict[str, Any]]:
+    values = {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "root_code": content.root.code,
+        "root_name": content.root.name,
+        "as_of": content.on,
+    }
+    rows = [{"label": label, "key": key, "value": values[key]} for key, label, _ in INFO_KEYS]
+    for spec in SHEETS[1:]:
+        rows.append({
+            "label": f"Số dòng sheet «{spec.title}»",
+            "key": ROWS_KEY_PREFIX + spec.key,
+            "value": len(content.sheets.get(spec.key, [])),
+        })  # fmt: skip
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def sheet_of(spec: SheetSpec, rows: list[dict[str, Any]]) -> Sheet:
+    columns = [
+        Column(c.header, CELL_KINDS.get(c.type, "text"), width=c.width) for c in spec.columns
+    ]
+    keys = [c.key for c in spec.columns]
+    if spec is INFO:
+        # The value column holds text, a number and a date: each cell keeps its own kind.
+        columns[2] = Column(INFO.columns[2].header, "text", width=INFO.columns[2].width)
+    return Sheet(spec.title, columns, ([_cell(row.get(k)) for k in keys] for row in rows))
+
+
+def write_content(content: ExchangeContent, target: str | Path | IO[bytes]) -> None:
+    stamp = dt.datetime.combine(content.on, dt.time.min)
+    sheets = [sheet_of(spec, content.sheets.get(spec.key, [])) for spec in SHEETS]
+    write_workbook(target, sheets, stamp=stamp)
+
+
+def export_exchange(
+    org: Organization,
+    target: str | Path | IO[bytes],
+    *,
+    on: dt.date | None = None,
+    actor=None,
+) -> ExchangeContent:
+    """Write the exchange workbook of ``org``'s subtree to ``target``; return what it holds.
+
+    ``on`` is the day written as the export date and the workbook's stamp
+    (default: today in Vietnam time). The export is recorded in the audit log
+    (the file carries personal data and accounts).
+    """
+    from dangbo.audit.services import record
+
+    content = collect(org, on=on)
+    write_content(content, target)
+    record(
+        actor=actor, action="exchange.exported", target=org, org_path=org.path or "",
+        after={"as_of": content.on.isoformat(), "rows": content.counts},
+    )  # fmt: skip
+    return content
