@@ -272,3 +272,20 @@ def test_formulas_and_merged_cells_in_an_office_sheet(client, tree):
     assert "công thức" in errors[0].message
     rows = {r.row: r.action for r in job.rows.all()}
     assert rows == {2: "CREATE", 3: "ERROR"}  # row 3 found its cell through the merged area
+
+
+def test_an_exchange_workbook_uploaded_here_is_recognised_and_changes_nothing_when_known(client, tree, tmp_path):
+    from dangbo.exchange.services import export_exchange
+
+    client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
+    _upload(client, tree["db1"], xlsx(HEADER, GOOD, GOOD2))
+    job = ImportJob.objects.get()
+    client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "ALL"})
+    path = tmp_path / "trao-doi.xlsx"
+    export_exchange(tree["db1"], path)
+    _upload(client, tree["db1"], path.read_bytes(), name="trao-doi.xlsx")
+    job = ImportJob.objects.order_by("-pk").first()
+    assert job.file_kind == "exchange"
+    assert job.status == ImportJob.Status.ANALYSED, job.message
+    assert job.summary.get("ERROR", 0) == 0, list(job.issues.values_list("message", flat=True))
+    assert job.summary["UNCHANGED"] >= 2
