@@ -29,7 +29,7 @@ XLSX_RESPONSE = {"responses": {200: {
     "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
 }}}  # fmt: skip
 
-class ColumnOut(Schema):
+class ImportColumnOut(Schema):
     index: int
     header: str
     field: str | None = None
@@ -37,20 +37,20 @@ class ColumnOut(Schema):
     samples: list[str] = []
 
 
-class SheetOut(Schema):
+class ImportSheetOut(Schema):
     name: str
     kind: str | None = None
     header_row: int | None = None
-    columns: list[ColumnOut] = []
+    columns: list[ImportColumnOut] = []
 
 
-class ProgressOut(Schema):
+class ImportProgressOut(Schema):
     phase: str = ""
     done: int = 0
     total: int | None = None
 
 
-class JobOut(Schema):
+class ImportJobOut(Schema):
     id: int
     organization_code: str
     original_name: str
@@ -65,12 +65,12 @@ class JobOut(Schema):
     created_at: dt.datetime
     finished_at: dt.datetime | None
     created_by: str | None
-    sheets: list[SheetOut]
+    sheets: list[ImportSheetOut]
     mapping_problems: list[str]
     summary: dict[str, Any]
     result: dict[str, Any]
     message: str
-    progress: ProgressOut
+    progress: ImportProgressOut
 
     @staticmethod
     def resolve_organization_code(obj: ImportJob) -> str:
@@ -99,7 +99,7 @@ class JobOut(Schema):
         return services.progress_of(obj)
 
 
-class IssueOut(Schema):
+class ImportIssueOut(Schema):
     sheet: str
     row: int | None
     column: str
@@ -108,7 +108,7 @@ class IssueOut(Schema):
     severity: str
 
 
-class RowOut(Schema):
+class ImportRowOut(Schema):
     sheet: str
     row: int
     kind: str
@@ -118,18 +118,18 @@ class RowOut(Schema):
     changes: dict[str, list[str]]
 
 
-class MappingIn(Schema):
+class ImportMappingIn(Schema):
     """For each sheet, by name: column index (as a string) → field key, or "" to skip the column."""
 
     sheets: dict[text(100), dict[text(5), text(40)]] = Field(..., max_length=50)
 
 
-class ConfirmIn(Schema):
+class ImportConfirmIn(Schema):
     mode: choice(ImportJob.Mode) = ImportJob.Mode.ALL
     confirm_matches: bool = False
 
 
-class RowsFilter(Schema):
+class ImportRowsFilter(Schema):
     action: choice(ImportRow.Action, blank=True) = ""
 
 
@@ -145,7 +145,7 @@ def _check_kinds(request: HttpRequest, job: ImportJob) -> None:
         check(request, Capability.MANAGE_ORGS, job.organization)
 
 
-@router.post("/o/{code}/imports", response=responses(JobOut, 201), summary="Tải tệp lên để nhập (chạy thử trước)")
+@router.post("/o/{code}/imports", response=responses(ImportJobOut, 201), summary="Tải tệp lên để nhập (chạy thử trước)")
 def upload(request: HttpRequest, code: OrgCode, file: File[UploadedFile]):
     org = org_for(request, code, Capability.MANAGE_MEMBERS)
     from django.conf import settings
@@ -161,32 +161,32 @@ def upload(request: HttpRequest, code: OrgCode, file: File[UploadedFile]):
     return Status(201, job)
 
 
-@router.get("/o/{code}/imports", response=responses(list[JobOut]), summary="Các lần nhập trong cây")
+@router.get("/o/{code}/imports", response=responses(list[ImportJobOut]), summary="Các lần nhập trong cây")
 @paginate(Pages)
 def list_jobs(request: HttpRequest, code: OrgCode):
     org = org_for(request, code, Capability.MANAGE_MEMBERS)
     return jobs_under(org)
 
 
-@router.get("/imports/{job_id}", response=responses(JobOut), summary="Một lần nhập: trạng thái, kết quả, tiến độ")
+@router.get("/imports/{job_id}", response=responses(ImportJobOut), summary="Một lần nhập: trạng thái, kết quả, tiến độ")
 def get_job_detail(request: HttpRequest, job_id: int):
     return _job(request, job_id)
 
 
-@router.get("/imports/{job_id}/issues", response=responses(list[IssueOut]), summary="Lỗi và cảnh báo theo dòng")
+@router.get("/imports/{job_id}/issues", response=responses(list[ImportIssueOut]), summary="Lỗi và cảnh báo theo dòng")
 @paginate(Pages)
 def list_issues(request: HttpRequest, job_id: int) -> Any:
     return ImportIssue.objects.filter(job=_job(request, job_id)).order_by("sheet", "row", "id")
 
 
-@router.get("/imports/{job_id}/rows", response=responses(list[RowOut]), summary="Kế hoạch xử lý từng dòng")
+@router.get("/imports/{job_id}/rows", response=responses(list[ImportRowOut]), summary="Kế hoạch xử lý từng dòng")
 @paginate(Pages)
-def list_rows(request: HttpRequest, job_id: int, filters: Query[RowsFilter]) -> Any:
+def list_rows(request: HttpRequest, job_id: int, filters: Query[ImportRowsFilter]) -> Any:
     return rows_of(_job(request, job_id), filters.action)
 
 
-@router.post("/imports/{job_id}/mapping", response=responses(JobOut), summary="Ghép cột không nhận ra")
-def set_mapping(request: HttpRequest, job_id: int, payload: MappingIn):
+@router.post("/imports/{job_id}/mapping", response=responses(ImportJobOut), summary="Ghép cột không nhận ra")
+def set_mapping(request: HttpRequest, job_id: int, payload: ImportMappingIn):
     job = _job(request, job_id)
     choices: dict[str, dict[int, str]] = {}
     for sheet, columns in payload.sheets.items():
@@ -200,8 +200,8 @@ def set_mapping(request: HttpRequest, job_id: int, payload: MappingIn):
     return job
 
 
-@router.post("/imports/{job_id}/confirm", response=responses(JobOut), summary="Xác nhận và nhập")
-def confirm(request: HttpRequest, job_id: int, payload: ConfirmIn):
+@router.post("/imports/{job_id}/confirm", response=responses(ImportJobOut), summary="Xác nhận và nhập")
+def confirm(request: HttpRequest, job_id: int, payload: ImportConfirmIn):
     job = _job(request, job_id)
     _check_kinds(request, job)
     job = services.confirm(actor=request.user, job=job, mode=payload.mode, confirm_matches=payload.confirm_matches)
@@ -210,7 +210,7 @@ def confirm(request: HttpRequest, job_id: int, payload: ConfirmIn):
     return job
 
 
-@router.post("/imports/{job_id}/cancel", response=responses(JobOut), summary="Hủy, không nhập")
+@router.post("/imports/{job_id}/cancel", response=responses(ImportJobOut), summary="Hủy, không nhập")
 def cancel(request: HttpRequest, job_id: int):
     return services.cancel(actor=request.user, job=_job(request, job_id))
 
