@@ -22,7 +22,24 @@ import time
 from pathlib import Path
 
 ETHNIC = ["Kinh"] * 17 + ["Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông"]
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Công", "Minh", "Quang", "Thanh", "Xuân"]
 MIDDLE_F = ["Thị", "Thu", "Ngọc", "Thanh", "Phương", "Hồng", "Kim", "Minh"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khánh", "Lan",
@@ -44,11 +61,29 @@ def write_files(folder: Path, members: int, seed: int) -> tuple[Path, Path, int]
     orgs = folder / "to-chuc.csv"
     with open(orgs, "w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên", "Ngày thành lập"])
+        out.writerow(
+            ["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên", "Ngày thành lập"]
+        )
         for g in range(grassroots):
-            out.writerow([f"DB{g:04d}", f"Đảng bộ Công ty số {g + 1}", "Đảng bộ cơ sở", "BENCH", "01/01/1960"])
+            out.writerow(
+                [
+                    f"DB{g:04d}",
+                    f"Đảng bộ Công ty số {g + 1}",
+                    "Đảng bộ cơ sở",
+                    "BENCH",
+                    "01/01/1960",
+                ]
+            )
         for c in range(cells):
-            out.writerow([f"CB{c:05d}", f"Chi bộ số {c + 1}", "Chi bộ trực thuộc", f"DB{c % grassroots:04d}", "01/01/1960"])
+            out.writerow(
+                [
+                    f"CB{c:05d}",
+                    f"Chi bộ số {c + 1}",
+                    "Chi bộ trực thuộc",
+                    f"DB{c % grassroots:04d}",
+                    "01/01/1960",
+                ]
+            )
     register = folder / "dang-vien.csv"
     with open(register, "w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle)
@@ -56,7 +91,13 @@ def write_files(folder: Path, members: int, seed: int) -> tuple[Path, Path, int]
         ids: set[str] = set()
         for i in range(members):
             female = rng.random() < 0.45
-            name = " ".join([rng.choice(FAMILY), rng.choice(MIDDLE_F if female else MIDDLE_M), rng.choice(GIVEN)])
+            name = " ".join(
+                [
+                    rng.choice(FAMILY),
+                    rng.choice(MIDDLE_F if female else MIDDLE_M),
+                    rng.choice(GIVEN),
+                ]
+            )
             born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 50))
             admitted = born + dt.timedelta(days=365 * 19 + rng.randrange(365 * 20))
             admitted = min(admitted, dt.date(2025, 6, 1))
@@ -84,7 +125,9 @@ def copy_baseline(connection, register: Path) -> float:
         began = time.perf_counter()
         with open(register, "rb") as handle:
             handle.read(3)  # the byte-order mark
-            with cursor.cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+            with cursor.cursor.copy(
+                "COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
+            ) as copy:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     copy.write(block)
         seconds = time.perf_counter() - began
@@ -126,7 +169,11 @@ def run_imports(*, members: int, seed: int) -> dict:
         began = time.perf_counter()
         job = services.import_path(actor=None, organization=root, path=orgs)
         result["org_seconds"] = time.perf_counter() - began
-        assert job.status == ImportJob.Status.DONE, (job.status, job.message, list(job.issues.all()[:5]))
+        assert job.status == ImportJob.Status.DONE, (
+            job.status,
+            job.message,
+            list(job.issues.all()[:5]),
+        )
         probe_out = folder / "probe.json"
         probe = start_probe(dict(os.environ), probe_out)
         time.sleep(2)
@@ -135,7 +182,11 @@ def run_imports(*, members: int, seed: int) -> dict:
         seconds = time.perf_counter() - began
         probe.terminate()
         probe.wait()
-        assert job.status == ImportJob.Status.DONE, (job.status, job.message, list(job.issues.all()[:5]))
+        assert job.status == ImportJob.Status.DONE, (
+            job.status,
+            job.message,
+            list(job.issues.all()[:5]),
+        )
         result["member_seconds"] = seconds
         result["rows_per_s"] = members / seconds
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -158,7 +209,9 @@ def print_result(db: str, r: dict) -> None:
     print(f"== Nhập dữ liệu, {db}: {fmt_int(r['members'])} đảng viên, {fmt_int(r['organizations'])} tổ chức "
           f"(tệp CSV {fmt_decimal(r['file_mb'], 1)} MB) ==")  # fmt: skip
     print(f"Tổ chức: {fmt_decimal(r['org_seconds'], 1)} giây")
-    print(f"Đảng viên: {fmt_decimal(r['member_seconds'], 1)} giây, {fmt_int(round(r['rows_per_s']))} dòng/giây")
+    print(
+        f"Đảng viên: {fmt_decimal(r['member_seconds'], 1)} giây, {fmt_int(round(r['rows_per_s']))} dòng/giây"
+    )
     if "copy_rows_per_s" in r:
         print(f"Chuẩn COPY thô cùng tệp vào bảng trống: {fmt_int(round(r['copy_rows_per_s']))} dòng/giây; "
               f"tỉ lệ nhập/COPY = {fmt_decimal(r['ratio_to_copy'], 3)}")  # fmt: skip

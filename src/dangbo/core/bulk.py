@@ -55,7 +55,7 @@ def insert_rows(
             raw = cursor.cursor
             with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([_value(v, f) for v, f in zip(row, fields)])
+                    copy.write_row([_value(v, f) for v, f in zip(row, fields, strict=True)])
                     count += 1
             return count
         adapters = [_sqlite_adapter(f) for f in fields]
@@ -65,7 +65,7 @@ def insert_rows(
         batch: list[list[Any]] = []
         raw = cursor.cursor
         for row in rows:
-            batch.append([adapt(v) for v, adapt in zip(row, adapters)])
+            batch.append([adapt(v) for v, adapt in zip(row, adapters, strict=True)])
             if len(batch) >= 5000:
                 raw.executemany(sql, batch)
                 count += len(batch)

@@ -11,8 +11,8 @@ byte collation, it sorts the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import re
 import functools
+import re
 import unicodedata
 
 _TONES = {

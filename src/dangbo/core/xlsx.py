@@ -151,7 +151,12 @@ def write_workbook(
         styles: dict = {}
         columns = list(spec.columns)
         for row in spec.rows:
-            ws.append([_fast(ws, value, column, styles) for value, column in zip(row, columns)])
+            ws.append(
+                [
+                    _fast(ws, value, column, styles)
+                    for value, column in zip(row, columns, strict=False)
+                ]
+            )
             total += 1
     if not sheets:
         wb.create_sheet(title="Trống")
@@ -167,7 +172,9 @@ def write_workbook(
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def _make_reproducible(buffer: io.BytesIO, target: str | Path | IO[bytes], stamp: dt.datetime) -> None:
+def _make_reproducible(
+    buffer: io.BytesIO, target: str | Path | IO[bytes], stamp: dt.datetime
+) -> None:
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     buffer.seek(0)
     out = open(target, "wb") if isinstance(target, (str, Path)) else target  # noqa: SIM115
@@ -224,7 +231,9 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> FileResponse:
     )
 
 
-def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> FileResponse:
+def csv_response(
+    filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]
+) -> FileResponse:
     """An HTTP download of a CSV file."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
     wrapper = io.TextIOWrapper(handle, encoding="utf-8", newline="")
@@ -232,4 +241,6 @@ def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequen
     wrapper.flush()
     wrapper.detach()
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=CSV_CONTENT_TYPE)
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=CSV_CONTENT_TYPE
+    )

@@ -32,11 +32,11 @@ from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, Sector
 
 from .people import MemberGenerator
+from .plan import REORG_ON, ROOT_CODE, TreePlan, plan_tree
 
 # Members' stable keys are derived from their place in the generated sequence,
 # so two builds from one seed give the same exchange workbook.
 DEMO_NAMESPACE = uuid.UUID("6f1c0d5e-2a47-4c1e-9d55-3b8e2f0a7c11")
-from .plan import REORG_ON, ROOT_CODE, TreePlan, plan_tree
 
 BATCH_SIZE = 5000
 DEMO_PASSWORD = "demo-dangbo-2026"

@@ -1,6 +1,5 @@
 """Imports through the API: upload a file, read the dry run, map columns, confirm, follow progress."""
 
-
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -28,6 +27,7 @@ XLSX_RESPONSE = {"responses": {200: {
     "description": "Báo cáo lỗi (XLSX).",
     "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
 }}}  # fmt: skip
+
 
 class ImportColumnOut(Schema):
     index: int
@@ -145,47 +145,71 @@ def _check_kinds(request: HttpRequest, job: ImportJob) -> None:
         check(request, Capability.MANAGE_ORGS, job.organization)
 
 
-@router.post("/o/{code}/imports", response=responses(ImportJobOut, 201), summary="Tải tệp lên để nhập (chạy thử trước)")
+@router.post(
+    "/o/{code}/imports",
+    response=responses(ImportJobOut, 201),
+    summary="Tải tệp lên để nhập (chạy thử trước)",
+)
 def upload(request: HttpRequest, code: OrgCode, file: File[UploadedFile]):
     org = org_for(request, code, Capability.MANAGE_MEMBERS)
     from django.conf import settings
 
     if file.size > settings.DANGBO_MAX_UPLOAD_BYTES:
-        raise DomainError({"file": f"Tệp lớn quá {settings.DANGBO_MAX_UPLOAD_BYTES // (1024 * 1024)} MB."})
+        raise DomainError(
+            {"file": f"Tệp lớn quá {settings.DANGBO_MAX_UPLOAD_BYTES // (1024 * 1024)} MB."}
+        )
     with tempfile.TemporaryDirectory() as folder:
         path = services.copy_upload(file, Path(folder))
-        job = services.upload(actor=request.user, organization=org, path=path, filename=file.name or "tep")
+        job = services.upload(
+            actor=request.user, organization=org, path=path, filename=file.name or "tep"
+        )
     if job.status == ImportJob.Status.QUEUED:
         tasks.enqueue_analysis(job)
         job.refresh_from_db()
     return Status(201, job)
 
 
-@router.get("/o/{code}/imports", response=responses(list[ImportJobOut]), summary="Các lần nhập trong cây")
+@router.get(
+    "/o/{code}/imports", response=responses(list[ImportJobOut]), summary="Các lần nhập trong cây"
+)
 @paginate(Pages)
 def list_jobs(request: HttpRequest, code: OrgCode):
     org = org_for(request, code, Capability.MANAGE_MEMBERS)
     return jobs_under(org)
 
 
-@router.get("/imports/{job_id}", response=responses(ImportJobOut), summary="Một lần nhập: trạng thái, kết quả, tiến độ")
+@router.get(
+    "/imports/{job_id}",
+    response=responses(ImportJobOut),
+    summary="Một lần nhập: trạng thái, kết quả, tiến độ",
+)
 def get_job_detail(request: HttpRequest, job_id: int):
     return _job(request, job_id)
 
 
-@router.get("/imports/{job_id}/issues", response=responses(list[ImportIssueOut]), summary="Lỗi và cảnh báo theo dòng")
+@router.get(
+    "/imports/{job_id}/issues",
+    response=responses(list[ImportIssueOut]),
+    summary="Lỗi và cảnh báo theo dòng",
+)
 @paginate(Pages)
 def list_issues(request: HttpRequest, job_id: int) -> Any:
     return ImportIssue.objects.filter(job=_job(request, job_id)).order_by("sheet", "row", "id")
 
 
-@router.get("/imports/{job_id}/rows", response=responses(list[ImportRowOut]), summary="Kế hoạch xử lý từng dòng")
+@router.get(
+    "/imports/{job_id}/rows",
+    response=responses(list[ImportRowOut]),
+    summary="Kế hoạch xử lý từng dòng",
+)
 @paginate(Pages)
 def list_rows(request: HttpRequest, job_id: int, filters: Query[ImportRowsFilter]) -> Any:
     return rows_of(_job(request, job_id), filters.action)
 
 
-@router.post("/imports/{job_id}/mapping", response=responses(ImportJobOut), summary="Ghép cột không nhận ra")
+@router.post(
+    "/imports/{job_id}/mapping", response=responses(ImportJobOut), summary="Ghép cột không nhận ra"
+)
 def set_mapping(request: HttpRequest, job_id: int, payload: ImportMappingIn):
     job = _job(request, job_id)
     choices: dict[str, dict[int, str]] = {}
@@ -200,17 +224,23 @@ def set_mapping(request: HttpRequest, job_id: int, payload: ImportMappingIn):
     return job
 
 
-@router.post("/imports/{job_id}/confirm", response=responses(ImportJobOut), summary="Xác nhận và nhập")
+@router.post(
+    "/imports/{job_id}/confirm", response=responses(ImportJobOut), summary="Xác nhận và nhập"
+)
 def confirm(request: HttpRequest, job_id: int, payload: ImportConfirmIn):
     job = _job(request, job_id)
     _check_kinds(request, job)
-    job = services.confirm(actor=request.user, job=job, mode=payload.mode, confirm_matches=payload.confirm_matches)
+    job = services.confirm(
+        actor=request.user, job=job, mode=payload.mode, confirm_matches=payload.confirm_matches
+    )
     tasks.enqueue_import(job)
     job.refresh_from_db()
     return job
 
 
-@router.post("/imports/{job_id}/cancel", response=responses(ImportJobOut), summary="Hủy, không nhập")
+@router.post(
+    "/imports/{job_id}/cancel", response=responses(ImportJobOut), summary="Hủy, không nhập"
+)
 def cancel(request: HttpRequest, job_id: int):
     return services.cancel(actor=request.user, job=_job(request, job_id))
 

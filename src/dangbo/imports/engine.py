@@ -120,15 +120,14 @@ def mapping_problems(mapping: dict[str, Any]) -> list[str]:
         )
     for sheet in usable:
         mapped = {c["field"] for c in sheet["columns"] if c.get("field")}
-        unknown = [c["header"] for c in sheet["columns"] if not c.get("field") and not c.get("ignored")]
+        unknown = [
+            c["header"] for c in sheet["columns"] if not c.get("field") and not c.get("ignored")
+        ]
         if unknown and not sheet.get("confirmed"):
             problems.append(
                 f"Trang «{sheet['name']}»: chưa nhận ra cột {', '.join(f'«{h}»' for h in unknown)}."
             )
-        if sheet["kind"] == "members":
-            needed = {"full_name", "date_of_birth"}
-        else:
-            needed = {"code"}
+        needed = {"full_name", "date_of_birth"} if sheet["kind"] == "members" else {"code"}
         missing = needed - mapped
         if missing:
             labels = {s.key: s.label for s in fields_for(sheet["kind"])}
@@ -207,7 +206,9 @@ def run(workbook, mapping: dict[str, Any], ctx: Context, sink: Sink) -> Outcome:
             orgs = OrgIndex(ctx.root)
             done = 0
             for sheet in sheets:
-                importer_class = OrganizationRows if sheet["kind"] == "organizations" else MemberRows
+                importer_class = (
+                    OrganizationRows if sheet["kind"] == "organizations" else MemberRows
+                )
                 importer = importer_class(ctx, orgs)
                 importer.sheet_name = sheet["name"]
                 for result in importer.process(_mapped_rows(workbook, sheet)):
@@ -231,7 +232,9 @@ def run(workbook, mapping: dict[str, Any], ctx: Context, sink: Sink) -> Outcome:
     return outcome
 
 
-def _mapped_rows(workbook, sheet: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+def _mapped_rows(
+    workbook, sheet: dict[str, Any]
+) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
     """Yield (row number, {field: raw value}, {field: header}) for the rows under the header."""
     columns = [(c["index"], c["field"], c["header"]) for c in sheet["columns"] if c.get("field")]
     headers = {key: header for _, key, header in columns}
@@ -246,7 +249,11 @@ def _mapped_rows(workbook, sheet: dict[str, Any]) -> Iterator[tuple[int, dict[st
 
 
 def _parse_row(
-    specs: dict[str, FieldSpec], sheet: str, number: int, raw: dict[str, Any], headers: dict[str, str]
+    specs: dict[str, FieldSpec],
+    sheet: str,
+    number: int,
+    raw: dict[str, Any],
+    headers: dict[str, str],
 ) -> tuple[dict[str, Any], list[Issue]]:
     values: dict[str, Any] = {}
     issues: list[Issue] = []
@@ -269,7 +276,11 @@ def _domain_issues(
         for key, messages in exc.message_dict.items():
             target = field_of.get(key, key)
             for message in messages:
-                issues.append(Issue(sheet, number, headers.get(target, ""), _as_text(raw.get(target)), message))
+                issues.append(
+                    Issue(
+                        sheet, number, headers.get(target, ""), _as_text(raw.get(target)), message
+                    )
+                )
     else:
         for message in exc.messages:
             issues.append(Issue(sheet, number, "", "", message))
@@ -298,7 +309,15 @@ class OrgIndex:
         return Organization.objects.filter(code__iexact=code).exists()
 
 
-ORG_COMPARED = ("sector", "staff_headcount", "hardship_area", "address", "phone", "email", "established_decision")
+ORG_COMPARED = (
+    "sector",
+    "staff_headcount",
+    "hardship_area",
+    "address",
+    "phone",
+    "email",
+    "established_decision",
+)
 
 
 class OrganizationRows:
@@ -358,22 +377,48 @@ class OrganizationRows:
         result = RowResult(sheet, number, self.kind, "ERROR", label, issues=issues)
         if not code:
             if "code" not in {i.column for i in issues}:
-                issues.append(Issue(sheet, number, headers.get("code", "Mã tổ chức"), "", "Thiếu mã tổ chức."))
+                issues.append(
+                    Issue(sheet, number, headers.get("code", "Mã tổ chức"), "", "Thiếu mã tổ chức.")
+                )
             return result
         if code in self.seen:
-            issues.append(Issue(sheet, number, headers["code"], code, f"Mã tổ chức trùng với dòng {self.seen[code]}."))
+            issues.append(
+                Issue(
+                    sheet,
+                    number,
+                    headers["code"],
+                    code,
+                    f"Mã tổ chức trùng với dòng {self.seen[code]}.",
+                )
+            )
             return result
         self.seen[code] = number
         sector = None
         if "sector" in values:
             sector = self.sectors.get(fold_header(values["sector"]))
             if sector is None:
-                issues.append(Issue(sheet, number, headers["sector"], values["sector"], "Loại hình không có trong danh mục."))
+                issues.append(
+                    Issue(
+                        sheet,
+                        number,
+                        headers["sector"],
+                        values["sector"],
+                        "Loại hình không có trong danh mục.",
+                    )
+                )
         if any(i.is_error for i in issues):
             return result
         existing = self.orgs.by_code.get(code)
         if existing is None and self.orgs.outside(code):
-            issues.append(Issue(sheet, number, headers["code"], code, "Mã tổ chức này thuộc tổ chức ngoài phạm vi quản lý của bạn."))
+            issues.append(
+                Issue(
+                    sheet,
+                    number,
+                    headers["code"],
+                    code,
+                    "Mã tổ chức này thuộc tổ chức ngoài phạm vi quản lý của bạn.",
+                )
+            )
             return result
         fields = {k: values[k] for k in ORG_COMPARED if k in values and k != "sector"}
         if sector is not None:
@@ -412,7 +457,9 @@ class OrganizationRows:
             return result
         result.action = "UPDATE"
         labels = {s.key: s.label for s in self.specs.values()}
-        result.changes = {labels[k]: [_as_text(getattr(org, k)), _as_text(v)] for k, v in changes.items()}
+        result.changes = {
+            labels[k]: [_as_text(getattr(org, k)), _as_text(v)] for k, v in changes.items()
+        }
         try:
             with transaction.atomic():
                 org_services.update_organization(actor=self.ctx.actor, org=org, **changes)
@@ -426,7 +473,9 @@ class OrganizationRows:
         for key in ("name", "kind", "established_on", "parent"):
             if key not in values and not any(i.column == headers.get(key) for i in result.issues):
                 label = {s.key: s.label for s in self.specs.values()}[key]
-                result.issues.append(Issue(sheet, number, headers.get(key, label), "", f"Tổ chức mới cần «{label}»."))
+                result.issues.append(
+                    Issue(sheet, number, headers.get(key, label), "", f"Tổ chức mới cần «{label}».")
+                )
         if result.issues:
             return result
         parent = self.orgs.by_code.get(values["parent"])
@@ -548,10 +597,18 @@ class MemberRows:
                     org = active[0]
                 elif len(active) > 1:
                     codes = ", ".join(o.code for o in active)
-                    row.issues.append(self._issue(row, "organization", f"Nhiều chi bộ cùng tên ({codes}): ghi mã chi bộ."))
+                    row.issues.append(
+                        self._issue(
+                            row, "organization", f"Nhiều chi bộ cùng tên ({codes}): ghi mã chi bộ."
+                        )
+                    )
                     return
             if org is None:
-                row.issues.append(self._issue(row, "organization", "Không tìm thấy chi bộ này trong phạm vi quản lý."))
+                row.issues.append(
+                    self._issue(
+                        row, "organization", "Không tìm thấy chi bộ này trong phạm vi quản lý."
+                    )
+                )
                 return
             row.org = org
             return
@@ -570,22 +627,40 @@ class MemberRows:
                 if not value:
                     continue
                 if value in seen:
-                    row.issues.append(self._issue(row, key, f"Trùng với dòng {seen[value]} của tệp."))
+                    row.issues.append(
+                        self._issue(row, key, f"Trùng với dòng {seen[value]} của tệp.")
+                    )
                     continue
                 seen[value] = row.number
                 if target is None and value in table:
                     pk, where = table[value]
                     if not where.startswith(self.ctx.root.path):
-                        row.issues.append(self._issue(row, key, "Đã có đảng viên mang số này, ngoài phạm vi quản lý của bạn."))
+                        row.issues.append(
+                            self._issue(
+                                row,
+                                key,
+                                "Đã có đảng viên mang số này, ngoài phạm vi quản lý của bạn.",
+                            )
+                        )
                         continue
                     target = pk
             background = values.get("background_number")
             if background:
                 if background in self.seen_background:
-                    row.issues.append(self._issue(row, "background_number", f"Trùng với dòng {self.seen_background[background]} của tệp."))
+                    row.issues.append(
+                        self._issue(
+                            row,
+                            "background_number",
+                            f"Trùng với dòng {self.seen_background[background]} của tệp.",
+                        )
+                    )
                 self.seen_background.setdefault(background, row.number)
             if "full_name" in values and "date_of_birth" in values and row.org is not None:
-                key = (text.fold(text.normalize(values["full_name"])), values["date_of_birth"], row.org.pk)
+                key = (
+                    text.fold(text.normalize(values["full_name"])),
+                    values["date_of_birth"],
+                    row.org.pk,
+                )
                 if key in self.seen_name:
                     row.issues.append(self._issue(row, "full_name", (
                         f"Trùng họ tên, ngày sinh và chi bộ với dòng {self.seen_name[key]} của tệp."
@@ -613,8 +688,15 @@ class MemberRows:
                            target_id=member.pk, issues=row.issues)  # fmt: skip
         values = row.values
         if member.is_voided:
-            row.issues.append(self._issue(row, "full_name", "Hồ sơ khớp với dòng này đã bị hủy: khôi phục trước khi nhập."))
-        for key, current in (("admitted_on", member.admitted_on), ("official_on", member.official_on)):
+            row.issues.append(
+                self._issue(
+                    row, "full_name", "Hồ sơ khớp với dòng này đã bị hủy: khôi phục trước khi nhập."
+                )
+            )
+        for key, current in (
+            ("admitted_on", member.admitted_on),
+            ("official_on", member.official_on),
+        ):
             if key in values and values[key] != current:
                 row.issues.append(self._issue(row, key, (
                     f"Khác với hồ sơ ({fmt_date(current) if current else 'chưa có'}): ngày vào Đảng, ngày chính thức "
@@ -637,7 +719,10 @@ class MemberRows:
                     new = text.normalize(new)
                 if (current or "") != (new or ""):
                     changes[key] = new
-        result.changes = {self.labels.get(k, k): [_as_text(getattr(member, k)), _as_text(v)] for k, v in changes.items()}
+        result.changes = {
+            self.labels.get(k, k): [_as_text(getattr(member, k)), _as_text(v)]
+            for k, v in changes.items()
+        }
         if by_name:
             result.action = "CONFIRM"
             result.changes = {"Ghép theo": ["", "họ tên, ngày sinh và chi bộ"], **result.changes}
@@ -656,27 +741,42 @@ class MemberRows:
                     transaction.set_rollback(True)
             except ValidationError as exc:
                 result.action = "ERROR"
-                result.issues.extend(_domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {}))
+                result.issues.extend(
+                    _domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {})
+                )
             return result
         try:
             with transaction.atomic():
                 member_services.update_member(actor=self.ctx.actor, member=member, **changes)
         except ValidationError as exc:
             result.action = "ERROR"
-            result.issues.extend(_domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {}))
+            result.issues.extend(
+                _domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {})
+            )
         return result
 
     def _new(self, row: ParsedMember) -> RowResult:
         values = row.values
         label = values.get("full_name", "") or f"Dòng {row.number}"
-        result = RowResult(self.sheet_name, row.number, self.kind, "ERROR", label, issues=row.issues)
+        result = RowResult(
+            self.sheet_name, row.number, self.kind, "ERROR", label, issues=row.issues
+        )
         for key in ("full_name", "date_of_birth", "sex", "admitted_on"):
-            if key not in values and not any(i.column == row.headers.get(key) and i.is_error for i in row.issues):
+            if key not in values and not any(
+                i.column == row.headers.get(key) and i.is_error for i in row.issues
+            ):
                 row.issues.append(self._issue(row, key, f"Đảng viên mới cần «{self.labels[key]}»."))
-        if row.org is None and not any(i.column in (row.headers.get("organization"), row.headers.get("organization_code")) for i in row.issues):
-            row.issues.append(self._issue(row, "organization", "Đảng viên mới cần «Chi bộ» (mã hoặc tên chi bộ)."))
+        if row.org is None and not any(
+            i.column in (row.headers.get("organization"), row.headers.get("organization_code"))
+            for i in row.issues
+        ):
+            row.issues.append(
+                self._issue(row, "organization", "Đảng viên mới cần «Chi bộ» (mã hoặc tên chi bộ).")
+            )
         if values.get("background_number") in self.by_background:
-            row.issues.append(self._issue(row, "background_number", "Số lý lịch đã được dùng cho đảng viên khác."))
+            row.issues.append(
+                self._issue(row, "background_number", "Số lý lịch đã được dùng cho đảng viên khác.")
+            )
         from dangbo.quality import rules as quality_rules
 
         facts = quality_rules.MemberFacts(
@@ -705,10 +805,16 @@ class MemberRows:
         try:
             draft.checked = member_services.check_draft(draft)
         except ValidationError as exc:
-            field_of = {"happened_on": "admitted_on", "organization": "organization_code" if "organization_code" in values else "organization"}
-            result.issues.extend(_domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, field_of))
+            field_of = {
+                "happened_on": "admitted_on",
+                "organization": "organization_code"
+                if "organization_code" in values
+                else "organization",
+            }
+            result.issues.extend(
+                _domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, field_of)
+            )
             return result
         self.drafts.append(draft)
         result.action = "CREATE"
         return result
-

@@ -51,11 +51,16 @@ class MappingForm(forms.Form):
     @property
     def sheet_rows(self):
         """Per sheet, the bound select of each column beside the column's header and samples."""
-        return [(sheet, [(self[name], column) for name, column in names]) for sheet, names in self.sheets]
+        return [
+            (sheet, [(self[name], column) for name, column in names])
+            for sheet, names in self.sheets
+        ]
 
     def choices(self) -> dict[str, dict[int, str]]:
         return {
-            sheet["name"]: {column["index"]: self.cleaned_data.get(name, "") for name, column in names}
+            sheet["name"]: {
+                column["index"]: self.cleaned_data.get(name, "") for name, column in names
+            }
             for sheet, names in self.sheets
         }
 

@@ -8,12 +8,12 @@ row, column, value, message.
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.http import FileResponse
+from django.utils import timezone
 
 from dangbo.core import spreadsheets
 from dangbo.core.spreadsheets import Formula
@@ -79,17 +79,23 @@ def report_sheets_written(job: ImportJob, target) -> None:
         write_workbook(target, [listing])
         return
     with spreadsheets.open_workbook(path, filename=job.original_name) as workbook:
-        sheets = [_sheet_rows(workbook, s, messages) for s in job.mapping.get("sheets", []) if s.get("kind")]
+        sheets = [
+            _sheet_rows(workbook, s, messages)
+            for s in job.mapping.get("sheets", [])
+            if s.get("kind")
+        ]
         write_workbook(target, [*sheets, listing])
 
 
 def report_filename(job: ImportJob) -> str:
     stem = Path(job.original_name).stem or "tep"
-    return f"bao-cao-loi-{stem}-{dt.date.today():%Y%m%d}.xlsx"
+    return f"bao-cao-loi-{stem}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 def report_response(job: ImportJob) -> FileResponse:
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
     report_sheets_written(job, handle)
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=report_filename(job), content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        handle, as_attachment=True, filename=report_filename(job), content_type=XLSX_CONTENT_TYPE
+    )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import shutil
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangbo.audit.services import record
-from dangbo.core.errors import DomainError
 from dangbo.core import spreadsheets
+from dangbo.core.errors import DomainError
 from dangbo.core.spreadsheets import Issue
 
 from . import engine
@@ -29,7 +29,9 @@ PREVIEW_ROWS = 1000
 
 
 def _audit(actor, action: str, job: ImportJob, **entry: Any) -> None:
-    record(actor=actor, action=f"imports.{action}", target=job, org_path=job.organization.path, **entry)
+    record(
+        actor=actor, action=f"imports.{action}", target=job, org_path=job.organization.path, **entry
+    )
 
 
 def _is_exchange(path: Path) -> bool:
@@ -75,7 +77,11 @@ def upload(*, actor, organization, path: Path, filename: str) -> ImportJob:
 
 def set_mapping(*, actor, job: ImportJob, choices: dict[str, dict[int, str]]) -> ImportJob:
     """Apply the user's column mapping (sheet → column index → field key, "" to skip)."""
-    if job.status not in (ImportJob.Status.MAPPING, ImportJob.Status.ANALYSED, ImportJob.Status.FAILED):
+    if job.status not in (
+        ImportJob.Status.MAPPING,
+        ImportJob.Status.ANALYSED,
+        ImportJob.Status.FAILED,
+    ):
         raise DomainError("Không thể ghép cột lúc này.")
     mapping = job.mapping
     for sheet in mapping.get("sheets", []):
@@ -130,7 +136,11 @@ def confirm(*, actor, job: ImportJob, mode: str, confirm_matches: bool) -> Impor
 
 
 def cancel(*, actor, job: ImportJob) -> ImportJob:
-    if job.status in (ImportJob.Status.DONE, ImportJob.Status.IMPORTING, ImportJob.Status.CANCELLED):
+    if job.status in (
+        ImportJob.Status.DONE,
+        ImportJob.Status.IMPORTING,
+        ImportJob.Status.CANCELLED,
+    ):
         raise DomainError("Không thể hủy lần nhập này.")
     job.status = ImportJob.Status.CANCELLED
     job.save(update_fields=["status", "updated_at"])
@@ -252,8 +262,15 @@ def analyse(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
             for issue in issues:
                 collector.issue(issue)
         else:
-            with spreadsheets.open_workbook(Path(job.file.path), filename=job.original_name) as workbook:
-                outcome = engine.run(workbook, job.mapping, _context(job, write=False, phase="analyse", echo=echo), collector)
+            with spreadsheets.open_workbook(
+                Path(job.file.path), filename=job.original_name
+            ) as workbook:
+                outcome = engine.run(
+                    workbook,
+                    job.mapping,
+                    _context(job, write=False, phase="analyse", echo=echo),
+                    collector,
+                )
             summary = _summary(outcome, collector)
     except DomainError as exc:
         job.status = ImportJob.Status.FAILED
@@ -280,8 +297,15 @@ def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
             for issue in issues:
                 collector.issue(issue)
         else:
-            with spreadsheets.open_workbook(Path(job.file.path), filename=job.original_name) as workbook:
-                outcome = engine.run(workbook, job.mapping, _context(job, write=True, phase="import", echo=echo), collector)
+            with spreadsheets.open_workbook(
+                Path(job.file.path), filename=job.original_name
+            ) as workbook:
+                outcome = engine.run(
+                    workbook,
+                    job.mapping,
+                    _context(job, write=True, phase="import", echo=echo),
+                    collector,
+                )
             summary, written = _summary(outcome, collector), outcome.written
     except DomainError as exc:
         job.status = ImportJob.Status.FAILED
@@ -328,7 +352,7 @@ def import_path(
 def copy_upload(uploaded, target_dir: Path) -> Path:
     """Write an uploaded file to ``target_dir`` (streamed) and return its path."""
     target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"upload-{dt.datetime.now().timestamp():.6f}"
+    target = target_dir / f"upload-{uuid.uuid4().hex}"
     with open(target, "wb") as handle:
         if hasattr(uploaded, "chunks"):
             for chunk in uploaded.chunks():

@@ -65,7 +65,9 @@ def _upload(request, org, uploaded) -> ImportJob:
                                path=Path(uploaded.temporary_file_path()), filename=uploaded.name)  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         path = services.copy_upload(uploaded, Path(folder))
-        return services.upload(actor=request.user, organization=org, path=path, filename=uploaded.name)
+        return services.upload(
+            actor=request.user, organization=org, path=path, filename=uploaded.name
+        )
 
 
 class JobView(DangboView):
@@ -161,7 +163,9 @@ class ConfirmView(JobView):
                 apply_domain_error(form, exc)
             else:
                 tasks.enqueue_import(job)
-                messages.success(request, "Đã bắt đầu nhập. Bạn có thể rời trang này và quay lại sau.")
+                messages.success(
+                    request, "Đã bắt đầu nhập. Bạn có thể rời trang này và quay lại sau."
+                )
                 return self.back()
         response = self.render_to_response(self.get_context_data(confirm_form=form))
         response.status_code = 400

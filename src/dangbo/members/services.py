@@ -453,7 +453,7 @@ def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
     ids = reserve_ids(Member, len(members))
     member_rows, event_rows, state_rows, audit_rows = [], [], [], []
     actor_id = actor.pk if getattr(actor, "pk", None) else None
-    for pk, member, draft in zip(ids, members, drafts):
+    for pk, member, draft in zip(ids, members, drafts, strict=True):
         org = draft.organization
         events = [rules.Event(MemberEvent.Kind.ADMITTED, draft.admitted_on, org.pk, 0)]
         event_rows.append((pk, MemberEvent.Kind.ADMITTED, draft.admitted_on, org.pk))
@@ -483,7 +483,9 @@ def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
         ((*r, "", "", "", "", "", "", now) for r in event_rows),
     )  # fmt: skip
     insert_rows(
-        MemberState, ["member_id", "organization_id", "status", "valid_from", "valid_until"], state_rows
+        MemberState,
+        ["member_id", "organization_id", "status", "valid_from", "valid_until"],
+        state_rows,
     )
     insert_rows(
         AuditEntry,

@@ -94,7 +94,8 @@ def test_detects_the_header_below_a_title_and_maps_office_headers():
 def test_unknown_header_asks_for_a_mapping():
     mapping = engine.detect(Book(S=[[*HEADER, "Sở thích"], ROW_A]))
     problems = engine.mapping_problems(mapping)
-    assert problems and "Sở thích" in problems[0]
+    assert problems
+    assert "Sở thích" in problems[0]
 
 
 def test_creates_members_with_events_states_and_audit(tree):
@@ -107,7 +108,10 @@ def test_creates_members_with_events_states_and_audit(tree):
     assert an.admitted_on == dt.date(2005, 2, 3)
     assert an.phone == "0912 345 678"
     assert an.personal_id_number == "001080012345"
-    assert list(an.events.values_list("kind", flat=True)) == [MemberEvent.Kind.ADMITTED, MemberEvent.Kind.MADE_OFFICIAL]
+    assert list(an.events.values_list("kind", flat=True)) == [
+        MemberEvent.Kind.ADMITTED,
+        MemberEvent.Kind.MADE_OFFICIAL,
+    ]
     assert an.states.count() == 2
     binh = Member.objects.get(full_name="Trần Thị Bình")
     assert binh.organization == tree["c2"]  # found by the cell's name
@@ -144,7 +148,7 @@ def test_a_changed_cell_updates_the_member_with_an_audit_entry(tree):
 
 def test_dry_run_writes_nothing_but_plans_everything(tree):
     entries = AuditEntry.objects.count()
-    outcome, sink = _run(Book(S=_member_rows(ROW_A, ROW_B)), tree["db1"], write=False)
+    outcome, _ = _run(Book(S=_member_rows(ROW_A, ROW_B)), tree["db1"], write=False)
     assert not outcome.written
     assert outcome.counts["CREATE"] == 2
     assert Member.objects.count() == 0
@@ -188,7 +192,7 @@ def test_admission_before_18_passes_with_the_exception_noted(tree):
 
 def test_only_valid_rows_writes_the_good_rows_and_lists_the_rest(tree):
     bad = BAD_ROWS["unknown cell"][0]
-    outcome, sink = _run(Book(S=_member_rows(ROW_A, bad)), tree["db1"], valid_only=True)
+    outcome, _ = _run(Book(S=_member_rows(ROW_A, bad)), tree["db1"], valid_only=True)
     assert outcome.written
     assert outcome.counts["CREATE"] == 1
     assert outcome.counts["ERROR"] == 1
@@ -232,14 +236,36 @@ def test_a_different_admission_date_for_an_existing_member_is_an_error(tree):
     assert sink.issues[0].column == "Ngày vào Đảng"
 
 
-ORG_HEADER = ["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên", "Năm thành lập", "Số cán bộ, nhân viên"]
+ORG_HEADER = [
+    "Mã tổ chức",
+    "Tên tổ chức",
+    "Loại tổ chức",
+    "Mã tổ chức cấp trên",
+    "Năm thành lập",
+    "Số cán bộ, nhân viên",
+]
 
 
 def test_organizations_and_members_in_one_workbook(tree):
     orgs = [ORG_HEADER,
             ["C9", "Chi bộ Văn phòng", "Chi bộ trực thuộc", "DB9", "2016", 40],
             ["DB9", "Đảng bộ Công ty Chín", "Đảng bộ cơ sở", "KHOI", "01/01/2015", 300]]  # fmt: skip
-    members = [HEADER, [1, "Phạm Văn D", "02/02/1982", "Nam", "Kinh", "55555555", None, "01/01/2017", "01/01/2018", "C9", None]]
+    members = [
+        HEADER,
+        [
+            1,
+            "Phạm Văn D",
+            "02/02/1982",
+            "Nam",
+            "Kinh",
+            "55555555",
+            None,
+            "01/01/2017",
+            "01/01/2018",
+            "C9",
+            None,
+        ],
+    ]
     outcome, sink = _run(Book(**{"Đảng viên": members, "Tổ chức": orgs}), tree["top"])
     assert outcome.written, sink.issues
     c9 = Organization.objects.get(code="C9")
@@ -251,7 +277,22 @@ def test_organizations_and_members_in_one_workbook(tree):
 
 def test_a_member_admitted_before_the_cell_existed_is_refused(tree):
     orgs = [ORG_HEADER, ["C9", "Chi bộ Văn phòng", "Chi bộ trực thuộc", "DB1", "01/01/2020", 40]]
-    members = [HEADER, [1, "Phạm Văn D", "02/02/1982", "Nam", "Kinh", "55555555", None, "01/01/2012", None, "C9", None]]
+    members = [
+        HEADER,
+        [
+            1,
+            "Phạm Văn D",
+            "02/02/1982",
+            "Nam",
+            "Kinh",
+            "55555555",
+            None,
+            "01/01/2012",
+            None,
+            "C9",
+            None,
+        ],
+    ]
     outcome, sink = _run(Book(O=orgs, M=members), tree["top"])
     assert not outcome.written
     assert Organization.objects.filter(code="C9").count() == 0
@@ -263,7 +304,10 @@ def test_reimporting_organizations_is_unchanged_and_a_new_name_needs_an_event(tr
     _run(Book(O=orgs), tree["top"])
     outcome, _ = _run(Book(O=orgs), tree["top"])
     assert outcome.counts == {"UNCHANGED": 1, "rows": 1, "errors": 0, "warnings": 0}
-    renamed = [ORG_HEADER, ["C9", "Chi bộ Hành chính", "Chi bộ trực thuộc", "DB1", "01/01/2016", 45]]
+    renamed = [
+        ORG_HEADER,
+        ["C9", "Chi bộ Hành chính", "Chi bộ trực thuộc", "DB1", "01/01/2016", 45],
+    ]
     outcome, sink = _run(Book(O=renamed), tree["top"])
     assert not outcome.written
     assert "đổi tên" in sink.issues[0].message

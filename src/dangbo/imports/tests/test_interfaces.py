@@ -23,8 +23,30 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số thẻ đảng viên",
           "Ngày vào Đảng", "Ngày chính thức", "Mã chi bộ", "Điện thoại"]  # fmt: skip
-GOOD = [1, "Nguyễn Văn An", "12/03/1980", "Nam", "Kinh", "01234567", "03/02/2005", "03/02/2006", "C1", "0912345678"]
-GOOD2 = [2, "Trần Thị Bình", "01/07/1990", "Nữ", "Kinh", "07654321", "19/05/2015", "19/05/2016", "C1", ""]
+GOOD = [
+    1,
+    "Nguyễn Văn An",
+    "12/03/1980",
+    "Nam",
+    "Kinh",
+    "01234567",
+    "03/02/2005",
+    "03/02/2006",
+    "C1",
+    "0912345678",
+]
+GOOD2 = [
+    2,
+    "Trần Thị Bình",
+    "01/07/1990",
+    "Nữ",
+    "Kinh",
+    "07654321",
+    "19/05/2015",
+    "19/05/2016",
+    "C1",
+    "",
+]
 BAD = [3, "Lê Văn Cường", "31/02/1985", "Nam", "Kinh", "05555555", "01/01/2010", "", "C1", ""]
 
 
@@ -63,7 +85,8 @@ def test_upload_dry_run_report_fix_and_import_in_the_browser(client, tree):
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert job.status == ImportJob.Status.ANALYSED
-    assert job.summary["CREATE"] == 2 and job.summary["ERROR"] == 1
+    assert job.summary["CREATE"] == 2
+    assert job.summary["ERROR"] == 1
     page = client.get(reverse("import-detail", kwargs={"job": job.pk}))
     assert "Ngày không có thật: 31/02/1985" in page.content.decode()
     assert Member.objects.count() == 0
@@ -76,7 +99,8 @@ def test_upload_dry_run_report_fix_and_import_in_the_browser(client, tree):
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content)))
     sheet = wb["Đảng viên"]
     rows = list(sheet.values)
-    assert rows[0][0] == "Lỗi" and rows[0][1] == "STT"
+    assert rows[0][0] == "Lỗi"
+    assert rows[0][1] == "STT"
     assert "Ngày không có thật" in rows[3][0]
     assert rows[1][0] in (None, "")
     assert wb["Danh sách lỗi"]["B2"].value == 6  # row 6 of the file (title, blank, header above)
@@ -103,7 +127,8 @@ def test_only_valid_rows_in_the_browser(client, tree):
     client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "VALID_ONLY"})
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
-    assert job.result["CREATE"] == 1 and job.result["ERROR"] == 1
+    assert job.result["CREATE"] == 1
+    assert job.result["ERROR"] == 1
     assert Member.objects.count() == 1
 
 
@@ -146,13 +171,20 @@ def test_the_api_upload_rows_and_confirm(client, tree):
     user = user_with_role(tree["db1"], Role.COMMITTEE_ADMIN)
     token = issue_token(actor=user, user=user, name="tích hợp")[1]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    response = client.post("/api/v1/o/DB1/imports", {"file": SimpleUploadedFile("a.xlsx", xlsx(HEADER, GOOD, BAD))}, **auth)
+    response = client.post(
+        "/api/v1/o/DB1/imports",
+        {"file": SimpleUploadedFile("a.xlsx", xlsx(HEADER, GOOD, BAD))},
+        **auth,
+    )
     assert response.status_code == 201, response.content
     job = response.json()
-    assert job["status"] == "ANALYSED" and job["summary"]["ERROR"] == 1
+    assert job["status"] == "ANALYSED"
+    assert job["summary"]["ERROR"] == 1
     issues = client.get(f"/api/v1/imports/{job['id']}/issues", **auth).json()
     errors = [i for i in issues["items"] if i["severity"] == "error"]
-    assert len(errors) == 1 and errors[0]["row"] == 5 and errors[0]["column"] == "Ngày sinh"
+    assert len(errors) == 1
+    assert errors[0]["row"] == 5
+    assert errors[0]["column"] == "Ngày sinh"
     rows = client.get(f"/api/v1/imports/{job['id']}/rows?action=CREATE", **auth).json()
     assert rows["items"][0]["label"] == "Nguyễn Văn An"
     refused = client.post(f"/api/v1/imports/{job['id']}/confirm", json.dumps({"mode": "ALL"}),
@@ -160,7 +192,8 @@ def test_the_api_upload_rows_and_confirm(client, tree):
     assert refused.status_code == 422
     done = client.post(f"/api/v1/imports/{job['id']}/confirm", json.dumps({"mode": "VALID_ONLY"}),
                        content_type="application/json", **auth)  # fmt: skip
-    assert done.status_code == 200 and done.json()["status"] == "DONE"
+    assert done.status_code == 200
+    assert done.json()["status"] == "DONE"
     assert Member.objects.count() == 1
 
 
@@ -169,7 +202,8 @@ def test_the_command_line_dry_run_and_import(tree, tmp_path, capsys):
     path.write_bytes(xlsx(HEADER, GOOD, GOOD2))
     call_command("import", str(path), "--org", "DB1", "--dry-run")
     out = capsys.readouterr().out
-    assert "thêm mới" in out and "2" in out
+    assert "thêm mới" in out
+    assert "2" in out
     assert Member.objects.count() == 0
     call_command("import", str(path), "--org", "DB1")
     assert Member.objects.count() == 2
@@ -246,7 +280,9 @@ def _locked(tmp_path):
     return spreadsheets.OLE2_MAGIC + b"\x00" * 1016 + entry + b"\x00" * 64
 
 
-@pytest.mark.parametrize("make", [_bomb, _far_corner, _locked], ids=["zip-bomb", "far-corner", "password"])
+@pytest.mark.parametrize(
+    "make", [_bomb, _far_corner, _locked], ids=["zip-bomb", "far-corner", "password"]
+)
 def test_hostile_files_are_refused_at_upload_and_nothing_is_kept(client, tree, tmp_path, make):
     client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
     response = _upload(client, tree["db1"], make(tmp_path), name="danh-sach.xlsx")
@@ -260,7 +296,20 @@ def test_formulas_and_merged_cells_in_an_office_sheet(client, tree):
     ws = wb.active
     ws.append(HEADER)
     ws.append(GOOD)
-    ws.append([2, "Trần Thị Bình", "01/07/1990", "Nữ", "Kinh", "07654321", "19/05/2015", "19/05/2016", None, "=B3"])
+    ws.append(
+        [
+            2,
+            "Trần Thị Bình",
+            "01/07/1990",
+            "Nữ",
+            "Kinh",
+            "07654321",
+            "19/05/2015",
+            "19/05/2016",
+            None,
+            "=B3",
+        ]
+    )
     ws.merge_cells("I2:I3")  # "Mã chi bộ" merged down over both members
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -274,7 +323,9 @@ def test_formulas_and_merged_cells_in_an_office_sheet(client, tree):
     assert rows == {2: "CREATE", 3: "ERROR"}  # row 3 found its cell through the merged area
 
 
-def test_an_exchange_workbook_uploaded_here_is_recognised_and_changes_nothing_when_known(client, tree, tmp_path):
+def test_an_exchange_workbook_uploaded_here_is_recognised_and_changes_nothing_when_known(
+    client, tree, tmp_path
+):
     from dangbo.exchange.services import export_exchange
 
     client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))

@@ -37,7 +37,10 @@ def _column(sheet, header_row, header):
 
 
 def _upload(client, org, content, name):
-    client.post(reverse("import-list", kwargs={"code": org.code}), {"file": SimpleUploadedFile(name, content)})
+    client.post(
+        reverse("import-list", kwargs={"code": org.code}),
+        {"file": SimpleUploadedFile(name, content)},
+    )
     return ImportJob.objects.order_by("-pk").first()
 
 

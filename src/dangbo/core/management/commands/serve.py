@@ -43,7 +43,7 @@ def start_worker(stdout) -> subprocess.Popen | None:
     backend = settings.TASKS.get("default", {}).get("BACKEND", "")
     if "django_tasks_db" not in backend:
         return None
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+    worker = subprocess.Popen(
         [sys.executable, "-m", "dangbo", "db_worker", "--interval", "0.5", "--no-startup-delay"]
     )
     atexit.register(worker.terminate)

@@ -27,7 +27,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="tệp cần nhập")
-        parser.add_argument("--org", help="mã tổ chức phạm vi nhập (mặc định: tổ chức gốc duy nhất)")
+        parser.add_argument(
+            "--org", help="mã tổ chức phạm vi nhập (mặc định: tổ chức gốc duy nhất)"
+        )
         parser.add_argument("--user", help="tên đăng nhập của người nhập (ghi vào nhật ký)")
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
         parser.add_argument("--valid-only", action="store_true",
@@ -53,11 +55,15 @@ class Command(BaseCommand):
 
         def echo(done: int) -> None:
             rate = done / max(time.monotonic() - started, 1e-6)
-            sys.stderr.write(f"\r  đã xử lý {fmt_int(done)} dòng ({fmt_int(round(rate))} dòng/giây)   ")
+            sys.stderr.write(
+                f"\r  đã xử lý {fmt_int(done)} dòng ({fmt_int(round(rate))} dòng/giây)   "
+            )
             sys.stderr.flush()
 
         try:
-            job = services.upload(actor=actor, organization=organization, path=path, filename=path.name)
+            job = services.upload(
+                actor=actor, organization=organization, path=path, filename=path.name
+            )
             if map or job.status == ImportJob.Status.MAPPING:
                 job = self._apply_map(job, map, actor)
             job.dry_run_only = dry_run
@@ -114,7 +120,9 @@ class Command(BaseCommand):
         if problems:
             self.stderr.write("\n".join(problems))
             self._print_mapping(job)
-            raise CommandError("Chưa ghép được cột: dùng --map 'Tiêu đề cột=trường' (hoặc =  để bỏ qua).")
+            raise CommandError(
+                "Chưa ghép được cột: dùng --map 'Tiêu đề cột=trường' (hoặc =  để bỏ qua)."
+            )
         return services.set_mapping(actor=actor, job=job, choices=choices)
 
     def _print_mapping(self, job: ImportJob) -> None:
@@ -126,7 +134,9 @@ class Command(BaseCommand):
     def _print(self, job: ImportJob, seconds: float) -> None:
         summary = job.result or job.summary
         rows = summary.get("rows", 0)
-        self.stdout.write(f"{'Chạy thử' if job.dry_run_only else 'Nhập'} «{job.original_name}»: {job.get_status_display()}.")
+        self.stdout.write(
+            f"{'Chạy thử' if job.dry_run_only else 'Nhập'} «{job.original_name}»: {job.get_status_display()}."
+        )
         for key, label in (("CREATE", "thêm mới"), ("UPDATE", "cập nhật"), ("UNCHANGED", "không đổi"),
                            ("CONFIRM", "cần xác nhận"), ("ERROR", "dòng có lỗi"), ("warnings", "cảnh báo")):  # fmt: skip
             self.stdout.write(f"  {label:14} {fmt_int(summary.get(key, 0))}")
