@@ -64,7 +64,9 @@ class ImportJob(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.original_name} ({self.created_at:%d/%m/%Y %H:%M})"
+        from django.utils import timezone
+
+        return f"{self.original_name} ({timezone.localtime(self.created_at):%d/%m/%Y %H:%M})"
 
     @property
     def is_running(self) -> bool:
