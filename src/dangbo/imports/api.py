@@ -143,6 +143,8 @@ def _check_kinds(request: HttpRequest, job: ImportJob) -> None:
     kinds = {s.get("kind") for s in job.mapping.get("sheets", [])}
     if job.file_kind == "exchange" or "organizations" in kinds:
         check(request, Capability.MANAGE_ORGS, job.organization)
+    if job.file_kind == "exchange":  # it carries users and their roles too
+        check(request, Capability.MANAGE_USERS, job.organization)
 
 
 @router.post(

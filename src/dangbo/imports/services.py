@@ -249,34 +249,50 @@ def _run_exchange(job: ImportJob, *, write: bool) -> tuple[dict[str, Any], list[
     return summary, result.issues, write and result.ok
 
 
+def _fail(job: ImportJob, message: str) -> ImportJob:
+    job.status = ImportJob.Status.FAILED
+    job.message = message
+    job.save(update_fields=["status", "message", "updated_at"])
+    return job
+
+
+def _check_file(job: ImportJob, *, write: bool, echo) -> tuple[dict[str, Any], bool, _Collector]:
+    """Run the file through the engine (or the exchange import); return summary, written, findings."""
+    collector = _Collector(job)
+    if job.file_kind == "exchange":
+        summary, issues, written = _run_exchange(job, write=write)
+        for issue in issues:
+            collector.issue(issue)
+        return summary, written, collector
+    phase = "import" if write else "analyse"
+    with spreadsheets.open_workbook(Path(job.file.path), filename=job.original_name) as workbook:
+        context = _context(job, write=write, phase=phase, echo=echo)
+        outcome = engine.run(workbook, job.mapping, context, collector)
+    return _summary(outcome, collector), outcome.written, collector
+
+
+def _guarded(job: ImportJob, *, write: bool, echo):
+    """``_check_file``, leaving the job FAILED (never stuck running) whatever goes wrong."""
+    try:
+        return _check_file(job, write=write, echo=echo)
+    except DomainError as exc:
+        _fail(job, "; ".join(exc.messages))
+    except Exception:
+        _fail(job, "Lỗi hệ thống khi xử lý tệp; không có gì được ghi. Báo cho quản trị hệ thống.")
+        raise
+    return None
+
+
 def analyse(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> ImportJob:
     """The dry run: check every row, plan, write nothing; store the plan and the findings."""
     if job.status == ImportJob.Status.CANCELLED:
         return job
     job.status = ImportJob.Status.ANALYSING
     job.save(update_fields=["status", "updated_at"])
-    collector = _Collector(job)
-    try:
-        if job.file_kind == "exchange":
-            summary, issues, _ = _run_exchange(job, write=False)
-            for issue in issues:
-                collector.issue(issue)
-        else:
-            with spreadsheets.open_workbook(
-                Path(job.file.path), filename=job.original_name
-            ) as workbook:
-                outcome = engine.run(
-                    workbook,
-                    job.mapping,
-                    _context(job, write=False, phase="analyse", echo=echo),
-                    collector,
-                )
-            summary = _summary(outcome, collector)
-    except DomainError as exc:
-        job.status = ImportJob.Status.FAILED
-        job.message = "; ".join(exc.messages)
-        job.save(update_fields=["status", "message", "updated_at"])
+    checked = _guarded(job, write=False, echo=echo)
+    if checked is None:
         return job
+    summary, _, collector = checked
     collector.store()
     job.summary = summary
     job.status = ImportJob.Status.ANALYSED
@@ -290,28 +306,10 @@ def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
         return job
     job.status = ImportJob.Status.IMPORTING
     job.save(update_fields=["status", "updated_at"])
-    collector = _Collector(job)
-    try:
-        if job.file_kind == "exchange":
-            summary, issues, written = _run_exchange(job, write=True)
-            for issue in issues:
-                collector.issue(issue)
-        else:
-            with spreadsheets.open_workbook(
-                Path(job.file.path), filename=job.original_name
-            ) as workbook:
-                outcome = engine.run(
-                    workbook,
-                    job.mapping,
-                    _context(job, write=True, phase="import", echo=echo),
-                    collector,
-                )
-            summary, written = _summary(outcome, collector), outcome.written
-    except DomainError as exc:
-        job.status = ImportJob.Status.FAILED
-        job.message = "; ".join(exc.messages)
-        job.save(update_fields=["status", "message", "updated_at"])
+    checked = _guarded(job, write=True, echo=echo)
+    if checked is None:
         return job
+    summary, written, collector = checked
     collector.store()
     job.result = summary
     job.finished_at = timezone.now()
