@@ -139,12 +139,9 @@ def _job(request: HttpRequest, job_id: int, capability=Capability.MANAGE_MEMBERS
     return job
 
 
-def _check_kinds(request: HttpRequest, job: ImportJob) -> None:
-    kinds = {s.get("kind") for s in job.mapping.get("sheets", [])}
-    if job.file_kind == "exchange" or "organizations" in kinds:
-        check(request, Capability.MANAGE_ORGS, job.organization)
-    if job.file_kind == "exchange":  # it carries users and their roles too
-        check(request, Capability.MANAGE_USERS, job.organization)
+def _check_kinds(request, job: ImportJob) -> None:
+    for capability in services.capabilities_needed(job):
+        check(request, capability, job.organization)
 
 
 @router.post(

@@ -327,24 +327,48 @@ def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
     return job
 
 
+def run_now(
+    job: ImportJob, *, dry_run: bool, valid_only: bool = False, confirm_matches: bool = False,
+    echo: Callable[[int], None] | None = None,
+) -> ImportJob:  # fmt: skip
+    """Check (``dry_run``) or import a mapped job in this process (the command line, benchmarks).
+
+    The import runs every check of the dry run itself and writes nothing on an error.
+    """
+    job.dry_run_only = dry_run
+    job.mode = ImportJob.Mode.VALID_ONLY if valid_only else ImportJob.Mode.ALL
+    job.confirm_matches = confirm_matches
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["dry_run_only", "mode", "confirm_matches", "status", "updated_at"])
+    return analyse(job, echo=echo) if dry_run else execute(job, echo=echo)
+
+
 def import_path(
     *, actor, organization, path: Path, filename: str | None = None, dry_run: bool = False,
-    valid_only: bool = False, confirm_matches: bool = False, progress: Callable[[dict], None] | None = None,
+    valid_only: bool = False, confirm_matches: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportJob:  # fmt: skip
-    """Everything at once (the command line): upload, dry run and, unless ``dry_run``, import."""
+    """Everything at once: upload, then dry run or import (a file whose headers all match)."""
     path = Path(path)
     job = upload(actor=actor, organization=organization, path=path, filename=filename or path.name)
     if job.status == ImportJob.Status.MAPPING:
         return job
-    job.dry_run_only = dry_run
-    job.mode = ImportJob.Mode.VALID_ONLY if valid_only else ImportJob.Mode.ALL
-    job.confirm_matches = confirm_matches
-    job.save(update_fields=["dry_run_only", "mode", "confirm_matches"])
-    if dry_run:
-        return analyse(job, echo=progress)
-    # The import runs every check of the dry run itself and writes nothing on an error.
-    job.status = ImportJob.Status.QUEUED
-    return execute(job, echo=progress)
+    return run_now(job, dry_run=dry_run, valid_only=valid_only, confirm_matches=confirm_matches,
+                   echo=progress)  # fmt: skip
+
+
+def capabilities_needed(job: ImportJob) -> list:
+    """What confirming ``job`` needs beyond managing members: organization lists need the right to
+    manage organizations; an exchange workbook, which also carries users and roles, both rights."""
+    from dangbo.accounts.permissions import Capability
+
+    kinds = {s.get("kind") for s in job.mapping.get("sheets", [])}
+    needed = [Capability.MANAGE_MEMBERS]
+    if job.file_kind == "exchange" or "organizations" in kinds:
+        needed.append(Capability.MANAGE_ORGS)
+    if job.file_kind == "exchange":
+        needed.append(Capability.MANAGE_USERS)
+    return needed
 
 
 def copy_upload(uploaded, target_dir: Path) -> Path:

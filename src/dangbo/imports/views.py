@@ -23,12 +23,8 @@ from .selectors import get_job, jobs_under, rows_of
 
 
 def _check_kinds(request, job: ImportJob) -> None:
-    """An organization list (or an exchange workbook) also needs the right to manage organizations."""
-    kinds = {s.get("kind") for s in job.mapping.get("sheets", [])}
-    if job.file_kind == "exchange" or "organizations" in kinds:
-        check(request, Capability.MANAGE_ORGS, job.organization)
-    if job.file_kind == "exchange":  # it carries users and their roles too
-        check(request, Capability.MANAGE_USERS, job.organization)
+    for capability in services.capabilities_needed(job):
+        check(request, capability, job.organization)
 
 
 class ImportListView(OrgScopedView):

@@ -66,12 +66,8 @@ class Command(BaseCommand):
             )
             if map or job.status == ImportJob.Status.MAPPING:
                 job = self._apply_map(job, map, actor)
-            job.dry_run_only = dry_run
-            job.mode = ImportJob.Mode.VALID_ONLY if valid_only else ImportJob.Mode.ALL
-            job.confirm_matches = confirm_matches
-            job.status = ImportJob.Status.QUEUED
-            job.save(update_fields=["dry_run_only", "mode", "confirm_matches", "status"])
-            job = services.analyse(job, echo=echo) if dry_run else services.execute(job, echo=echo)
+            job = services.run_now(job, dry_run=dry_run, valid_only=valid_only,
+                                   confirm_matches=confirm_matches, echo=echo)  # fmt: skip
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         sys.stderr.write("\n")
