@@ -109,6 +109,11 @@ class Member(TimeStampedModel):
     )
     admitted_on = models.DateField("ngày vào Đảng", null=True, blank=True, editable=False)
     official_on = models.DateField("ngày chính thức", null=True, blank=True, editable=False)
+    # The last day of the probation of the latest admission (Điều lệ Đảng Đ5 k1: 12 months
+    # from the ceremony); kept while the member is or was probationary.
+    probation_ends_on = models.DateField(
+        "ngày hết thời kỳ dự bị", null=True, blank=True, editable=False
+    )
 
     # Marked, never deleted: a record entered in error is voided and can be restored.
     voided_at = models.DateTimeField("thời điểm hủy", null=True, blank=True, editable=False)
@@ -188,6 +193,9 @@ class MemberEvent(models.Model):
     decision_number = models.CharField("số quyết định", max_length=100, blank=True)
     decision_signed_on = models.DateField("ngày ký", null=True, blank=True)
     decision_issuer = models.CharField("cơ quan quyết định", max_length=200, blank=True)
+    # For an admission or readmission: the day the cell held the admission ceremony,
+    # from which the 12 months of probation run (Điều lệ Đảng Đ5 k1).
+    ceremony_on = models.DateField("ngày tổ chức lễ kết nạp", null=True, blank=True)
     grounds = models.CharField("lý do, căn cứ", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
     voided_at = models.DateTimeField("thời điểm hủy", null=True, blank=True, editable=False)

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 
@@ -36,6 +37,10 @@ GAP_STATUSES = {STRUCK, EXPEL}
 MIN_ADMISSION_AGE = 18
 
 
+# Điều lệ Đảng Đ5 k1: probation lasts 12 months from the admission ceremony.
+PROBATION_MONTHS = 12
+
+
 @dataclass(frozen=True)
 class Event:
     kind: str
@@ -43,6 +48,7 @@ class Event:
     organization_id: int | None = None
     seq: int = 0
     label: str = ""
+    ceremony_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,27 @@ def admission_dates(events: Sequence[Event]) -> tuple[dt.date | None, dt.date | 
     admitted = min((e.on for e in events if e.kind == ADMITTED), default=None)
     official = max((e.on for e in events if e.kind == MADE_OFFICIAL), default=None)
     return admitted, official
+
+
+def probation_ends_on(ceremony_on: dt.date) -> dt.date:
+    """Return the day the probation ends and a qualified member becomes official.
+
+    Điều lệ Đảng (2011) Đ5 k1: probation lasts 12 months counted from the day
+    of the admission ceremony; the implementing regulation (QĐ 24, QĐ 232 and
+    QĐ 294-QĐ/TW mục 4.2.2) recognises a qualified member as of the exact day
+    the 12 months end, however late the cell or the committee acted.
+    """
+    return add_months(ceremony_on, PROBATION_MONTHS)
+
+
+def current_probation_end(events: Sequence[Event]) -> dt.date | None:
+    """Return the probation end of the latest admission or readmission (the ceremony, else the
+    admission date when no ceremony was recorded)."""
+    admissions = [e for e in events if e.kind in (ADMITTED, READMITTED)]
+    if not admissions:
+        return None
+    latest = max(admissions, key=lambda e: (e.on, e.seq))
+    return probation_ends_on(latest.ceremony_on or latest.on)
 
 
 def party_age_days(admitted_on: dt.date | None, states: Sequence[State], on: dt.date) -> int:

@@ -31,6 +31,8 @@ EVENTS_WITH_ORG = (
     MemberEvent.Kind.MOVED,
 )  # fmt: skip
 
+ADMISSION_EVENTS = (MemberEvent.Kind.ADMITTED, MemberEvent.Kind.READMITTED)
+
 UNIQUE_MESSAGES = {
     "member_card_number_unique": (
         "card_number",
@@ -129,6 +131,7 @@ def _event_records(member: Member, extra: list[MemberEvent] = ()) -> list[rules.
             e.organization_id,
             seq=e.pk or 10**12 + i,
             label=e.get_kind_display(),
+            ceremony_on=e.ceremony_on,
         )
         for i, e in enumerate(events)
     ]
@@ -153,9 +156,11 @@ def rebuild_states(member: Member) -> list[rules.State]:
     member.status = current.status if current else ""
     member.organization_id = current.organization_id if current else None
     member.admitted_on, member.official_on = rules.admission_dates(events)
+    member.probation_ends_on = rules.current_probation_end(events)
     Member.objects.filter(pk=member.pk).update(
         status=member.status, organization_id=member.organization_id,
         admitted_on=member.admitted_on, official_on=member.official_on,
+        probation_ends_on=member.probation_ends_on,
     )  # fmt: skip
     return states
 
@@ -266,6 +271,7 @@ def record_event(
     other_party: str = "",
     grounds: str = "",
     note: str = "",
+    ceremony_on: dt.date | None = None,
 ) -> MemberEvent:
     """Record a dated event in the member's life; the status and organization follow from it."""
     if member.is_voided:
@@ -283,7 +289,13 @@ def record_event(
         decision_number=decision_number.strip(), decision_signed_on=decision_signed_on,
         decision_issuer=decision_issuer.strip(), other_party=other_party.strip(), grounds=grounds.strip(),
         note=note.strip(),
+        ceremony_on=ceremony_on if kind in ADMISSION_EVENTS else None,
     )  # fmt: skip
+    if event.ceremony_on and event.ceremony_on < happened_on:
+        raise DomainError({"ceremony_on": (
+            f"Lễ kết nạp ({fmt_date(event.ceremony_on)}) không thể trước ngày quyết định kết nạp "
+            f"({fmt_date(happened_on)})."
+        )})  # fmt: skip
     event.full_clean(exclude=["member"])
     # Check the whole history with the new event before anything is written.
     rules.derive_states(_event_records(member, [event]), date_of_birth=_birth_for_age_check(member))
@@ -467,6 +479,7 @@ def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
         member.status = current.status
         member.organization_id = current.organization_id
         member.admitted_on, member.official_on = rules.admission_dates(events)
+        member.probation_ends_on = rules.current_probation_end(events)
         member_rows.append([getattr(member, f) for f in BULK_MEMBER_FIELDS])
         state_rows.extend(
             (pk, s.organization_id, s.status, s.valid_from, s.valid_until) for s in states
@@ -498,5 +511,6 @@ def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
 
 BULK_MEMBER_FIELDS = (
     "id", "uid", *IDENTITY_FIELDS, "name_sort_key", "search_name", "organization_id", "status",
-    "admitted_on", "official_on", "voided_reason", "created_at", "updated_at",
+    "admitted_on", "official_on", "probation_ends_on", "voided_reason", "created_at",
+    "updated_at",
 )  # fmt: skip

@@ -18,12 +18,12 @@ end, decided within 30 working days, extendable by 30); Chỉ thị 51-CT/TW
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import unicodedata
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.core.text import fold
@@ -133,20 +133,6 @@ class MemberFacts:
     admission_age_exception: str | None = None
     organization_code: str | None = None
     status: str | None = None
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return ``day`` moved by whole months, clamped to the month's end (29/02 + 12 → 28/02).
-
-    Past the calendar's end, returns ``date.max``.
-    """
-    years, month0 = divmod(day.month - 1 + months, 12)
-    year = day.year + years
-    if year > dt.MAXYEAR:
-        return dt.date.max
-    if day.day <= 28:
-        return dt.date(year, month0 + 1, day.day)
-    return dt.date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
 
 
 def _blank(value: object) -> bool:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Regulation, Setting
+from .models import CalendarDay, Regulation, Setting
 
 
 @admin.register(Regulation)
@@ -14,3 +14,10 @@ class RegulationAdmin(admin.ModelAdmin):
 class SettingAdmin(admin.ModelAdmin):
     list_display = ["key", "organization", "value", "effective_on", "regulation"]
     list_filter = ["key"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "is_working_day", "name", "organization", "document"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "day"

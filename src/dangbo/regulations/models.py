@@ -91,3 +91,39 @@ class Setting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value}"
+
+
+class CalendarDay(models.Model):
+    """A day a committee adds to the working calendar: a day off, or a day made a working day.
+
+    The public holidays themselves come from the ``holidays`` library
+    (``regulations.workdays``); these rows add what it does not know, for the
+    whole installation (no organization) or a subtree.
+    """
+
+    day = models.DateField("ngày")
+    is_working_day = models.BooleanField(
+        "là ngày làm việc",
+        default=False,
+        help_text="Đánh dấu nếu ngày này là ngày làm việc (làm bù); bỏ trống nếu là ngày nghỉ.",
+    )
+    name = models.CharField("tên, lý do", max_length=200)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="áp dụng cho tổ chức",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    document = models.CharField("văn bản căn cứ", max_length=200, blank=True)
+    voided_at = models.DateTimeField("thời điểm hủy", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "ngày nghỉ, ngày làm bù bổ sung"
+        verbose_name_plural = "ngày nghỉ, ngày làm bù bổ sung"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        kind = "làm việc" if self.is_working_day else "nghỉ"
+        return f"{self.day:%d/%m/%Y} ({kind}): {self.name}"
