@@ -3,7 +3,10 @@
 from django.urls import path
 
 from dangbo.accounts.api import router as accounts_router
+from dangbo.admissions.api import router as admissions_router
+from dangbo.awards.api import router as awards_router
 from dangbo.core.api import api, docs_asset
+from dangbo.deadlines.api import router as deadlines_router
 from dangbo.exchange.api import router as exchange_router
 from dangbo.imports.api import router as imports_router
 from dangbo.indicators.api import router as indicators_router
@@ -16,6 +19,9 @@ api.add_router("", accounts_router)
 api.add_router("", organizations_router)
 api.add_router("", members_org_router)
 api.add_router("", members_router)
+api.add_router("", admissions_router)
+api.add_router("", awards_router)
+api.add_router("", deadlines_router)
 api.add_router("", indicators_router)
 api.add_router("", quality_router)
 api.add_router("", imports_router)

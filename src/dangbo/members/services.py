@@ -185,6 +185,9 @@ def create_member(
     official_on: dt.date | None = None,
     admission_decision: str = "",
     official_decision: str = "",
+    ceremony_on: dt.date | None = None,
+    admission_decision_signed_on: dt.date | None = None,
+    admission_decision_issuer: str = "",
     **identity: Any,
 ) -> Member:
     """Register a member admitted into ``organization`` (and made official, when given)."""
@@ -198,6 +201,11 @@ def create_member(
         raise DomainError({"official_on": (
             f"Ngày chính thức ({fmt_date(official_on)}) phải sau ngày vào Đảng ({fmt_date(admitted_on)})."
         )})  # fmt: skip
+    if ceremony_on is not None and ceremony_on < admitted_on:
+        raise DomainError({"ceremony_on": (
+            f"Lễ kết nạp ({fmt_date(ceremony_on)}) không thể trước ngày quyết định kết nạp "
+            f"({fmt_date(admitted_on)})."
+        )})  # fmt: skip
     _save_identity(member)
     events = [
         MemberEvent(
@@ -206,6 +214,9 @@ def create_member(
             happened_on=admitted_on,
             organization=organization,
             decision_number=admission_decision,
+            decision_signed_on=admission_decision_signed_on,
+            decision_issuer=admission_decision_issuer,
+            ceremony_on=ceremony_on,
         )
     ]
     if official_on is not None:

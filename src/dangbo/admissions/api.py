@@ -1,0 +1,5 @@
+"""The admissions API."""
+
+from ninja import Router
+
+router = Router(tags=["Phát triển đảng viên"])

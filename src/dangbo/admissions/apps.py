@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AdmissionsConfig(AppConfig):
+    name = "dangbo.admissions"
+    verbose_name = "Phát triển đảng viên"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    name = "dangbo.awards"
+    verbose_name = "Huy hiệu Đảng, khen thưởng"

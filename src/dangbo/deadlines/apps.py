@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeadlinesConfig(AppConfig):
+    name = "dangbo.deadlines"
+    verbose_name = "Theo dõi thời hạn"
