@@ -205,6 +205,7 @@ def _build_members(
             id=member_id, uid=uuid.uuid5(DEMO_NAMESPACE, str(draft.index)), **identity, name_sort_key=keys[0], search_name=keys[1],
             status=current.status, organization_id=current.organization_id,
             admitted_on=admitted_on, official_on=official_on,
+            probation_ends_on=member_rules.current_probation_end(records),
         ))  # fmt: skip
         batch_events.extend(
             MemberEvent(member_id=member_id, kind=e.kind, happened_on=e.on, organization_id=ids[e.org] if e.org else None,

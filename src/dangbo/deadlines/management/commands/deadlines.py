@@ -1,0 +1,86 @@
+"""``dangbo deadlines``: what falls due in a subtree, soonest first.
+
+dangbo deadlines --org CODE [--horizon-days N] [--kind KIND] [--overdue-only] [--json]
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from dangbo.core.formatting import fmt_date, fmt_int
+from dangbo.deadlines.api import MAX_HORIZON_DAYS, radar_out
+from dangbo.deadlines.selectors import DEFAULT_HORIZON, SOON_DAYS, days_text, radar
+from dangbo.organizations.models import Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Liệt kê các việc quá hạn và đến hạn của một tổ chức và cây trực thuộc "
+        "(kết nạp, chuyển sinh hoạt, huy hiệu Đảng…), việc quá hạn lâu nhất trước."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", required=True, help="Mã tổ chức.")
+        parser.add_argument(
+            "--horizon-days",
+            type=int,
+            default=DEFAULT_HORIZON,
+            help=f"Số ngày tính từ hôm nay (mặc định {DEFAULT_HORIZON}).",
+        )
+        parser.add_argument("--kind", default="", help="Chỉ lấy loại việc này (mã loại).")
+        parser.add_argument("--overdue-only", action="store_true", help="Chỉ việc đã quá hạn.")
+        parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+
+    def handle(self, *args, **options):
+        code = options["org"].strip()
+        org = Organization.objects.filter(code=code).first()
+        if org is None:
+            raise CommandError(f"Không tìm thấy tổ chức mã «{code}».")
+        horizon = options["horizon_days"]
+        if not 0 <= horizon <= MAX_HORIZON_DAYS:
+            raise CommandError(f"Số ngày phải từ 0 đến {MAX_HORIZON_DAYS}.")
+        kind = options["kind"].strip()
+        result = radar(
+            org,
+            timezone.localdate(),
+            horizon_days=horizon,
+            kinds=[kind] if kind else None,
+            overdue_only=options["overdue_only"],
+        )
+        if options["json"]:
+            data = radar_out(result)
+            self.stdout.write(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+            return
+        self._text(result)
+
+    def _text(self, result) -> None:
+        out = self.stdout.write
+        today = result.today
+        out(
+            f"Thời hạn cần theo dõi: {result.org.name} ({result.org.code}) — "
+            f"ngày {fmt_date(today)}, trong {result.horizon_days} ngày tới"
+        )
+        out(
+            f"Quá hạn: {fmt_int(result.overdue)}; đến hạn trong {SOON_DAYS} ngày: "
+            f"{fmt_int(result.soon)}; đến hạn trong {result.horizon_days} ngày tới: "
+            f"{fmt_int(result.upcoming)}."
+        )
+        if not result.items:
+            out("Không có việc nào đến hạn.")
+            return
+        if any(not r.is_self for r in result.by_org):
+            out("")
+            out("Theo tổ chức:")
+            for r in result.by_org:
+                label = f"{r.name} (hồ sơ trực tiếp)" if r.is_self else f"{r.name} ({r.code})"
+                out(f"  {label}: {fmt_int(r.total)} việc, {fmt_int(r.overdue)} quá hạn")
+        out("")
+        for d in result.items:
+            out(
+                f"  {fmt_date(d.due_on)}  {days_text(d, today):<16} {d.title} — {d.subject} "
+                f"({d.organization_name}) [{d.rule}]"
+            )

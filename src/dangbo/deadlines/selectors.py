@@ -1,0 +1,240 @@
+"""The deadline radar: what falls due in a subtree, soonest first, with counts.
+
+The domain apps compute their own deadlines (``sources``); the radar asks
+them all for the subtree of one organization, keeps what lies inside that
+subtree and the horizon, sorts it (overdue first, the most overdue on top,
+then by due date) and counts it per kind and per organization directly under
+the one asked about.
+
+A deadline's ``due_on`` is the last day allowed: on that day it is still in
+time; from the next day it is overdue (``Deadline.is_overdue``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dangbo.core.deadlines import Deadline
+from dangbo.core.text import fold
+from dangbo.organizations.models import Organization
+from dangbo.organizations.rules import is_within
+
+from . import sources
+
+HORIZONS = (30, 60, 90, 180)
+DEFAULT_HORIZON = 90
+# "Due soon": not overdue and due within this many days.
+SOON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    label: str
+    total: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class OrgCount:
+    """The deadlines under one organization directly under the radar's (or under itself)."""
+
+    organization_id: int
+    code: str
+    name: str
+    path: str
+    is_self: bool  # the radar's own organization (its own records, not a child's subtree)
+    total: int
+    overdue: int
+    soon: int
+
+
+@dataclass
+class Radar:
+    org: Organization
+    today: dt.date
+    horizon_days: int
+    kinds: tuple[str, ...]  # the kinds asked for (empty: all)
+    overdue_only: bool
+    items: list[Deadline]
+    # Every kind found within the horizon before the kind and overdue filters: the choices.
+    available_kinds: list[tuple[str, str]] = field(default_factory=list)
+    by_kind: list[KindCount] = field(default_factory=list)
+    by_org: list[OrgCount] = field(default_factory=list)
+    org_codes: dict[int, str] = field(default_factory=dict)  # organization id -> code
+
+    @property
+    def until(self) -> dt.date:
+        return self.today + dt.timedelta(days=self.horizon_days)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for d in self.items if d.is_overdue(self.today))
+
+    @property
+    def soon(self) -> int:
+        """Not overdue and due within 30 days."""
+        return sum(1 for d in self.items if 0 <= d.days_left(self.today) <= SOON_DAYS)
+
+    @property
+    def upcoming(self) -> int:
+        """Not overdue, due within the horizon."""
+        return self.total - self.overdue
+
+    def kind_label(self, kind: str) -> str:
+        return dict(self.available_kinds).get(kind, kind)
+
+
+def sort_key(deadline: Deadline) -> tuple:
+    """Soonest first: the oldest overdue on top, then by due date, then by what and whom."""
+    return (
+        deadline.due_on,
+        deadline.organization_path,
+        deadline.title,
+        deadline.subject,
+        deadline.kind,
+    )
+
+
+def radar(
+    org: Organization,
+    today: dt.date,
+    horizon_days: int = DEFAULT_HORIZON,
+    kinds: Iterable[str] | None = None,
+    overdue_only: bool = False,
+) -> Radar:
+    """Return the deadlines of the subtree at ``org`` due by ``today + horizon_days``, soonest first.
+
+    Every source is asked for ``org`` itself (so a cell secretary's radar
+    holds only their cell's records); whatever a source returns outside the
+    subtree or past the horizon is dropped. ``kinds`` keeps only those kinds,
+    ``overdue_only`` only what is overdue on ``today``.
+    """
+    until = today + dt.timedelta(days=horizon_days)
+    found = [
+        d
+        for d in sources.gather(org, today, until)
+        if d.due_on <= until and is_within(d.organization_path, org.path)
+    ]
+    found.sort(key=sort_key)
+    available = _kinds_of(found)
+    wanted = tuple(k for k in (kinds or ()) if k)
+    items = [
+        d
+        for d in found
+        if (not wanted or d.kind in wanted) and (not overdue_only or d.is_overdue(today))
+    ]
+    result = Radar(
+        org=org,
+        today=today,
+        horizon_days=horizon_days,
+        kinds=wanted,
+        overdue_only=overdue_only,
+        items=items,
+        available_kinds=available,
+    )
+    labels = dict(available)
+    totals = Counter(d.kind for d in items)
+    late = Counter(d.kind for d in items if d.is_overdue(today))
+    result.by_kind = [
+        KindCount(kind, labels[kind], totals[kind], late[kind])
+        for kind, _ in available
+        if totals[kind]
+    ]
+    result.by_org = counts_by_child(org, items, today)
+    result.org_codes = dict(
+        Organization.objects.filter(pk__in={d.organization_id for d in items}).values_list(
+            "pk", "code"
+        )
+    )
+    return result
+
+
+def _kinds_of(items: list[Deadline]) -> list[tuple[str, str]]:
+    """Return (kind, label) of every kind in ``items`` in label order; a kind's label is its first title."""
+    labels: dict[str, str] = {}
+    for d in items:
+        labels.setdefault(d.kind, d.title)
+    return sorted(labels.items(), key=lambda pair: (fold(pair[1]), pair[1], pair[0]))
+
+
+def _segment_length(org: Organization) -> int:
+    """Characters per level of the materialized path ("00000001." -> 9)."""
+    return len(org.path) // (org.depth + 1)
+
+
+def child_path(org: Organization, path: str) -> str:
+    """Return the path of the organization directly under ``org`` whose subtree holds ``path``.
+
+    ``path`` of ``org`` itself (or not below it) gives ``org.path``.
+    """
+    if len(path) <= len(org.path) or not is_within(path, org.path):
+        return org.path
+    return path[: len(org.path) + _segment_length(org)]
+
+
+def counts_by_child(org: Organization, items: list[Deadline], today: dt.date) -> list[OrgCount]:
+    """Count ``items`` per organization directly under ``org`` (``org``'s own records apart).
+
+    Rows in tree order, ``org`` itself first; only organizations with a deadline.
+    """
+    groups: dict[str, list[Deadline]] = {}
+    for d in items:
+        groups.setdefault(child_path(org, d.organization_path), []).append(d)
+    if not groups:
+        return []
+    orgs = {o.path: o for o in Organization.objects.filter(path__in=list(groups))}
+    orgs[org.path] = org
+    rows = []
+    for path in sorted(groups):
+        owner = orgs.get(path, org)
+        group = groups[path]
+        rows.append(
+            OrgCount(
+                organization_id=owner.pk,
+                code=owner.code,
+                name=owner.name,
+                path=owner.path,
+                is_self=owner.pk == org.pk,
+                total=len(group),
+                overdue=sum(1 for d in group if d.is_overdue(today)),
+                soon=sum(1 for d in group if 0 <= d.days_left(today) <= SOON_DAYS),
+            )
+        )
+    return _merge_self(rows)
+
+
+def _merge_self(rows: list[OrgCount]) -> list[OrgCount]:
+    """Fold rows of the radar's own organization into one (a path not found falls back to it)."""
+    own = [r for r in rows if r.is_self]
+    if len(own) <= 1:
+        return rows
+    first = own[0]
+    merged = OrgCount(
+        organization_id=first.organization_id,
+        code=first.code,
+        name=first.name,
+        path=first.path,
+        is_self=True,
+        total=sum(r.total for r in own),
+        overdue=sum(r.overdue for r in own),
+        soon=sum(r.soon for r in own),
+    )
+    return [merged, *(r for r in rows if not r.is_self)]
+
+
+def days_text(deadline: Deadline, today: dt.date) -> str:
+    """Return "quá hạn 3 ngày", "hết hạn hôm nay" or "còn 12 ngày"."""
+    left = deadline.days_left(today)
+    if left < 0:
+        return f"quá hạn {-left} ngày"
+    if left == 0:
+        return "hết hạn hôm nay"
+    return f"còn {left} ngày"
