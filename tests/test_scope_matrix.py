@@ -10,10 +10,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dangbo.accounts.models import Role
 from dangbo.accounts.permissions import Capability
 from dangbo.accounts.tests.factories import user_with_role
+from dangbo.admissions import services as admission_services
 from dangbo.audit.models import AuditEntry
+from dangbo.awards.tests.factories import BadgeAwardFactory
 from dangbo.imports.models import ImportJob
 from dangbo.indicators import registry
 from dangbo.members import services as member_services
+from dangbo.members import transfers
 from dangbo.members.models import Position
 from dangbo.members.tests.factories import MemberFactory
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
@@ -33,7 +36,7 @@ def _routes():
         if route.startswith(("admin/", "api/", "account/")):  # account/: the user's own tokens
             continue
         keys = set(pattern.pattern.regex.groupindex)
-        if keys & {"code", "pk", "job"}:
+        if keys & {"code", "pk", "job", "transfer", "badge", "candidate"}:
             view = getattr(pattern.callback, "view_class", pattern.callback)
             yield (
                 pattern.name,
@@ -64,7 +67,20 @@ def world(db):
     ind = registry.all_indicators()[0]
     job = ImportJob.objects.create(organization=cell, original_name="danh-sach.csv", file="imports/none.csv",
                                    status=ImportJob.Status.ANALYSED, file_kind="csv")  # fmt: skip
+    # A transfer to a party organization outside the installation: only A's side sees it.
+    transfer = transfers.start_transfer(
+        actor=None, member=member, reason="WORK_CHANGE", other_party="Đảng bộ tỉnh khác",
+        triggered_on=dt.date(2025, 8, 1),
+    )  # fmt: skip
+    badge = BadgeAwardFactory(member=member)
+    candidate = admission_services.propose_candidate(
+        actor=None, organization=cell, full_name="Hoàng Thị Mai",
+        date_of_birth=dt.date(1996, 5, 10), sex="F", proposed_on=dt.date(2024, 9, 2),
+    )  # fmt: skip
     return {
+        "candidate": candidate.pk,
+        "transfer": transfer.pk,
+        "badge": badge.pk,
         "code": cell.code,
         "pk": member.pk,
         "event_pk": event.pk,

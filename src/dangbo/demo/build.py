@@ -31,6 +31,7 @@ from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MemberSt
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, Sector
 
+from .pathways import PathwayResult, build_pathways
 from .people import MemberGenerator
 from .plan import REORG_ON, ROOT_CODE, TreePlan, plan_tree
 
@@ -60,6 +61,7 @@ class DemoResult:
     organizations: int = 0
     seconds: float = 0.0
     logins: list[DemoLogin] = field(default_factory=list)
+    pathways: PathwayResult | None = None
 
     @property
     def rows(self) -> int:
@@ -93,6 +95,8 @@ def build_demo(
             plan, orgs, members=members, seed=seed, as_of=as_of, result=result, log=log
         )
         result.logins = _build_users(plan, orgs, holders)
+        _say(log, "Đang ghi hồ sơ kết nạp, chuyển sinh hoạt, Huy hiệu Đảng mẫu…")
+        result.pathways = _build_pathways(as_of)
         record(
             actor=None, action="demo.built", target=orgs[ROOT_CODE], org_path=orgs[ROOT_CODE].path,
             after={"members": result.members, "events": result.events, "states": result.states,
@@ -256,6 +260,27 @@ def _in_org_since(states: list[member_rules.State]) -> dt.date:
             break
         since = state.valid_from
     return since
+
+
+def _build_pathways(as_of: dt.date) -> PathwayResult:
+    """Record admission files, transfers and badges in the demo cell secretary's cell."""
+    from dangbo.accounts.models import RoleAssignment
+    from dangbo.organizations.models import CELL_KINDS
+
+    cell = (
+        RoleAssignment.objects.select_related("organization")
+        .get(user__username="bithu")
+        .organization
+    )
+    other = (
+        Organization.objects.filter(
+            parent=cell.parent, kind__in=CELL_KINDS, dissolved_on__isnull=True
+        )
+        .exclude(pk=cell.pk)
+        .order_by("code")
+        .first()
+    )
+    return build_pathways(cell=cell, other_cell=other, as_of=as_of)
 
 
 # -- users ---------------------------------------------------------------------

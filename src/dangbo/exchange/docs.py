@@ -33,7 +33,9 @@ HEADER = f"""\
 
 Tệp trao đổi là một bảng tính XLSX chứa mọi dữ liệu dangbo giữ cho cây của một tổ chức: các tổ
 chức với lịch sử của chúng, đảng viên với các sự kiện, chức vụ, người dùng và vai trò (không có
-mật khẩu). Các phân hệ sau này thêm sheet của mình vào tệp (kèm kiểm thử xuất – nhập – xuất).
+mật khẩu), và hồ sơ của các phân hệ: kết nạp đảng viên (hồ sơ kết nạp, người giới thiệu, biểu
+quyết, xét chính thức, kế hoạch và chỉ tiêu kết nạp), chuyển sinh hoạt đảng, Huy hiệu Đảng. Mỗi
+phân hệ mới thêm sheet của mình vào tệp (kèm kiểm thử xuất – nhập – xuất).
 
 Tệp dùng để:
 
@@ -91,6 +93,10 @@ Tệp xuất của tổ chức X chứa:
   họ (xuất từ tổ chức cao nhất của cây thì có cả đảng viên chưa gắn với tổ chức nào);
 - người dùng có vai trò ở tổ chức trong phạm vi hoặc gắn với một đảng viên trong tệp, và các vai
   trò ở tổ chức trong phạm vi;
+- hồ sơ của các phân hệ: hồ sơ kết nạp, kế hoạch và chỉ tiêu kết nạp của các tổ chức trong phạm
+  vi, cùng người giới thiệu và biểu quyết của các hồ sơ đó; xét chính thức, chuyển sinh hoạt, Huy
+  hiệu Đảng của các đảng viên trong tệp. Đảng viên mà các hồ sơ này nhắc tới (người giới thiệu,
+  người giúp đỡ, người được kết nạp) cũng có trong tệp, với toàn bộ sự kiện và chức vụ của họ;
 - mọi tổ chức mà các dòng trên nhắc tới (cấp trên ở bất kỳ thời điểm nào và các cấp trên nữa, nơi
   đảng viên đã sinh hoạt, tổ chức liên quan của sự kiện), lặp lại cho đến khi không còn tổ chức
   mới: «{REFERENCE}», có đủ thông tin và lịch sử nhưng không kèm đảng viên. Nhờ vậy một hệ thống
@@ -115,19 +121,28 @@ n có cùng các cột khóa ứng với bản ghi thứ n trong hệ thống).
 - Tổ chức đã có phải khớp cả lịch sử (các giai đoạn và sự kiện): cây tổ chức chỉ thay đổi qua các
   thao tác của hệ thống. Đảng viên, người dùng đã có có thể nhận thêm sự kiện, chức vụ, vai trò
   từ tệp.
+- Hồ sơ của các phân hệ được so với các hồ sơ cùng chủ trong hệ thống (cùng đảng viên, cùng tổ
+  chức, cùng hồ sơ kết nạp hoặc việc xét chính thức): dòng thứ n có cùng các cột khóa ứng với hồ
+  sơ thứ n trong hệ thống. Một dòng nhắc tới hồ sơ của sheet khác (người giới thiệu, biểu quyết
+  nhắc tới hồ sơ kết nạp; Huy hiệu cấp lại nhắc tới Huy hiệu đã tặng) bằng các cột khóa của hồ
+  sơ đó, trong tệp hoặc trong hệ thống; có cả hồ sơ đã hủy và chưa hủy cùng khóa thì lấy hồ sơ
+  chưa hủy. Các cột *tính ra* của hồ sơ (bước của hồ sơ kết nạp, ngày đủ người giới thiệu...)
+  được tính lại sau khi ghi và đối chiếu với tệp.
 - Nhập tại một tổ chức (trang nhập dữ liệu, API): không tạo được gì ngoài cây của tổ chức đó (tổ
-  chức, vai trò, chức vụ, đảng viên theo nơi đang sinh hoạt) và không thêm loại hình. Nhập cho cả
-  hệ thống (dòng lệnh) thì không có giới hạn này.
+  chức, vai trò, chức vụ, đảng viên theo nơi đang sinh hoạt, hồ sơ của các phân hệ theo tổ chức
+  hoặc đảng viên chủ hồ sơ) và không thêm loại hình. Nhập cho cả hệ thống (dòng lệnh) thì không có
+  giới hạn này.
 - Tất cả hoặc không gì cả: một lỗi bất kỳ thì không ghi gì. Chạy thử kiểm tra mọi thứ và không
   giữ lại gì.
 - Lịch sử được ghi lại nguyên trạng (không chạy lại các thao tác): đường dẫn cây tính lại theo mã
   các cấp, các giai đoạn của một tổ chức không được chồng nhau, tình trạng đảng viên tính lại từ
   các sự kiện chưa hủy theo quy định (điều kiện đủ 18 tuổi không áp dụng khi hồ sơ ghi ngoại lệ
-  tuổi vào Đảng) và đối chiếu với tệp.
+  tuổi vào Đảng) và đối chiếu với tệp; ngày hết thời kỳ dự bị tính lại từ ngày lễ kết nạp (12
+  tháng; không có ngày lễ thì từ ngày quyết định kết nạp).
 - Tài khoản nhập vào không có mật khẩu: quản trị viên đặt mật khẩu trước khi người dùng đăng nhập
   được. Tệp không mang quyền quản trị hệ thống (is_staff, is_superuser).
-- Nhật ký thay đổi ghi một mục cho mỗi tổ chức, đảng viên, người dùng được tạo và một mục tổng
-  hợp cho lần nhập.
+- Nhật ký thay đổi ghi một mục cho mỗi tổ chức, đảng viên, người dùng, hồ sơ của các phân hệ
+  được tạo và một mục tổng hợp cho lần nhập.
 """
 
 
@@ -151,7 +166,7 @@ def _column_line(col: Col) -> str:
     if col.code_list:
         notes.append(f"Danh mục `{col.code_list}` của hệ thống (mã lạ: cảnh báo).")
     if col.default not in (None, "") and col.role != META:
-        shown = {True: "Có", False: "Không"}.get(col.default, col.default)
+        shown = ("Có" if col.default else "Không") if isinstance(col.default, bool) else col.default
         notes.append(f"Mặc định: {shown}.")
     elif col.default is False:
         notes.append("Mặc định: Không.")

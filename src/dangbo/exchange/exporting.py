@@ -44,6 +44,8 @@ from .format import (
     SHEETS,
     SheetSpec,
 )
+from .records import RECORD_SHEETS
+from .records.base import MEMBER, ORGANIZATION, Lookup
 
 CELL_KINDS = {"date": "date", "int": "int", "bool": "bool"}
 
@@ -112,6 +114,64 @@ def _closure(scope_ids: set[int], named: set[int]) -> set[int]:
     return known
 
 
+def _records(in_scope: QuerySet, members: QuerySet) -> dict[str, list]:
+    """The records of each record sheet: those of the members, organizations, parent records here."""
+    found: dict[str, list] = {}
+    for sheet in RECORD_SHEETS:
+        query = Q(pk__in=[])
+        for ref in sheet.owner_refs():
+            if ref.to == MEMBER:
+                query |= Q(**{f"{ref.field}__in": members})
+            elif ref.to == ORGANIZATION:
+                query |= Q(**{f"{ref.field}__in": in_scope})
+            else:
+                query |= Q(**{f"{ref.field}_id__in": [o.pk for o in found[ref.to]]})
+        records = sheet.model.objects.filter(query)
+        if sheet.select_related:
+            records = records.select_related(*sheet.select_related)
+        found[sheet.key_name] = list(records.order_by("pk"))
+    return found
+
+
+def _named_by_records(records: dict[str, list], to: str) -> set[int]:
+    """The ids of the members (``to=MEMBER``) or organizations the records name."""
+    ids: set[int] = set()
+    for sheet in RECORD_SHEETS:
+        for ref in sheet.refs:
+            if ref.to == to:
+                ids.update(getattr(o, f"{ref.field}_id") for o in records[sheet.key_name])
+    ids.discard(None)
+    return ids
+
+
+def _sortable(key: tuple) -> tuple:
+    return tuple((v is None, "" if v is None else v) for v in key)
+
+
+def _record_rows(
+    records: dict[str, list], uids: dict[int, str], codes: dict[int, str]
+) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, dict[int, dict[str, Any]]] = {s.key_name: {} for s in RECORD_SHEETS}
+    objs = {s.key_name: {o.pk: o for o in records[s.key_name]} for s in RECORD_SHEETS}
+    by_key = {s.key_name: s for s in RECORD_SHEETS}
+
+    def row_of(name: str, pk: int) -> dict[str, Any]:
+        if pk not in rows[name]:
+            rows[name][pk] = by_key[name].to_row(objs[name][pk], lookup)
+        return rows[name][pk]
+
+    lookup = Lookup(
+        uid_of=uids.__getitem__, code_of=codes.__getitem__,
+        key_of=lambda name, pk: by_key[name].naming_key_of(row_of(name, pk)),
+    )  # fmt: skip
+    sheets = {}
+    for sheet in RECORD_SHEETS:
+        found = [(row_of(sheet.key_name, o.pk), o.pk) for o in records[sheet.key_name]]
+        found.sort(key=lambda item, sheet=sheet: (_sortable(sheet.key_of(item[0])), item[1]))
+        sheets[sheet.key_name] = [row for row, _ in found]
+    return sheets
+
+
 def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent:
     """Gather the rows of the exchange workbook of ``root``'s subtree."""
     on = on or timezone.localdate()
@@ -119,7 +179,12 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
     in_scope = _scope(root)
     scope_ids = set(in_scope.values_list("pk", flat=True))
     members = _members(root, in_scope)
-    named: set[int] = set()
+    records = _records(in_scope, members)
+    # The members the records name (an introducer, a mentor) come with the file.
+    extra = _named_by_records(records, MEMBER) - set(members.values_list("pk", flat=True))
+    if extra:
+        members = Member.objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=sorted(extra)))
+    named: set[int] = _named_by_records(records, ORGANIZATION)
     named.update(
         MemberEvent.objects.filter(member__in=members)
         .values_list("organization_id", flat=True)
@@ -196,6 +261,7 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
         key=lambda r: (usernames[r.user_id], R.local_day(r.granted_at), r.granted_at, r.pk),
     )
     content.sheets["roles"] = [R.role_row(r, usernames[r.user_id], codes) for r in roles]
+    content.sheets.update(_record_rows(records, uids, codes))
 
     content.sheets["info"] = _info_rows(content)
     return content

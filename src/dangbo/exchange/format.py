@@ -36,97 +36,30 @@ from dangbo.members.models import (
 )
 from dangbo.organizations.models import Organization, OrgEvent, OrgKind, Sector, TreePosition
 
+from .records import RECORD_SHEETS
+from .spec import (
+    DATA,
+    DERIVED,
+    IN_SCOPE,
+    LABEL,
+    META,
+    PATH_SEPARATOR,
+    REFERENCE,
+    TYPE_NAMES,
+    Col,
+    SheetSpec,
+    decision_columns,
+)
+
+__all__ = [
+    "DATA", "DERIVED", "IN_SCOPE", "LABEL", "META", "PATH_SEPARATOR", "REFERENCE", "TYPE_NAMES",
+    "Col", "SheetSpec", "decision_columns",
+]  # fmt: skip
+
 FORMAT_NAME = "dangbo-exchange"
 FORMAT_VERSION = 1
 
-# Column roles: "data" is imported and compared; "derived" is computed by dangbo
-# from other columns (written for readers, checked on import when filled);
-# "label" is the name of a code, written for readers and ignored on import;
-# "meta" describes the row in this file (not stored).
-DATA, DERIVED, LABEL, META = "data", "derived", "label", "meta"
-
-# Values of the "Phạm vi" column of the "Tổ chức" sheet.
-IN_SCOPE = "Trong phạm vi"
-REFERENCE = "Tham chiếu"
-PATH_SEPARATOR = " / "
-
-TYPE_NAMES = {
-    "text": "chữ",
-    "code": "mã",
-    "date": "ngày (ô ngày, hoặc chữ dd/mm/yyyy)",
-    "int": "số nguyên",
-    "bool": "Có / Không",
-    "uuid": "UUID",
-    "json": "JSON (đối tượng)",
-    "list": "danh sách mã, cách nhau bởi dấu phẩy",
-    "email": "địa chỉ thư điện tử",
-    "version": "số nguyên",
-}
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column: stable key, exact Vietnamese header, type, whether it must be present and filled."""
-
-    key: str
-    header: str
-    type: str = "text"
-    required: bool = False
-    role: str = DATA
-    # (model, field name): the maximum length and the allowed values come from the model.
-    field: tuple[type, str] | None = None
-    # A reference list of core.models.Code (an unknown code is a warning, not an error).
-    code_list: str = ""
-    # What an absent column or an empty cell means.
-    default: Any = None
-    help: str = ""
-    width: float | None = None
-
-    @property
-    def model_field(self):
-        if self.field is None:
-            return None
-        model, name = self.field
-        return model._meta.get_field(name)
-
-    @property
-    def max_length(self) -> int | None:
-        f = self.model_field
-        return getattr(f, "max_length", None) if f is not None else None
-
-    @property
-    def choices(self) -> list[tuple[str, str]]:
-        f = self.model_field
-        return list(f.choices) if f is not None and f.choices else []
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    key: str
-    title: str
-    columns: tuple[Col, ...]
-    description: str
-    natural_key: str
-    required: bool = False
-    order: str = ""
-
-    def column(self, key: str) -> Col:
-        return next(c for c in self.columns if c.key == key)
-
-    @property
-    def data_keys(self) -> list[str]:
-        return [c.key for c in self.columns if c.role == DATA]
-
-
 User = get_user_model()
-
-
-def _decision(model) -> tuple[Col, ...]:
-    return (
-        Col("decision_number", "Số quyết định", field=(model, "decision_number")),
-        Col("decision_signed_on", "Ngày ký quyết định", "date"),
-        Col("decision_issuer", "Cơ quan ban hành", field=(model, "decision_issuer")),
-    )
 
 
 INFO = SheetSpec(
@@ -241,7 +174,7 @@ ORG_EVENTS = SheetSpec(
         Col("happened_on", "Ngày hiệu lực", "date", required=True),
         Col("kind", "Mã loại sự kiện", "code", required=True, field=(OrgEvent, "kind")),
         Col("kind_label", "Loại sự kiện", role=LABEL, width=28),
-        *_decision(OrgEvent),
+        *decision_columns(OrgEvent),
         Col("related", "Mã tổ chức liên quan", "code", field=(Organization, "code")),
         Col("details", "Chi tiết (JSON)", "json", default=None, width=40),
         Col("note", "Ghi chú", width=30),
@@ -323,7 +256,13 @@ MEMBER_EVENTS = SheetSpec(
         Col("organization", "Mã tổ chức", "code", field=(Organization, "code"),
             help="Chi bộ nơi kết nạp, nơi đến (với kết nạp, chuyển đến, chuyển nội bộ)."),
         Col("other_party", "Nơi đi, nơi đến (ngoài hệ thống)", field=(MemberEvent, "other_party")),
-        *_decision(MemberEvent),
+        *decision_columns(MemberEvent),
+        Col("ceremony_on", "Ngày lễ kết nạp", "date",
+            help=("Chỉ với kết nạp, kết nạp lại: ngày tổ chức lễ kết nạp, không trước ngày hiệu lực; "
+                  "thời kỳ dự bị 12 tháng tính từ ngày này (trống: từ ngày hiệu lực).")),
+        Col("reason_code", "Mã lý do (theo quy định)", "code", field=(MemberEvent, "reason_code"),
+            help="Với xóa tên, miễn công tác và sinh hoạt đảng: căn cứ theo quy định."),
+        Col("reason_label", "Lý do (theo quy định)", role=LABEL, width=40),
         Col("grounds", "Lý do, căn cứ", field=(MemberEvent, "grounds")),
         Col("note", "Ghi chú", width=30),
         Col("voided_on", "Ngày hủy", "date", help="Trống: sự kiện có hiệu lực."),
@@ -391,9 +330,10 @@ ROLES = SheetSpec(
     ),
 )  # fmt: skip
 
+# The sheets of the domain modules' records (``records``) follow, all optional.
 SHEETS: tuple[SheetSpec, ...] = (
     INFO, SECTORS, ORGANIZATIONS, TREE_HISTORY, ORG_EVENTS, MEMBERS, MEMBER_EVENTS, POSITIONS,
-    USERS, ROLES,
+    USERS, ROLES, *(r.spec for r in RECORD_SHEETS),
 )  # fmt: skip
 SHEETS_BY_TITLE = {s.title: s for s in SHEETS}
 SHEETS_BY_KEY = {s.key: s for s in SHEETS}
@@ -407,9 +347,11 @@ CHOICE_LISTS: tuple[tuple[str, Any], ...] = (
     ("Mã lý luận chính trị", PoliticalTheory),
     ("Mã tình trạng", Status),
     ("Mã loại sự kiện (đảng viên)", MemberEvent.Kind),
+    ("Mã lý do (theo quy định)", MemberEvent.Reason),
     ("Mã chức vụ", Position.Title),
     ("Mã vai trò", Role),
     ("Phân hệ", Module),
+    *(item for r in RECORD_SHEETS for item in r.choice_lists),
 )
 
 

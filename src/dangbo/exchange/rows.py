@@ -24,11 +24,12 @@ from dangbo.core import text
 from dangbo.members.models import Member, MemberEvent, Position, Sex, Status
 from dangbo.organizations.models import Organization, OrgEvent, OrgKind, TreePosition
 
-from .format import IN_SCOPE, PATH_SEPARATOR, REFERENCE
+from .spec import IN_SCOPE, PATH_SEPARATOR, REFERENCE
 
 KIND_LABELS = dict(OrgKind.choices)
 ORG_EVENT_LABELS = dict(OrgEvent.Kind.choices)
 MEMBER_EVENT_LABELS = dict(MemberEvent.Kind.choices)
+REASON_LABELS = dict(MemberEvent.Reason.choices)
 SEX_LABELS = dict(Sex.choices)
 STATUS_LABELS = dict(Status.choices)
 TITLE_LABELS = dict(Position.Title.choices)
@@ -193,6 +194,9 @@ def member_event_row(event: MemberEvent, uid: str, codes: dict[int, str]) -> dic
         "decision_number": clean_text(event.decision_number),
         "decision_signed_on": event.decision_signed_on,
         "decision_issuer": clean_text(event.decision_issuer),
+        "ceremony_on": event.ceremony_on,
+        "reason_code": event.reason_code,
+        "reason_label": REASON_LABELS.get(event.reason_code, ""),
         "grounds": clean_text(event.grounds),
         "note": clean_text(event.note),
         "voided_on": local_day(event.voided_at),

@@ -50,6 +50,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.core.models import Code
 from dangbo.core.spreadsheets import Issue, SpreadsheetError
+from dangbo.members import lifecycle_rules
 from dangbo.members import rules as member_rules
 from dangbo.members.models import Member, MemberEvent, MemberState, Position
 from dangbo.organizations.models import (
@@ -81,6 +82,9 @@ from .format import (
     SheetSpec,
 )
 from .reading import ExchangeData, Row, is_exchange_workbook, read_exchange
+from .records import RECORD_SHEETS
+from .records.base import MEMBER, ORGANIZATION
+from .records.importing import RecordImport
 
 __all__ = [
     "FORMAT_NAME",
@@ -108,18 +112,19 @@ MEMBER_COPIED_FIELDS = (
 MEMBER_FIELDS = (
     "id", "uid", "created_at", "updated_at", *MEMBER_COPIED_FIELDS, "personal_id_number",
     "card_number", "background_number", "name_sort_key", "search_name", "status",
-    "organization_id", "admitted_on", "official_on", "voided_at", "user_id",
+    "organization_id", "admitted_on", "official_on", "probation_ends_on", "voided_at", "user_id",
 )  # fmt: skip
 EVENT_FIELDS = (
     "member_id", "kind", "happened_on", "organization_id", "other_party", "decision_number",
-    "decision_signed_on", "decision_issuer", "grounds", "note", "voided_at", "voided_reason",
-    "recorded_at",
+    "decision_signed_on", "decision_issuer", "ceremony_on", "reason_code", "grounds", "note",
+    "voided_at", "voided_reason", "recorded_at",
 )  # fmt: skip
 STATE_FIELDS = ("member_id", "organization_id", "status", "valid_from", "valid_until")
 AUDIT_FIELDS = (
     "at", "actor_id", "action", "target_type", "target_id", "target_repr", "org_path", "before",
     "after", "note",
 )  # fmt: skip
+ADMISSION_KINDS = (MemberEvent.Kind.ADMITTED, MemberEvent.Kind.READMITTED)
 UNIQUE_NUMBERS = {
     "card_number": "Số thẻ đảng viên",
     "personal_id_number": "Số định danh cá nhân",
@@ -205,6 +210,7 @@ class _MemberPlan:
     new_events: list[Row] = field(default_factory=list)
     states: list[member_rules.State] | None = None
     derived: dict[str, Any] = field(default_factory=dict)
+    probation_ends_on: dt.date | None = None
 
 
 class _Import:
@@ -220,6 +226,7 @@ class _Import:
         for spec in SHEETS[1:]:
             result.counts[spec.title] = dict.fromkeys(COUNT_KEYS, 0)
         self.done = 0
+        self.records = RecordImport(self, RECORD_SHEETS)
 
     # -- bookkeeping --------------------------------------------------------
 
@@ -269,7 +276,7 @@ class _Import:
     def plan(self, progress: Callable[[int], None] | None) -> None:
         for step in (
             self._plan_sectors, self._plan_organizations, self._plan_members,
-            self._plan_positions, self._plan_users, self._plan_roles,
+            self._plan_positions, self._plan_users, self._plan_roles, self.records.plan,
         ):  # fmt: skip
             step()
             if progress:
@@ -324,6 +331,7 @@ class _Import:
         for row in self.new_roles:
             if not self._inside(row["organization"]):
                 self.issue(ROLES, row, "organization", outside)
+        self.records.check_within(outside)
 
     def _check_counts(self) -> None:
         for spec in SHEETS[1:]:
@@ -383,6 +391,7 @@ class _Import:
         for sheet in ("member_events", "positions", "roles"):
             found.update(row["organization"] for row in d.sheet(sheet))
         found.update(row["organization"] for row in d.sheet("members"))
+        found.update(self.records.named(ORGANIZATION))
         found.discard("")
         return found
 
@@ -732,6 +741,7 @@ class _Import:
         uids = set(self.file_members)
         for sheet in ("member_events", "positions", "users"):
             uids.update(r["member"] for r in d.sheet(sheet) if r["member"])
+        uids.update(self.records.named(MEMBER))
         self.existing_members: dict[str, Member] = {}
         for chunk in _chunks(uids):
             for m in Member.objects.filter(uid__in=chunk):
@@ -749,6 +759,8 @@ class _Import:
                 )
             if row["voided_reason"] and not row["voided_on"]:
                 self.issue(MEMBER_EVENTS, row, "voided_on", "Có lý do hủy thì cần ngày hủy.")
+            self._check_ceremony(row)
+            self._check_reason(row)
             events[row["member"]].append(row)
         self._check_unique_numbers()
         self._check_code_lists()
@@ -770,6 +782,41 @@ class _Import:
                 self._compare_member_events(plan, file_events, existing_events.get(existing.pk, []))
             self._derive(plan, existing_events.get(existing.pk, []) if existing else [])
             self.member_plans[uid] = plan
+
+    def _check_ceremony(self, row: Row) -> None:
+        ceremony = row.get("ceremony_on")
+        if ceremony is None:
+            return
+        if row["kind"] not in ADMISSION_KINDS:
+            self.issue(MEMBER_EVENTS, row, "ceremony_on",
+                       "Ngày lễ kết nạp chỉ ghi cho sự kiện kết nạp hoặc kết nạp lại.")  # fmt: skip
+        elif ceremony < row["happened_on"]:
+            self.issue(MEMBER_EVENTS, row, "ceremony_on", (
+                f"Lễ kết nạp ({fmt_date(ceremony)}) không thể trước ngày quyết định kết nạp "
+                f"({fmt_date(row['happened_on'])})."
+            ))  # fmt: skip
+
+    def _check_reason(self, row: Row) -> None:
+        code = row.get("reason_code")
+        if not code:
+            return
+        labels = dict(MemberEvent.Kind.choices)
+        errors = lifecycle_rules.reason_errors(
+            row["kind"], code, reason_label=R.REASON_LABELS.get(code, code),
+            kind_label=labels.get(row["kind"], row["kind"]),
+        )  # fmt: skip
+        for message in errors.values():
+            self.issue(MEMBER_EVENTS, row, "reason_code", message)
+
+    def member_org_code(self, uid: str) -> str:
+        """The code of the organization a member of the file or of this installation is in now."""
+        plan = self.member_plans.get(uid)
+        if plan is not None:
+            return plan.derived.get("organization") or ""
+        member = self.existing_members.get(uid)
+        if member is None or member.organization_id is None:
+            return ""
+        return self.code_of.get(member.organization_id, "")
 
     def member_known(self, uid: str) -> bool:
         return uid in self.file_members or uid in self.existing_members
@@ -885,13 +932,14 @@ class _Import:
         else:
             records = [
                 member_rules.Event(e.kind, e.happened_on, self.code_of.get(e.organization_id),
-                                   seq=e.pk, label=e.get_kind_display())
+                                   seq=e.pk, label=e.get_kind_display(), ceremony_on=e.ceremony_on)
                 for e in db_events if e.voided_at is None
             ]  # fmt: skip
             labels = dict(MemberEvent.Kind.choices)
             records += [
                 member_rules.Event(r["kind"], r["happened_on"], r["organization"] or None,
-                                   seq=NEW_SEQ + i, label=labels.get(r["kind"], r["kind"]))
+                                   seq=NEW_SEQ + i, label=labels.get(r["kind"], r["kind"]),
+                                   ceremony_on=r.get("ceremony_on"))
                 for i, r in enumerate(plan.new_events) if not r["voided_on"]
             ]  # fmt: skip
             source = (
@@ -915,6 +963,8 @@ class _Import:
                 "admitted_on": admitted,
                 "official_on": official,
             }
+            # Not a column of the file: recomputed, like the states, and stored with them.
+            plan.probation_ends_on = member_rules.current_probation_end(records)
         plan.derived = derived
         row = plan.row
         if row is None:
@@ -1120,6 +1170,7 @@ class _Import:
         self._write_members(user_ids)
         self._write_positions()
         self._write_roles(user_ids)
+        self.records.write()
         AuditEntry.objects.bulk_create(self.audit, batch_size=2000)
         insert_rows(AuditEntry, AUDIT_FIELDS, self.audit_rows)
         if progress:
@@ -1239,6 +1290,7 @@ class _Import:
                 "status": derived.get("status", ""),
                 "organization_id": self.org_id[org] if org else None,
                 "admitted_on": derived.get("admitted_on"), "official_on": derived.get("official_on"),
+                "probation_ends_on": plan.probation_ends_on,
                 "voided_at": R.start_of_day(r["voided_on"]), "user_id": link_of.get(plan.uid),
             }  # fmt: skip
             member_rows.append([values[f] for f in MEMBER_FIELDS])
@@ -1259,7 +1311,9 @@ class _Import:
                     pk, r["kind"], r["happened_on"],
                     self.org_id[r["organization"]] if r["organization"] else None,
                     r["other_party"], r["decision_number"], r["decision_signed_on"],
-                    r["decision_issuer"], r["grounds"], r["note"], R.start_of_day(r["voided_on"]),
+                    r["decision_issuer"], r.get("ceremony_on"), r.get("reason_code", ""),
+                    r["grounds"], r["note"],
+                    R.start_of_day(r["voided_on"]),
                     r["voided_reason"], self.now,
                 ))  # fmt: skip
             if plan.states is None:
@@ -1279,6 +1333,7 @@ class _Import:
                     status=d["status"],
                     admitted_on=d["admitted_on"],
                     official_on=d["official_on"],
+                    probation_ends_on=plan.probation_ends_on,
                     organization_id=self.org_id[d["organization"]] if d["organization"] else None,
                 )
                 org = d.get("organization")
@@ -1361,6 +1416,9 @@ def import_exchange(
             if not result.ok or not result.total("created"):
                 return result
             job.write(progress)
+            if not result.ok:  # what the domain derives from the written records disagrees
+                transaction.set_rollback(True)
+                return result
             _summary(job, result)
             if dry_run:
                 transaction.set_rollback(True)

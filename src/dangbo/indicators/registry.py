@@ -70,10 +70,13 @@ class Unit(StrEnum):
     ORGANIZATIONS = "organizations"
     MEMBERS = "members"
     PERCENT = "percent"
+    PERSONS = "persons"  # people who are not (yet) members: admission candidates
 
     @property
     def label(self) -> str:
-        return {"organizations": "tổ chức", "members": "đảng viên", "percent": "%"}[self.value]
+        return {
+            "organizations": "tổ chức", "members": "đảng viên", "percent": "%", "persons": "người",
+        }[self.value]  # fmt: skip
 
 
 class TimeKind(StrEnum):
@@ -92,12 +95,14 @@ PERIOD = TimeKind.PERIOD
 class RecordKind(StrEnum):
     MEMBERS = "members"
     ORGANIZATIONS = "organizations"
+    CANDIDATES = "candidates"  # admissions.models.Candidate
 
     @property
     def label(self) -> str:
-        return {"members": "danh sách đảng viên", "organizations": "danh sách tổ chức đảng"}[
-            self.value
-        ]
+        return {
+            "members": "danh sách đảng viên", "organizations": "danh sách tổ chức đảng",
+            "candidates": "danh sách hồ sơ kết nạp đảng viên",
+        }[self.value]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.http import Http404
 
 from dangbo.accounts.permissions import Capability
+from dangbo.admissions.exports import CANDIDATE_EXPORT_COLUMNS, candidate_rows
 from dangbo.core.exports import Export, ExportableListMixin, export_name, file_slug, preamble
 from dangbo.core.formatting import fmt_date
 from dangbo.core.views import OrgScopedView, paginate
@@ -117,6 +118,8 @@ class IndicatorRecordsView(ExportableListMixin, _DatedView):
         ind = figure.indicator
         if ind.records == RecordKind.MEMBERS:
             columns, rows = MEMBER_EXPORT_COLUMNS, member_rows(records, root=self.org, on=on)
+        elif ind.records == RecordKind.CANDIDATES:
+            columns, rows = CANDIDATE_EXPORT_COLUMNS, candidate_rows(records)
         else:
             columns, rows = ORG_EXPORT_COLUMNS, org_rows(records, member_totals(self.org, on))
         extra = [f"Số liệu: {row.display}."]
@@ -142,5 +145,6 @@ class IndicatorRecordsView(ExportableListMixin, _DatedView):
         context.update(
             form=form, on=on, figure=figure, row=row, page_obj=paginate(self.request, records),
             members=figure.indicator.records == RecordKind.MEMBERS,
+            candidates=figure.indicator.records == RecordKind.CANDIDATES,
         )  # fmt: skip
         return context

@@ -36,6 +36,7 @@ ProfessionalCode = choice(Professional, blank=True)
 PoliticalTheoryCode = choice(PoliticalTheory, blank=True)
 StatusFilter = choice(MemberStatus, blank=True, extra=("active", "all"))
 EventKind = choice(MemberEvent.Kind)
+EventReason = choice(MemberEvent.Reason, blank=True)
 Years = Annotated[int, Field(ge=0, le=150)]
 
 
@@ -145,6 +146,8 @@ class MemberEventOut(Schema):
     decision_number: str
     decision_signed_on: dt.date | None
     decision_issuer: str
+    reason_code: EventReason
+    reason_label: str
     grounds: str
     note: str
     is_voided: bool
@@ -155,6 +158,10 @@ class MemberEventOut(Schema):
     @staticmethod
     def resolve_kind_label(obj: MemberEvent) -> str:
         return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_reason_label(obj: MemberEvent) -> str:
+        return obj.get_reason_code_display() if obj.reason_code else ""
 
     @staticmethod
     def resolve_organization_code(obj: MemberEvent) -> str | None:
@@ -255,6 +262,9 @@ class EventIn(Schema):
     decision_number: text(100) = ""
     decision_signed_on: Day | None = None
     decision_issuer: text(200) = ""
+    reason_code: EventReason = Field(
+        "", description="Lý do xóa tên hoặc căn cứ miễn công tác và sinh hoạt đảng."
+    )
     grounds: text(255) = ""
     note: text(2000) = ""
 
@@ -456,3 +466,11 @@ def merge_org(request: HttpRequest, code: OrgCode, payload: MergeIn):
     )  # fmt: skip
     target.refresh_from_db()
     return org_detail(target)
+
+
+# The transfers of party activity have their own router (and tag), mounted here so
+# that /api/v1/ gets them with the rest of the members' endpoints. Imported last:
+# it builds its schemas on the ones above.
+from .api_transfers import router as transfers_router  # noqa: E402
+
+router.add_router("", transfers_router)

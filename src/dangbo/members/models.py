@@ -176,10 +176,44 @@ class MemberEvent(models.Model):
         DIED = "DIED", "Từ trần"
         READMITTED = "READMITTED", "Kết nạp lại"
 
+    class Reason(models.TextChoices):
+        """The ground of a striking off (xóa tên) or of an exemption (miễn công tác và sinh hoạt).
+
+        Striking off: Quy định thi hành Điều lệ (QĐ 29, QĐ 24, QĐ 294-QĐ/TW) mục 8.1,
+        plus a probation not recognised (Điều lệ Đảng Đ5 k2) and an approved withdrawal
+        (Điều lệ Đảng Đ8 k3). Exemption: Điều lệ Đảng Đ7; HD 27-HD/BTCTW (2009).
+        """
+
+        MISSED_ACTIVITY_OR_DUES = (
+            "MISSED_ACTIVITY_OR_DUES",
+            "Bỏ sinh hoạt đảng hoặc không đóng đảng phí 3 tháng trong năm không có lý do chính đáng",
+        )
+        CARD_RETURNED = "CARD_RETURNED", "Tự ý trả thẻ đảng viên hoặc tự hủy thẻ đảng viên"
+        NO_PROGRESS = (
+            "NO_PROGRESS",
+            "Giảm sút ý chí phấn đấu, được chi bộ giáo dục 12 tháng vẫn không tiến bộ",
+        )
+        STANDARDS_BREACHED = "STANDARDS_BREACHED", "Hai năm liền vi phạm tư cách đảng viên"
+        POLITICAL_STANDARDS = (
+            "POLITICAL_STANDARDS",
+            "Không bảo đảm tiêu chuẩn chính trị theo quy định của Bộ Chính trị",
+        )
+        PROBATION_NOT_RECOGNISED = (
+            "PROBATION_NOT_RECOGNISED",
+            "Đảng viên dự bị không đủ điều kiện công nhận chính thức",
+        )
+        WITHDRAWAL = "WITHDRAWAL", "Xin ra khỏi Đảng, được cấp có thẩm quyền chấp thuận"
+        OLD_AGE = "OLD_AGE", "Tuổi cao"
+        FRAIL_HEALTH = "FRAIL_HEALTH", "Sức khỏe yếu"
+
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="events", verbose_name="đảng viên"
     )
     kind = models.CharField("loại sự kiện", max_length=20, choices=Kind.choices)
+    # The ground of a striking off or an exemption (rules in lifecycle_rules.py).
+    reason_code = models.CharField(
+        "lý do (theo quy định)", max_length=30, choices=Reason.choices, blank=True
+    )
     happened_on = models.DateField("ngày hiệu lực")
     organization = models.ForeignKey(
         Organization,
@@ -266,3 +300,131 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_title_display()} {self.organization}"
+
+
+class Transfer(TimeStampedModel):
+    """A transfer of party activity (chuyển sinh hoạt đảng), official or temporary.
+
+    An official transfer runs: started (AWAITING_LETTER) → transfer letter issued
+    (AWAITING_ARRIVAL; an OUTGOING transfer ends here: the member leaves the count on
+    the letter's date, COMPLETED) → the receiving cell confirms the arrival
+    (COMPLETED; the member moves on that day). An INCOMING transfer from outside is
+    recorded when the member arrives (COMPLETED). A temporary transfer is ACTIVE
+    from its start until the member returns (ENDED); it records no event, the member
+    stays in the home cell's count. The clocks: QĐ 294-QĐ/TW mục 6.3.1 (see
+    ``lifecycle_rules``).
+    """
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "OFFICIAL", "Chính thức"
+        TEMPORARY = "TEMPORARY", "Tạm thời"
+
+    class Direction(models.TextChoices):
+        INTERNAL = "INTERNAL", "Giữa các chi bộ trong hệ thống"
+        OUTGOING = "OUTGOING", "Chuyển đi ngoài hệ thống"
+        INCOMING = "INCOMING", "Chuyển đến từ ngoài hệ thống"
+
+    class Reason(models.TextChoices):
+        WORK_CHANGE = "WORK_CHANGE", "Chuyển công tác"
+        RETIREMENT = "RETIREMENT", "Nghỉ hưu, nghỉ mất sức, thôi việc"
+        RESIDENCE = "RESIDENCE", "Thay đổi nơi cư trú"
+        DEMOBILISED = "DEMOBILISED", "Xuất ngũ, phục viên"
+        STUDY = "STUDY", "Đi học tập trung"
+        OTHER = "OTHER", "Lý do khác"
+
+    class Status(models.TextChoices):
+        AWAITING_LETTER = "AWAITING_LETTER", "Chờ giấy giới thiệu"
+        AWAITING_ARRIVAL = "AWAITING_ARRIVAL", "Chờ nơi đến tiếp nhận"
+        COMPLETED = "COMPLETED", "Đã hoàn thành"
+        CANCELLED = "CANCELLED", "Đã hủy bỏ"
+        ACTIVE = "ACTIVE", "Đang sinh hoạt tạm thời"
+        ENDED = "ENDED", "Đã trở về"
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfers", verbose_name="đảng viên"
+    )
+    kind = models.CharField("hình thức", max_length=10, choices=Kind.choices)
+    direction = models.CharField("chiều chuyển", max_length=10, choices=Direction.choices)
+    status = models.CharField("tình trạng", max_length=20, choices=Status.choices)
+    from_organization = models.ForeignKey(
+        Organization, verbose_name="chi bộ nơi đi", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    to_organization = models.ForeignKey(
+        Organization, verbose_name="chi bộ nơi đến", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    other_party = models.CharField(
+        "tổ chức đảng ngoài hệ thống (nơi đến hoặc nơi đi)", max_length=255, blank=True
+    )
+    reason = models.CharField("lý do chuyển", max_length=20, choices=Reason.choices)
+    # The decision taking effect or the move that starts the 60 working days.
+    triggered_on = models.DateField(
+        "ngày quyết định có hiệu lực, ngày chuyển nơi ở", null=True, blank=True
+    )
+    start_late_explanation = models.TextField("giải trình chậm làm thủ tục", blank=True)
+    letter_number = models.CharField("số giấy giới thiệu", max_length=100, blank=True)
+    letter_on = models.DateField("ngày giới thiệu", null=True, blank=True)
+    letter_issuer = models.CharField("cấp ủy giới thiệu", max_length=200, blank=True)
+    received_on = models.DateField("ngày nơi đến tiếp nhận", null=True, blank=True)
+    late_explanation = models.TextField("giải trình chậm xuất trình giấy giới thiệu", blank=True)
+    planned_from = models.DateField("sinh hoạt tạm thời từ ngày", null=True, blank=True)
+    planned_until = models.DateField("dự kiến trở về ngày", null=True, blank=True)
+    returned_on = models.DateField("ngày trở về", null=True, blank=True)
+    special_case_ground = models.CharField(
+        "căn cứ trường hợp đặc biệt (Ban Bí thư quy định)", max_length=255, blank=True
+    )
+    cancelled_on = models.DateField("ngày hủy bỏ", null=True, blank=True)
+    cancel_reason = models.CharField("lý do hủy bỏ", max_length=255, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    # The member's record was created by this (incoming) transfer.
+    member_created = models.BooleanField("tạo hồ sơ khi tiếp nhận", default=False)
+    # The event this transfer wrote (TRANSFERRED_OUT, MOVED or TRANSFERRED_IN).
+    event = models.ForeignKey(
+        MemberEvent, verbose_name="sự kiện đã ghi", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", editable=False,
+    )  # fmt: skip
+    voided_at = models.DateTimeField("thời điểm hủy", null=True, blank=True, editable=False)
+    voided_reason = models.CharField("lý do hủy", max_length=255, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "chuyển sinh hoạt đảng"
+        verbose_name_plural = "chuyển sinh hoạt đảng"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["from_organization", "status"], name="transfer_from_status"),
+            models.Index(fields=["to_organization", "status"], name="transfer_to_status"),
+            models.Index(fields=["member", "status"], name="transfer_member_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_organization__isnull=False) | Q(to_organization__isnull=False),
+                name="transfer_has_a_side_here",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chuyển sinh hoạt đảng {self.get_kind_display().lower()}: {self.member}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.voided_at is None and self.status in OPEN_TRANSFER_STATUSES
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def destination(self) -> str:
+        return self.to_organization.name if self.to_organization_id else self.other_party
+
+    @property
+    def origin(self) -> str:
+        return self.from_organization.name if self.from_organization_id else self.other_party
+
+
+OPEN_TRANSFER_STATUSES = (
+    Transfer.Status.AWAITING_LETTER,
+    Transfer.Status.AWAITING_ARRIVAL,
+    Transfer.Status.ACTIVE,
+)

@@ -8,14 +8,25 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.core import text
+from dangbo.core.deadlines import Deadline
+from dangbo.core.formatting import fmt_date
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import path_range, paths_filter, positions_under, valid_on
+from dangbo.regulations.workdays import WorkCalendar, work_calendar
 
-from . import rules
-from .models import ACTIVE_STATUSES, Member, MemberEvent, MemberState
+from . import lifecycle_rules, rules
+from .models import (
+    ACTIVE_STATUSES,
+    OPEN_TRANSFER_STATUSES,
+    Member,
+    MemberEvent,
+    MemberState,
+    Transfer,
+)
 
 
 @dataclass(frozen=True)
@@ -200,3 +211,221 @@ def counts_by_child(org: Organization, on: dt.date | None = None) -> dict[str, d
         if key is not None:
             counts[key]["members"] += row["n"]
     return counts
+
+
+# --------------------------------------------------------------------------
+# Transfers of party activity
+# --------------------------------------------------------------------------
+
+TRANSFER_STATUS_FILTERS = {
+    "open": OPEN_TRANSFER_STATUSES,
+    "done": (Transfer.Status.COMPLETED, Transfer.Status.ENDED),
+    "cancelled": (Transfer.Status.CANCELLED,),
+}
+
+
+def _sides(org: Organization) -> tuple[Q, Q]:
+    return path_range(org.path, "from_organization__path"), path_range(
+        org.path, "to_organization__path"
+    )
+
+
+def transfers_in(
+    org: Organization,
+    *,
+    status: str = "open",
+    kind: str = "",
+    side: str = "",
+    q: str = "",
+    include_voided: bool = False,
+) -> QuerySet[Transfer]:
+    """Return the transfers leaving from or arriving in ``org``'s subtree, newest first.
+
+    ``status``: "open" (under way: waiting for the letter or the arrival, or a
+    temporary stay going on), "done", "cancelled", a ``Transfer.Status`` value
+    or "all"; ``side``: "in" (arriving from outside the subtree), "out"
+    (leaving it), "within" (both ends inside) or "" (all).
+    """
+    leaving, arriving = _sides(org)
+    qs = Transfer.objects.filter(leaving | arriving)
+    if side == "in":
+        qs = qs.filter(arriving).exclude(leaving)
+    elif side == "out":
+        qs = qs.filter(leaving).exclude(arriving)
+    elif side == "within":
+        qs = qs.filter(leaving & arriving)
+    if status in TRANSFER_STATUS_FILTERS:
+        qs = qs.filter(status__in=TRANSFER_STATUS_FILTERS[status])
+    elif status in Transfer.Status.values:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if not include_voided:
+        qs = qs.filter(voided_at__isnull=True)
+    for word in text.fold(q).split():
+        qs = qs.filter(member__search_name__contains=word)
+    return qs.select_related(
+        "member", "member__organization", "from_organization", "to_organization"
+    ).order_by("-created_at", "-id")
+
+
+def temporary_members_in(org: Organization) -> QuerySet[Transfer]:
+    """Return the temporary stays going on in ``org``'s subtree (members counted at their home cell)."""
+    _leaving, arriving = _sides(org)
+    return (
+        Transfer.objects.filter(
+            arriving, kind=Transfer.Kind.TEMPORARY, status=Transfer.Status.ACTIVE,
+            voided_at__isnull=True, member__voided_at__isnull=True,
+            member__status__in=ACTIVE_STATUSES,
+        )
+        .select_related("member", "from_organization", "to_organization")
+        .order_by("member__name_sort_key", "member__date_of_birth", "id")
+    )  # fmt: skip
+
+
+def get_transfer(scope_paths: Iterable[str], pk: int) -> Transfer:
+    """Return a transfer one of whose ends lies in the scope, else 404."""
+    paths = list(scope_paths)
+    transfer = (
+        Transfer.objects.filter(
+            paths_filter(paths, "from_organization__path")
+            | paths_filter(paths, "to_organization__path")
+        )
+        .select_related("member", "member__organization", "from_organization", "to_organization", "event")
+        .filter(pk=pk)
+        .first()
+    )  # fmt: skip
+    if transfer is None:
+        raise Http404("Không tìm thấy lần chuyển sinh hoạt đảng.")
+    return transfer
+
+
+def organization_by_code(code: str) -> Organization | None:
+    """Return the organization of this installation with ``code`` (a transfer may go to any cell)."""
+    return Organization.objects.filter(code=code).first()
+
+
+def open_transfer_of(member: Member) -> Transfer | None:
+    """Return the member's transfer under way, if any."""
+    return (
+        member.transfers.filter(status__in=OPEN_TRANSFER_STATUSES, voided_at__isnull=True)
+        .select_related("from_organization", "to_organization")
+        .first()
+    )
+
+
+class Calendars:
+    """Working calendars per organization, built once per (organization, years)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, WorkCalendar] = {}
+
+    def around(self, org: Organization | None, *days: dt.date | None) -> WorkCalendar:
+        known = [d for d in days if d is not None] or [timezone.localdate()]
+        first, last = min(d.year for d in known), max(d.year for d in known) + 1
+        key = (org.pk if org is not None else None, first, last)
+        if key not in self._cache:
+            self._cache[key] = work_calendar(org, years=range(first, last + 1))
+        return self._cache[key]
+
+
+@dataclass(frozen=True)
+class TransferClock:
+    """The limit a transfer under way runs against."""
+
+    kind: str
+    title: str
+    due_on: dt.date
+    rule: str
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return today > self.due_on
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.due_on - today).days
+
+
+def transfer_clock(transfer: Transfer, calendars: Calendars | None = None) -> TransferClock | None:
+    """Return the limit ``transfer`` runs against now, or None (done, or a fact before the encoded rules).
+
+    Waiting for the letter: 60 working days from the triggering decision or
+    move; waiting for the arrival: 30 working days from the letter (QĐ 294-QĐ/TW
+    mục 6.3.1); a temporary stay: its planned return.
+    """
+    if transfer.voided_at is not None:
+        return None
+    calendars = calendars or Calendars()
+    org = transfer.from_organization or transfer.to_organization
+    status = transfer.status
+    if status == Transfer.Status.AWAITING_LETTER and transfer.triggered_on:
+        on = transfer.triggered_on
+        if not lifecycle_rules.is_encoded(on):
+            return None
+        due = lifecycle_rules.official_transfer_start_due_on(on, calendars.around(org, on))
+        return TransferClock(
+            "members.transfer_start", "Cấp giấy giới thiệu sinh hoạt đảng", due,
+            lifecycle_rules.official_transfer_rule(on),
+        )  # fmt: skip
+    if status == Transfer.Status.AWAITING_ARRIVAL and transfer.letter_on:
+        on = transfer.letter_on
+        if not lifecycle_rules.is_encoded(on):
+            return None
+        due = lifecycle_rules.transfer_letter_valid_until(on, calendars.around(org, on))
+        return TransferClock(
+            "members.transfer_arrival", "Xuất trình giấy giới thiệu, tiếp nhận sinh hoạt đảng",
+            due, lifecycle_rules.official_transfer_rule(on),
+        )  # fmt: skip
+    if status == Transfer.Status.ACTIVE and transfer.planned_until:
+        return TransferClock(
+            "members.temporary_return", "Hết thời hạn sinh hoạt đảng tạm thời",
+            transfer.planned_until, lifecycle_rules.temporary_transfer_rule(transfer.planned_from),
+        )  # fmt: skip
+    return None
+
+
+def _deadline_org(transfer: Transfer, org: Organization, clock: TransferClock) -> Organization:
+    """The end of the transfer inside ``org``'s subtree that has to act (the receiving cell takes in)."""
+    ends = [transfer.from_organization, transfer.to_organization]
+    if clock.kind == "members.transfer_arrival":
+        ends.reverse()
+    inside = [o for o in ends if o is not None and o.path and o.path.startswith(org.path)]
+    return inside[0] if inside else next(o for o in ends if o is not None)
+
+
+def _deadline_detail(transfer: Transfer, clock: TransferClock) -> str:
+    if clock.kind == "members.transfer_start":
+        return (
+            f"Quyết định có hiệu lực, chuyển nơi ở ngày {fmt_date(transfer.triggered_on)}; "
+            f"nơi đến: {transfer.destination}"
+        )
+    if clock.kind == "members.transfer_arrival":
+        return (
+            f"Giấy giới thiệu số {transfer.letter_number} ngày {fmt_date(transfer.letter_on)}; "
+            f"từ {transfer.origin} đến {transfer.destination}"
+        )
+    return (
+        f"Sinh hoạt tạm thời tại {transfer.destination} từ ngày {fmt_date(transfer.planned_from)}"
+    )
+
+
+def transfer_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[Deadline]:
+    """Return the limits of the transfers under way in ``org``'s subtree falling due by ``until``.
+
+    Those already past (before ``today``) are included: an overdue transfer
+    stays on the radar until it is done or cancelled. Soonest first.
+    """
+    calendars = Calendars()
+    found = []
+    for transfer in transfers_in(org, status="open"):
+        clock = transfer_clock(transfer, calendars)
+        if clock is None or clock.due_on > until:
+            continue
+        place = _deadline_org(transfer, org, clock)
+        found.append(Deadline(
+            kind=clock.kind, title=clock.title, subject=transfer.member.full_name,
+            organization_id=place.pk, organization_name=place.name,
+            organization_path=place.path or "", due_on=clock.due_on, rule=clock.rule,
+            url=reverse("transfer-detail", kwargs={"transfer": transfer.pk}),
+            detail=_deadline_detail(transfer, clock),
+        ))  # fmt: skip
+    return sorted(found, key=lambda d: (d.due_on, d.subject, d.url))

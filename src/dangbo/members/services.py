@@ -16,7 +16,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.organizations.models import CELL_KINDS, Organization
 
-from . import rules
+from . import lifecycle_rules, rules
 from .models import Member, MemberEvent, MemberState, Position
 
 IDENTITY_FIELDS = (
@@ -85,6 +85,21 @@ def _clean_identity(member: Member) -> None:
             errors[name] = message.format(value=value)
     if errors:
         raise DomainError(errors)
+
+
+def clean_identity(member: Member) -> None:
+    """Normalise and check a new or changed member's identity, uniqueness included."""
+    _clean_identity(member)
+
+
+def save_identity(member: Member) -> None:
+    """Save the member row, turning a lost uniqueness race into a field error."""
+    _save_identity(member)
+
+
+def birth_for_age_check(member: Member) -> dt.date | None:
+    """The birth date the admission-age rule judges, or None when an exception is noted."""
+    return _birth_for_age_check(member)
 
 
 def _org_path(member: Member) -> str:
@@ -283,8 +298,14 @@ def record_event(
     grounds: str = "",
     note: str = "",
     ceremony_on: dt.date | None = None,
+    reason_code: str = "",
 ) -> MemberEvent:
-    """Record a dated event in the member's life; the status and organization follow from it."""
+    """Record a dated event in the member's life; the status and organization follow from it.
+
+    A striking off needs its ground (``reason_code``) and the competent
+    committee's decision, an expulsion its discipline decision, an exemption its
+    ground (``lifecycle_rules``).
+    """
     if member.is_voided:
         raise DomainError("Hồ sơ đã bị hủy: khôi phục trước khi ghi sự kiện.")
     if kind in EVENTS_WITH_ORG and organization is None and kind != MemberEvent.Kind.ADMITTED:
@@ -299,7 +320,7 @@ def record_event(
         member=member, kind=kind, happened_on=happened_on, organization=organization,
         decision_number=decision_number.strip(), decision_signed_on=decision_signed_on,
         decision_issuer=decision_issuer.strip(), other_party=other_party.strip(), grounds=grounds.strip(),
-        note=note.strip(),
+        note=note.strip(), reason_code=(reason_code or "").strip(),
         ceremony_on=ceremony_on if kind in ADMISSION_EVENTS else None,
     )  # fmt: skip
     if event.ceremony_on and event.ceremony_on < happened_on:
@@ -310,6 +331,9 @@ def record_event(
     event.full_clean(exclude=["member"])
     # Check the whole history with the new event before anything is written.
     rules.derive_states(_event_records(member, [event]), date_of_birth=_birth_for_age_check(member))
+    errors = lifecycle_errors(member, event)
+    if errors:
+        raise DomainError(errors)
     event.save()
     rebuild_states(member)
     member.refresh_from_db()
@@ -321,6 +345,53 @@ def record_event(
         after={"event": snapshot(event), "member": snapshot(member)},
     )
     return event
+
+
+def status_before(member: Member, on: dt.date) -> str | None:
+    """Return the member's status on ``on`` as the recorded events give it (before a new one)."""
+    for state in member.states.filter(valid_from__lte=on).order_by("-valid_from")[:1]:
+        if state.valid_until is None or on < state.valid_until:
+            return state.status
+    return None
+
+
+def lifecycle_errors(member: Member, event: MemberEvent) -> dict[str, str]:
+    """Return what a striking off, expulsion or exemption lacks (``lifecycle_rules``), by field."""
+    kind, on = event.kind, event.happened_on
+    errors = lifecycle_rules.reason_errors(
+        kind, event.reason_code, reason_label=event.get_reason_code_display(),
+        kind_label=event.get_kind_display(),
+    )  # fmt: skip
+    if errors or kind not in (
+        MemberEvent.Kind.STRUCK_OFF,
+        MemberEvent.Kind.EXPELLED,
+        MemberEvent.Kind.EXEMPTED,
+    ):
+        return errors
+    decision = {
+        "decision_number": event.decision_number,
+        "decision_signed_on": event.decision_signed_on,
+        "decision_issuer": event.decision_issuer,
+    }
+    if kind == MemberEvent.Kind.STRUCK_OFF:
+        return lifecycle_rules.striking_off_errors(
+            on=on, reason_code=event.reason_code, reason_label=event.get_reason_code_display(),
+            status_before=status_before(member, on), **decision,
+        )  # fmt: skip
+    if kind == MemberEvent.Kind.EXPELLED:
+        return lifecycle_rules.expulsion_errors(
+            on=on, status_before=status_before(member, on), **decision
+        )
+    from dangbo.regulations.selectors import setting_value
+
+    old_age = setting_value(
+        lifecycle_rules.OLD_AGE_SETTING, org=member.organization, on=on,
+        default=lifecycle_rules.OLD_AGE_DEFAULT,
+    )  # fmt: skip
+    return lifecycle_rules.exemption_errors(
+        on=on, reason_code=event.reason_code, grounds=event.grounds, sex=member.sex,
+        date_of_birth=member.date_of_birth, old_age=old_age,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -503,8 +574,8 @@ def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
     insert_rows(
         MemberEvent,
         ["member_id", "kind", "happened_on", "organization_id", "other_party", "decision_number",
-         "decision_issuer", "grounds", "note", "voided_reason", "recorded_at"],
-        ((*r, "", "", "", "", "", "", now) for r in event_rows),
+         "decision_issuer", "grounds", "note", "voided_reason", "reason_code", "recorded_at"],
+        ((*r, "", "", "", "", "", "", "", now) for r in event_rows),
     )  # fmt: skip
     insert_rows(
         MemberState,

@@ -7,29 +7,61 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from dangbo.accounts.access import member_for, scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.core import codes
+from dangbo.core.documents import docx_response, render_docx
 from dangbo.core.exports import CSV, XLSX, ExportableListMixin
-from dangbo.core.views import DangboView, OrgScopedView, ServiceFormMixin, paginate
+from dangbo.core.views import (
+    DangboView,
+    OrgScopedView,
+    ServiceFormMixin,
+    apply_domain_error,
+    paginate,
+)
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import ancestors_of
 
-from . import services
+from . import services, transfers
+from .access import can_act, require_side, transfer_for
 from .exports import member_list_export
 from .forms import (
     AddMemberForm,
+    ArrivalForm,
     EndPositionForm,
     EventForm,
     IdentityForm,
+    IncomingForm,
+    LetterForm,
     MemberFilterForm,
     PositionForm,
     ReasonForm,
+    ReturnForm,
+    TemporaryTransferForm,
+    TransferFilterForm,
+    TransferForm,
     cells_within,
+    destination_cells,
 )  # fmt: skip
-from .selectors import MemberFilter, age_years, events_of, members_in, party_age_years
+from .letters import committee_name, letter_filename, letter_issuing_org, transfer_letter_document
+from .lifecycle_rules import REGULATION_STRIKING_GROUNDS
+from .models import ACTIVE_STATUSES, OPEN_TRANSFER_STATUSES, MemberEvent, Transfer
+from .selectors import (
+    Calendars,
+    MemberFilter,
+    age_years,
+    events_of,
+    members_in,
+    open_transfer_of,
+    party_age_years,
+    temporary_members_in,
+    transfer_clock,
+    transfers_in,
+)
+from .striking import striking_candidates, striking_sources
 
 
 def member_filter(form: MemberFilterForm) -> MemberFilter:
@@ -107,10 +139,15 @@ class MemberDetailView(MemberScopedView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         member = self.member
+        open_transfer = open_transfer_of(member)
         context.update(
             events=events_of(member),
             states=member.states.select_related("organization").order_by("valid_from"),
             positions=member.positions.select_related("organization").order_by("-started_on"),
+            open_transfer=open_transfer,
+            can_transfer=open_transfer is None and member.status in ACTIVE_STATUSES,
+            transfers=member.transfers.filter(voided_at__isnull=True)
+            .select_related("from_organization", "to_organization").order_by("-created_at", "-id"),
             age=age_years(member),
             party_age=party_age_years(member) if member.admitted_on else None,
             ethnicity=codes.name_of("ethnicity", member.ethnicity),
@@ -195,7 +232,15 @@ class RecordEventView(MemberFormView):
         return {"cells": cells_within(scope_of(self.request).paths(Capability.MANAGE_MEMBERS))}
 
     def get_initial(self):
-        return {"kind": self.request.GET.get("kind", "")}
+        return {
+            "kind": self.request.GET.get("kind", ""),
+            "reason_code": self.request.GET.get("reason_code", ""),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event_hint"] = True
+        return context
 
     def perform(self, form):
         data = form.cleaned_data
@@ -204,6 +249,7 @@ class RecordEventView(MemberFormView):
             organization=data["organization"], decision_number=data["decision_number"],
             decision_signed_on=data["decision_signed_on"], decision_issuer=data["decision_issuer"],
             other_party=data["other_party"], grounds=data["grounds"], note=data["note"],
+            reason_code=data["reason_code"],
         )  # fmt: skip
 
     def get_success_message(self, event) -> str:
@@ -340,3 +386,380 @@ class RestoreMemberView(MemberActionView):
     def perform(self) -> str:
         services.restore_member(actor=self.request.user, member=self.member)
         return f"Đã khôi phục hồ sơ của {self.member.full_name}."
+
+
+# --------------------------------------------------------------------------
+# Transfers of party activity (chuyển sinh hoạt đảng)
+# --------------------------------------------------------------------------
+
+
+def transfer_url(transfer) -> str:
+    return reverse("transfer-detail", kwargs={"transfer": transfer.pk})
+
+
+class StartTransferView(MemberFormView):
+    """Start an official transfer of the member (the sending side)."""
+
+    title = "Chuyển sinh hoạt đảng chính thức"
+    submit_label = "Bắt đầu chuyển sinh hoạt đảng"
+    form_class = TransferForm
+
+    def get_form_kwargs(self):
+        return {"cells": destination_cells().exclude(pk=self.member.organization_id)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["other_link"] = (
+            reverse("member-transfer-temporary", kwargs={"pk": self.member.pk}),
+            "Chuyển sinh hoạt đảng tạm thời",
+        )
+        return context
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return transfers.start_transfer(
+            actor=self.request.user, member=self.member, reason=data["reason"],
+            to_organization=data["to_organization"], other_party=data["other_party"],
+            triggered_on=data["triggered_on"], note=data["note"],
+        )  # fmt: skip
+
+    def get_success_message(self, transfer) -> str:
+        return (
+            f"Đã bắt đầu chuyển sinh hoạt đảng của đồng chí {transfer.member.full_name} "
+            f"đến {transfer.destination}."
+        )
+
+    def get_success_url(self, transfer) -> str:
+        return transfer_url(transfer)
+
+
+class StartTemporaryTransferView(StartTransferView):
+    title = "Chuyển sinh hoạt đảng tạm thời"
+    submit_label = "Ghi chuyển sinh hoạt tạm thời"
+    form_class = TemporaryTransferForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["other_link"] = (
+            reverse("member-transfer-new", kwargs={"pk": self.member.pk}),
+            "Chuyển sinh hoạt đảng chính thức",
+        )
+        return context
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return transfers.start_temporary_transfer(
+            actor=self.request.user, member=self.member, reason=data["reason"],
+            to_organization=data["to_organization"], other_party=data["other_party"],
+            planned_from=data["planned_from"], planned_until=data["planned_until"],
+            special_case_ground=data["special_case_ground"], note=data["note"],
+        )  # fmt: skip
+
+    def get_success_message(self, transfer) -> str:
+        return (
+            f"Đã ghi đồng chí {transfer.member.full_name} sinh hoạt đảng tạm thời tại "
+            f"{transfer.destination} từ ngày {transfer.planned_from:%d/%m/%Y}."
+        )
+
+
+def transfer_filters(form: TransferFilterForm) -> dict:
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return {
+        "status": data.get("status") or "open",
+        "side": data.get("side") or "",
+        "kind": data.get("kind") or "",
+        "q": data.get("q") or "",
+        "overdue": bool(data.get("overdue")),
+    }
+
+
+class TransferListView(OrgScopedView):
+    """Transfers leaving and arriving in the subtree with their limits; members here temporarily."""
+
+    capability = Capability.VIEW_MEMBERS
+    template_name = "members/transfers.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        form = TransferFilterForm(self.request.GET)
+        f = transfer_filters(form)
+        qs = transfers_in(self.org, status=f["status"], side=f["side"], kind=f["kind"], q=f["q"])
+        calendars = Calendars()
+        if f["overdue"]:  # the limits are computed, not stored: filter the open ones in Python
+            overdue = [
+                t.pk for t in qs.filter(status__in=OPEN_TRANSFER_STATUSES)
+                if (c := transfer_clock(t, calendars)) is not None and c.is_overdue(today)
+            ]  # fmt: skip
+            qs = qs.filter(pk__in=overdue)
+        page = paginate(self.request, qs)
+        path = self.org.path
+        context.update(
+            filter_form=form,
+            page_obj=page,
+            rows=[(t, transfer_clock(t, calendars), _side_label(t, path)) for t in page],
+            today=today,
+            temporary=temporary_members_in(self.org),
+            can_manage=scope_of(self.request).can(Capability.MANAGE_MEMBERS, self.org),
+        )
+        return context
+
+
+def _side_label(transfer, path: str) -> str:
+    inside = [
+        o is not None and bool(o.path) and o.path.startswith(path)
+        for o in (transfer.from_organization, transfer.to_organization)
+    ]
+    if all(inside):
+        return "Trong cây"
+    return "Chuyển đi" if inside[0] else "Chuyển đến"
+
+
+class TransferScopedView(DangboView):
+    """A page about one transfer, reached through ``members.access.transfer_for``."""
+
+    capability: Capability
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.transfer = transfer_for(request, kwargs["transfer"], self.capability)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TransferDetailView(TransferScopedView):
+    """A transfer: its ends, letter, limits, the event it wrote, and what each side may do next."""
+
+    capability = Capability.VIEW_MEMBERS
+    template_name = "members/transfer_detail.html"
+    forms: dict = {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        transfer = self.transfer
+        today = timezone.localdate()
+        scope = scope_of(self.request)
+        ends = (transfer.from_organization, transfer.to_organization)
+        org = next((o for o in ends if o is not None and scope.covers(o)), None)
+        if org is not None:
+            context.update(org=org, ancestors=ancestors_of(org))
+        sending = can_act(self.request, transfer, "sending")
+        receiving = can_act(self.request, transfer, "receiving")
+        status, open_ = transfer.status, transfer.is_open
+        actions = {
+            "letter": sending and open_ and status == Transfer.Status.AWAITING_LETTER,
+            "arrival": receiving and open_ and status == Transfer.Status.AWAITING_ARRIVAL,
+            "cancel": sending and open_ and transfer.kind == Transfer.Kind.OFFICIAL,
+            "return": sending and open_ and status == Transfer.Status.ACTIVE,
+            "void": sending and not transfer.is_voided,
+        }
+        forms = {
+            "letter": LetterForm(initial=self._letter_initial(), auto_id="id_letter_%s"),
+            "arrival": ArrivalForm(initial={"received_on": today}, auto_id="id_arrival_%s"),
+            "cancel": ReasonForm(auto_id="id_cancel_%s"),
+            "return": ReturnForm(initial={"returned_on": today}, auto_id="id_return_%s"),
+            "void": ReasonForm(auto_id="id_void_%s"),
+        } | self.forms
+        clock = transfer_clock(transfer)
+        context.update(
+            transfer=transfer,
+            clock=clock,
+            overdue=clock is not None and clock.is_overdue(today),
+            today=today,
+            actions=actions,
+            action_forms={k: v for k, v in forms.items() if actions[k]},
+            awaiting_receiver=(
+                status == Transfer.Status.AWAITING_ARRIVAL and open_ and not receiving
+            ),
+            has_letter=_has_letter(transfer),
+            member_reachable=scope.covers(transfer.member.organization)
+            if transfer.member.organization_id else False,
+        )  # fmt: skip
+        return context
+
+    def _letter_initial(self) -> dict:
+        issuer = letter_issuing_org(self.transfer)
+        return {
+            "letter_on": timezone.localdate(),
+            "letter_issuer": committee_name(issuer) if issuer is not None else "",
+        }
+
+
+def _has_letter(transfer) -> bool:
+    return (
+        transfer.kind == Transfer.Kind.OFFICIAL
+        and transfer.direction != Transfer.Direction.INCOMING
+        and transfer.from_organization_id is not None
+    )
+
+
+class TransferActionView(TransferDetailView):
+    """One write on a transfer (POST only), by the side allowed to make it.
+
+    A refusal shows the transfer page again with the form's errors (400).
+    """
+
+    http_method_names = ["post"]
+    capability = Capability.MANAGE_MEMBERS
+    action: str
+    side = "sending"
+    form_class: type
+
+    def post(self, request, *args, **kwargs):
+        require_side(request, self.transfer, self.side)
+        form = self.form_class(request.POST, auto_id=f"id_{self.action}_%s")
+        if form.is_valid():
+            try:
+                message = self.perform(form.cleaned_data)
+            except ValidationError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(transfer_url(self.transfer))
+        self.forms = {self.action: form}
+        self.transfer = transfer_for(request, kwargs["transfer"], self.capability)
+        context = self.get_context_data(**kwargs)
+        context["failed_action"] = self.action
+        return self.render_to_response(context, status=400)
+
+    def render_to_response(self, context, status: int = 200, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response.status_code = status
+        return response
+
+    def perform(self, data) -> str:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+
+class IssueLetterView(TransferActionView):
+    action = "letter"
+    form_class = LetterForm
+
+    def perform(self, data) -> str:
+        t = transfers.issue_transfer_letter(
+            actor=self.request.user, transfer=self.transfer, letter_number=data["letter_number"],
+            letter_on=data["letter_on"], letter_issuer=data["letter_issuer"],
+            start_late_explanation=data["start_late_explanation"],
+        )  # fmt: skip
+        if t.status == Transfer.Status.COMPLETED:
+            return (
+                f"Đã ghi giấy giới thiệu số {t.letter_number}: đồng chí {t.member.full_name} chuyển "
+                f"sinh hoạt đảng đi {t.destination} từ ngày {t.letter_on:%d/%m/%Y}."
+            )
+        return f"Đã ghi giấy giới thiệu số {t.letter_number}; chờ {t.destination} tiếp nhận."
+
+
+class ConfirmArrivalView(TransferActionView):
+    action = "arrival"
+    side = "receiving"
+    form_class = ArrivalForm
+
+    def perform(self, data) -> str:
+        t = transfers.confirm_arrival(
+            actor=self.request.user, transfer=self.transfer, received_on=data["received_on"],
+            late_explanation=data["late_explanation"],
+        )  # fmt: skip
+        return (
+            f"Đã tiếp nhận đồng chí {t.member.full_name} sinh hoạt tại {t.destination} "
+            f"từ ngày {t.received_on:%d/%m/%Y}."
+        )
+
+
+class CancelTransferView(TransferActionView):
+    action = "cancel"
+    form_class = ReasonForm
+
+    def perform(self, data) -> str:
+        transfers.cancel_transfer(
+            actor=self.request.user, transfer=self.transfer, reason=data["reason"]
+        )
+        return "Đã hủy bỏ lần chuyển sinh hoạt đảng này; đảng viên vẫn sinh hoạt tại nơi cũ."
+
+
+class EndTemporaryTransferView(TransferActionView):
+    action = "return"
+    form_class = ReturnForm
+
+    def perform(self, data) -> str:
+        t = transfers.end_temporary_transfer(
+            actor=self.request.user, transfer=self.transfer, returned_on=data["returned_on"]
+        )
+        return f"Đã ghi đồng chí {t.member.full_name} trở về ngày {t.returned_on:%d/%m/%Y}."
+
+
+class VoidTransferView(TransferActionView):
+    action = "void"
+    form_class = ReasonForm
+
+    def perform(self, data) -> str:
+        transfers.void_transfer(
+            actor=self.request.user, transfer=self.transfer, reason=data["reason"]
+        )
+        return "Đã hủy lần chuyển sinh hoạt đảng ghi nhầm (cùng sự kiện nó đã ghi)."
+
+
+class TransferLetterView(TransferScopedView):
+    """The transfer letter as a DOCX file in the Party's document format."""
+
+    capability = Capability.VIEW_MEMBERS
+
+    def get(self, request, *args, **kwargs):
+        if not _has_letter(self.transfer):
+            raise Http404("Lần chuyển này không có giấy giới thiệu do cấp ủy trong hệ thống lập.")
+        data = render_docx(transfer_letter_document(self.transfer))
+        return docx_response(data, letter_filename(self.transfer))
+
+
+class IncomingTransferView(ServiceFormMixin, OrgScopedView):
+    """Take in a member coming from a party organization outside the installation."""
+
+    capability = Capability.MANAGE_MEMBERS
+    template_name = "members/incoming.html"
+    form_class = IncomingForm
+
+    def get_form_kwargs(self):
+        return {"cells": cells_within([self.org.path]).filter(dissolved_on__isnull=True)}
+
+    def get_initial(self):
+        return {"organization": self.org.pk} if self.org.is_cell else {}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return transfers.receive_from_outside(
+            actor=self.request.user, organization=data["organization"],
+            received_on=data["received_on"], other_party=data["other_party"],
+            reason=data["reason"], letter_number=data["letter_number"],
+            letter_on=data["letter_on"], letter_issuer=data["letter_issuer"],
+            late_explanation=data["late_explanation"], admitted_on=data["admitted_on"],
+            official_on=data["official_on"], admission_decision=data["admission_decision"],
+            note=data["note"], **form.identity(),
+        )  # fmt: skip
+
+    def get_success_message(self, transfer) -> str:
+        return (
+            f"Đã tiếp nhận đồng chí {transfer.member.full_name} sinh hoạt tại "
+            f"{transfer.destination} từ ngày {transfer.received_on:%d/%m/%Y}."
+        )
+
+    def get_success_url(self, transfer) -> str:
+        return transfer_url(transfer)
+
+
+class StrikingCandidatesView(OrgScopedView):
+    """Members the other modules find meeting a ground for striking off (a list to consider)."""
+
+    capability = Capability.VIEW_MEMBERS
+    template_name = "members/striking_candidates.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context.update(
+            today=today,
+            candidates=striking_candidates(self.org, today),
+            sources=striking_sources(),
+            grounds=[(c, MemberEvent.Reason(c).label) for c in REGULATION_STRIKING_GROUNDS],
+            can_manage=scope_of(self.request).can(Capability.MANAGE_MEMBERS, self.org),
+        )
+        return context

@@ -7,9 +7,14 @@ types), the others keep a valid value. The client checks the status is
 declared for the operation and the body conforms to the schema.
 """
 
+import datetime as dt
+
 import pytest
 
 from dangbo.accounts.models import Role
+from dangbo.admissions import services as admission_services
+from dangbo.awards.tests.factories import BadgeAwardFactory
+from dangbo.members import transfers
 
 from .api_helpers import add_member, as_user, build_tree, openapi
 
@@ -82,7 +87,20 @@ def test_hostile_inputs_never_cause_a_server_error(method, template):
     client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
     op = openapi()["paths"][template][method]
     path = template
-    for name, value in {"code": "A1", "member_id": member.pk, "event_id": event.pk}.items():
+    candidate = admission_services.propose_candidate(
+        actor=None, organization=tree.a1, full_name="Hoàng Thị Mai",
+        date_of_birth=dt.date(1996, 5, 10), sex="F", proposed_on=dt.date(2024, 9, 2),
+    )  # fmt: skip
+    transfer = transfers.start_transfer(
+        actor=None, member=member, reason="WORK_CHANGE", other_party="Đảng bộ tỉnh khác",
+        triggered_on=dt.date(2025, 8, 1),
+    )  # fmt: skip
+    badge = BadgeAwardFactory(member=member)
+    ids = {
+        "code": "A1", "member_id": member.pk, "event_id": event.pk, "candidate_id": candidate.pk,
+        "transfer_id": transfer.pk, "badge_id": badge.pk,
+    }  # fmt: skip
+    for name, value in ids.items():
         path = path.replace("{" + name + "}", str(value))
     query = [p for p in op.get("parameters", []) if p["in"] == "query"]
     body_ref = (

@@ -36,7 +36,8 @@ def _snapshot() -> dict:
     return {
         "orgs": sorted(Organization.objects.values_list("code", "name", "kind", "established_on", "dissolved_on")),
         "members": sorted(Member.objects.values_list("card_number", "full_name", "date_of_birth", "status",
-                                                     "organization__code", "admitted_on", "official_on")),
+                                                     "organization__code", "admitted_on", "official_on"),
+                          key=lambda row: tuple("" if v is None else str(v) for v in row)),
         "events": MemberEvent.objects.count(),
         "states": MemberState.objects.count(),
         "org_events": sorted(OrgEvent.objects.values_list("organization__code", "kind", "happened_on")),
@@ -73,13 +74,22 @@ def test_two_builds_with_the_same_seed_write_the_same_data():
             snapshots.append(_snapshot())
             transaction.set_rollback(True)
     assert snapshots[0] == snapshots[1]
-    assert len(snapshots[0]["members"]) == MEMBERS
+    assert len(snapshots[0]["members"]) == MEMBERS + 2  # two admitted through the pipeline
 
 
 def test_identity_fields_are_plausible_and_unique(demo):
-    assert demo.members == Member.objects.count() == MEMBERS
-    cards = list(Member.objects.values_list("card_number", flat=True))
-    ids = list(Member.objects.values_list("personal_id_number", flat=True))
+    assert demo.members == MEMBERS
+    assert Member.objects.count() == MEMBERS + demo.pathways.admitted
+    # Members admitted through the pipeline have no card yet; the generated ones all have one.
+    assert Member.objects.filter(card_number__isnull=True).count() == demo.pathways.admitted
+    cards = list(
+        Member.objects.filter(card_number__isnull=False).values_list("card_number", flat=True)
+    )
+    ids = list(
+        Member.objects.filter(card_number__isnull=False).values_list(
+            "personal_id_number", flat=True
+        )
+    )
     assert len(set(cards)) == MEMBERS
     assert all(len(c) == 8 and c.isdigit() for c in cards)
     assert len(set(ids)) == MEMBERS
@@ -194,7 +204,11 @@ def test_demo_users_have_their_roles_and_one_audit_entry_covers_the_build(demo):
     assert users["dangvien"].member.organization == cell
     assert users["dangvien"].member.status in ACTIVE_STATUSES
     assert AuditEntry.objects.filter(action="demo.built").count() == 1
-    assert not AuditEntry.objects.filter(action__startswith="members.").exists()
+    # The generated registry is covered by the one entry; what the pipeline records has its own.
+    assert AuditEntry.objects.filter(action="members.created").count() == demo.pathways.admitted
+    assert not AuditEntry.objects.filter(
+        action__in=["members.imported", "members.updated"]
+    ).exists()
     assert {x.username for x in demo.logins} == set(expected)
 
 
@@ -233,3 +247,24 @@ def test_createuser_command_grants_the_role_and_reports_refusals():
             "--password",
             "mat-khau-dai-hon-10",
         )
+
+
+def test_the_demo_cell_has_admission_work_transfers_and_badges_on_the_radar(demo):
+    from dangbo.admissions.models import AdmissionPlan, Candidate
+    from dangbo.deadlines.selectors import radar
+    from dangbo.members.models import Transfer
+
+    stages = set(Candidate.objects.values_list("stage", flat=True))
+    assert stages == {
+        "PROPOSED", "AWARENESS_CLASS", "INTRODUCED", "COMMITTEE_PROPOSAL", "DECIDED", "ADMITTED",
+    }  # fmt: skip
+    assert demo.pathways.admitted == 2
+    assert Transfer.objects.count() == demo.pathways.transfers == 3
+    assert AdmissionPlan.objects.filter(year=AS_OF.year).count() == 2
+    cell = RoleAssignment.objects.get(user__username="bithu").organization
+    kinds = {d.kind for d in radar(cell, AS_OF, horizon_days=180).items}
+    assert {
+        "admissions.certificate", "admissions.decision", "admissions.ceremony",
+        "admissions.recognition_proposal", "members.transfer_arrival", "members.transfer_start",
+        "members.temporary_return",
+    } <= kinds  # fmt: skip

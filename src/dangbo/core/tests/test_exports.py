@@ -7,6 +7,7 @@ import pytest
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from dangbo.accounts.models import Role
 from dangbo.accounts.tests.factories import user_with_role
@@ -21,6 +22,8 @@ from dangbo.core.exports import (
     preamble,
 )
 from dangbo.core.tests.export_helpers import Table, read_csv
+from dangbo.deadlines import sources as deadline_sources
+from dangbo.deadlines.tests.fakes import FakeSource, deadline
 from dangbo.indicators import registry
 from dangbo.members.tests.factories import MemberFactory
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
@@ -47,25 +50,30 @@ ROUTES = sorted(set(_exportable_routes()))
 def test_every_list_of_the_ui_exports():
     assert {name for name, _, _ in ROUTES} == {
         "member-list", "org-tree", "audit", "users", "indicators", "indicator-records",
+        "deadlines", "badges",
     }  # fmt: skip
-    assert {name for name, _, fmt in ROUTES if fmt == CSV} == {"member-list"}
+    assert {name for name, _, fmt in ROUTES if fmt == CSV} == {"member-list", "deadlines"}
 
 
 @pytest.fixture
-def world(db):
+def world(db, monkeypatch):
     top = bloc(code="TOP")
     a = dang_bo(top, code="A", name="Đảng bộ A")
     b = dang_bo(top, code="B")
     cell = dependent_cell(a, code="A1")
     dependent_cell(b, code="B1")
     MemberFactory(organization=cell, full_name="Nguyễn Thị Ánh")
-    return {
+    # The deadline radar lists what its sources give: one fake deadline in the cell.
+    monkeypatch.setattr(deadline_sources, "SOURCES", [])
+    source = deadline_sources.register(FakeSource([deadline(cell, timezone.localdate())]))
+    yield {
         "code": a.code,
         "indicator": "members.by_sex",
         "key": registry.TOTAL,
         "sibling_admin": user_with_role(b, Role.COMMITTEE_ADMIN),
         "admin": user_with_role(a, Role.COMMITTEE_ADMIN),
     }
+    deadline_sources.unregister(source)
 
 
 def _url(world, name, keys, fmt):

@@ -16,6 +16,7 @@ from dangbo.accounts.models import ApiToken, Module, Role, RoleAssignment
 from dangbo.accounts.tests.factories import UserFactory
 from dangbo.audit.models import AuditEntry
 from dangbo.exchange.exporting import export_exchange
+from dangbo.exchange.records import RECORD_SHEETS
 from dangbo.members import restructuring
 from dangbo.members import services as member_services
 from dangbo.members.models import Member, MemberEvent, MemberState, Position
@@ -27,7 +28,7 @@ from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
 ON = dt.date(2026, 1, 15)
 DATA_MODELS: tuple[type[Model], ...] = (
     Organization, TreePosition, OrgEvent, Member, MemberEvent, MemberState, Position,
-    RoleAssignment,
+    RoleAssignment, *(r.model for r in RECORD_SHEETS),
 )  # fmt: skip
 
 
@@ -121,6 +122,12 @@ def wipe() -> None:
     AuditEntry.objects.all().delete()
     ApiToken.objects.all().delete()
     RoleAssignment.objects.all().delete()
+    # The module records, those naming others first (a reissue before the badge it replaces).
+    for sheet in reversed(RECORD_SHEETS):
+        for ref in sheet.refs:
+            if ref.to == sheet.key_name:
+                sheet.model.objects.filter(**{f"{ref.field}__isnull": False}).delete()
+        sheet.model.objects.all().delete()
     Position.objects.all().delete()
     MemberState.objects.all().delete()
     MemberEvent.objects.all().delete()

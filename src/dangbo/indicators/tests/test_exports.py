@@ -39,7 +39,7 @@ def test_figures_export_has_one_line_per_row_of_every_indicator(world):
     client = client_at(world.root)
     table = Table(client.get("/o/DUK/indicators/", {"on": "20/06/2018", "export": "xlsx"}))
     assert table.headers == [c.header for c in INDICATOR_EXPORT_COLUMNS]
-    assert table.sheet.freeze_panes == "A5"
+    assert table.sheet.freeze_panes == "A6"
     assert table.preamble[0] == "Chỉ tiêu — Tổ chức DUK (mã DUK) — tại ngày 20/06/2018"
     assert table.filename == "chi-tieu-DUK-2018-06-20.xlsx"
     figures = selectors.figures(world.root, on=dt.date(2018, 6, 20))

@@ -183,7 +183,11 @@ def test_every_drilldown_lists_as_many_records_as_its_figure(world, on):
                 assert match.url_name == "indicator-records"
                 code, key = match.kwargs["indicator"], match.kwargs["key"]
                 assert (code, key) == (figure.indicator.code, row.key)
-                assert parse_qs(url.query)["on"] == [on.strftime("%d/%m/%Y")]
+                params = parse_qs(url.query)
+                if figure.indicator.time == registry.PERIOD:
+                    assert params["to"] == [on.strftime("%d/%m/%Y")]
+                else:
+                    assert params["on"] == [on.strftime("%d/%m/%Y")]
                 listed = selectors.records(world.root, code, key, on=on)[1].count()
             if figure.indicator.unit == Unit.PERCENT:
                 continue  # the list is the organizations the share is computed over

@@ -1,0 +1,141 @@
+"""Reads other apps rely on: the deadlines of a subtree, plans against admissions, scoping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+
+from dangbo.admissions import rules, selectors, services
+from dangbo.members.tests.factories import MemberFactory
+from dangbo.regulations.workdays import work_calendar
+
+from . import factories as f
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return f.build_world()
+
+
+def test_deadlines_under_lists_every_open_item_due_by_until_overdue_included(world):
+    voted = f.ready_for_vote(world.a1, world.members, full_name="Bùi Thị Một")
+    services.record_cell_vote(actor=None, candidate=voted, held_on=f.CELL_VOTE_ON, in_favour=3)
+    f.decided(world, full_name="Cao Văn Hai")
+    stale = f.propose(world.a2, full_name="Đặng Văn Ba")
+    services.record_awareness_certificate(
+        actor=None, candidate=stale, issued_on=D(2020, 6, 1), issuer="TTCT"
+    )
+    services.record_application(actor=None, candidate=stale, application_on=D(2024, 5, 2))
+    probationer = MemberFactory(organization=world.a2, full_name="Lý Văn Bốn", admitted_on=D(2024, 5, 2),
+                                official_on=None)  # fmt: skip
+    f.propose(world.g, full_name="Ở Nơi Khác")  # another subtree: not listed under A
+
+    today, until = D(2025, 5, 20), D(2025, 6, 30)
+    found = selectors.deadlines_under(world.a, today, until)
+    calendar = work_calendar(world.a, years=range(2022, 2028))
+    expected = sorted([
+        ("admissions.dossier", "Đặng Văn Ba", D(2025, 5, 2)),
+        ("admissions.probation_end", "Lý Văn Bốn", D(2025, 5, 2)),
+        ("admissions.certificate", "Đặng Văn Ba", D(2025, 6, 1)),
+        ("admissions.decision", "Bùi Thị Một", rules.admission_decision_due_on(f.CELL_VOTE_ON, 0, calendar)),
+        ("admissions.ceremony", "Cao Văn Hai", rules.ceremony_due_on(f.RECEIVED_ON, calendar)),
+        ("admissions.recognition_proposal", "Lý Văn Bốn",
+         rules.recognition_proposal_due_on(D(2025, 5, 2), calendar)),
+    ], key=lambda d: (d[2], d[0], d[1]))  # fmt: skip
+    assert [(d.kind, d.subject, d.due_on) for d in found] == expected
+    decision = next(d for d in found if d.kind == "admissions.decision")
+    assert (decision.url, decision.organization_name, decision.rule, decision.detail) == (
+        f"/admissions/{voted.pk}/", "Chi bộ Phòng Kỹ thuật", "Quy định 232-QĐ/TW, mục 4.3.1",
+        "Chi bộ có nghị quyết ngày 04/03/2025.",
+    )  # fmt: skip
+    assert next(d for d in found if d.kind == "admissions.probation_end").url == (
+        f"/members/{probationer.pk}/recognition/"
+    )
+    assert [d.is_overdue(today) for d in found[:2]] == [True, True]
+    # Nothing of A2 is due before 01/05/2025.
+    assert selectors.deadlines_under(world.a2, D(2025, 1, 1), D(2025, 4, 30)) == []
+
+
+def test_deadlines_of_a_recognition_follow_its_votes(world):
+    member = f.admitted(world).member
+    today = D(2026, 5, 20)
+    kinds = [d.kind for d in selectors.deadlines_under(world.a1, today, D(2026, 8, 1))]
+    assert kinds == ["admissions.probation_end", "admissions.recognition_proposal"]
+    r = services.open_recognition(actor=None, member=member)
+    services.record_recognition_vote(actor=None, recognition=r, held_on=D(2026, 5, 25), in_favour=3)
+    [decision] = selectors.deadlines_under(world.a1, today, D(2026, 8, 1))
+    calendar = work_calendar(world.a1, years=range(2023, 2029))
+    assert (decision.kind, decision.due_on) == (
+        "admissions.recognition_decision", rules.recognition_decision_due_on(D(2026, 5, 25), 0, calendar),
+    )  # fmt: skip
+
+
+def test_plan_achievement_counts_the_years_admissions_against_plan_and_term(world):
+    f.admitted(world)
+    services.set_plan(actor=None, organization=world.top, year=2025, planned=2)
+    services.set_target(
+        actor=None, organization=world.top, first_year=2021, last_year=2025, target=10
+    )
+    a = selectors.plan_achievement(world.top, 2025)
+    assert (a.admitted, a.planned, a.share, a.verdict, a.shortfall) == (
+        1,
+        2,
+        Decimal(50),
+        "below",
+        1,
+    )
+    assert (a.term_admitted, a.target_share) == (1, Decimal(10))
+    assert selectors.plan_achievement(world.top, 2010).admitted == 5  # the members of the tree
+    children = {
+        p.organization.code: p.admitted for p in selectors.plans_of_children(world.top, 2025)
+    }
+    assert children == {"A": 1, "G": 0}
+
+
+def test_get_candidate_is_404_outside_the_scope(world):
+    c = f.propose(world.a1)
+    assert selectors.get_candidate([world.a.path], c.pk) == c
+    with pytest.raises(Http404):
+        selectors.get_candidate([world.g.path], c.pk)
+
+
+def test_stage_counts_and_candidate_filters(world):
+    f.propose(world.a1, full_name="Hoàng Thị Mai")
+    withdrawn = f.propose(world.a2, full_name="Trịnh Văn Dừng")
+    services.withdraw_candidate(
+        actor=None, candidate=withdrawn, withdrawn_on=D(2024, 10, 1), reason="x"
+    )
+    counts = selectors.stage_counts(world.a)
+    assert (counts["PROPOSED"], counts["WITHDRAWN"], counts["ADMITTED"]) == (1, 1, 0)
+
+    def names(**kw):
+        return [
+            c.full_name for c in selectors.candidates_in(world.a, selectors.CandidateFilter(**kw))
+        ]
+
+    assert names() == ["Hoàng Thị Mai"]
+    assert names(stage="all") == ["Trịnh Văn Dừng", "Hoàng Thị Mai"]
+    assert names(stage="WITHDRAWN", q="trinh") == ["Trịnh Văn Dừng"]
+
+
+def test_command_lists_the_deadlines_of_a_subtree(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    f.decided(world)
+    out = StringIO()
+    call_command("admissions", org="A", today="20/05/2025", until="30/06/2025", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == (
+        "Đảng bộ Công ty A (A) — thời hạn đến ngày 30/06/2025, hôm nay 20/05/2025: 1 việc"
+    )
+    assert lines[1].endswith(
+        "Tổ chức lễ kết nạp — Hoàng Thị Mai (Chi bộ Phòng Kỹ thuật); Quy định 232-QĐ/TW, mục 4.1"
+    )

@@ -1,0 +1,489 @@
+"""Reads of Party badges: who is due at the coming occasions, what was awarded, deadlines.
+
+Always limited to a subtree. The due list narrows the members in SQL (the
+admission date puts them near a milestone not yet awarded, or they have a gap
+in their party age) and computes the party age with its gaps only for those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from dangbo.core.dates import add_months
+from dangbo.core.deadlines import Deadline
+from dangbo.core.formatting import fmt_date
+from dangbo.members import rules as member_rules
+from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Status
+from dangbo.members.selectors import states_of
+from dangbo.organizations.models import Organization
+from dangbo.organizations.selectors import path_range, paths_filter
+from dangbo.regulations.selectors import setting_value
+
+from . import rules
+from .discipline import disciplines_of
+from .models import BadgeAward
+
+CUTOFF_SETTING = "awards.badge_cutoff"
+GIFT_MULTIPLE_SETTING = "awards.gift_multiple.{years}"
+DEADLINE_KIND = "awards.badge"
+# Ids per query when reading the histories of the candidates (SQLite's variable limit).
+ID_CHUNK = 900
+
+
+# --------------------------------------------------------------------------
+# Settings a committee may change
+# --------------------------------------------------------------------------
+
+
+def badge_cutoff(org: Organization | None, on: dt.date) -> str:
+    """Return the cut-off in force for ``org`` on ``on`` ("on_occasion" unless set; UNCONFIRMED)."""
+    value = setting_value(CUTOFF_SETTING, org=org, on=on, default=rules.CUTOFF_ON_OCCASION)
+    return value if value in rules.CUTOFFS else rules.CUTOFF_ON_OCCASION
+
+
+def gift_multiple_setting(milestone: int, org: Organization | None, on: dt.date) -> Decimal | None:
+    """Return the gift multiple a committee set for ``milestone``, or None (the table applies)."""
+    value = setting_value(
+        GIFT_MULTIPLE_SETTING.format(years=milestone), org=org, on=on, default=None
+    )
+    if value in (None, ""):
+        return None
+    try:
+        multiple = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        return None
+    return multiple if multiple >= 0 else None
+
+
+# --------------------------------------------------------------------------
+# One member
+# --------------------------------------------------------------------------
+
+
+def party_record(member: Member) -> rules.PartyRecord:
+    """Return the facts the badge rules judge about ``member`` (states, penalties)."""
+    return rules.PartyRecord(
+        admitted_on=member.admitted_on,
+        states=tuple(states_of(member)),
+        disciplines=disciplines_of([member.pk]).get(member.pk, ()),
+    )
+
+
+def awards_of(member: Member) -> QuerySet[BadgeAward]:
+    """Return every badge recorded for ``member`` (voided ones too), by milestone."""
+    return member.badge_awards.select_related("organization", "reissue_of").order_by(
+        "milestone", "reissue_of_id", "id"
+    )
+
+
+def award_for_milestone(member: Member, milestone: int) -> BadgeAward | None:
+    """Return the award recorded for ``milestone`` (not voided, not a reissue), if any."""
+    return (
+        member.badge_awards.filter(milestone=milestone, voided_at__isnull=True, reissue_of=None)
+        .order_by("id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class BadgeOutlook:
+    """Where a member stands: the highest milestone reached without a badge, and the next one."""
+
+    unawarded: int | None
+    unawarded_reached_on: dt.date | None
+    upcoming: int | None
+    upcoming_reached_on: dt.date | None
+    party_age_years: int
+
+
+def badge_outlook(member: Member, today: dt.date | None = None) -> BadgeOutlook:
+    """Return the highest milestone ``member`` reached without a badge, and the next one ahead."""
+    today = today or timezone.localdate()
+    states = tuple(states_of(member))
+    awarded = set(
+        member.badge_awards.filter(voided_at__isnull=True).values_list("milestone", flat=True)
+    )
+    top = max(awarded, default=0)
+    death = rules.died_on(states)
+    until = add_months(death, rules.POSTHUMOUS_EARLY_MONTHS) if death else today
+    reached = rules.milestones_reached(member.admitted_on, states, until)
+    unawarded = max((m for m in reached if m > top), default=None)
+    upcoming = upcoming_on = None
+    if death is None and member.status not in (Status.STRUCK_OFF, Status.EXPELLED):
+        for m in rules.MILESTONES:
+            if m in reached:
+                continue
+            upcoming_on = rules.milestone_reached_on(member.admitted_on, states, m)
+            upcoming = m if upcoming_on else None
+            break
+    age = member_rules.party_age_years(member.admitted_on, states, death or today)
+    return BadgeOutlook(
+        unawarded, reached.get(unawarded) if unawarded else None, upcoming, upcoming_on, age
+    )
+
+
+def get_award(
+    scope_paths: Iterable[str], pk: int, *, own_member_id: int | None = None
+) -> BadgeAward:
+    """Return award ``pk`` if its member's organization lies in the scope (or it is the
+    user's own), else 404."""
+    q = paths_filter(scope_paths, "member__organization__path")
+    if own_member_id is not None:
+        q |= Q(member_id=own_member_id)
+    award = (
+        BadgeAward.objects.filter(q)
+        .select_related("member", "member__organization", "organization", "reissue_of")
+        .filter(pk=pk)
+        .first()
+    )
+    if award is None:
+        raise Http404("Không tìm thấy Huy hiệu.")
+    return award
+
+
+# --------------------------------------------------------------------------
+# Awards of a subtree
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AwardFilter:
+    """The filters of the awarded list, shared by the page, the API and the exports."""
+
+    year: int | None = None  # year of the award occasion
+    milestone: int | None = None
+    occasion_on: dt.date | None = None
+    include_voided: bool = False
+
+
+def awards_in(org: Organization, f: AwardFilter | None = None) -> QuerySet[BadgeAward]:
+    """Return the badges of members now in ``org``'s subtree, latest occasion first."""
+    f = f or AwardFilter()
+    qs = BadgeAward.objects.filter(path_range(org.path, "member__organization__path"))
+    if not f.include_voided:
+        qs = qs.filter(voided_at__isnull=True)
+    if f.year is not None:
+        qs = qs.filter(occasion_on__year=f.year)
+    if f.milestone is not None:
+        qs = qs.filter(milestone=f.milestone)
+    if f.occasion_on is not None:
+        qs = qs.filter(occasion_on=f.occasion_on)
+    return qs.select_related("member", "member__organization", "organization").order_by(
+        "-occasion_on", "-milestone", "member__name_sort_key", "id"
+    )
+
+
+def award_years(org: Organization) -> list[int]:
+    """Return the occasion years that have awards in ``org``'s subtree, latest first."""
+    return list(
+        BadgeAward.objects.filter(path_range(org.path, "member__organization__path"))
+        .annotate(y=ExtractYear("occasion_on"))
+        .values_list("y", flat=True)
+        .distinct()
+        .order_by("-y")
+    )
+
+
+# --------------------------------------------------------------------------
+# Who is due
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BadgeDue:
+    """A member who may be awarded a badge at an occasion."""
+
+    member_id: int
+    member_name: str
+    date_of_birth: dt.date
+    status: str
+    organization_id: int
+    organization_code: str
+    organization_name: str
+    organization_path: str
+    admitted_on: dt.date
+    milestone: int
+    occasion_on: dt.date
+    reached_on: dt.date
+    basis: str  # rules.REGULAR, EARLY, POSTHUMOUS
+    overdue: bool
+    died_on: dt.date | None
+    deferred: bool
+    deferred_until: dt.date | None
+    deferral: str  # why it is held back ("" when it is not)
+    gift_estimate: Decimal | None  # multiple × base salary on the occasion date
+
+    @property
+    def basis_label(self) -> str:
+        return rules.BASES[self.basis]
+
+    @property
+    def occasion_label(self) -> str:
+        return rules.occasion_label(self.occasion_on)
+
+    @property
+    def title(self) -> str:
+        suffix = {rules.POSTHUMOUS: " (truy tặng)", rules.EARLY: " (xét tặng sớm)"}
+        return f"Huy hiệu {self.milestone} năm tuổi Đảng" + suffix.get(self.basis, "")
+
+    @property
+    def note(self) -> str:
+        """One line on the case: late, early, posthumous, held back."""
+        parts = []
+        reached = fmt_date(self.reached_on)
+        if self.basis == rules.POSTHUMOUS:
+            parts.append(
+                f"Từ trần ngày {fmt_date(self.died_on)}; đủ {self.milestone} năm tuổi Đảng "
+                f"ngày {reached}."
+            )
+            if self.overdue:
+                parts.append("Có thể truy tặng từ đợt trước, chưa ghi nhận Huy hiệu.")
+        elif self.basis == rules.EARLY:
+            parts.append(f"Đủ {self.milestone} năm ngày {reached}: chỉ xét tặng sớm nếu ốm nặng.")
+        elif self.overdue:
+            parts.append(f"Đã đủ tuổi Đảng từ {reached}, chưa ghi nhận Huy hiệu.")
+        if self.deferral:
+            parts.append(self.deferral)
+        return " ".join(parts)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    if day.year - years < dt.MINYEAR:
+        return dt.date.min
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29/02
+        return day.replace(year=day.year - years, day=28)
+
+
+def _top_awarded(awards_until: dt.date | None):
+    awards = BadgeAward.objects.filter(member=OuterRef("pk"), voided_at__isnull=True)
+    if awards_until is not None:
+        awards = awards.filter(decision_signed_on__lte=awards_until)
+    top = awards.order_by().values("member").annotate(top=Max("milestone")).values("top")
+    return Coalesce(Subquery(top, output_field=IntegerField()), 0)
+
+
+def _narrowed(
+    members: QuerySet[Member],
+    occasions: Sequence[dt.date],
+    *,
+    cutoff: str,
+    include_early: bool,
+    include_posthumous: bool,
+    awards_until: dt.date | None,
+) -> QuerySet[Member]:
+    """Keep the members whose admission date puts them near a milestone not yet awarded.
+
+    For each milestone: admitted early enough to reach it by the last occasion
+    (plus the early or posthumous window), not so early that the next
+    milestone was reached by the first occasion, and no badge at or above it.
+    Party age with gaps is never older than the calendar, so a member with a
+    gap may be behind any of these bands: those are kept too (they are few).
+    """
+    first = rules.milestone_deadline(occasions[0], cutoff)
+    last = rules.milestone_deadline(occasions[-1], cutoff)
+    # The highest milestone whose band the admission date falls in (bands overlap; a member
+    # is kept when no badge at or above it is recorded, so the highest band decides).
+    whens = []
+    for i in reversed(range(len(rules.MILESTONES))):
+        m = rules.MILESTONES[i]
+        window = max(
+            rules.early_award_months(m) if include_early else 0,
+            rules.POSTHUMOUS_EARLY_MONTHS if include_posthumous else 0,
+        )
+        band = Q(admitted_on__lte=_years_before(add_months(last, window), m))
+        if i + 1 < len(rules.MILESTONES):
+            band &= Q(admitted_on__gt=_years_before(first, rules.MILESTONES[i + 1]))
+        whens.append(When(band, then=Value(m)))
+    gaps = MemberState.objects.filter(member=OuterRef("pk"), status__in=member_rules.GAP_STATUSES)
+    return (
+        members.filter(admitted_on__isnull=False)
+        .annotate(
+            band=Case(*whens, default=Value(None), output_field=IntegerField()),
+            top_awarded=_top_awarded(awards_until),
+            has_gap=Exists(gaps),
+        )
+        .filter(Q(band__gt=F("top_awarded")) | Q(has_gap=True))
+    )
+
+
+def due_among(
+    members: QuerySet[Member],
+    occasions: Sequence[dt.date],
+    *,
+    org: Organization,
+    include_early: bool = True,
+    include_posthumous: bool = True,
+    awards_until: dt.date | None = None,
+) -> list[BadgeDue]:
+    """Return the badges due at ``occasions`` to ``members`` (a queryset already scoped).
+
+    ``awards_until`` counts only the awards decided by that day (the
+    indicators ask as of a date). See ``rules.due_milestones`` for who is due
+    at which occasion.
+    """
+    occasions = sorted(set(occasions))
+    if not occasions:
+        return []
+    cutoff = badge_cutoff(org, occasions[0])
+    candidates = _narrowed(
+        members, occasions, cutoff=cutoff, include_early=include_early,
+        include_posthumous=include_posthumous, awards_until=awards_until,
+    )  # fmt: skip
+    rows = list(
+        candidates.values(
+            "pk", "full_name", "date_of_birth", "status", "admitted_on", "organization_id",
+            "organization__code", "organization__name", "organization__path", "name_sort_key",
+            "top_awarded", "has_gap",
+        )
+    )  # fmt: skip
+    if not rows:
+        return []
+    # Full histories only for the members whose party age or life they change (few).
+    states: dict[int, list[member_rules.State]] = {}
+    with_history = [r["pk"] for r in rows if r["has_gap"] or r["status"] == Status.DECEASED]
+    for start in range(0, len(with_history), ID_CHUNK):
+        for s in (
+            MemberState.objects.filter(member_id__in=with_history[start : start + ID_CHUNK])
+            .order_by("member_id", "valid_from")
+            .values_list("member_id", "status", "organization_id", "valid_from", "valid_until")
+        ):
+            states.setdefault(s[0], []).append(member_rules.State(*s[1:]))
+    penalties = disciplines_of([r["pk"] for r in rows])
+    gift_cache: dict[tuple[int, dt.date], Decimal | None] = {}
+
+    def gift(milestone: int, on: dt.date) -> Decimal | None:
+        if (milestone, on) not in gift_cache:
+            multiple = gift_multiple_setting(milestone, org, on)
+            gift_cache[milestone, on] = rules.badge_gift(milestone, on, multiple=multiple)
+        return gift_cache[milestone, on]
+
+    found: list[tuple[tuple, BadgeDue]] = []
+    for r in rows:
+        record = rules.PartyRecord(
+            r["admitted_on"], tuple(states.get(r["pk"], ())), penalties.get(r["pk"], ())
+        )
+        items = rules.due_milestones(
+            record, occasions, awarded=[r["top_awarded"]] if r["top_awarded"] else [],
+            cutoff=cutoff, include_early=include_early, include_posthumous=include_posthumous,
+        )  # fmt: skip
+        for item in items:
+            due = BadgeDue(
+                member_id=r["pk"], member_name=r["full_name"], date_of_birth=r["date_of_birth"],
+                status=r["status"], organization_id=r["organization_id"],
+                organization_code=r["organization__code"] or "",
+                organization_name=r["organization__name"] or "",
+                organization_path=r["organization__path"] or "", admitted_on=r["admitted_on"],
+                milestone=item.milestone, occasion_on=item.occasion_on, reached_on=item.reached_on,
+                basis=item.basis, overdue=item.overdue, died_on=record.died_on,
+                deferred=item.deferral is not None,
+                deferred_until=item.deferral.until if item.deferral else None,
+                deferral=item.deferral.message() if item.deferral else "",
+                gift_estimate=gift(item.milestone, item.occasion_on),
+            )  # fmt: skip
+            key = (
+                item.occasion_on,
+                due.organization_path,
+                r["name_sort_key"],
+                r["pk"],
+                -item.milestone,
+            )
+            found.append((key, due))
+    found.sort(key=lambda pair: pair[0])
+    return [due for _, due in found]
+
+
+def badges_due(
+    org: Organization,
+    occasions: Sequence[dt.date],
+    *,
+    include_early: bool = True,
+    include_posthumous: bool = True,
+) -> list[BadgeDue]:
+    """Return the badges due at ``occasions`` to the members of ``org``'s subtree.
+
+    The members in the membership now (dự bị, chính thức, miễn công tác) and,
+    for posthumous awards, those who died; each (member, milestone) once, at
+    the first of the occasions it may be awarded, in occasion, organization and
+    name order.
+    """
+    statuses = [*ACTIVE_STATUSES, *([Status.DECEASED] if include_posthumous else [])]
+    members = Member.objects.filter(
+        path_range(org.path, "organization__path"), voided_at__isnull=True, status__in=statuses
+    )
+    return due_among(
+        members, occasions, org=org, include_early=include_early,
+        include_posthumous=include_posthumous,
+    )  # fmt: skip
+
+
+def due_counts(items: Iterable[BadgeDue]) -> dict[dt.date, dict[int, int]]:
+    """Return {occasion: {milestone: members}} for a due list."""
+    counts: dict[dt.date, dict[int, int]] = {}
+    for item in items:
+        per = counts.setdefault(item.occasion_on, {})
+        per[item.milestone] = per.get(item.milestone, 0) + 1
+    return counts
+
+
+def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[Deadline]:
+    """Return the badges due in ``org``'s subtree at the occasions up to ``until``, overdue ones too.
+
+    One deadline per member and milestone, due on the occasion at which the
+    member becomes eligible: an occasion from ``today`` to ``until``, or, for
+    a milestone already passed without a badge (or a death already past), the
+    occasion at which it became eligible (overdue). Early awards are left out:
+    they depend on the member's illness, which the office judges.
+    """
+    occasions = rules.award_occasions_between(today, until) or rules.award_occasions(today, 1)
+    if not occasions:
+        return []
+    cutoff = badge_cutoff(org, occasions[0])
+    deadlines = []
+    for due in badges_due(org, occasions, include_early=False):
+        due_on = due.occasion_on
+        if due.overdue:
+            since = due.died_on if due.basis == rules.POSTHUMOUS else due.reached_on
+            due_on = rules.first_eligible_occasion(
+                since, cutoff, posthumous=due.died_on is not None
+            )
+        if due_on > until:
+            continue
+        detail = due.note or f"Đủ {due.milestone} năm tuổi Đảng ngày {fmt_date(due.reached_on)}."
+        deadlines.append(
+            Deadline(
+                kind=DEADLINE_KIND,
+                title=due.title,
+                subject=due.member_name,
+                organization_id=due.organization_id,
+                organization_name=due.organization_name,
+                organization_path=due.organization_path,
+                due_on=due_on,
+                rule=rules.badge_guidance(due_on),
+                url=reverse("member-detail", kwargs={"pk": due.member_id}),
+                detail=detail,
+            )
+        )
+    return deadlines

@@ -1,0 +1,308 @@
+"""Indicators on the changes in the membership over a period: transfers, exemptions, endings.
+
+Each figure counts the members (not voided) with an event of the kind in the
+period (``period_start`` to ``on``, both included) that happened in the
+subtree, the subtree being judged as it stood on the day of the event: where a
+member goes, on the day of the event; where a member was (the organization of
+the period that ends that day), on the day before. So a move between two
+cells both inside the subtree is neither a transfer in nor out, and a
+re-arrangement of the tree during the period does not turn a move into a
+transfer. A member with two such events counts once; the drill-down lists
+those members. Each figure is one aggregate query (with one small query for
+the subtree's own positions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from dangbo.members.lifecycle_rules import EXEMPTION_GROUNDS, STRIKING_GROUNDS
+from dangbo.members.models import Member, MemberEvent, MemberState
+from dangbo.organizations.models import TreePosition
+from dangbo.organizations.selectors import path_range
+
+from ..registry import PERIOD, TOTAL, Query, RecordKind, Result, Row, Unit, indicator
+
+Kind = MemberEvent.Kind
+NONE = "none"
+PLACE_NOTE = (
+    "Tính các đảng viên (hồ sơ chưa hủy) có sự kiện trong kỳ, từ ngày đầu kỳ đến ngày cuối kỳ; "
+    "tổ chức nơi xảy ra được xét theo cây tổ chức của chính ngày đó (nơi đến: ngày sự kiện; nơi "
+    "đi: ngày liền trước). Một đảng viên có hai sự kiện cùng loại trong kỳ được tính một lần."
+)
+
+Span = tuple[str, dt.date, dt.date | None]
+
+
+def _root_spans(q: Query) -> list[Span]:
+    """Return the positions (path, from, until) the subtree's root held during the period (or the day before)."""
+    return list(
+        TreePosition.objects.filter(organization=q.org, valid_from__lte=q.on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=q.period_start))
+        .order_by("valid_from")
+        .values_list("path", "valid_from", "valid_until")
+    )
+
+
+def _inside(spans: list[Span], org_field: str, *, day_before: bool = False) -> Q:
+    """Return the filter on events: the organization in ``org_field`` stood in the subtree.
+
+    On the event's day, or with ``day_before`` on the day before it (where the
+    member was until then): the organization's position and the root's both
+    valid that day, the first under the second.
+    """
+    clause = Q(pk__in=[])
+    for path, root_from, root_until in spans:
+        positions = TreePosition.objects.filter(path_range(path), organization=OuterRef(org_field))
+        if day_before:  # valid on d - 1: valid_from < d <= valid_until
+            positions = positions.filter(valid_from__lt=OuterRef("happened_on")).filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gte=OuterRef("happened_on"))
+            )
+            days = Q(happened_on__gt=root_from)
+            if root_until is not None:
+                days &= Q(happened_on__lte=root_until)
+        else:  # valid on d: valid_from <= d < valid_until
+            positions = positions.filter(valid_from__lte=OuterRef("happened_on")).filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("happened_on"))
+            )
+            days = Q(happened_on__gte=root_from)
+            if root_until is not None:
+                days &= Q(happened_on__lt=root_until)
+        clause |= days & Q(Exists(positions))
+    return clause
+
+
+def _events(q: Query, kinds) -> QuerySet[MemberEvent]:
+    """Return the events of ``kinds`` in the period, with ``origin``: where the member was until then."""
+    origin = (
+        MemberState.objects.filter(member_id=OuterRef("member_id"), valid_until=OuterRef("happened_on"))
+        .order_by("-valid_from")
+        .values("organization_id")[:1]
+    )  # fmt: skip
+    return (
+        MemberEvent.objects.filter(
+            kind__in=kinds, happened_on__gte=q.period_start, happened_on__lte=q.on,
+            voided_at__isnull=True, member__voided_at__isnull=True,
+        )
+        .annotate(origin=Subquery(origin))
+        .order_by()
+    )  # fmt: skip
+
+
+def _members(events: QuerySet[MemberEvent]) -> QuerySet[Member]:
+    return (
+        Member.objects.filter(pk__in=events.values("member_id"))
+        .select_related("organization")
+        .order_by("name_sort_key", "date_of_birth", "id")
+    )
+
+
+def _distinct(events: QuerySet[MemberEvent]) -> int:
+    return events.values("member_id").distinct().count()
+
+
+def _by(events: QuerySet[MemberEvent], field: str) -> dict[str, int]:
+    return dict(events.values_list(field).annotate(n=Count("member_id", distinct=True)).order_by())
+
+
+# --------------------------------------------------------------------------
+# Transfers in and out
+# --------------------------------------------------------------------------
+
+DIRECTION_ROWS = {
+    "in": [
+        (Kind.TRANSFERRED_IN, "Từ tổ chức đảng ngoài hệ thống"),
+        (Kind.MOVED, "Từ chi bộ khác trong hệ thống"),
+    ],
+    "out": [
+        (Kind.TRANSFERRED_OUT, "Đến tổ chức đảng ngoài hệ thống"),
+        (Kind.MOVED, "Đến chi bộ khác trong hệ thống"),
+    ],
+}
+
+
+def _transfers(q: Query, direction: str, key: str = TOTAL) -> QuerySet[MemberEvent]:
+    spans = _root_spans(q)
+    dest, origin = _inside(spans, "organization_id"), _inside(spans, "origin", day_before=True)
+    if direction == "in":
+        outside_kind = Q(kind=Kind.TRANSFERRED_IN) & dest
+        moved = Q(kind=Kind.MOVED) & dest & ~origin
+    else:
+        outside_kind = Q(kind=Kind.TRANSFERRED_OUT) & origin
+        moved = Q(kind=Kind.MOVED) & origin & ~dest
+    kinds = [Kind.TRANSFERRED_IN if direction == "in" else Kind.TRANSFERRED_OUT, Kind.MOVED]
+    events = _events(q, kinds)
+    if key == Kind.MOVED:
+        return events.filter(moved)
+    if key != TOTAL:
+        return events.filter(outside_kind)
+    return events.filter(outside_kind | moved)
+
+
+def _total(events: QuerySet[MemberEvent], counts: dict[str, int]) -> int:
+    """The members behind the rows (one member may sit in two rows: counted once)."""
+    return _distinct(events) if sum(counts.values()) > 1 else sum(counts.values())
+
+
+def _transfer_result(q: Query, direction: str, total_label: str) -> Result:
+    events = _transfers(q, direction)
+    counts = _by(events, "kind")
+    rows = [Row(kind, label, counts.get(kind, 0)) for kind, label in DIRECTION_ROWS[direction]]
+    return Result(rows, Row(TOTAL, total_label, _total(events, counts)))
+
+
+@indicator(
+    code="members.transfers_in",
+    title="Đảng viên chuyển sinh hoạt đến",
+    description=f"""Số đảng viên chuyển sinh hoạt đảng đến các chi bộ trong cây tổ chức trong kỳ:
+    từ tổ chức đảng ngoài hệ thống (sự kiện «Chuyển sinh hoạt đến») và từ chi bộ ngoài cây nhưng
+    trong hệ thống (sự kiện «Chuyển sinh hoạt nội bộ» mà nơi đi ở ngoài cây). Chuyển giữa hai chi
+    bộ cùng trong cây không tính; sinh hoạt đảng tạm thời không tính (đảng viên vẫn thuộc đảng số
+    nơi sinh hoạt chính thức). {PLACE_NOTE}""",
+    unit=Unit.MEMBERS,
+    time=PERIOD,
+    dimension="nơi đi",
+    records=RecordKind.MEMBERS,
+)
+def transfers_in(q: Query) -> Result:
+    return _transfer_result(q, "in", "Tổng số chuyển đến")
+
+
+@transfers_in.records_of
+def transfers_in_records(q: Query, key: str) -> QuerySet:
+    return _members(_transfers(q, "in", key))
+
+
+@indicator(
+    code="members.transfers_out",
+    title="Đảng viên chuyển sinh hoạt đi",
+    description=f"""Số đảng viên chuyển sinh hoạt đảng đi khỏi cây tổ chức trong kỳ: ra tổ chức
+    đảng ngoài hệ thống (sự kiện «Chuyển sinh hoạt đi», ghi vào ngày giới thiệu) và đến chi bộ
+    ngoài cây trong hệ thống (sự kiện «Chuyển sinh hoạt nội bộ», ghi vào ngày nơi đến tiếp nhận).
+    Chuyển giữa hai chi bộ cùng trong cây không tính. {PLACE_NOTE}""",
+    unit=Unit.MEMBERS,
+    time=PERIOD,
+    dimension="nơi đến",
+    records=RecordKind.MEMBERS,
+)
+def transfers_out(q: Query) -> Result:
+    return _transfer_result(q, "out", "Tổng số chuyển đi")
+
+
+@transfers_out.records_of
+def transfers_out_records(q: Query, key: str) -> QuerySet:
+    return _members(_transfers(q, "out", key))
+
+
+# --------------------------------------------------------------------------
+# Exemptions, striking off, expulsion, death: where the member was that day
+# --------------------------------------------------------------------------
+
+
+def _happened_here(q: Query, kind: str) -> QuerySet[MemberEvent]:
+    return _events(q, [kind]).filter(_inside(_root_spans(q), "origin", day_before=True))
+
+
+def _reason_result(q: Query, kind: str, codes, total_label: str) -> Result:
+    events = _happened_here(q, kind)
+    counts = _by(events, "reason_code")
+    labels = dict(MemberEvent.Reason.choices)
+    rows = [Row(code, labels[code], counts.get(code, 0)) for code in codes]
+    if counts.get(""):
+        rows.append(Row(NONE, "Chưa ghi lý do, căn cứ", counts[""]))
+    return Result(rows, Row(TOTAL, total_label, _total(events, counts)))
+
+
+def _reason_records(q: Query, kind: str, key: str) -> QuerySet:
+    events = _happened_here(q, kind)
+    if key != TOTAL:
+        events = events.filter(reason_code="" if key == NONE else key)
+    return _members(events)
+
+
+@indicator(
+    code="members.exemptions",
+    title="Đảng viên được miễn công tác và sinh hoạt đảng trong kỳ",
+    description=f"""Số đảng viên được chi bộ quyết định miễn công tác và sinh hoạt đảng trong kỳ
+    (sự kiện «Miễn công tác và sinh hoạt đảng»), theo căn cứ: tuổi cao, sức khỏe yếu (Điều lệ Đảng
+    Điều 7; Hướng dẫn 27-HD/BTCTW); sự kiện ghi trước khi có căn cứ ở dòng «Chưa ghi lý do, căn
+    cứ». {PLACE_NOTE}""",
+    unit=Unit.MEMBERS,
+    time=PERIOD,
+    dimension="căn cứ miễn",
+    records=RecordKind.MEMBERS,
+)
+def exemptions(q: Query) -> Result:
+    return _reason_result(q, Kind.EXEMPTED, EXEMPTION_GROUNDS, "Tổng số được miễn")
+
+
+@exemptions.records_of
+def exemptions_records(q: Query, key: str) -> QuerySet:
+    return _reason_records(q, Kind.EXEMPTED, key)
+
+
+@indicator(
+    code="members.struck_off",
+    title="Đảng viên bị xóa tên, theo lý do",
+    description=f"""Số đảng viên bị xóa tên trong danh sách đảng viên trong kỳ (sự kiện «Xóa
+    tên», theo ngày hiệu lực của quyết định), theo lý do: các trường hợp của Quy định thi hành
+    Điều lệ Đảng mục 8.1, đảng viên dự bị không được công nhận chính thức (Điều lệ Đảng Điều 5),
+    xin ra khỏi Đảng được chấp thuận (Điều lệ Đảng Điều 8); quyết định ghi trước khi có lý do ở
+    dòng «Chưa ghi lý do, căn cứ». {PLACE_NOTE}""",
+    unit=Unit.MEMBERS,
+    time=PERIOD,
+    dimension="lý do xóa tên",
+    records=RecordKind.MEMBERS,
+)
+def struck_off(q: Query) -> Result:
+    return _reason_result(q, Kind.STRUCK_OFF, STRIKING_GROUNDS, "Tổng số bị xóa tên")
+
+
+@struck_off.records_of
+def struck_off_records(q: Query, key: str) -> QuerySet:
+    return _reason_records(q, Kind.STRUCK_OFF, key)
+
+
+def _single(q: Query, kind: str, label: str) -> Result:
+    events = _happened_here(q, kind)
+    return Result([], Row(TOTAL, label, _distinct(events)))
+
+
+@indicator(
+    code="members.expelled",
+    title="Đảng viên bị khai trừ",
+    description=f"""Số đảng viên bị kỷ luật khai trừ khỏi Đảng trong kỳ (sự kiện «Khai trừ», theo
+    ngày hiệu lực của quyết định kỷ luật). {PLACE_NOTE}""",
+    unit=Unit.MEMBERS,
+    time=PERIOD,
+    dimension="không phân tổ",
+    records=RecordKind.MEMBERS,
+)
+def expelled(q: Query) -> Result:
+    return _single(q, Kind.EXPELLED, "Tổng số bị khai trừ")
+
+
+@expelled.records_of
+def expelled_records(q: Query, key: str) -> QuerySet:
+    return _members(_happened_here(q, Kind.EXPELLED))
+
+
+@indicator(
+    code="members.deaths",
+    title="Đảng viên từ trần",
+    description=f"""Số đảng viên từ trần trong kỳ (sự kiện «Từ trần»), tính ở tổ chức đảng viên
+    đang sinh hoạt khi từ trần. {PLACE_NOTE}""",
+    unit=Unit.MEMBERS,
+    time=PERIOD,
+    dimension="không phân tổ",
+    records=RecordKind.MEMBERS,
+)
+def deaths(q: Query) -> Result:
+    return _single(q, Kind.DIED, "Tổng số từ trần")
+
+
+@deaths.records_of
+def deaths_records(q: Query, key: str) -> QuerySet:
+    return _members(_happened_here(q, Kind.DIED))
