@@ -25,6 +25,7 @@ from dangbo.core.tests.export_helpers import Table, read_csv
 from dangbo.deadlines import sources as deadline_sources
 from dangbo.deadlines.tests.fakes import FakeSource, deadline
 from dangbo.indicators import registry
+from dangbo.members import transfers
 from dangbo.members.tests.factories import MemberFactory
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
 
@@ -63,6 +64,14 @@ def world(db, monkeypatch):
     cell = dependent_cell(a, code="A1")
     dependent_cell(b, code="B1")
     MemberFactory(organization=cell, full_name="Nguyễn Thị Ánh")
+    # Admitted elsewhere in 1975, here since 2020: due a Party badge (the badges list has a row).
+    transfers.receive_from_outside(
+        actor=None, organization=cell, received_on=dt.date(2020, 3, 2), other_party="Tỉnh khác",
+        reason="RESIDENCE", letter_number="12-GGT/TU", letter_on=dt.date(2020, 2, 24),
+        letter_issuer="Ban Tổ chức Tỉnh ủy", admitted_on=dt.date(1975, 1, 6),
+        official_on=dt.date(1976, 1, 6), full_name="Lê Văn Lão", date_of_birth=dt.date(1950, 1, 1),
+        sex="M",
+    )  # fmt: skip
     # The deadline radar lists what its sources give: one fake deadline in the cell.
     monkeypatch.setattr(deadline_sources, "SOURCES", [])
     source = deadline_sources.register(FakeSource([deadline(cell, timezone.localdate())]))
