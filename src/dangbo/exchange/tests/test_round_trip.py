@@ -129,10 +129,13 @@ DEMO_MEMBERS = 1000
 
 
 def test_demo_committee_round_trips(tmp_path):
-    build_demo(members=DEMO_MEMBERS, seed=11, as_of=ON)
+    demo = build_demo(members=DEMO_MEMBERS, seed=11, as_of=ON)
     content = export_bytes(ROOT_CODE)
     wipe()
     result = import_exchange(write_file(tmp_path, content), actor=None, dry_run=False)
     assert result.errors == [], result.errors[:5]
-    assert result.counts["Đảng viên"]["created"] == DEMO_MEMBERS
+    # The generated registry and the members the demo admitted through the pipeline.
+    assert result.counts["Đảng viên"]["created"] == DEMO_MEMBERS + demo.pathways.admitted
+    assert result.counts["Hồ sơ kết nạp"]["created"] == demo.pathways.candidates
+    assert result.counts["Chuyển sinh hoạt"]["created"] == demo.pathways.transfers
     assert export_bytes(ROOT_CODE) == content
