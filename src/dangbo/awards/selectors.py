@@ -448,6 +448,9 @@ def due_counts(items: Iterable[BadgeDue]) -> dict[dt.date, dict[int, int]]:
     return counts
 
 
+RADAR_LOOKBACK_DAYS = 366
+
+
 def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[Deadline]:
     """Return the badges due in ``org``'s subtree at the occasions up to ``until``, overdue ones too.
 
@@ -456,6 +459,10 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
     a milestone already passed without a badge (or a death already past), the
     occasion at which it became eligible (overdue). Early awards are left out:
     they depend on the member's illness, which the office judges.
+
+    Overdue items go back one year (``RADAR_LOOKBACK_DAYS``): the radar is for
+    what is due now. Older milestones never recorded (the backlog of a registry
+    brought in without its past awards) stay on the badges page, not the radar.
     """
     occasions = rules.award_occasions_between(today, until) or rules.award_occasions(today, 1)
     if not occasions:
@@ -469,7 +476,7 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
             due_on = rules.first_eligible_occasion(
                 since, cutoff, posthumous=due.died_on is not None
             )
-        if due_on > until:
+        if due_on > until or due_on < today - dt.timedelta(days=RADAR_LOOKBACK_DAYS):
             continue
         detail = due.note or f"Đủ {due.milestone} năm tuổi Đảng ngày {fmt_date(due.reached_on)}."
         deadlines.append(

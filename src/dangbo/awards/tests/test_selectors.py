@@ -167,6 +167,21 @@ def test_badge_deadlines_between_occasions_keep_the_overdue_only(world):
     ]
 
 
+@pytest.mark.parametrize(
+    ("today", "listed"),
+    [
+        (d(2027, 9, 1), True),  # the overdue occasion (02/09/2026) is 364 days back
+        (d(2027, 9, 3), True),  # 366 days back: still on the radar
+        (d(2027, 9, 4), False),  # 367 days back: left to the badges page
+    ],
+)
+def test_the_radar_looks_back_one_year_for_badges_never_recorded(world, today, listed):
+    tree, _m = world
+    deadlines = selectors.badge_deadlines_under(tree.db1, today, today + dt.timedelta(days=30))
+    assert ("Bùi Thị Lan" in {x.subject for x in deadlines}) is listed
+    assert selectors.badges_due(tree.db1, rules.award_occasions(today, 1))  # still on the page
+
+
 def test_awards_in_a_subtree_with_filters(world):
     tree, m = world
     later = BadgeAwardFactory(member=m["forty"], milestone=40, occasion_on=d(2027, 5, 19))
