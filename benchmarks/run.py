@@ -54,6 +54,9 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
+    from dangbo.awards import rules as award_rules
+    from dangbo.awards.selectors import badges_due
+    from dangbo.deadlines.selectors import radar
     from dangbo.demo import build_demo
     from dangbo.demo.plan import plan_tree
     from dangbo.members.selectors import MemberFilter, members_in
@@ -76,6 +79,7 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
             return cursor.fetchone()[0]
 
     baseline_ms, _ = _median_ms(plain_count, repeat)
+    today = timezone.localdate()
     search = MemberFilter(q="nguyen van hung")
     history = MemberFilter(on=dt.date(2018, 6, 30))
     cases = [
@@ -95,6 +99,12 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
         ),
         ("tìm «nguyen van hung» trong DEMO: đếm", lambda: members_in(root, search).count()),
         ("đếm DEMO theo cây ngày 30/06/2018", lambda: members_in(root, history).count()),
+        ("radar thời hạn toàn DEMO (90 ngày)", lambda: radar(root, today).total),
+        (f"radar thời hạn {grassroots.code} (90 ngày)", lambda: radar(grassroots, today).total),
+        (
+            "Huy hiệu Đảng đến hạn 4 đợt tới, toàn DEMO",
+            lambda: len(badges_due(root, award_rules.award_occasions(today, 4))),
+        ),
     ]
     queries = []
     for label, fn in cases:
