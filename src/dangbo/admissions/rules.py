@@ -18,6 +18,14 @@ from dataclasses import dataclass
 from dangbo.core.dates import add_months, whole_months_between
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.regulations.citations import (  # noqa: F401 (part of this module's interface)
+    QD_24_ON,
+    QD_29_ON,
+    QD_45_ON,
+    QD_232_ON,
+    QD_294_ON,
+    implementing_regulation,
+)
 from dangbo.regulations.workdays import WorkCalendar, add_working_days
 
 D = dt.date
@@ -26,30 +34,10 @@ D = dt.date
 # Which document is in force
 # --------------------------------------------------------------------------
 
-QD_45_ON = D(2011, 11, 1)
-QD_29_ON = D(2016, 7, 25)
-QD_24_ON = D(2021, 7, 30)
-QD_232_ON = D(2025, 1, 20)
-QD_294_ON = D(2025, 7, 1)
 HD_01_2016_ON = D(2016, 9, 20)
 HD_01_2021_ON = D(2021, 9, 28)
 HD_09_2017_ON = D(2017, 6, 5)
 HD_12_2022_ON = D(2022, 1, 1)  # the day of HD 12-HD/BTCTW (2022) is UNCONFIRMED
-
-
-def implementing_regulation(on: dt.date) -> str:
-    """Return the implementing regulation of the Statute in force on ``on``."""
-    if on >= QD_294_ON:
-        return "Quy định 294-QĐ/TW"
-    if on >= QD_232_ON:
-        return "Quy định 232-QĐ/TW"
-    if on >= QD_24_ON:
-        return "Quy định 24-QĐ/TW"
-    if on >= QD_29_ON:
-        return "Quy định 29-QĐ/TW"
-    if on >= QD_45_ON:
-        return "Quy định 45-QĐ/TW"
-    return "Quy định 23-QĐ/TW"
 
 
 def statute_guidance(on: dt.date) -> str:

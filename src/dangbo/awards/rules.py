@@ -29,38 +29,20 @@ from dangbo.core.dates import add_months
 from dangbo.core.formatting import fmt_date
 from dangbo.members import rules as member_rules
 from dangbo.members.rules import State
+from dangbo.regulations import citations
+from dangbo.regulations.citations import implementing_regulation
 
 # --------------------------------------------------------------------------
 # Regulation versions cited in the messages
 # --------------------------------------------------------------------------
 
-QD29_FROM = dt.date(2016, 7, 25)
-QD24_FROM = dt.date(2021, 7, 30)
-QD232_FROM = dt.date(2025, 1, 20)
-QD294_FROM = dt.date(2025, 7, 1)
+QD29_FROM = citations.QD_29_ON
+QD24_FROM = citations.QD_24_ON
+QD232_FROM = citations.QD_232_ON
+QD294_FROM = citations.QD_294_ON
 HD01_2016_FROM = dt.date(2016, 9, 20)
 HD01_2021_FROM = dt.date(2021, 9, 28)
 HD56_FROM = dt.date(2015, 10, 27)
-
-
-def implementing_regulation(on: dt.date) -> str:
-    """Return the implementing regulation of the Statute in force on ``on``.
-
-    QĐ 23-QĐ/TW (31/10/2006) → QĐ 45-QĐ/TW (01/11/2011) → QĐ 29-QĐ/TW
-    (25/07/2016) → QĐ 24-QĐ/TW (30/07/2021) → QĐ 232-QĐ/TW (20/01/2025) →
-    QĐ 294-QĐ/TW (in force 01/07/2025). Rules digest §0.
-    """
-    if on >= QD294_FROM:
-        return "Quy định 294-QĐ/TW"
-    if on >= QD232_FROM:
-        return "Quy định 232-QĐ/TW"
-    if on >= QD24_FROM:
-        return "Quy định 24-QĐ/TW"
-    if on >= QD29_FROM:
-        return "Quy định 29-QĐ/TW"
-    if on >= dt.date(2011, 11, 1):
-        return "Quy định 45-QĐ/TW"
-    return "Quy định 23-QĐ/TW"
 
 
 def badge_guidance(on: dt.date) -> str:

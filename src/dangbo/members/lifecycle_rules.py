@@ -21,30 +21,16 @@ from collections.abc import Mapping
 from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.regulations import citations
+from dangbo.regulations.citations import implementing_regulation
 from dangbo.regulations.workdays import WorkCalendar, add_working_days
 
 from . import rules
 
 # The first implementing regulation whose rules on a member's life this module encodes.
-ENCODED_FROM = dt.date(2016, 7, 25)
+ENCODED_FROM = citations.QD_29_ON
 
-IMPLEMENTING_REGULATIONS = (
-    (dt.date(2025, 7, 1), "Quy định 294-QĐ/TW"),
-    (dt.date(2025, 1, 20), "Quy định 232-QĐ/TW"),
-    (dt.date(2021, 7, 30), "Quy định 24-QĐ/TW"),
-    (dt.date(2016, 7, 25), "Quy định 29-QĐ/TW"),
-    (dt.date(2011, 11, 1), "Quy định 45-QĐ/TW"),
-    (dt.date(2006, 10, 31), "Quy định 23-QĐ/TW"),
-)
-QD_294_FROM = dt.date(2025, 7, 1)
-
-
-def implementing_regulation(on: dt.date) -> str:
-    """Return the implementing regulation of the Statute in force on ``on``."""
-    for start, name in IMPLEMENTING_REGULATIONS:
-        if on >= start:
-            return name
-    return "Quy định thi hành Điều lệ Đảng"
+QD_294_FROM = citations.QD_294_ON
 
 
 def is_encoded(on: dt.date) -> bool:
