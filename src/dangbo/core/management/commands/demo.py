@@ -92,6 +92,14 @@ class Command(BaseCommand):
             f"{fmt_int(result.members)} đảng viên, {fmt_int(result.events)} sự kiện, "
             f"{fmt_int(result.states)} giai đoạn sinh hoạt."
         ))  # fmt: skip
+        if result.pathways is not None:
+            p = result.pathways
+            self.stdout.write(
+                f"Ở chi bộ của tài khoản «bithu»: {fmt_int(p.candidates)} hồ sơ kết nạp ở các bước "
+                f"(hồ sơ «Nguyễn Văn An» mới được giới thiệu, để thử từng bước), "
+                f"{fmt_int(p.admitted)} đảng viên mới kết nạp, {fmt_int(p.transfers)} lần chuyển "
+                f"sinh hoạt, {fmt_int(p.badges)} Huy hiệu Đảng; xem trang «Thời hạn»."
+            )
         self.stdout.write("")
         self.stdout.write("Tài khoản dùng thử (mật khẩu chung, chỉ dùng cho dữ liệu mẫu):")
         header = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Tổ chức")
