@@ -158,10 +158,11 @@ def radar(
 
 
 def _kinds_of(items: list[Deadline]) -> list[tuple[str, str]]:
-    """Return (kind, label) of every kind in ``items`` in label order; a kind's label is its first title."""
+    """Return (kind, label) of every kind in ``items`` in label order (``sources.KIND_LABELS``,
+    else the kind's first title)."""
     labels: dict[str, str] = {}
     for d in items:
-        labels.setdefault(d.kind, d.title)
+        labels.setdefault(d.kind, sources.KIND_LABELS.get(d.kind, d.title))
     return sorted(labels.items(), key=lambda pair: (fold(pair[1]), pair[1], pair[0]))
 
 

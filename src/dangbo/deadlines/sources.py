@@ -33,6 +33,22 @@ SOURCES: list[str] = [
     "dangbo.awards.selectors.badge_deadlines_under",
 ]
 
+# What each kind of deadline is, as the radar's filter and counts name it (a kind not
+# listed here is named by the title of its first item).
+KIND_LABELS: dict[str, str] = {
+    "admissions.certificate": "Giấy chứng nhận lớp nhận thức về Đảng sắp hết giá trị",
+    "admissions.dossier": "Hồ sơ kết nạp quá 12 tháng chưa xét",
+    "admissions.decision": "Quyết định kết nạp",
+    "admissions.ceremony": "Tổ chức lễ kết nạp",
+    "admissions.probation_end": "Hết thời kỳ dự bị",
+    "admissions.recognition_proposal": "Chi bộ xét, đề nghị công nhận đảng viên chính thức",
+    "admissions.recognition_decision": "Quyết định công nhận đảng viên chính thức",
+    "members.transfer_start": "Cấp giấy giới thiệu sinh hoạt đảng",
+    "members.transfer_arrival": "Xuất trình giấy giới thiệu, tiếp nhận sinh hoạt đảng",
+    "members.temporary_return": "Hết hạn sinh hoạt đảng tạm thời",
+    "awards.badge": "Huy hiệu Đảng đến mốc",
+}
+
 _registered: list[Source] = []
 # Dotted path -> function (None when it does not exist), resolved once per process.
 _resolved: dict[str, Source | None] = {}

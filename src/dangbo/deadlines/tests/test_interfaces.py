@@ -30,7 +30,7 @@ def tree(fake_source):
     fake_source.deadlines = [
         deadline(tree.a1, day(-3), subject="Nguyễn Văn An", url="/members/11/"),
         deadline(
-            tree.a1, day(12), kind="awards.badge", title="Đề nghị Huy hiệu Đảng",
+            tree.a1, day(12), kind="test.badge_proposal", title="Đề nghị Huy hiệu Đảng",
             subject="Trần Thị Bình", rule="QĐ 94-QĐ/TW", detail="Đủ 40 năm tuổi đảng",
         ),
         deadline(tree.a2, day(45), subject="Lê Văn Cường"),
@@ -101,13 +101,13 @@ def test_filters_kind_horizon_and_overdue(tree):
     ]
     assert subjects({}) == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
     assert subjects({"horizon": "30"}) == ["Nguyễn Văn An", "Trần Thị Bình"]
-    assert subjects({"kind": "awards.badge"}) == ["Trần Thị Bình"]
+    assert subjects({"kind": "test.badge_proposal"}) == ["Trần Thị Bình"]
     assert subjects({"overdue": "1"}) == ["Nguyễn Văn An"]
     # An unknown horizon falls back to 90 days, an unknown kind finds nothing.
     assert subjects({"horizon": "7"}) == ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
     assert subjects({"kind": "nope"}) == []
-    html = client.get(url("A"), {"kind": "awards.badge", "horizon": "60"}).content.decode()
-    assert '<option value="awards.badge" selected>Đề nghị Huy hiệu Đảng</option>' in html
+    html = client.get(url("A"), {"kind": "test.badge_proposal", "horizon": "60"}).content.decode()
+    assert '<option value="test.badge_proposal" selected>Đề nghị Huy hiệu Đảng</option>' in html
     assert '<option value="60" selected>60 ngày tới</option>' in html
 
 
@@ -151,7 +151,7 @@ def test_workbook_lists_the_filtered_radar(tree):
 
 def test_csv_lists_the_radar(tree):
     client = logged_in(user_with_role(tree.a, Role.COMMITTEE_ADMIN))
-    _, rows = read_csv(client.get(url("A"), {"export": "csv", "kind": "awards.badge"}))
+    _, rows = read_csv(client.get(url("A"), {"export": "csv", "kind": "test.badge_proposal"}))
     assert rows[0][:5] == ["STT", "Hạn cuối", "Số ngày còn lại", "Tình trạng", "Việc cần làm"]
     assert rows[1][:6] == [
         "1", day(12).strftime("%d/%m/%Y"), "12", "còn 12 ngày", "Đề nghị Huy hiệu Đảng",
@@ -179,7 +179,7 @@ def test_api_returns_items_and_counts(tree):
         ("B", False, 1, 0),
     ]
     assert [(k["kind"], k["total"]) for k in body["kinds"]] == [
-        ("awards.badge", 1),
+        ("test.badge_proposal", 1),
         ("admissions.decision", 2),
     ]
     first = body["items"][0]
@@ -204,7 +204,7 @@ def test_api_filters_and_scope(tree):
     body = api.get("/o/A1/deadlines", {"overdue_only": "true"}).body
     assert [i["subject"] for i in body["items"]] == ["Nguyễn Văn An"]
     assert tree.source.calls[-1][0] == "A1"
-    body = api.get("/o/A1/deadlines", {"kind": "awards.badge"}).body
+    body = api.get("/o/A1/deadlines", {"kind": "test.badge_proposal"}).body
     assert [i["subject"] for i in body["items"]] == ["Trần Thị Bình"]
     assert api.get("/o/A/deadlines").status_code == 404
     assert api.get("/o/A1/deadlines", {"horizon_days": 400}).status_code == 422

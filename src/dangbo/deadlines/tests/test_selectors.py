@@ -116,6 +116,20 @@ def test_child_path_is_the_prefix_one_level_below(tree):
     assert child_path(tree.a, tree.b1.path) == tree.a.path  # outside: counted under the radar
 
 
+def test_a_known_kind_is_named_by_its_label_not_by_its_first_item(tree, fake_source):
+    fake_source.deadlines = [
+        deadline(tree.a1, day(3), kind="awards.badge", title="Huy hiệu 30 năm tuổi Đảng"),
+        deadline(tree.a1, day(4), kind="awards.badge", title="Huy hiệu 40 năm tuổi Đảng"),
+    ]
+    result = radar(tree.a, TODAY)
+    assert [(k.kind, k.label, k.total) for k in result.by_kind] == [
+        ("awards.badge", "Huy hiệu Đảng đến mốc", 2)
+    ]
+    assert [d.title for d in result.items] == [
+        "Huy hiệu 30 năm tuổi Đảng", "Huy hiệu 40 năm tuổi Đảng",
+    ]  # fmt: skip
+
+
 def test_filter_by_kind_and_counts_per_kind(tree, fake_source):
     fake_source.deadlines = [
         deadline(tree.a1, day(-2), kind="admissions.decision", title="Quyết định kết nạp"),
@@ -123,12 +137,12 @@ def test_filter_by_kind_and_counts_per_kind(tree, fake_source):
         deadline(
             tree.a2, day(7), kind="members.transfer_presentation", title="Nộp giấy giới thiệu"
         ),
-        deadline(tree.a2, day(9), kind="awards.badge", title="Đề nghị Huy hiệu Đảng"),
+        deadline(tree.a2, day(9), kind="test.badge_proposal", title="Đề nghị Huy hiệu Đảng"),
     ]
     result = radar(tree.a, TODAY)
     # In Vietnamese order of the labels (Đ before N before Q).
     assert [(k.kind, k.label, k.total, k.overdue) for k in result.by_kind] == [
-        ("awards.badge", "Đề nghị Huy hiệu Đảng", 1, 0),
+        ("test.badge_proposal", "Đề nghị Huy hiệu Đảng", 1, 0),
         ("members.transfer_presentation", "Nộp giấy giới thiệu", 1, 0),
         ("admissions.decision", "Quyết định kết nạp", 2, 1),
     ]
@@ -136,7 +150,7 @@ def test_filter_by_kind_and_counts_per_kind(tree, fake_source):
     assert [d.kind for d in only.items] == ["members.transfer_presentation"]
     # The choices stay every kind found, whatever the filter.
     assert [k for k, _ in only.available_kinds] == [
-        "awards.badge", "members.transfer_presentation", "admissions.decision",
+        "test.badge_proposal", "members.transfer_presentation", "admissions.decision",
     ]  # fmt: skip
     assert radar(tree.a, TODAY, kinds=["nope"]).items == []
 
