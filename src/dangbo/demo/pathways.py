@@ -220,9 +220,8 @@ def build_pathways(
     # Only proposed: the file a visitor takes through every step.
     p.candidate(PEOPLE[0], start=5, stage="PROPOSED")
     # An awareness certificate issued almost 60 months ago: about to expire.
-    c = p.candidate(PEOPLE[1], start=40, stage="AWARENESS_CLASS")
     cert = add_months(as_of, -60) + dt.timedelta(days=25)
-    Candidate.objects.filter(pk=c.pk).update(certificate_issued_on=cert)
+    p.candidate(PEOPLE[1], start=40, stage="AWARENESS_CLASS", certificate=(as_of - cert).days)
     # Dossier done, introducers found: ready for the cell's vote.
     p.candidate(PEOPLE[2], start=90, stage="INTRODUCED")
     # The cell voted 70 working days ago and nobody has decided: late (60 working days).
