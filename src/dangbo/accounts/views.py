@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from dangbo.core.errors import DomainError
@@ -63,30 +65,45 @@ class HomeView(DangboView):
 
 
 class TokenListView(ServiceFormMixin, DangboView):
-    """The user's own API tokens: issue one (shown once), revoke one."""
+    """The user's own API tokens: issue one, revoke one.
+
+    A new token is shown once, in the very response to the POST that issues it (never
+    stored, not even in the session), and that response is not to be cached.
+    """
 
     capability = None
     template_name = "accounts/tokens.html"
     form_class = TokenForm
+    raw_token: str | None = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["tokens"] = self.request.user.api_tokens.order_by("-created_at")
-        context["raw_token"] = self.request.session.pop("new_api_token", None)
+        context["raw_token"] = self.raw_token
         return context
 
     def perform(self, form):
-        token, raw = services.issue_token(
+        token, self.raw_token = services.issue_token(
             actor=self.request.user, user=self.request.user, name=form.cleaned_data["name"]
         )
-        self.request.session["new_api_token"] = raw
         return token
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                token = self.perform(form)
+            except ValidationError as exc:
+                apply_domain_error(form, exc, self.field_map)
+            else:
+                messages.success(request, self.get_success_message(token))
+                response = self.render_to_response(self.get_context_data(form=self.get_form()))
+                add_never_cache_headers(response)
+                return response
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get_success_message(self, token) -> str:
         return f"Đã tạo khóa API «{token.name}». Hãy sao chép khóa ngay: khóa chỉ hiện một lần."
-
-    def get_success_url(self, result) -> str:
-        return reverse("tokens")
 
 
 @requires(None)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 
 from dangbo.accounts.models import ApiToken, Role, RoleAssignment
 from dangbo.accounts.services import user_for_token
@@ -81,9 +82,12 @@ def test_header_shows_the_user_and_their_top_organizations(client):
 def test_issue_and_revoke_an_api_token(client):
     user = UserFactory()
     client.force_login(user)
-    response = client.post("/account/tokens/", {"name": "Máy báo cáo"}, follow=True)
+    response = client.post("/account/tokens/", {"name": "Máy báo cáo"})
+    assert response.status_code == 200
     raw = response.context["raw_token"]
     assert raw.startswith("dbk_")
+    assert raw in response.content.decode()
+    assert "Đã tạo khóa API «Máy báo cáo»" in response.content.decode()
     assert user_for_token(raw) == user
     assert raw not in client.get("/account/tokens/").content.decode()
     token = ApiToken.objects.get(user=user)
@@ -91,11 +95,35 @@ def test_issue_and_revoke_an_api_token(client):
     assert user_for_token(raw) is None
 
 
+def test_a_new_token_is_shown_once_and_kept_out_of_the_session_and_caches(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/account/tokens/", {"name": "Máy báo cáo"})
+    raw = response.context["raw_token"]
+    assert "no-store" in response["Cache-Control"]
+    sessions = list(Session.objects.all())
+    assert sessions
+    for session in sessions:
+        assert raw not in session.session_data
+        assert raw not in str(session.get_decoded())
+    assert all(raw not in morsel.value for morsel in response.cookies.values())
+    assert all(raw not in morsel.value for morsel in client.cookies.values())
+
+
+def test_a_refused_token_form_shows_its_error_and_issues_nothing(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post("/account/tokens/", {"name": ""})
+    assert response.status_code == 400
+    assert response.context["raw_token"] is None
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
 def test_someone_elses_token_cannot_be_revoked(client):
     other = UserFactory()
     client.force_login(UserFactory())
     response = client.post("/account/tokens/", {"name": "x"})
-    assert response.status_code == 302
+    assert response.status_code == 200
     from dangbo.accounts.services import issue_token
 
     token, _ = issue_token(actor=None, user=other, name="khác")
