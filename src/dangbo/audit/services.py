@@ -1,13 +1,22 @@
-"""Writing the audit log. Every service that writes calls ``record``."""
+"""Writing the audit log. Every service that writes calls ``record``.
+
+A refused attempt worth the upper committee's attention (a number already used
+elsewhere) is logged with ``record_refusal``: its transaction rolls back, so the
+entry is kept aside and written once no transaction is open any more (at the end
+of the service marked ``keeps_refusals``, of the request, of the import).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
+import threading
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, transaction
 
 from .models import AuditEntry
 
@@ -59,3 +68,83 @@ def record(
         after=_json_safe(after) if after is not None else None,
         note=note,
     )
+
+
+_refusals = threading.local()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _pending() -> list[AuditEntry]:
+    if not hasattr(_refusals, "entries"):
+        _refusals.entries = []
+    return _refusals.entries
+
+
+def _transaction_open() -> bool:
+    """Whether a transaction of the application is open (a test case's own blocks do not count,
+    as for Django's durable blocks)."""
+    connection = transaction.get_connection()
+    return any(not block._from_testcase for block in connection.atomic_blocks)
+
+
+def record_refusal(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    org_path: str,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> None:
+    """Log a refused attempt under ``org_path`` (the record it collided with), kept past the rollback.
+
+    The entry is written at once when no transaction is open, otherwise when
+    the outermost one ends, committed (``on_commit``) or rolled back
+    (``flush_refusals``).
+    """
+    _pending().append(AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None, action=action,
+        target_type=target._meta.label_lower, target_id=str(target.pk),
+        target_repr=str(target)[:300], org_path=org_path or "",
+        after=_json_safe(after) if after is not None else None, note=note,
+    ))  # fmt: skip
+    if _transaction_open():
+        transaction.on_commit(flush_refusals)
+    else:
+        flush_refusals()
+
+
+def flush_refusals() -> int:
+    """Write the refusals kept aside, unless a transaction is still open; return how many."""
+    entries = _pending()
+    if not entries or _transaction_open():
+        return 0
+    _refusals.entries = []
+    AuditEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def keeps_refusals(func: F) -> F:
+    """Write the refusals ``func`` recorded once its own transaction has ended (however it ended)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        finally:
+            flush_refusals()
+
+    return wrapper  # type: ignore[return-value]
+
+
+class RefusalsMiddleware:
+    """After every request, write the refusals its services kept aside (their transactions are over)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            flush_refusals()

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dangbo.audit.services import record, snapshot
+from dangbo.audit.services import keeps_refusals, record, record_refusal, snapshot
 from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
@@ -33,20 +33,56 @@ EVENTS_WITH_ORG = (
 
 ADMISSION_EVENTS = (MemberEvent.Kind.ADMITTED, MemberEvent.Kind.READMITTED)
 
+# Neutral on purpose: the record that holds the number may lie outside the user's subtree, so
+# the message says only that the number is taken; the attempt is logged for the committee above
+# that record (``refuse_duplicate``).
 UNIQUE_MESSAGES = {
     "member_card_number_unique": (
         "card_number",
-        "Số thẻ đảng viên {value} đã được dùng cho đảng viên khác.",
+        "Số thẻ đảng viên này đã được dùng; liên hệ cấp ủy cấp trên.",
     ),
     "member_personal_id_unique": (
         "personal_id_number",
-        "Số định danh cá nhân {value} đã được dùng cho đảng viên khác.",
+        "Số định danh cá nhân này đã được dùng; liên hệ cấp ủy cấp trên.",
     ),
     "member_background_number_unique": (
         "background_number",
-        "Số lý lịch {value} đã được dùng cho đảng viên khác.",
+        "Số lý lịch này đã được dùng; liên hệ cấp ủy cấp trên.",
     ),
 }
+UNIQUE_FIELD_MESSAGES = dict(UNIQUE_MESSAGES.values())
+UNIQUE_FIELD_LABELS = {
+    "card_number": "Số thẻ đảng viên",
+    "personal_id_number": "Số định danh cá nhân",
+    "background_number": "Số lý lịch",
+}
+
+
+def last_org_path(member: Member) -> str:
+    """The path of the organization a member is in, or was last in (one transferred out, struck off)."""
+    if member.organization_id:
+        return member.organization.path or ""
+    last = (
+        MemberState.objects.filter(member=member, organization__isnull=False)
+        .order_by("-valid_from", "-pk")
+        .values_list("organization__path", flat=True)
+        .first()
+    )
+    return last or ""
+
+
+def refuse_duplicate(
+    actor, holder: Member, field: str, value: str, *, attempt: str, action: str = "members"
+) -> str:
+    """Log that ``actor`` tried to use ``holder``'s number, for the committee above ``holder``;
+    return the neutral message to show (it names nothing)."""
+    label = UNIQUE_FIELD_LABELS[field]
+    record_refusal(
+        actor=actor, action=f"{action}.duplicate_refused", target=holder,
+        org_path=last_org_path(holder), after={"field": field, "value": value},
+        note=f"Từ chối ghi {label.lower()} {value} (đã dùng cho hồ sơ này) cho {attempt}.",
+    )  # fmt: skip
+    return UNIQUE_FIELD_MESSAGES[field]
 
 
 def _clean_identity_values(member: Member) -> None:
@@ -76,25 +112,43 @@ def _clean_identity_values(member: Member) -> None:
         raise DomainError(exc.message_dict) from exc
 
 
-def _clean_identity(member: Member) -> None:
+def _attempt(member: Member, organization: Organization | None = None) -> str:
+    org = organization or (member.organization if member.organization_id else None)
+    where = f" tại «{org.name}»" if org is not None else ""
+    return f"hồ sơ «{member.full_name}»{where}"
+
+
+def _clean_identity(member: Member, actor=None, organization: Organization | None = None) -> None:
     _clean_identity_values(member)
     errors: dict[str, str] = {}
-    for name, message in UNIQUE_MESSAGES.values():
+    for name in UNIQUE_FIELD_MESSAGES:
         value = getattr(member, name)
-        if value and Member.objects.filter(**{name: value}).exclude(pk=member.pk).exists():
-            errors[name] = message.format(value=value)
+        if not value:
+            continue
+        holder = (
+            Member.objects.filter(**{name: value}).exclude(pk=member.pk)
+            .select_related("organization").first()
+        )  # fmt: skip
+        if holder is not None:
+            errors[name] = refuse_duplicate(
+                actor, holder, name, value, attempt=_attempt(member, organization)
+            )
     if errors:
         raise DomainError(errors)
 
 
-def clean_identity(member: Member) -> None:
-    """Normalise and check a new or changed member's identity, uniqueness included."""
-    _clean_identity(member)
+def clean_identity(member: Member, actor=None, organization: Organization | None = None) -> None:
+    """Normalise and check a new or changed member's identity, uniqueness included.
+
+    A number already used is refused with a neutral message, and the attempt by
+    ``actor`` (for a record to go in ``organization``) is logged above the holder.
+    """
+    _clean_identity(member, actor, organization)
 
 
-def save_identity(member: Member) -> None:
+def save_identity(member: Member, actor=None, organization: Organization | None = None) -> None:
     """Save the member row, turning a lost uniqueness race into a field error."""
-    _save_identity(member)
+    _save_identity(member, actor, organization)
 
 
 def birth_for_age_check(member: Member) -> dt.date | None:
@@ -180,17 +234,25 @@ def rebuild_states(member: Member) -> list[rules.State]:
     return states
 
 
-def _save_identity(member: Member) -> None:
+def _save_identity(member: Member, actor=None, organization: Organization | None = None) -> None:
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:
-        for constraint, (field, message) in UNIQUE_MESSAGES.items():
+        for constraint, (field, _message) in UNIQUE_MESSAGES.items():
             if constraint in str(exc) or field in str(exc):
-                raise DomainError({field: message.format(value=getattr(member, field))}) from exc
+                value = getattr(member, field)
+                holder = Member.objects.filter(**{field: value}).exclude(pk=member.pk).first()
+                if holder is None:
+                    raise DomainError({field: UNIQUE_FIELD_MESSAGES[field]}) from exc
+                message = refuse_duplicate(
+                    actor, holder, field, value, attempt=_attempt(member, organization)
+                )
+                raise DomainError({field: message}) from exc
         raise
 
 
+@keeps_refusals
 @transaction.atomic
 def create_member(
     *,
@@ -210,7 +272,7 @@ def create_member(
     if unknown:
         raise DomainError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
     member = Member(**identity)
-    _clean_identity(member)
+    _clean_identity(member, actor, organization)
     _check_org_for_event(organization, admitted_on)
     if official_on is not None and official_on <= admitted_on:
         raise DomainError({"official_on": (
@@ -221,7 +283,7 @@ def create_member(
             f"Lễ kết nạp ({fmt_date(ceremony_on)}) không thể trước ngày quyết định kết nạp "
             f"({fmt_date(admitted_on)})."
         )})  # fmt: skip
-    _save_identity(member)
+    _save_identity(member, actor, organization)
     events = [
         MemberEvent(
             member=member,
@@ -257,6 +319,7 @@ def create_member(
     return member
 
 
+@keeps_refusals
 @transaction.atomic
 def update_member(*, actor, member: Member, **changes: Any) -> Member:
     """Change a member's identity and qualification fields (status and organization come from events)."""
@@ -268,7 +331,7 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
     before = snapshot(member)
     for field, value in changes.items():
         setattr(member, field, value)
-    _clean_identity(member)
+    _clean_identity(member, actor)
     if (
         member.admitted_on
         and not member.admission_age_exception.strip()
@@ -278,7 +341,7 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
             f"Với ngày sinh này, đảng viên vào Đảng ngày {fmt_date(member.admitted_on)} khi chưa đủ "
             f"{rules.MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1)."
         )})  # fmt: skip
-    _save_identity(member)
+    _save_identity(member, actor)
     _audit(actor, "updated", member, before=before, after=member)
     return member
 

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from dangbo.audit.services import record, snapshot
+from dangbo.audit.services import keeps_refusals, record, snapshot
 from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
@@ -327,31 +327,33 @@ def returning_member(identity: dict[str, Any]) -> Member | None:
     return None
 
 
-def _check_returning(member: Member, identity: dict[str, Any]) -> None:
-    number = identity.get("card_number") or identity.get("personal_id_number")
-    field = "card_number" if identity.get("card_number") else "personal_id_number"
-    label = "Số thẻ đảng viên" if field == "card_number" else "Số định danh cá nhân"
-    same_person = identity.get("date_of_birth") in (None, member.date_of_birth) and (
-        not identity.get("full_name")
-        or text.fold(text.normalize(identity["full_name"])) == member.search_name
+def _check_returning(
+    actor, member: Member, identity: dict[str, Any], organization: Organization
+) -> None:
+    """Take back only a member who left the installation, named and born as the letter says.
+
+    Any other holder of the number is refused with the same neutral message (it may lie
+    outside the user's subtree: nothing about it is told), and the attempt is logged above it.
+    """
+    field = next(
+        f for f in ("card_number", "personal_id_number")
+        if (identity.get(f) or "").strip().upper() == getattr(member, f)
+    )  # fmt: skip
+    same_person = (
+        identity.get("date_of_birth") == member.date_of_birth
+        and bool(identity.get("full_name"))
+        and text.fold(text.normalize(identity["full_name"])) == member.search_name
     )
-    if not same_person:
-        raise DomainError({field: (
-            f"{label} {number} đã ghi cho một hồ sơ khác (họ tên hoặc ngày sinh không khớp): "
-            "kiểm tra lại."
-        )})  # fmt: skip
-    if member.is_voided:
-        raise DomainError({field: (
-            f"{label} {number} thuộc một hồ sơ đã hủy: khôi phục hồ sơ đó trước khi tiếp nhận."
-        )})  # fmt: skip
-    if member.status != Status.TRANSFERRED_OUT:
-        raise DomainError({field: (
-            f"{label} {number} thuộc hồ sơ một đảng viên không ở trạng thái đã chuyển đi "
-            f"({member.get_status_display().lower()}): đảng viên đang sinh hoạt trong hệ thống thì "
-            "chi bộ nơi đi làm thủ tục chuyển sinh hoạt nội bộ."
-        )})  # fmt: skip
+    if same_person and not member.is_voided and member.status == Status.TRANSFERRED_OUT:
+        return
+    name = text.normalize(identity.get("full_name") or "")
+    raise DomainError({field: services.refuse_duplicate(
+        actor, member, field, getattr(member, field),
+        attempt=f"đảng viên chuyển đến «{name}» tại «{organization.name}»",
+    )})  # fmt: skip
 
 
+@keeps_refusals
 @transaction.atomic
 def receive_from_outside(
     *,
@@ -418,7 +420,7 @@ def receive_from_outside(
     member = returning_member(identity)
     created = member is None
     if member is not None:
-        _check_returning(member, identity)
+        _check_returning(actor, member, identity, organization)
     else:
         member = _new_member_from_outside(
             actor=actor, organization=organization, received_on=received_on, identity=identity,
@@ -467,7 +469,7 @@ def _new_member_from_outside(
             {"admitted_on": "Cần ghi ngày vào Đảng (theo giấy giới thiệu, thẻ đảng viên)."}
         )
     member = Member(**identity)
-    services.clean_identity(member)
+    services.clean_identity(member, actor, organization)
     if official_on is not None and official_on <= admitted_on:
         raise DomainError({"official_on": (
             f"Ngày chính thức ({fmt_date(official_on)}) phải sau ngày vào Đảng ({fmt_date(admitted_on)})."
@@ -492,7 +494,7 @@ def _new_member_from_outside(
         rules.derive_states(planned, date_of_birth=services.birth_for_age_check(member))
     except DomainError as exc:
         raise _rekeyed(exc, {"happened_on": "received_on"}) from exc
-    services.save_identity(member)
+    services.save_identity(member, actor, organization)
     for event in events:
         event.member = member
         event.full_clean()

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dangbo.audit.services.RefusalsMiddleware",
 ]
 
 ROOT_URLCONF = "dangbo.config.urls"

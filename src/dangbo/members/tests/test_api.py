@@ -73,9 +73,13 @@ def test_duplicate_card_number_is_refused(tree):
     response = client.post("/o/A1/members/", NEW_MEMBER)
 
     assert field_error(response) == {
-        "card_number": "Số thẻ đảng viên 12345678 đã được dùng cho đảng viên khác."
+        "card_number": "Số thẻ đảng viên này đã được dùng; liên hệ cấp ủy cấp trên."
     }
+    assert "Lê Văn Tám" not in response.content.decode()
     assert Member.objects.count() == 1
+    [entry] = AuditEntry.objects.filter(action="members.duplicate_refused")
+    assert entry.org_path == tree.b1.path
+    assert entry.actor.username == "bithu"
 
 
 def test_member_cannot_be_created_outside_a_cell(tree):

@@ -69,9 +69,15 @@ def test_duplicate_card_number_is_refused(cells):
     with pytest.raises(DomainError) as exc:
         add(cells[2], name="Lê Thị Lan", card="10000001")
     assert exc.value.message_dict == {
-        "card_number": ["Số thẻ đảng viên 10000001 đã được dùng cho đảng viên khác."]
+        "card_number": ["Số thẻ đảng viên này đã được dùng; liên hệ cấp ủy cấp trên."]
     }
     assert Member.objects.count() == 1
+    # The refusal rolled its transaction back, but the attempt is logged above the holder.
+    [entry] = AuditEntry.objects.filter(action="members.duplicate_refused")
+    holder = Member.objects.get()
+    assert (entry.target_id, entry.org_path) == (str(holder.pk), cells[1].path)
+    assert entry.after == {"field": "card_number", "value": "10000001"}
+    assert "Lê Thị Lan" in entry.note
 
 
 def test_personal_id_must_be_twelve_digits_and_unique(cells):

@@ -64,7 +64,9 @@ class Unchanged:
     def snapshot():
         return (
             Transfer.objects.count(), MemberEvent.objects.count(), Member.objects.count(),
-            AuditEntry.objects.count(), list(Transfer.objects.values_list("status", flat=True)),
+            # A refused duplicate number is itself logged (for the committee above its holder).
+            AuditEntry.objects.exclude(action__endswith=".duplicate_refused").count(),
+            list(Transfer.objects.values_list("status", flat=True)),
         )  # fmt: skip
 
     def check(self):
@@ -348,22 +350,50 @@ def test_a_member_who_left_comes_back_on_the_same_record(w):
     assert (w.member.status, w.member.organization) == ("OFFICIAL", w.g)
 
 
+NEUTRAL_CARD = {"card_number": ["Số thẻ đảng viên này đã được dùng; liên hệ cấp ủy cấp trên."]}
+
+
 def test_the_card_of_a_member_active_here_is_not_taken_in_from_outside(w):
     assert refusal(
         transfers.receive_from_outside, organization=w.g, full_name="Nguyễn Văn Chuyển",
         date_of_birth=D(1980, 5, 17), sex="M", card_number="11000001", **INCOMING,
-    ) == {"card_number": [
-        "Số thẻ đảng viên 11000001 thuộc hồ sơ một đảng viên không ở trạng thái đã chuyển đi "
-        "(chính thức): đảng viên đang sinh hoạt trong hệ thống thì chi bộ nơi đi làm thủ tục "
-        "chuyển sinh hoạt nội bộ."
-    ]}  # fmt: skip
-    assert refusal(
-        transfers.receive_from_outside, organization=w.g, full_name="Người Khác",
-        date_of_birth=D(1980, 5, 17), sex="M", card_number="11000001", **INCOMING,
-    ) == {"card_number": [
-        "Số thẻ đảng viên 11000001 đã ghi cho một hồ sơ khác (họ tên hoặc ngày sinh không khớp): "
-        "kiểm tra lại."
-    ]}  # fmt: skip
+    ) == NEUTRAL_CARD  # fmt: skip
+    # Another name, another birth date, or the number alone: the very same answer, so the
+    # message confirms nothing about the holder (name, birth date, status).
+    for identity in (
+        {"full_name": "Người Khác", "date_of_birth": D(1980, 5, 17)},
+        {"full_name": "Nguyễn Văn Chuyển", "date_of_birth": D(1981, 1, 1)},
+        {"full_name": "", "date_of_birth": None},
+    ):
+        assert refusal(
+            transfers.receive_from_outside, organization=w.g, sex="M", card_number="11000001",
+            **identity, **INCOMING,
+        ) == NEUTRAL_CARD  # fmt: skip
+    entries = AuditEntry.objects.filter(action="members.duplicate_refused")
+    assert entries.count() == 4
+    assert {e.org_path for e in entries} == {w.a1.path}
+    assert {e.target_id for e in entries} == {str(w.member.pk)}
+
+
+def test_a_member_who_left_is_not_confirmed_by_a_card_number_alone(w):
+    issue(start(w, to_organization=None, other_party="Đảng bộ tỉnh khác"))
+    for identity in (
+        {"full_name": "Người Khác", "date_of_birth": D(1980, 5, 17)},
+        {"full_name": "Nguyễn Văn Chuyển", "date_of_birth": D(1981, 1, 1)},
+        {"full_name": "", "date_of_birth": None},
+    ):
+        assert refusal(
+            transfers.receive_from_outside, organization=w.g, sex="M", card_number="11000001",
+            admitted_on=D(2010, 1, 1), **identity, **INCOMING,
+        ) == NEUTRAL_CARD  # fmt: skip
+    w.member.refresh_from_db()
+    assert w.member.status == Status.TRANSFERRED_OUT
+    # Logged under the cell the member last belonged to, for the committees above it.
+    assert set(
+        AuditEntry.objects.filter(action="members.duplicate_refused").values_list(
+            "org_path", flat=True
+        )
+    ) == {w.a1.path}
 
 
 def test_a_new_member_needs_the_admission_date_and_a_late_letter_an_explanation(w):

@@ -211,9 +211,11 @@ def test_add_member_with_a_duplicate_card_number_gives_a_field_error_and_saves_n
     response = client.post(f"/o/{db1.code}/members/new/", _add_form(c1, card_number="11112222"))
     assert response.status_code == 400
     assert response.context["form"].errors["card_number"] == [
-        "Số thẻ đảng viên 11112222 đã được dùng cho đảng viên khác."
+        "Số thẻ đảng viên này đã được dùng; liên hệ cấp ủy cấp trên."
     ]
     assert Member.objects.count() == 1
+    [entry] = AuditEntry.objects.filter(action="members.duplicate_refused")
+    assert entry.org_path == c2.path
 
 
 def test_add_member_with_a_badly_typed_date_gives_a_field_error(client):
