@@ -8,10 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from dangbo.audit.services import snapshot
+from dangbo.audit.services import keeps_refusals, record_refusal, snapshot
 from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.members import services as member_services
 from dangbo.members.models import ACTIVE_STATUSES, Member, Status
 from dangbo.organizations.models import Organization
 
@@ -40,7 +41,7 @@ EDITABLE_FIELDS = (
 NULLABLE = {"personal_id_number", "over_60_consent_on", "readmission_consent_on", "expunged_on"}
 
 
-def _clean(candidate: Candidate) -> None:
+def _clean(candidate: Candidate, actor=None) -> None:
     """Normalise and check a file's identity and the facts that do not depend on other rows."""
     c = candidate
     c.full_name = text.normalize(c.full_name)
@@ -63,18 +64,25 @@ def _clean(candidate: Candidate) -> None:
     if c.left_reason and not c.readmission_of_id:
         c.left_reason = ""
     full_clean(c, exclude=["name_sort_key", "search_name", "organization", "readmission_of"])
-    _check_unique_person(c)
+    _check_unique_person(c, actor)
 
 
-def _check_unique_person(c: Candidate) -> None:
+def _check_unique_person(c: Candidate, actor=None) -> None:
+    """One open file per person, and none for a member of the Party.
+
+    The member or the other file may lie outside the user's subtree: the message names
+    neither (but a file of the same cell), and the attempt is logged above it.
+    """
     if not c.personal_id_number:
         return
     member = Member.objects.filter(
         personal_id_number=c.personal_id_number, voided_at__isnull=True
-    ).first()
+    ).select_related("organization").first()  # fmt: skip
+    attempt = f"hồ sơ kết nạp «{c.full_name}» tại «{c.organization.name}»"
     if member is not None and member.pk != c.readmission_of_id and member.status in ACTIVE_STATUSES:
-        raise DomainError({"personal_id_number": (
-            f"Số định danh {c.personal_id_number} là của đảng viên {member.full_name}, đang sinh hoạt."
+        raise DomainError({"personal_id_number": member_services.refuse_duplicate(
+            actor, member, "personal_id_number", c.personal_id_number, attempt=attempt,
+            action="admissions",
         )})  # fmt: skip
     twin = (
         Candidate.objects.filter(
@@ -82,11 +90,30 @@ def _check_unique_person(c: Candidate) -> None:
             stage__in=selectors.OPEN_STAGES,
         ).exclude(pk=c.pk).select_related("organization").first()
     )  # fmt: skip
-    if twin is not None:
+    if twin is None:
+        return
+    if twin.organization_id == c.organization_id:
         raise DomainError({"personal_id_number": (
-            f"Đã có hồ sơ kết nạp đang xem xét của {twin.full_name} (số định danh "
-            f"{c.personal_id_number}) tại «{twin.organization.name}»."
+            f"Chi bộ đã có hồ sơ kết nạp đang xem xét của {twin.full_name} (số định danh "
+            f"{c.personal_id_number})."
         )})  # fmt: skip
+    record_refusal(
+        actor=actor, action="admissions.duplicate_refused", target=twin,
+        org_path=twin.organization.path or "",
+        after={"field": "personal_id_number", "value": c.personal_id_number},
+        note=(
+            f"Từ chối mở {attempt}: số định danh cá nhân {c.personal_id_number} đã có trong "
+            "hồ sơ kết nạp này, đang xem xét."
+        ),
+    )  # fmt: skip
+    raise DomainError(
+        {
+            "personal_id_number": (
+                "Số định danh cá nhân này đã có trong một hồ sơ kết nạp đang xem xét; liên hệ cấp ủy "
+                "cấp trên."
+            )
+        }
+    )
 
 
 def _check_readmission(c: Candidate, on: dt.date) -> None:
@@ -113,6 +140,7 @@ def _check_readmission(c: Candidate, on: dt.date) -> None:
         )})  # fmt: skip
 
 
+@keeps_refusals
 @transaction.atomic
 def propose_candidate(
     *, actor, organization: Organization, proposed_on: dt.date,
@@ -134,7 +162,7 @@ def propose_candidate(
         organization=organization, proposed_on=proposed_on, readmission_of=readmission_of,
         **{k: ("" if v is None and k not in NULLABLE else v) for k, v in fields.items()},
     )  # fmt: skip
-    _clean(candidate)
+    _clean(candidate, actor)
     _check_readmission(candidate, proposed_on)
     candidate.stage = rules.candidate_stage(rules.Steps())
     candidate.save()
@@ -142,6 +170,7 @@ def propose_candidate(
     return candidate
 
 
+@keeps_refusals
 @transaction.atomic
 def update_candidate(*, actor, candidate: Candidate, **changes: Any) -> Candidate:
     """Change a file's identity, proposal, consents and readmission facts."""
@@ -152,7 +181,7 @@ def update_candidate(*, actor, candidate: Candidate, **changes: Any) -> Candidat
     before = snapshot(candidate)
     for name, value in changes.items():
         setattr(candidate, name, "" if value is None and name not in NULLABLE else value)
-    _clean(candidate)
+    _clean(candidate, actor)
     if candidate.is_readmission:
         _check_readmission(candidate, candidate.proposed_on)
     candidate.save()

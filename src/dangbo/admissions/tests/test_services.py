@@ -39,11 +39,20 @@ def world():
 
 @contextmanager
 def refused():
-    """Expect a DomainError and that no row was added anywhere (audit included)."""
-    before = {m: m.objects.count() for m in MODELS}
+    """Expect a DomainError and that no row was added anywhere (audit included, but for the log
+    of a refused duplicate, kept for the committee above the record it collided with)."""
+
+    def counts():
+        found = {m: m.objects.count() for m in MODELS}
+        found[AuditEntry] = AuditEntry.objects.exclude(
+            action__endswith=".duplicate_refused"
+        ).count()
+        return found
+
+    before = counts()
     with pytest.raises(DomainError) as exc:
         yield exc
-    assert {m: m.objects.count() for m in MODELS} == before
+    assert counts() == before
 
 
 def messages(exc) -> dict:
@@ -77,23 +86,34 @@ def test_propose_in_an_organization_that_is_not_a_cell_is_refused(world):
 
 
 def test_propose_a_member_already_in_the_party_is_refused(world):
-    member_services.update_member(
-        actor=None, member=world.members[0], personal_id_number="001080000001"
-    )
+    member = world.members[0]
+    member_services.update_member(actor=None, member=member, personal_id_number="001080000001")
     with refused() as exc:
         f.propose(world.a1, personal_id_number="001080000001")
     assert messages(exc) == {"personal_id_number": [
-        "Số định danh 001080000001 là của đảng viên Nguyễn Văn An, đang sinh hoạt."
+        "Số định danh cá nhân này đã được dùng; liên hệ cấp ủy cấp trên."
     ]}  # fmt: skip
+    [entry] = AuditEntry.objects.filter(action="admissions.duplicate_refused")
+    assert (entry.target_type, entry.target_id) == ("members.member", str(member.pk))
+    assert entry.org_path == member.organization.path
 
 
 def test_a_second_open_file_of_the_same_person_is_refused(world):
-    f.propose(world.a1, personal_id_number="001096000111")
+    first = f.propose(world.a1, personal_id_number="001096000111")
     with refused() as exc:
         f.propose(world.a2, full_name="Hoàng T. Mai", personal_id_number="001096000111")
     assert messages(exc) == {"personal_id_number": [
-        "Đã có hồ sơ kết nạp đang xem xét của Hoàng Thị Mai (số định danh 001096000111) tại «Chi bộ "
-        "Phòng Kỹ thuật»."
+        "Số định danh cá nhân này đã có trong một hồ sơ kết nạp đang xem xét; liên hệ cấp ủy cấp "
+        "trên."
+    ]}  # fmt: skip
+    [entry] = AuditEntry.objects.filter(action="admissions.duplicate_refused")
+    assert (entry.target_type, entry.target_id) == ("admissions.candidate", str(first.pk))
+    assert entry.org_path == world.a1.path
+    # In the same cell the other file is the cell's own: it is named.
+    with refused() as exc:
+        f.propose(world.a1, full_name="Hoàng T. Mai", personal_id_number="001096000111")
+    assert messages(exc) == {"personal_id_number": [
+        "Chi bộ đã có hồ sơ kết nạp đang xem xét của Hoàng Thị Mai (số định danh 001096000111)."
     ]}  # fmt: skip
 
 
