@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from dangbo.audit.services import keeps_refusals, record_refusal
 from dangbo.core import text
 from dangbo.core.formatting import fmt_date
 from dangbo.core.spreadsheets import Formula, Issue
@@ -43,6 +44,7 @@ from .fields import (
 HEADER_SCAN_ROWS = 30
 SAMPLE_ROWS = 3
 CHUNK = 2000
+ORG_CODE_USED = "Mã tổ chức này đã được dùng; liên hệ cấp ủy cấp trên."
 MAX_ISSUES = 100_000  # a file this broken is reported up to here, then summarised
 
 
@@ -196,6 +198,7 @@ class Context:
     progress: Callable[[int], None] | None = None
 
 
+@keeps_refusals
 def run(workbook, mapping: dict[str, Any], ctx: Context, sink: Sink) -> Outcome:
     """Check (and, when ``ctx.write``, import) every mapped sheet inside one transaction."""
     outcome = Outcome()
@@ -305,8 +308,9 @@ class OrgIndex:
         if org.kind in CELL_KINDS:
             self.cells_by_name.setdefault(fold_header(org.name), []).append(org)
 
-    def outside(self, code: str) -> bool:
-        return Organization.objects.filter(code__iexact=code).exists()
+    def outside(self, code: str) -> Organization | None:
+        """The organization outside the subtree that holds ``code``, if any."""
+        return Organization.objects.filter(code__iexact=code).first()
 
 
 ORG_COMPARED = (
@@ -409,16 +413,15 @@ class OrganizationRows:
         if any(i.is_error for i in issues):
             return result
         existing = self.orgs.by_code.get(code)
-        if existing is None and self.orgs.outside(code):
-            issues.append(
-                Issue(
-                    sheet,
-                    number,
-                    headers["code"],
-                    code,
-                    "Mã tổ chức này thuộc tổ chức ngoài phạm vi quản lý của bạn.",
-                )
-            )
+        holder = self.orgs.outside(code) if existing is None else None
+        if holder is not None:
+            record_refusal(
+                actor=self.ctx.actor, action="organizations.duplicate_refused", target=holder,
+                org_path=holder.path or "", after={"field": "code", "value": code},
+                note=f"Từ chối tạo tổ chức mã {code} (đã dùng cho tổ chức này) từ tệp "
+                f"{self.ctx.file_label} tại «{self.ctx.root.name}».",
+            )  # fmt: skip
+            issues.append(Issue(sheet, number, headers["code"], code, ORG_CODE_USED))
             return result
         fields = {k: values[k] for k in ORG_COMPARED if k in values and k != "sector"}
         if sector is not None:
@@ -480,8 +483,8 @@ class OrganizationRows:
             return result
         parent = self.orgs.by_code.get(values["parent"])
         if parent is None:
-            message = ("Mã tổ chức cấp trên ngoài phạm vi quản lý của bạn." if self.orgs.outside(values["parent"])
-                       else "Không có tổ chức cấp trên với mã này (trong hệ thống hoặc trong tệp).")  # fmt: skip
+            # The same words whether the code exists outside the subtree or nowhere.
+            message = "Không có tổ chức cấp trên với mã này trong phạm vi quản lý (hoặc trong tệp)."
             result.issues.append(Issue(sheet, number, headers["parent"], values["parent"], message))
             return result
         try:
@@ -575,14 +578,23 @@ class MemberRows:
         return Issue(self.sheet_name, row.number, row.headers.get(key, self.labels.get(key, "")),
                      _as_text(row.raw.get(key)), message, severity)  # fmt: skip
 
+    def _refuse(self, row: ParsedMember, key: str, holder_pk: int) -> str:
+        """The neutral message for a number another record holds; the attempt logged above it."""
+        holder = Member.objects.select_related("organization").filter(pk=holder_pk).first()
+        name = row.values.get("full_name") or f"dòng {row.number}"
+        return member_services.refuse_duplicate(
+            self.ctx.actor, holder, key, row.values[key],
+            attempt=f"«{name}» (tệp {self.ctx.file_label}, dòng {row.number}) tại «{self.ctx.root.name}»",
+        )  # fmt: skip
+
     def _resolve_org(self, row: ParsedMember) -> None:
         values = row.values
         code = values.get("organization_code")
         if code:
             org = self.orgs.by_code.get(code)
             if org is None:
-                message = ("Chi bộ này ngoài phạm vi quản lý của bạn." if self.orgs.outside(code)
-                           else "Không có tổ chức với mã này.")  # fmt: skip
+                # The same words whether the code exists outside the subtree or nowhere.
+                message = "Không có chi bộ với mã này trong phạm vi quản lý."
                 row.issues.append(self._issue(row, "organization_code", message))
                 return
             row.org = org
@@ -635,13 +647,7 @@ class MemberRows:
                 if target is None and value in table:
                     pk, where = table[value]
                     if not where.startswith(self.ctx.root.path):
-                        row.issues.append(
-                            self._issue(
-                                row,
-                                key,
-                                "Đã có đảng viên mang số này, ngoài phạm vi quản lý của bạn.",
-                            )
-                        )
+                        row.issues.append(self._issue(row, key, self._refuse(row, key, pk)))
                         continue
                     target = pk
             background = values.get("background_number")
@@ -774,8 +780,11 @@ class MemberRows:
                 self._issue(row, "organization", "Đảng viên mới cần «Chi bộ» (mã hoặc tên chi bộ).")
             )
         if values.get("background_number") in self.by_background:
+            holder = self.by_background[values["background_number"]]
             row.issues.append(
-                self._issue(row, "background_number", "Số lý lịch đã được dùng cho đảng viên khác.")
+                self._issue(
+                    row, "background_number", self._refuse(row, "background_number", holder)
+                )
             )
         from dangbo.quality import rules as quality_rules
 

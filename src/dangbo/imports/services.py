@@ -14,7 +14,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from dangbo.audit.services import record
+from dangbo.audit.services import keeps_refusals, record
 from dangbo.core import spreadsheets
 from dangbo.core.errors import DomainError
 from dangbo.core.spreadsheets import Issue
@@ -256,6 +256,7 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
     return job
 
 
+@keeps_refusals
 def _check_file(job: ImportJob, *, write: bool, echo) -> tuple[dict[str, Any], bool, _Collector]:
     """Run the file through the engine (or the exchange import); return summary, written, findings."""
     collector = _Collector(job)

@@ -206,10 +206,27 @@ def test_duplicate_rows_within_the_file(tree):
 
 
 def test_a_card_number_of_a_member_outside_the_scope_is_refused(tree):
-    MemberFactory(organization=tree["c3"], card_number="01234567")
-    outcome, sink = _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    holder = MemberFactory(organization=tree["c3"], card_number="01234567")
+    for write in (False, True):
+        outcome, sink = _run(Book(S=_member_rows(ROW_A)), tree["db1"], write=write)
+        assert not outcome.written
+        # Neutral: nothing says where the number is used, or by whom.
+        [issue] = sink.issues
+        assert issue.message == "Số thẻ đảng viên này đã được dùng; liên hệ cấp ủy cấp trên."
+    # The dry run and the import rolled back; their attempts are logged above the holder.
+    entries = AuditEntry.objects.filter(action="members.duplicate_refused")
+    assert [(e.target_id, e.org_path) for e in entries] == [(str(holder.pk), tree["c3"].path)] * 2
+    assert "danh-sach.xlsx" in entries[0].note
+
+
+def test_an_organization_code_outside_the_scope_reads_as_unknown(tree):
+    rows = [["Mã chi bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào Đảng"],
+            ["C3", "Lê Văn Ba", "01/01/1990", "Nam", "01/01/2015"],
+            ["ZZ9", "Lê Văn Tư", "01/01/1990", "Nam", "01/01/2015"]]  # fmt: skip
+    outcome, sink = _run(Book(S=rows), tree["db1"])
     assert not outcome.written
-    assert "ngoài phạm vi" in sink.issues[0].message
+    messages = [i.message for i in sink.issues if i.row in (2, 3) and "mã" in i.message]
+    assert messages == ["Không có chi bộ với mã này trong phạm vi quản lý."] * 2
 
 
 def test_a_match_by_name_birth_and_cell_waits_for_confirmation(tree):
