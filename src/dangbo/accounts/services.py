@@ -25,8 +25,12 @@ def create_user(
     full_name: str = "",
     email: str = "",
     validate_password: bool = True,
+    organization: Organization | None = None,
 ):
-    """Create a login. The password is checked against the password rules unless told otherwise."""
+    """Create a login. The password is checked against the password rules unless told otherwise.
+
+    ``organization``: where the login is made (its first role's), for the audit log.
+    """
     username = username.strip()
     if not username:
         raise DomainError({"username": "Tên đăng nhập không được để trống."})
@@ -46,6 +50,7 @@ def create_user(
         action="accounts.user_created",
         target=user,
         after={"username": user.username, "full_name": user.first_name, "email": user.email},
+        org_path=organization.path if organization is not None else "",
     )
     return user
 

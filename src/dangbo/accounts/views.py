@@ -205,6 +205,7 @@ class UsersView(ExportableListMixin, OrgScopedView):
                             password=data["password"],
                             full_name=data["full_name"],
                             email=data["email"] or "",
+                            organization=target,
                         )
                         services.grant_role(
                             actor=request.user,

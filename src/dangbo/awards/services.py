@@ -12,6 +12,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.members.models import Member, Status
+from dangbo.members.services import last_org_path
 
 from . import rules, selectors
 from .models import BadgeAward
@@ -21,7 +22,7 @@ ONCE_PER_MILESTONE = "badge_award_once_per_milestone"
 
 def _org_path(award: BadgeAward) -> str:
     org = award.organization or award.member.organization
-    return org.path if org is not None and org.path else ""
+    return org.path if org is not None and org.path else last_org_path(award.member)
 
 
 def _audit(actor, action: str, award: BadgeAward, **entry) -> None:

@@ -306,7 +306,11 @@ def _build_users(plan: TreePlan, orgs: dict[str, Organization], holders) -> list
     logins = []
     for username, full_name, role, org, modules in wanted:
         user = account_services.create_user(
-            actor=None, username=username, password=DEMO_PASSWORD, full_name=full_name
+            actor=None,
+            username=username,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
+            organization=org,
         )
         account_services.grant_role(
             actor=None, user=user, role=role, organization=org, modules=[str(m) for m in modules]

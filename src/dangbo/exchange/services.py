@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from dangbo.accounts.models import Module, RoleAssignment
 from dangbo.audit.models import AuditEntry
-from dangbo.audit.services import snapshot
+from dangbo.audit.services import keeps_refusals, snapshot
 from dangbo.core import text
 from dangbo.core.bulk import insert_rows, reserve_ids
 from dangbo.core.errors import DomainError
@@ -52,6 +52,7 @@ from dangbo.core.models import Code
 from dangbo.core.spreadsheets import Issue, SpreadsheetError
 from dangbo.members import lifecycle_rules
 from dangbo.members import rules as member_rules
+from dangbo.members import services as member_services
 from dangbo.members.models import Member, MemberEvent, MemberState, Position
 from dangbo.organizations.models import (
     PATH_SEGMENT_WIDTH,
@@ -808,15 +809,45 @@ class _Import:
         for message in errors.values():
             self.issue(MEMBER_EVENTS, row, "reason_code", message)
 
-    def member_org_code(self, uid: str) -> str:
-        """The code of the organization a member of the file or of this installation is in now."""
+    def member_org_code(self, uid: str, *, last: bool = False) -> str:
+        """The code of the organization a member of the file or of this installation is in now.
+
+        With ``last``, of a member in none now (transferred out, deceased), the one they
+        were last in: the audit files the member's records there.
+        """
         plan = self.member_plans.get(uid)
-        if plan is not None:
-            return plan.derived.get("organization") or ""
         member = self.existing_members.get(uid)
-        if member is None or member.organization_id is None:
+        if plan is not None:
+            code = plan.derived.get("organization") or ""
+            if code or not last:
+                return code
+            for state in reversed(plan.states or []):
+                if state.organization_id:
+                    return state.organization_id
+        elif member is not None and member.organization_id is not None:
+            return self.code_of.get(member.organization_id, "")
+        if not last or member is None:
             return ""
-        return self.code_of.get(member.organization_id, "")
+        found = (
+            MemberState.objects.filter(member=member, organization__isnull=False)
+            .order_by("-valid_from", "-pk").values_list("organization__code", flat=True).first()
+        )  # fmt: skip
+        return found or ""
+
+    def org_path_of(self, code: str) -> str:
+        """The tree path of organization ``code`` (of the file or of this installation)."""
+        if not code:
+            return ""
+        if code not in self.org_path:
+            self.org_path.update(Organization.objects.filter(code=code).values_list("code", "path"))
+        return self.org_path.get(code, "")
+
+    def _member_inside(self, member: Member) -> bool:
+        """Whether a member of this installation is in the import's subtree now (always, without one)."""
+        if self.within is None:
+            return True
+        code = self.code_of.get(member.organization_id) if member.organization_id else None
+        return bool(code) and self._inside(code)
 
     def member_known(self, uid: str) -> bool:
         return uid in self.file_members or uid in self.existing_members
@@ -846,13 +877,19 @@ class _Import:
                 owners.setdefault(value, row["uid"])
             values = {r[key]: r for r in new_rows if r[key]}
             for chunk in _chunks(values):
-                for value, uid in Member.objects.filter(**{f"{key}__in": chunk}).values_list(
-                    key, "uid"
+                for holder in Member.objects.filter(**{f"{key}__in": chunk}).select_related(
+                    "organization"
                 ):
+                    value = getattr(holder, key)
                     row = values[value]
-                    if R.uid_text(uid) != row["uid"]:
-                        self.issue(MEMBERS, row, key,
-                                   f"{label} đã được dùng cho một đảng viên khác trong hệ thống.")  # fmt: skip
+                    if R.uid_text(holder.uid) != row["uid"]:
+                        # Neutral (the holder may lie outside the subtree); logged above it.
+                        self.issue(MEMBERS, row, key, member_services.refuse_duplicate(
+                            self.actor, holder, key, value, attempt=(
+                                f"«{row['full_name']}» (tệp trao đổi {self.filename}, dòng "
+                                f"{row.number})"
+                            ),
+                        ))  # fmt: skip
 
     def _check_code_lists(self) -> None:
         for key in ("ethnicity", "religion", "general_education"):
@@ -872,7 +909,11 @@ class _Import:
         if plan.existing is not None:
             db = R.member_row(plan.existing, self.code_of)
             diff = self._differences(MEMBERS, row.values, db, MEMBERS.data_keys)
-            if diff:
+            if diff and not self._member_inside(plan.existing):
+                # What the record holds is not shown outside the subtree it belongs to.
+                self._conflict(MEMBERS, row, "uid", False,
+                               "Đảng viên đã có trong hệ thống với thông tin khác.")  # fmt: skip
+            elif diff:
                 self._conflict(MEMBERS, row, "uid", False,
                                "Đảng viên đã có trong hệ thống với thông tin khác: " + "; ".join(diff) + ".")  # fmt: skip
             else:
@@ -1076,6 +1117,12 @@ class _Import:
                 member = self.existing_members.get(uid)
                 if not self.member_known(uid):
                     self.issue(USERS, row, "member", self.unknown_member(uid))
+                elif member is not None and not self._member_inside(member):
+                    # Refused before anything about that record (its account) is told.
+                    self.issue(USERS, row, "member", (
+                        f"Chỉ gắn tài khoản với đảng viên sinh hoạt trong «{self.within.name}»: "
+                        "việc này do quản trị cấp trên làm."
+                    ))  # fmt: skip
                 elif member is not None and member.user_id is not None:
                     self.issue(USERS, row, "member", "Đảng viên này đã gắn với một tài khoản khác.")
                 elif uid in claimed:
@@ -1255,11 +1302,26 @@ class _Import:
         ids = {n: u.pk for n, u in self.existing_users.items()}
         ids.update({u.username.lower(): u.pk for u in users})
         for user in users:
-            self._audit("accounts.user_imported", user, "", after={
+            self._audit("accounts.user_imported", user, self._user_org_path(user), after={
                 "username": user.username, "full_name": user.first_name, "email": user.email,
                 "is_active": user.is_active,
             })  # fmt: skip
         return ids
+
+    def _user_org_path(self, user) -> str:
+        """Where a new user's entry is filed: their member's organization, else that of their
+        first role in the file, else the organization the import is made at (or the file's root)."""
+        name = user.username.lower()
+        if name in self.links:
+            path = self.org_path_of(self.member_org_code(self.links[name], last=True))
+            if path:
+                return path
+        for row in self.new_roles:
+            if row["username"].lower() == name:
+                return self.org_path_of(row["organization"])
+        if self.within is not None:
+            return self.within.path or ""
+        return self.org_path_of(self.result.root_code)
 
     def _write_members(self, user_ids: dict[str, int]) -> None:
         """Members, their events and derived states: many rows, written with ``core.bulk``."""
@@ -1296,7 +1358,7 @@ class _Import:
             member_rows.append([values[f] for f in MEMBER_FIELDS])
             self.audit_rows.append(self._audit_row(
                 "members.imported", "members.member", pk, r["full_name"],
-                self.org_path.get(org, "") if org else "", _json_safe(values),
+                self.org_path_of(self.member_org_code(plan.uid, last=True)), _json_safe(values),
             ))  # fmt: skip
         insert_rows(Member, MEMBER_FIELDS, member_rows)
         for uid, user_id in link_of.items():
@@ -1336,10 +1398,10 @@ class _Import:
                     probation_ends_on=plan.probation_ends_on,
                     organization_id=self.org_id[d["organization"]] if d["organization"] else None,
                 )
-                org = d.get("organization")
                 self.audit_rows.append(self._audit_row(
                     "members.events_imported", "members.member", plan.existing.pk,
-                    plan.existing.full_name, self.org_path.get(org, "") if org else "",
+                    plan.existing.full_name,
+                    self.org_path_of(self.member_org_code(plan.uid, last=True)),
                     {"events": len(plan.new_events)},
                 ))  # fmt: skip
         insert_rows(MemberEvent, EVENT_FIELDS, event_rows)
@@ -1376,6 +1438,7 @@ class _Import:
         RoleAssignment.objects.bulk_update(roles, ["granted_at"], batch_size=CHUNK)
 
 
+@keeps_refusals
 def import_exchange(
     path: str | Path,
     *,
@@ -1441,7 +1504,7 @@ def _summary(job: _Import, result: ExchangeResult) -> None:
         actor_id=job.actor_id, action="exchange.imported",
         target_type=root._meta.label_lower if root else "exchange.workbook",
         target_id=str(root.pk) if root else "", target_repr=str(root)[:300] if root else job.filename,
-        org_path=root.path if root else "",
+        org_path=root.path if root else (job.within.path if job.within else ""),
         after={"file": job.filename, "version": result.version, "counts": result.counts},
         note=f"Nhập từ tệp trao đổi {job.filename}".strip(),
     )  # fmt: skip

@@ -157,7 +157,7 @@ def birth_for_age_check(member: Member) -> dt.date | None:
 
 
 def _org_path(member: Member) -> str:
-    return member.organization.path if member.organization_id and member.organization.path else ""
+    return last_org_path(member)
 
 
 def _audit(actor, action: str, member: Member, **entry: Any) -> None:

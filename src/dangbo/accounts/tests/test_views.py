@@ -7,6 +7,7 @@ from django.contrib.sessions.models import Session
 from dangbo.accounts.models import ApiToken, Role, RoleAssignment
 from dangbo.accounts.services import user_for_token
 from dangbo.accounts.tests.factories import PASSWORD, UserFactory, user_with_role
+from dangbo.audit.models import AuditEntry
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +145,10 @@ def test_committee_admin_creates_a_user_and_grants_a_role_in_the_subtree(client)
     user = get_user_model().objects.get(username="bithu")
     assignment = RoleAssignment.objects.get(user=user)
     assert (assignment.role, assignment.organization_id) == (Role.CELL_SECRETARY, c1.pk)
+    # Both entries are filed where the login is made, so the subtree's log shows them.
+    created = AuditEntry.objects.get(action="accounts.user_created", target_id=str(user.pk))
+    granted = AuditEntry.objects.get(action="accounts.role_granted", target_id=str(user.pk))
+    assert created.org_path == granted.org_path == c1.path
     listing = client.get("/o/DB1/users/")
     assert "bithu" in listing.content.decode()
     revoke = client.post("/o/DB1/users/", {"action": "revoke", "assignment": assignment.pk})

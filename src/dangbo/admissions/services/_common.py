@@ -11,6 +11,8 @@ from django.db import models
 from dangbo.audit.services import record
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.members.models import Member
+from dangbo.members.services import last_org_path
 from dangbo.organizations.models import CELL_KINDS, Organization
 
 from .. import rules
@@ -20,10 +22,12 @@ Stage = Candidate.Stage
 
 
 def audit(actor, action: str, target: models.Model, org: Organization | None, **entry: Any) -> None:
-    record(
-        actor=actor, action=f"admissions.{action}", target=target,
-        org_path=(org.path or "") if org is not None else "", **entry,
-    )  # fmt: skip
+    path = (org.path or "") if org is not None else ""
+    member = getattr(target, "member", None)
+    if not path and isinstance(member, Member):
+        # A recognition of a member in no organization now: filed where they last were.
+        path = last_org_path(member)
+    record(actor=actor, action=f"admissions.{action}", target=target, org_path=path, **entry)
 
 
 def full_clean(obj: models.Model, **kwargs: Any) -> None:

@@ -377,18 +377,19 @@ class RecordImport:
 
     # scope -----------------------------------------------------------------------------
 
-    def org_code(self, sheet: RecordSheet, values: dict[str, Any]) -> str:
-        """The organization a record belongs to: its owner's (a member's organization now)."""
+    def org_code(self, sheet: RecordSheet, values: dict[str, Any], *, last: bool = False) -> str:
+        """The organization a record belongs to: its owner's (a member's organization now; with
+        ``last``, the one a member in none now was last in)."""
         for ref in sheet.owner_refs():
             if not ref.present(values):
                 continue
             if ref.to == MEMBER:
-                return self.job.member_org_code(values[ref.column])
+                return self.job.member_org_code(values[ref.column], last=last)
             if ref.to == ORGANIZATION:
                 return values[ref.column]
             found = self.plans[ref.to].find(tuple(values.get(c) for c in ref.key_columns))
             if isinstance(found, _Record):
-                return self.org_code(self.by_key[ref.to], found.values)
+                return self.org_code(self.by_key[ref.to], found.values, last=last)
         return ""
 
     def check_within(self, outside: str) -> None:
@@ -483,15 +484,14 @@ class RecordImport:
 
     def _audit(self, sheet: RecordSheet, records: list[_Record]) -> None:
         job = self.job
-        codes = {self.org_code(sheet, r.values) for r in records} - {""}
-        missing = codes - set(job.org_path)
+        codes = [self.org_code(sheet, r.values, last=True) for r in records]
+        missing = set(codes) - set(job.org_path) - {""}
         for chunk in _chunks(missing):
             job.org_path.update(
                 Organization.objects.filter(code__in=chunk).values_list("code", "path")
             )
-        for record in records:
-            path = job.org_path.get(self.org_code(sheet, record.values), "")
-            job._audit(sheet.action, record.stored, path)
+        for record, code in zip(records, codes, strict=True):
+            job._audit(sheet.action, record.stored, job.org_path.get(code, ""))
 
     def _check_derived(self, sheet: RecordSheet, records: list[_Record]) -> None:
         """Compare what ``refresh`` derived with the derived columns the file fills."""

@@ -389,3 +389,93 @@ def test_a_subtree_administrator_cannot_grant_roles_above_it(exported, tmp_path)
     )
     assert result.errors == []
     assert result.counts["Vai trò"]["created"] == 1
+
+
+def _add_user(content: bytes, username: str, member_uid: str) -> bytes:
+    def edit(wb):
+        ws = wb["Người dùng"]
+        active = ws.cell(row=2, column=4).value  # the file's own way of writing "yes"
+        ws.append([username, "Người Mới", None, active, member_uid])
+
+    return edit_workbook(content, edit)
+
+
+def test_a_new_user_is_not_linked_to_a_member_outside_the_subtree(exported, tmp_path):
+    from dangbo.members.tests.factories import MemberFactory
+
+    world, content = exported
+    a2 = Organization.objects.get(code="A2")  # moved under B: outside A
+    outsider = MemberFactory(organization=a2, full_name="Trần Văn Ngoài")
+    linked = world["members"][2]  # in A2 too, with an account already
+    before = table_counts()
+    messages = []
+    for member in (outsider, linked):
+        own = _add_user(content, "moi.user", str(member.uid))
+        result = import_exchange(
+            write_file(tmp_path, own), actor=None, dry_run=False, within=world["a"]
+        )
+        [issue] = result.errors
+        assert (issue.sheet, issue.column) == ("Người dùng", "Mã hồ sơ đảng viên (UID)")
+        messages.append(issue.message)
+        assert table_counts() == before
+    # The same words whether the member has an account or not: nothing is told about it.
+    assert (
+        messages
+        == [
+            "Chỉ gắn tài khoản với đảng viên sinh hoạt trong «Đảng bộ Tổng công ty A»: việc này do "
+            "quản trị cấp trên làm."
+        ]
+        * 2
+    )
+    outsider.refresh_from_db()
+    assert outsider.user_id is None
+    # The committee above both links it; the entry is filed under the member's cell.
+    own = _add_user(content, "moi.user", str(outsider.uid))
+    result = import_exchange(
+        write_file(tmp_path, own), actor=None, dry_run=False, within=world["top"]
+    )
+    assert result.errors == []
+    outsider.refresh_from_db()
+    assert outsider.user.username == "moi.user"
+    entry = AuditEntry.objects.get(action="accounts.user_imported")
+    assert entry.org_path == a2.path
+
+
+def test_a_member_row_outside_the_subtree_shows_no_stored_values(exported, tmp_path):
+    world, _ = exported
+    m3 = world["members"][2]  # in A2, now under B, carried by A's file (A's officer is m3)
+    changed = edit_workbook(export_bytes("A"), lambda wb: set_cell(
+        wb, "Đảng viên", "Họ và tên", ("Mã hồ sơ (UID)", str(m3.uid)), "Tên Khác"
+    ))  # fmt: skip
+    result = import_exchange(
+        write_file(tmp_path, changed), actor=None, dry_run=True, within=world["a"]
+    )
+    [issue] = result.errors
+    assert issue.message.startswith("Đảng viên đã có trong hệ thống với thông tin khác.")
+    assert m3.full_name not in issue.message
+    assert "Họ và tên" not in issue.message
+
+
+def test_a_number_used_by_another_member_is_refused_neutrally_and_logged(exported, tmp_path):
+    from dangbo.members.tests.factories import MemberFactory
+
+    world, content = exported
+    a2 = Organization.objects.get(code="A2")
+    holder = MemberFactory(organization=a2, full_name="Trần Văn Ngoài", card_number="77000001")
+
+    def add_member(wb):
+        ws = wb["Đảng viên"]
+        headers = [c.value for c in ws[1]]
+        row = [c.value for c in ws[2]]
+        row[headers.index("Mã hồ sơ (UID)")] = "6f1c2d3e-4b5a-4c6d-8e7f-001122334455"
+        row[headers.index("Số thẻ đảng viên")] = "77000001"
+        row[headers.index("Số định danh cá nhân")] = None
+        row[headers.index("Số lý lịch")] = None
+        ws.append(row)
+
+    own = edit_workbook(content, add_member)
+    result = import_exchange(write_file(tmp_path, own), actor=None, dry_run=True, within=world["a"])
+    messages = [i.message for i in result.errors if i.column == "Số thẻ đảng viên"]
+    assert messages == ["Số thẻ đảng viên này đã được dùng; liên hệ cấp ủy cấp trên."]
+    [entry] = AuditEntry.objects.filter(action="members.duplicate_refused")
+    assert (entry.target_id, entry.org_path) == (str(holder.pk), a2.path)

@@ -59,6 +59,7 @@ class Command(BaseCommand):
                     password=password,
                     full_name=full_name,
                     email=email,
+                    organization=organization,
                 )
                 services.grant_role(
                     actor=None, user=user, role=role, organization=organization, modules=module_list
