@@ -335,3 +335,19 @@ def test_an_unknown_parent_code_is_reported(tree):
     outcome, sink = _run(Book(O=orgs), tree["top"])
     assert not outcome.written
     assert sink.issues[0].column == "Mã tổ chức cấp trên"
+
+
+def test_an_organization_code_used_outside_the_scope_is_refused_neutrally(tree):
+    orgs = [ORG_HEADER,
+            ["C3", "Chi bộ Mới", "Chi bộ trực thuộc", "DB1", "01/01/2020", 10],
+            ["C8", "Chi bộ Tám", "Chi bộ trực thuộc", "DB2", "01/01/2020", 10],
+            ["C7", "Chi bộ Bảy", "Chi bộ trực thuộc", "ZZ9", "01/01/2020", 10]]  # fmt: skip
+    outcome, sink = _run(Book(O=orgs), tree["db1"])
+    assert not outcome.written
+    found = {(i.row, i.column): i.message for i in sink.issues}
+    assert found[(2, "Mã tổ chức")] == "Mã tổ chức này đã được dùng; liên hệ cấp ủy cấp trên."
+    # A parent outside the subtree and one that exists nowhere read the same.
+    unknown = "Không có tổ chức cấp trên với mã này trong phạm vi quản lý (hoặc trong tệp)."
+    assert found[(3, "Mã tổ chức cấp trên")] == found[(4, "Mã tổ chức cấp trên")] == unknown
+    [entry] = AuditEntry.objects.filter(action="organizations.duplicate_refused")
+    assert (entry.target_id, entry.org_path) == (str(tree["c3"].pk), tree["c3"].path)
