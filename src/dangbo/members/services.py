@@ -14,6 +14,7 @@ from dangbo.audit.services import record, snapshot
 from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.core.locking import changed, lock, save_changed, values
 from dangbo.organizations.models import CELL_KINDS, Organization
 
 from . import lifecycle_rules, rules
@@ -25,6 +26,9 @@ IDENTITY_FIELDS = (
     "card_number", "background_number", "general_education", "professional_level",
     "political_theory_level", "admission_age_exception",
 )  # fmt: skip
+# What an identity save may write: the identity and the name keys computed from it.
+# Status, organization and the admission dates are the derivation's (rebuild_states).
+IDENTITY_COLUMNS = (*IDENTITY_FIELDS, "name_sort_key", "search_name")
 # Events that place the member in an organization of this installation.
 EVENTS_WITH_ORG = (
     MemberEvent.Kind.ADMITTED, MemberEvent.Kind.READMITTED, MemberEvent.Kind.TRANSFERRED_IN,
@@ -180,10 +184,14 @@ def rebuild_states(member: Member) -> list[rules.State]:
     return states
 
 
-def _save_identity(member: Member) -> None:
+def _save_identity(member: Member, original: dict[str, Any] | None = None) -> None:
+    """Insert a new member, or write the identity columns that differ from ``original``."""
     try:
         with transaction.atomic():
-            member.save()
+            if original is None:
+                member.save()
+            else:
+                save_changed(member, original, IDENTITY_COLUMNS)
     except IntegrityError as exc:
         for constraint, (field, message) in UNIQUE_MESSAGES.items():
             if constraint in str(exc) or field in str(exc):
@@ -263,9 +271,10 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
     unknown = set(changes) - set(IDENTITY_FIELDS)
     if unknown:
         raise DomainError(f"Không sửa trực tiếp được: {', '.join(sorted(unknown))}.")
+    lock(member)
     if member.is_voided:
         raise DomainError("Hồ sơ đã bị hủy: khôi phục trước khi sửa.")
-    before = snapshot(member)
+    before, original = snapshot(member), values(member)
     for field, value in changes.items():
         setattr(member, field, value)
     _clean_identity(member)
@@ -278,7 +287,9 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
             f"Với ngày sinh này, đảng viên vào Đảng ngày {fmt_date(member.admitted_on)} khi chưa đủ "
             f"{rules.MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1)."
         )})  # fmt: skip
-    _save_identity(member)
+    if not changed(member, original, IDENTITY_COLUMNS):
+        return member  # nothing to write, nothing to record
+    _save_identity(member, original)
     _audit(actor, "updated", member, before=before, after=member)
     return member
 
@@ -306,6 +317,8 @@ def record_event(
     committee's decision, an expulsion its discipline decision, an exemption its
     ground (``lifecycle_rules``).
     """
+    # Events of one member are recorded one after the other, each on the full history.
+    lock(member)
     if member.is_voided:
         raise DomainError("Hồ sơ đã bị hủy: khôi phục trước khi ghi sự kiện.")
     if kind in EVENTS_WITH_ORG and organization is None and kind != MemberEvent.Kind.ADMITTED:
@@ -397,11 +410,12 @@ def lifecycle_errors(member: Member, event: MemberEvent) -> dict[str, str]:
 @transaction.atomic
 def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
     """Mark an event entered in error; the member's state is derived again without it."""
+    member = lock(event.member)
+    lock(event)
     if event.voided_at is not None:
         raise DomainError("Sự kiện này đã được hủy.")
     if not reason.strip():
         raise DomainError({"reason": "Cần ghi lý do hủy."})
-    member = event.member
     remaining = [e for e in _event_records(member) if e.seq != event.pk]
     rules.derive_states(remaining, date_of_birth=_birth_for_age_check(member))
     if not remaining:
@@ -419,9 +433,10 @@ def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
 @transaction.atomic
 def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
     """Bring back an event that was voided."""
+    member = lock(event.member)
+    lock(event)
     if event.voided_at is None:
         raise DomainError("Sự kiện này đang có hiệu lực.")
-    member = event.member
     event.voided_at = None
     rules.derive_states(_event_records(member, [event]), date_of_birth=_birth_for_age_check(member))
     event.voided_reason = ""
@@ -434,6 +449,7 @@ def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
 @transaction.atomic
 def void_member(*, actor, member: Member, reason: str) -> Member:
     """Mark a record entered in error (a duplicate, a wrong person). It is kept and can be restored."""
+    lock(member)
     if member.is_voided:
         raise DomainError("Hồ sơ này đã được hủy.")
     if not reason.strip():
@@ -449,6 +465,7 @@ def void_member(*, actor, member: Member, reason: str) -> Member:
 @transaction.atomic
 def restore_member(*, actor, member: Member) -> Member:
     """Restore a record that was voided."""
+    lock(member)
     if not member.is_voided:
         raise DomainError("Hồ sơ này đang có hiệu lực.")
     before = snapshot(member)
@@ -471,6 +488,7 @@ def assign_position(
     decision_number: str = "",
 ) -> Position:
     """Record a post held by a member."""
+    lock(member)
     if ended_on and ended_on < started_on:
         raise DomainError({"ended_on": "Ngày kết thúc phải sau ngày bắt đầu."})
     position = Position(
@@ -490,6 +508,8 @@ def assign_position(
 @transaction.atomic
 def end_position(*, actor, position: Position, ended_on: dt.date) -> Position:
     """Close a post on ``ended_on``."""
+    lock(position.member)
+    lock(position)
     if ended_on < position.started_on:
         raise DomainError({"ended_on": "Ngày kết thúc phải sau ngày bắt đầu."})
     before = snapshot(position)
