@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,9 +141,11 @@ def _check_org_for_event(
 
 
 def _event_records(member: Member, extra: list[MemberEvent] = ()) -> list[rules.Event]:
-    events = list(member.events.filter(voided_at__isnull=True)) + [
-        e for e in extra if e.voided_at is None
-    ]
+    return event_records([*member.events.filter(voided_at__isnull=True), *extra])
+
+
+def event_records(events: Iterable[MemberEvent]) -> list[rules.Event]:
+    """The rule's view of a member's events; the voided ones are left out."""
     return [
         rules.Event(
             e.kind,
@@ -153,7 +156,43 @@ def _event_records(member: Member, extra: list[MemberEvent] = ()) -> list[rules.
             ceremony_on=e.ceremony_on,
         )
         for i, e in enumerate(events)
+        if e.voided_at is None
     ]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What the events give for a member: the periods and the columns kept on the member row."""
+
+    states: list[rules.State]
+    status: str
+    organization_id: int | None
+    admitted_on: dt.date | None
+    official_on: dt.date | None
+    probation_ends_on: dt.date | None
+
+    def columns(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in DERIVED_COLUMNS}
+
+
+# The member columns only the derivation writes.
+DERIVED_COLUMNS = ("status", "organization_id", "admitted_on", "official_on", "probation_ends_on")
+
+
+def derive(member: Member, events: Iterable[MemberEvent]) -> Derived:
+    """Derive the member's state from ``events`` (all of them; voided ones are skipped).
+
+    Raises ``DomainError`` when the history is impossible.
+    """
+    records = event_records(events)
+    states = rules.derive_states(records, date_of_birth=_birth_for_age_check(member))
+    current = states[-1] if states else None
+    admitted_on, official_on = rules.admission_dates(records)
+    return Derived(
+        states=states, status=current.status if current else "",
+        organization_id=current.organization_id if current else None, admitted_on=admitted_on,
+        official_on=official_on, probation_ends_on=rules.current_probation_end(records),
+    )  # fmt: skip
 
 
 def _birth_for_age_check(member: Member) -> dt.date | None:
@@ -162,26 +201,32 @@ def _birth_for_age_check(member: Member) -> dt.date | None:
 
 
 def rebuild_states(member: Member) -> list[rules.State]:
-    """Derive the member's states from the events and store them with the current ones."""
-    events = _event_records(member)
-    states = rules.derive_states(events, date_of_birth=_birth_for_age_check(member))
+    """Derive the member's states from the events and store them with the current ones.
+
+    The caller holds the member's row (``lock``), so the events read here are all of them.
+    """
+    derived = derive(member, member.events.all())
     MemberState.objects.filter(member=member).delete()
     MemberState.objects.bulk_create(
         MemberState(member=member, organization_id=s.organization_id, status=s.status,
                     valid_from=s.valid_from, valid_until=s.valid_until)
-        for s in states
+        for s in derived.states
     )  # fmt: skip
-    current = states[-1] if states else None
-    member.status = current.status if current else ""
-    member.organization_id = current.organization_id if current else None
-    member.admitted_on, member.official_on = rules.admission_dates(events)
-    member.probation_ends_on = rules.current_probation_end(events)
-    Member.objects.filter(pk=member.pk).update(
-        status=member.status, organization_id=member.organization_id,
-        admitted_on=member.admitted_on, official_on=member.official_on,
-        probation_ends_on=member.probation_ends_on,
-    )  # fmt: skip
-    return states
+    for name, value in derived.columns().items():
+        setattr(member, name, value)
+    Member.objects.filter(pk=member.pk).update(**derived.columns())
+    return derived.states
+
+
+@transaction.atomic
+def repair_derived_state(*, actor, member: Member, note: str = "") -> Member:
+    """Write the member's state again from the events, when what is stored has drifted from them."""
+    lock(member)
+    before = snapshot(member)
+    rebuild_states(member)
+    member.refresh_from_db()
+    _audit(actor, "repaired", member, before=before, after=member, note=note)
+    return member
 
 
 def _save_identity(member: Member, original: dict[str, Any] | None = None) -> None:
