@@ -11,10 +11,9 @@ queries per chunk whatever its size.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
-
-from django.db.models import Prefetch
+from dataclasses import dataclass, fields
 
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
@@ -78,16 +77,50 @@ def member_ids_in(org: Organization) -> list[int]:
     return sorted(ids)
 
 
-def _chunks(ids: list[int], size: int) -> Iterator[list[Member]]:
+@dataclass(frozen=True)
+class Stored:
+    """What the member row holds (read as plain values: no model instances at this scale)."""
+
+    pk: int
+    full_name: str
+    date_of_birth: dt.date | None
+    admission_age_exception: str
+    status: str
+    organization_id: int | None
+    admitted_on: dt.date | None
+    official_on: dt.date | None
+    probation_ends_on: dt.date | None
+
+
+STORED = [f.name for f in fields(Stored)]
+KIND_LABELS = dict(MemberEvent.Kind.choices)
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[tuple[Stored, list, list]]]:
+    """Members with their events and periods, three queries per chunk."""
     for start in range(0, len(ids), size):
-        yield list(
-            Member.objects.filter(pk__in=ids[start : start + size])
-            .order_by("pk")
-            .prefetch_related(
-                Prefetch("events", queryset=MemberEvent.objects.order_by("happened_on", "pk")),
-                Prefetch("states", queryset=MemberState.objects.order_by("valid_from", "pk")),
-            )
-        )
+        chunk = ids[start : start + size]
+        events: dict[int, list[rules.Event]] = defaultdict(list)
+        for member_id, pk, kind, on, org_id, ceremony_on in (
+            MemberEvent.objects.filter(member_id__in=chunk, voided_at__isnull=True)
+            .order_by()
+            .values_list("member_id", "pk", "kind", "happened_on", "organization_id", "ceremony_on")
+        ):
+            events[member_id].append(
+                rules.Event(kind, on, org_id, seq=pk, label=KIND_LABELS.get(kind, kind),
+                            ceremony_on=ceremony_on)
+            )  # fmt: skip
+        states: dict[int, list[rules.State]] = defaultdict(list)
+        for member_id, *state in (
+            MemberState.objects.filter(member_id__in=chunk)
+            .order_by("member_id", "valid_from", "pk")
+            .values_list("member_id", "status", "organization_id", "valid_from", "valid_until")
+        ):
+            states[member_id].append(rules.State(*state))
+        yield [
+            (Stored(*row), events[row[0]], states[row[0]])
+            for row in Member.objects.filter(pk__in=chunk).order_by("pk").values_list(*STORED)
+        ]
 
 
 def drift_in(org: Organization, *, chunk_size: int = CHUNK) -> Iterator[tuple[int, list[Drift]]]:
@@ -97,21 +130,27 @@ def drift_in(org: Organization, *, chunk_size: int = CHUNK) -> Iterator[tuple[in
     names: dict[int | None, str] = {}
     for members in _chunks(ids, chunk_size):
         found: list[Drift] = []
-        for member in members:
-            found += drift_of(member, names)
+        for member, events, states in members:
+            found += drift_of(member, events, states, names)
         checked += len(members)
         yield checked, found
 
 
-def drift_of(member: Member, names: dict[int | None, str] | None = None) -> list[Drift]:
-    """Compare the member's stored state with the state its (prefetched) events give."""
+def drift_of(
+    member: Stored,
+    events: list[rules.Event],
+    stored_states: list[rules.State],
+    names: dict[int | None, str] | None = None,
+) -> list[Drift]:
+    """Compare the member's stored state with the state its events give."""
     names = {} if names is None else names
 
     def drift(field: str, stored: str, derived: str) -> Drift:
         return Drift(member.pk, member.full_name, field, stored, derived)
 
+    birth = None if member.admission_age_exception.strip() else member.date_of_birth
     try:
-        derived = services.derive(member, member.events.all())
+        derived = services.derive_records(events, date_of_birth=birth)
     except DomainError as exc:
         return [drift("events", "", "; ".join(exc.messages))]
     found = []
@@ -130,10 +169,6 @@ def drift_of(member: Member, names: dict[int | None, str] | None = None) -> list
             found.append(
                 drift(field, _date(getattr(member, field)), _date(getattr(derived, field)))
             )
-    stored_states = [
-        rules.State(s.status, s.organization_id, s.valid_from, s.valid_until)
-        for s in member.states.all()
-    ]
     if _periods(stored_states) != _periods(derived.states):
         found.append(drift("states", _states(stored_states, names), _states(derived.states, names)))
     return found

@@ -184,8 +184,12 @@ def derive(member: Member, events: Iterable[MemberEvent]) -> Derived:
 
     Raises ``DomainError`` when the history is impossible.
     """
-    records = event_records(events)
-    states = rules.derive_states(records, date_of_birth=_birth_for_age_check(member))
+    return derive_records(event_records(events), date_of_birth=_birth_for_age_check(member))
+
+
+def derive_records(records: list[rules.Event], *, date_of_birth: dt.date | None) -> Derived:
+    """``derive`` from the rule's view of the events (``event_records``)."""
+    states = rules.derive_states(records, date_of_birth=date_of_birth)
     current = states[-1] if states else None
     admitted_on, official_on = rules.admission_dates(records)
     return Derived(
