@@ -13,9 +13,10 @@ that changes a row:
    transactions with ``BEGIN IMMEDIATE`` (``transaction_mode`` in the settings),
    so the database's single write lock is already held when the row is read;
 2. takes its ``before`` snapshot from that row, checks, changes the instance;
-3. writes with ``save_changed(instance, original, fields)``: only the fields
-   among ``fields`` that differ from ``original`` (``values(instance)`` taken
-   after the lock), plus the ``auto_now`` timestamps.
+3. writes with ``save_changed(instance, original[, fields])``: only the fields
+   (among ``fields``, when the service may write only some) that differ from
+   ``original`` (``values(instance)`` taken after the lock), plus the
+   ``auto_now`` timestamps.
 """
 
 from __future__ import annotations
@@ -55,18 +56,22 @@ def values(instance: models.Model) -> dict[str, Any]:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
-def changed(instance: models.Model, original: dict[str, Any], fields: Iterable[str]) -> list[str]:
-    """The names among ``fields`` whose value on ``instance`` differs from ``original``."""
+def changed(
+    instance: models.Model, original: dict[str, Any], fields: Iterable[str] | None = None
+) -> list[str]:
+    """The names among ``fields`` (all but the primary key) whose value differs from ``original``."""
+    if fields is None:
+        fields = [f.attname for f in instance._meta.concrete_fields if not f.primary_key]
     return [name for name in fields if getattr(instance, name) != original[name]]
 
 
 def save_changed(
-    instance: models.Model, original: dict[str, Any], fields: Iterable[str]
+    instance: models.Model, original: dict[str, Any], fields: Iterable[str] | None = None
 ) -> list[str]:
-    """Save only the fields among ``fields`` that changed since ``original``; return them.
+    """Save only the fields among ``fields`` (all by default) that changed since ``original``.
 
     The ``auto_now`` timestamps are written with them; nothing is written when
-    nothing changed.
+    nothing changed. Returns the names of the changed fields.
     """
     names = changed(instance, original, fields)
     if names:
