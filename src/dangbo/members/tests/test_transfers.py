@@ -552,4 +552,3 @@ def test_a_stale_transfer_completed_meanwhile_is_not_cancelled(w):
     ]
     w.member.refresh_from_db()
     assert w.member.organization == w.b1
-
