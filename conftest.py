@@ -435,7 +435,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     choice = _test_db_choice()
     if choice == "sqlite":
-        lines = [f"cơ sở dữ liệu: sqlite {sqlite3.sqlite_version} (trong bộ nhớ)"]
+        lines = [
+            f"cơ sở dữ liệu: sqlite {sqlite3.sqlite_version} "
+            "(trong bộ nhớ; tệp tạm khi có kiểm thử parallel_writers)"
+        ]
     elif _needs_cluster:
         bin_dir = _postgres_bin_dir()
         version = _postgres_binary_version(bin_dir) if bin_dir else "chưa cài"
