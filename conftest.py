@@ -6,6 +6,11 @@ Two things live here:
   ``sqlite`` (default; Django's in-memory test database) or ``postgresql``
   (``DATABASE_URL`` when given, otherwise a throwaway PostgreSQL cluster
   started for this session only and removed afterwards);
+* on SQLite, a file test database instead of the in-memory one when a test
+  marked ``parallel_writers`` is collected: the live server shares one
+  connection object among all its threads with an in-memory database, so
+  requests could never run side by side; with a file each request thread has
+  its own connection and SQLite's write lock orders them as in production;
 * the ``browser`` and ``page`` fixtures for tests marked ``browser``, driving
   Debian's Chromium through the Python Playwright driver.
 
@@ -430,7 +435,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     choice = _test_db_choice()
     if choice == "sqlite":
-        lines = [f"cơ sở dữ liệu: sqlite {sqlite3.sqlite_version} (trong bộ nhớ)"]
+        lines = [
+            f"cơ sở dữ liệu: sqlite {sqlite3.sqlite_version} "
+            "(trong bộ nhớ; tệp tạm khi có kiểm thử parallel_writers)"
+        ]
     elif _needs_cluster:
         bin_dir = _postgres_bin_dir()
         version = _postgres_binary_version(bin_dir) if bin_dir else "chưa cài"
@@ -454,6 +462,51 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"browser", "page"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+    if _test_db_choice() == "sqlite" and any(
+        item.get_closest_marker("parallel_writers") for item in items
+    ):
+        _use_sqlite_file()
+
+
+def _use_sqlite_file() -> None:
+    """Create the SQLite test database in a file (see the module docstring).
+
+    The database is only created when the first test needs it, after
+    collection, so setting its name here is in time. Django deletes a file
+    left by an earlier run before creating it and deletes it at the end.
+    """
+    from django.conf import settings
+
+    test = settings.DATABASES["default"].setdefault("TEST", {})
+    if not test.get("NAME"):
+        test["NAME"] = str(Path(tempfile.gettempdir()) / f"dangbo-test-{os.getpid()}.sqlite3")
+
+
+@pytest.fixture
+def reference_data(transactional_db) -> None:
+    """Put back what the data migrations wrote, when a flush removed it.
+
+    A test on ``transactional_db`` (the live server's) ends with a flush that
+    also empties the reference codes, the legal nesting of organization kinds
+    and the regulations; the next such test loads them again by the very
+    functions the migrations run.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from dangbo.organizations.models import OrgKindRule
+
+    if not OrgKindRule.objects.exists():
+        for name in REFERENCE_DATA_MIGRATIONS:
+            importlib.import_module(name).load(apps, None)
+
+
+REFERENCE_DATA_MIGRATIONS = (
+    "dangbo.core.migrations.0002_load_codes",
+    "dangbo.organizations.migrations.0002_kind_rules_and_sectors",
+    "dangbo.regulations.migrations.0002_seed_regulations",
+)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import DomainError
+from dangbo.core.locking import lock
 from dangbo.organizations.models import Organization
 
 from .models import ApiToken, Module, Role, RoleAssignment
@@ -91,6 +92,7 @@ def grant_role(
 @transaction.atomic
 def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     """Withdraw a role; the assignment is kept with its end time."""
+    lock(assignment)
     if assignment.revoked_at is not None:
         raise DomainError("Quyền này đã được thu hồi.")
     before = snapshot(assignment)
@@ -125,6 +127,10 @@ def issue_token(*, actor, user, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def revoke_token(*, actor, token: ApiToken) -> ApiToken:
+    """Withdraw an API token; one already withdrawn keeps its time."""
+    lock(token)
+    if token.revoked_at is not None:
+        return token
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record(

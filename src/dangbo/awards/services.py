@@ -11,6 +11,7 @@ from django.utils import timezone
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.core.locking import lock, save_changed, values
 from dangbo.members.models import Member, Status
 from dangbo.members.services import last_org_path
 
@@ -52,6 +53,13 @@ def _check_dates(
         raise DomainError(errors)
 
 
+def _lock(award: BadgeAward) -> dict:
+    """Lock the member, then the award (``core.locking``); return the award's row."""
+    lock(award.member)
+    lock(award)
+    return values(award)
+
+
 @transaction.atomic
 def record_award(
     *,
@@ -76,6 +84,7 @@ def record_award(
     posthumous award; posthumous for a living member; a member out of the
     Party at the occasion; a member held back by discipline.
     """
+    lock(member)  # one award per milestone: looked for under the lock
     if member.is_voided:
         raise DomainError("Hồ sơ đảng viên đã bị hủy: khôi phục trước khi ghi nhận Huy hiệu.")
     decision_number = (decision_number or "").strip()
@@ -123,6 +132,7 @@ def record_award(
 @transaction.atomic
 def void_award(*, actor, award: BadgeAward, reason: str) -> BadgeAward:
     """Mark an award entered in error as void (kept, never deleted)."""
+    original = _lock(award)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError({"reason": "Cần ghi lý do hủy."})
@@ -133,7 +143,7 @@ def void_award(*, actor, award: BadgeAward, reason: str) -> BadgeAward:
     before = snapshot(award)
     award.voided_at = timezone.now()
     award.voided_reason = reason[:255]
-    award.save(update_fields=["voided_at", "voided_reason", "updated_at"])
+    save_changed(award, original, ["voided_at", "voided_reason"])
     _audit(actor, "voided", award, before=before, after=award)
     return award
 
@@ -144,6 +154,7 @@ OUT_OF_PARTY = (Status.STRUCK_OFF, Status.EXPELLED)
 @transaction.atomic
 def mark_returned(*, actor, award: BadgeAward, returned_on: dt.date, note: str = "") -> BadgeAward:
     """Record that a member removed from the Party handed the badge back (HD 01-HD/TW, mục 18)."""
+    original = _lock(award)
     if award.is_voided:
         raise DomainError("Bản ghi Huy hiệu này đã bị hủy.")
     if award.returned_on is not None:
@@ -168,7 +179,7 @@ def mark_returned(*, actor, award: BadgeAward, returned_on: dt.date, note: str =
     award.returned_on = returned_on
     if note.strip():
         award.note = (award.note + "\n" if award.note else "") + f"Nộp lại: {note.strip()}"
-    award.save(update_fields=["returned_on", "note", "updated_at"])
+    save_changed(award, original, ["returned_on", "note"])
     _audit(actor, "returned", award, before=before, after=award)
     return award
 
@@ -190,7 +201,10 @@ def reissue_award(
     The new row points at the original award and carries its milestone and
     occasion; no gift accompanies a reissue.
     """
+    _lock(award)
     original = award.reissue_of or award
+    if original is not award:
+        lock(original)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError({"reason": "Cần ghi lý do cấp lại (mất, hỏng...)."})

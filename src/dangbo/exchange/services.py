@@ -745,7 +745,9 @@ class _Import:
         uids.update(self.records.named(MEMBER))
         self.existing_members: dict[str, Member] = {}
         for chunk in _chunks(uids):
-            for m in Member.objects.filter(uid__in=chunk):
+            # Locked until the import ends: the events read below are all the member has when
+            # the file's are added and the state derived (the services lock the same rows).
+            for m in Member.objects.select_for_update().filter(uid__in=chunk).order_by("pk"):
                 self.existing_members[R.uid_text(m.uid)] = m
         self._load_codes(m.organization_id for m in self.existing_members.values())
         events: dict[str, list[Row]] = defaultdict(list)

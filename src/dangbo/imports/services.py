@@ -17,6 +17,7 @@ from django.utils import timezone
 from dangbo.audit.services import keeps_refusals, record
 from dangbo.core import spreadsheets
 from dangbo.core.errors import DomainError
+from dangbo.core.locking import lock
 from dangbo.core.spreadsheets import Issue
 
 from . import engine
@@ -75,8 +76,10 @@ def upload(*, actor, organization, path: Path, filename: str) -> ImportJob:
     return job
 
 
+@transaction.atomic
 def set_mapping(*, actor, job: ImportJob, choices: dict[str, dict[int, str]]) -> ImportJob:
     """Apply the user's column mapping (sheet → column index → field key, "" to skip)."""
+    lock(job)
     if job.status not in (
         ImportJob.Status.MAPPING,
         ImportJob.Status.ANALYSED,
@@ -113,8 +116,10 @@ def set_mapping(*, actor, job: ImportJob, choices: dict[str, dict[int, str]]) ->
     return job
 
 
+@transaction.atomic
 def confirm(*, actor, job: ImportJob, mode: str, confirm_matches: bool) -> ImportJob:
     """Accept a dry run's plan: queue the import in ``mode`` (all or nothing / valid rows only)."""
+    lock(job)
     if not job.can_confirm:
         raise DomainError("Lần nhập này chưa sẵn sàng để xác nhận.")
     summary = job.summary
@@ -135,7 +140,9 @@ def confirm(*, actor, job: ImportJob, mode: str, confirm_matches: bool) -> Impor
     return job
 
 
+@transaction.atomic
 def cancel(*, actor, job: ImportJob) -> ImportJob:
+    lock(job)  # an import that started meanwhile is no longer cancelled
     if job.status in (
         ImportJob.Status.DONE,
         ImportJob.Status.IMPORTING,
@@ -249,11 +256,34 @@ def _run_exchange(job: ImportJob, *, write: bool) -> tuple[dict[str, Any], list[
     return summary, result.issues, write and result.ok
 
 
-def _fail(job: ImportJob, message: str) -> ImportJob:
-    job.status = ImportJob.Status.FAILED
-    job.message = message
-    job.save(update_fields=["status", "message", "updated_at"])
+def _claim(
+    job: ImportJob, status: str, *, unless: tuple[str, ...] = (), only: tuple[str, ...] = ()
+) -> bool:
+    """Move the job to ``status`` if its row (read locked) allows it; False when another run or a
+    cancellation got there first. Committed at once, so the progress page sees it."""
+    with transaction.atomic():
+        lock(job)
+        if job.status in unless or (only and job.status not in only):
+            return False
+        job.status = status
+        job.save(update_fields=["status", "updated_at"])
+    return True
+
+
+def _finish(job: ImportJob, **changes: Any) -> ImportJob:
+    """Write a run's outcome unless the job was cancelled meanwhile."""
+    with transaction.atomic():
+        lock(job)
+        if job.status == ImportJob.Status.CANCELLED:
+            return job
+        for name, value in changes.items():
+            setattr(job, name, value)
+        job.save(update_fields=[*changes, "updated_at"])
     return job
+
+
+def _fail(job: ImportJob, message: str) -> ImportJob:
+    return _finish(job, status=ImportJob.Status.FAILED, message=message)
 
 
 @keeps_refusals
@@ -286,44 +316,34 @@ def _guarded(job: ImportJob, *, write: bool, echo):
 
 def analyse(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> ImportJob:
     """The dry run: check every row, plan, write nothing; store the plan and the findings."""
-    if job.status == ImportJob.Status.CANCELLED:
+    if not _claim(job, ImportJob.Status.ANALYSING, unless=(ImportJob.Status.CANCELLED,)):
         return job
-    job.status = ImportJob.Status.ANALYSING
-    job.save(update_fields=["status", "updated_at"])
     checked = _guarded(job, write=False, echo=echo)
     if checked is None:
         return job
     summary, _, collector = checked
     collector.store()
-    job.summary = summary
-    job.status = ImportJob.Status.ANALYSED
-    job.save(update_fields=["summary", "status", "updated_at"])
-    return job
+    return _finish(job, summary=summary, status=ImportJob.Status.ANALYSED)
 
 
 def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> ImportJob:
     """The import: the dry run's checks again, then the writes, in one transaction."""
-    if job.status != ImportJob.Status.QUEUED:
+    # Only one run imports a queued job, however many start.
+    if not _claim(job, ImportJob.Status.IMPORTING, only=(ImportJob.Status.QUEUED,)):
         return job
-    job.status = ImportJob.Status.IMPORTING
-    job.save(update_fields=["status", "updated_at"])
     checked = _guarded(job, write=True, echo=echo)
     if checked is None:
         return job
     summary, written, collector = checked
     collector.store()
-    job.result = summary
-    job.finished_at = timezone.now()
-    if written:
-        job.status = ImportJob.Status.DONE
-        job.message = ""
-    else:
-        job.status = ImportJob.Status.FAILED
-        job.message = (
-            "Tệp có lỗi nên không nhập gì cả (tất cả hoặc không gì cả). "
-            "Tải báo cáo lỗi, sửa tệp rồi tải lên lại."
-        )
-    job.save(update_fields=["result", "status", "message", "finished_at", "updated_at"])
+    message = "" if written else (
+        "Tệp có lỗi nên không nhập gì cả (tất cả hoặc không gì cả). "
+        "Tải báo cáo lỗi, sửa tệp rồi tải lên lại."
+    )  # fmt: skip
+    _finish(
+        job, result=summary, finished_at=timezone.now(), message=message,
+        status=ImportJob.Status.DONE if written else ImportJob.Status.FAILED,
+    )  # fmt: skip
     _audit(job.created_by, "imported" if written else "refused", job, after=summary)
     return job
 

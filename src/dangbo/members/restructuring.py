@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from dangbo.core.errors import DomainError
+from dangbo.core.locking import lock
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import CELL_KINDS, Organization, OrgEvent
 
@@ -31,6 +32,7 @@ def _move_members(
     *,
     actor,
     members: Iterable[Member],
+    source: Organization,
     target: Organization,
     on: dt.date,
     decision: dict[str, Any],
@@ -38,6 +40,13 @@ def _move_members(
 ) -> int:
     count = 0
     for member in members:
+        lock(member)
+        if (
+            member.organization_id != source.pk
+            or member.status not in ACTIVE_STATUSES
+            or member.is_voided
+        ):
+            continue  # moved or left while the list was read: not this operation's member
         services.record_event(
             actor=actor, member=member, kind=MemberEvent.Kind.MOVED, happened_on=on, organization=target,
             decision_number=decision.get("number", ""), decision_signed_on=decision.get("signed_on"),
@@ -77,6 +86,7 @@ def merge_organizations(
         _move_members(
             actor=actor,
             members=members,
+            source=source,
             target=target,
             on=on,
             decision=decision,
@@ -132,6 +142,7 @@ def split_organization(
         _move_members(
             actor=actor,
             members=members,
+            source=source,
             target=org,
             on=on,
             decision=decision,
@@ -168,6 +179,7 @@ def dissolve_organization(
         _move_members(
             actor=actor,
             members=members,
+            source=org,
             target=move_members_to,
             on=on,
             decision=decision,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from dangbo.audit.services import keeps_refusals, record, record_refusal, snapsh
 from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.core.locking import changed, lock, save_changed, values
 from dangbo.organizations.models import CELL_KINDS, Organization
 
 from . import lifecycle_rules, rules
@@ -25,6 +27,9 @@ IDENTITY_FIELDS = (
     "card_number", "background_number", "general_education", "professional_level",
     "political_theory_level", "admission_age_exception",
 )  # fmt: skip
+# What an identity save may write: the identity and the name keys computed from it.
+# Status, organization and the admission dates are the derivation's (rebuild_states).
+IDENTITY_COLUMNS = (*IDENTITY_FIELDS, "name_sort_key", "search_name")
 # Events that place the member in an organization of this installation.
 EVENTS_WITH_ORG = (
     MemberEvent.Kind.ADMITTED, MemberEvent.Kind.READMITTED, MemberEvent.Kind.TRANSFERRED_IN,
@@ -190,9 +195,11 @@ def _check_org_for_event(
 
 
 def _event_records(member: Member, extra: list[MemberEvent] = ()) -> list[rules.Event]:
-    events = list(member.events.filter(voided_at__isnull=True)) + [
-        e for e in extra if e.voided_at is None
-    ]
+    return event_records([*member.events.filter(voided_at__isnull=True), *extra])
+
+
+def event_records(events: Iterable[MemberEvent]) -> list[rules.Event]:
+    """The rule's view of a member's events; the voided ones are left out."""
     return [
         rules.Event(
             e.kind,
@@ -203,7 +210,47 @@ def _event_records(member: Member, extra: list[MemberEvent] = ()) -> list[rules.
             ceremony_on=e.ceremony_on,
         )
         for i, e in enumerate(events)
+        if e.voided_at is None
     ]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What the events give for a member: the periods and the columns kept on the member row."""
+
+    states: list[rules.State]
+    status: str
+    organization_id: int | None
+    admitted_on: dt.date | None
+    official_on: dt.date | None
+    probation_ends_on: dt.date | None
+
+    def columns(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in DERIVED_COLUMNS}
+
+
+# The member columns only the derivation writes.
+DERIVED_COLUMNS = ("status", "organization_id", "admitted_on", "official_on", "probation_ends_on")
+
+
+def derive(member: Member, events: Iterable[MemberEvent]) -> Derived:
+    """Derive the member's state from ``events`` (all of them; voided ones are skipped).
+
+    Raises ``DomainError`` when the history is impossible.
+    """
+    return derive_records(event_records(events), date_of_birth=_birth_for_age_check(member))
+
+
+def derive_records(records: list[rules.Event], *, date_of_birth: dt.date | None) -> Derived:
+    """``derive`` from the rule's view of the events (``event_records``)."""
+    states = rules.derive_states(records, date_of_birth=date_of_birth)
+    current = states[-1] if states else None
+    admitted_on, official_on = rules.admission_dates(records)
+    return Derived(
+        states=states, status=current.status if current else "",
+        organization_id=current.organization_id if current else None, admitted_on=admitted_on,
+        official_on=official_on, probation_ends_on=rules.current_probation_end(records),
+    )  # fmt: skip
 
 
 def _birth_for_age_check(member: Member) -> dt.date | None:
@@ -212,32 +259,47 @@ def _birth_for_age_check(member: Member) -> dt.date | None:
 
 
 def rebuild_states(member: Member) -> list[rules.State]:
-    """Derive the member's states from the events and store them with the current ones."""
-    events = _event_records(member)
-    states = rules.derive_states(events, date_of_birth=_birth_for_age_check(member))
+    """Derive the member's states from the events and store them with the current ones.
+
+    The caller holds the member's row (``lock``), so the events read here are all of them.
+    """
+    derived = derive(member, member.events.all())
     MemberState.objects.filter(member=member).delete()
     MemberState.objects.bulk_create(
         MemberState(member=member, organization_id=s.organization_id, status=s.status,
                     valid_from=s.valid_from, valid_until=s.valid_until)
-        for s in states
+        for s in derived.states
     )  # fmt: skip
-    current = states[-1] if states else None
-    member.status = current.status if current else ""
-    member.organization_id = current.organization_id if current else None
-    member.admitted_on, member.official_on = rules.admission_dates(events)
-    member.probation_ends_on = rules.current_probation_end(events)
-    Member.objects.filter(pk=member.pk).update(
-        status=member.status, organization_id=member.organization_id,
-        admitted_on=member.admitted_on, official_on=member.official_on,
-        probation_ends_on=member.probation_ends_on,
-    )  # fmt: skip
-    return states
+    for name, value in derived.columns().items():
+        setattr(member, name, value)
+    Member.objects.filter(pk=member.pk).update(**derived.columns())
+    return derived.states
 
 
-def _save_identity(member: Member, actor=None, organization: Organization | None = None) -> None:
+@transaction.atomic
+def repair_derived_state(*, actor, member: Member, note: str = "") -> Member:
+    """Write the member's state again from the events, when what is stored has drifted from them."""
+    lock(member)
+    before = snapshot(member)
+    rebuild_states(member)
+    member.refresh_from_db()
+    _audit(actor, "repaired", member, before=before, after=member, note=note)
+    return member
+
+
+def _save_identity(
+    member: Member,
+    actor=None,
+    organization: Organization | None = None,
+    original: dict[str, Any] | None = None,
+) -> None:
+    """Insert a new member, or write the identity columns that differ from ``original``."""
     try:
         with transaction.atomic():
-            member.save()
+            if original is None:
+                member.save()
+            else:
+                save_changed(member, original, IDENTITY_COLUMNS)
     except IntegrityError as exc:
         for constraint, (field, _message) in UNIQUE_MESSAGES.items():
             if constraint in str(exc) or field in str(exc):
@@ -326,9 +388,10 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
     unknown = set(changes) - set(IDENTITY_FIELDS)
     if unknown:
         raise DomainError(f"Không sửa trực tiếp được: {', '.join(sorted(unknown))}.")
+    lock(member)
     if member.is_voided:
         raise DomainError("Hồ sơ đã bị hủy: khôi phục trước khi sửa.")
-    before = snapshot(member)
+    before, original = snapshot(member), values(member)
     for field, value in changes.items():
         setattr(member, field, value)
     _clean_identity(member, actor)
@@ -341,7 +404,9 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
             f"Với ngày sinh này, đảng viên vào Đảng ngày {fmt_date(member.admitted_on)} khi chưa đủ "
             f"{rules.MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1)."
         )})  # fmt: skip
-    _save_identity(member, actor)
+    if not changed(member, original, IDENTITY_COLUMNS):
+        return member  # nothing to write, nothing to record
+    _save_identity(member, actor, original=original)
     _audit(actor, "updated", member, before=before, after=member)
     return member
 
@@ -369,6 +434,8 @@ def record_event(
     committee's decision, an expulsion its discipline decision, an exemption its
     ground (``lifecycle_rules``).
     """
+    # Events of one member are recorded one after the other, each on the full history.
+    lock(member)
     if member.is_voided:
         raise DomainError("Hồ sơ đã bị hủy: khôi phục trước khi ghi sự kiện.")
     if kind in EVENTS_WITH_ORG and organization is None and kind != MemberEvent.Kind.ADMITTED:
@@ -460,11 +527,12 @@ def lifecycle_errors(member: Member, event: MemberEvent) -> dict[str, str]:
 @transaction.atomic
 def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
     """Mark an event entered in error; the member's state is derived again without it."""
+    member = lock(event.member)
+    lock(event)
     if event.voided_at is not None:
         raise DomainError("Sự kiện này đã được hủy.")
     if not reason.strip():
         raise DomainError({"reason": "Cần ghi lý do hủy."})
-    member = event.member
     remaining = [e for e in _event_records(member) if e.seq != event.pk]
     rules.derive_states(remaining, date_of_birth=_birth_for_age_check(member))
     if not remaining:
@@ -482,9 +550,10 @@ def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
 @transaction.atomic
 def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
     """Bring back an event that was voided."""
+    member = lock(event.member)
+    lock(event)
     if event.voided_at is None:
         raise DomainError("Sự kiện này đang có hiệu lực.")
-    member = event.member
     event.voided_at = None
     rules.derive_states(_event_records(member, [event]), date_of_birth=_birth_for_age_check(member))
     event.voided_reason = ""
@@ -497,6 +566,7 @@ def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
 @transaction.atomic
 def void_member(*, actor, member: Member, reason: str) -> Member:
     """Mark a record entered in error (a duplicate, a wrong person). It is kept and can be restored."""
+    lock(member)
     if member.is_voided:
         raise DomainError("Hồ sơ này đã được hủy.")
     if not reason.strip():
@@ -512,6 +582,7 @@ def void_member(*, actor, member: Member, reason: str) -> Member:
 @transaction.atomic
 def restore_member(*, actor, member: Member) -> Member:
     """Restore a record that was voided."""
+    lock(member)
     if not member.is_voided:
         raise DomainError("Hồ sơ này đang có hiệu lực.")
     before = snapshot(member)
@@ -534,6 +605,7 @@ def assign_position(
     decision_number: str = "",
 ) -> Position:
     """Record a post held by a member."""
+    lock(member)
     if ended_on and ended_on < started_on:
         raise DomainError({"ended_on": "Ngày kết thúc phải sau ngày bắt đầu."})
     position = Position(
@@ -553,6 +625,8 @@ def assign_position(
 @transaction.atomic
 def end_position(*, actor, position: Position, ended_on: dt.date) -> Position:
     """Close a post on ``ended_on``."""
+    lock(position.member)
+    lock(position)
     if ended_on < position.started_on:
         raise DomainError({"ended_on": "Ngày kết thúc phải sau ngày bắt đầu."})
     before = snapshot(position)

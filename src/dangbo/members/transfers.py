@@ -24,6 +24,7 @@ from dangbo.audit.services import keeps_refusals, record, snapshot
 from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.core.locking import lock, save_changed, values
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.regulations.workdays import calendar_around
 
@@ -117,6 +118,13 @@ def _destination(
     return Transfer.Direction.OUTGOING, None, other_party
 
 
+def _lock(transfer: Transfer) -> dict[str, Any]:
+    """Lock the member, then the transfer (always in that order); return the transfer's row."""
+    lock(transfer.member)
+    lock(transfer)
+    return values(transfer)
+
+
 def _full_clean(transfer: Transfer) -> None:
     transfer.full_clean(exclude=["member", "from_organization", "to_organization"])
 
@@ -153,6 +161,7 @@ def start_transfer(
         )  # fmt: skip
     if temporary:
         raise DomainError(f"Trường không hợp lệ: {', '.join(sorted(temporary))}.")
+    lock(member)  # one transfer at a time: the open one is looked for under the lock
     _check_member_can_go(member)
     if direction == Transfer.Direction.INCOMING:
         raise DomainError({"direction": (
@@ -208,6 +217,7 @@ def issue_transfer_letter(
     member leaves this installation's count on the letter's date and the
     transfer is complete.
     """
+    original = _lock(transfer)
     if transfer.is_voided or transfer.status != Transfer.Status.AWAITING_LETTER:
         raise DomainError(
             "Chỉ ghi giấy giới thiệu cho lần chuyển sinh hoạt đảng chính thức đang chờ giấy giới "
@@ -249,7 +259,7 @@ def issue_transfer_letter(
             raise _rekeyed(exc, {"happened_on": "letter_on"}) from exc
         transfer.status = Transfer.Status.COMPLETED
     _full_clean(transfer)
-    transfer.save()
+    save_changed(transfer, original)
     _audit(actor, "letter_issued", transfer, before)
     return transfer
 
@@ -274,6 +284,7 @@ def confirm_arrival(
     confirms (checked by the caller). A letter presented after its 30 working
     days is still taken in once the delay is explained.
     """
+    original = _lock(transfer)
     if (
         transfer.is_voided
         or transfer.direction != Transfer.Direction.INTERNAL
@@ -303,7 +314,7 @@ def confirm_arrival(
     transfer.received_on = received_on
     transfer.late_explanation = explanation
     transfer.status = Transfer.Status.COMPLETED
-    transfer.save()
+    save_changed(transfer, original)
     _audit(actor, "arrived", transfer, before)
     return transfer
 
@@ -420,6 +431,7 @@ def receive_from_outside(
     member = returning_member(identity)
     created = member is None
     if member is not None:
+        lock(member)
         _check_returning(actor, member, identity, organization)
     else:
         member = _new_member_from_outside(
@@ -515,6 +527,7 @@ def _new_member_from_outside(
 @transaction.atomic
 def cancel_transfer(*, actor, transfer: Transfer, reason: str) -> Transfer:
     """Record that an official transfer under way will not happen (the member stays where they are)."""
+    original = _lock(transfer)
     if transfer.is_voided or transfer.status not in (
         Transfer.Status.AWAITING_LETTER,
         Transfer.Status.AWAITING_ARRIVAL,
@@ -529,7 +542,7 @@ def cancel_transfer(*, actor, transfer: Transfer, reason: str) -> Transfer:
     transfer.status = Transfer.Status.CANCELLED
     transfer.cancelled_on = _today()
     transfer.cancel_reason = reason.strip()
-    transfer.save()
+    save_changed(transfer, original)
     _audit(actor, "cancelled", transfer, before, note=reason.strip())
     return transfer
 
@@ -537,6 +550,7 @@ def cancel_transfer(*, actor, transfer: Transfer, reason: str) -> Transfer:
 @transaction.atomic
 def void_transfer(*, actor, transfer: Transfer, reason: str) -> Transfer:
     """Mark a transfer entered in error, with the event it wrote (or the record it created)."""
+    original = _lock(transfer)
     if transfer.is_voided:
         raise DomainError("Lần chuyển sinh hoạt đảng này đã được hủy.")
     if not (reason or "").strip():
@@ -550,7 +564,7 @@ def void_transfer(*, actor, transfer: Transfer, reason: str) -> Transfer:
         services.void_event(actor=actor, event=transfer.event, reason=note)
     transfer.voided_at = timezone.now()
     transfer.voided_reason = reason.strip()
-    transfer.save(update_fields=["voided_at", "voided_reason", "updated_at"])
+    save_changed(transfer, original, ["voided_at", "voided_reason"])
     _audit(actor, "voided", transfer, before, note=reason.strip())
     return transfer
 
@@ -574,6 +588,7 @@ def start_temporary_transfer(
     note: str = "",
 ) -> Transfer:
     """Send ``member`` to take part temporarily in another cell; they stay counted at home."""
+    lock(member)
     _check_member_can_go(member)
     direction, to_organization, other_party = _destination(
         member, to_organization, other_party, temporary=True
@@ -606,6 +621,7 @@ def start_temporary_transfer(
 @transaction.atomic
 def end_temporary_transfer(*, actor, transfer: Transfer, returned_on: dt.date | None) -> Transfer:
     """Record the member's return from a temporary transfer."""
+    original = _lock(transfer)
     if transfer.is_voided or transfer.status != Transfer.Status.ACTIVE:
         raise DomainError(
             "Chỉ ghi ngày trở về cho lần sinh hoạt đảng tạm thời đang diễn ra "
@@ -622,6 +638,6 @@ def end_temporary_transfer(*, actor, transfer: Transfer, returned_on: dt.date | 
     before = snapshot(transfer)
     transfer.returned_on = returned_on
     transfer.status = Transfer.Status.ENDED
-    transfer.save()
+    save_changed(transfer, original)
     _audit(actor, "temporary_ended", transfer, before)
     return transfer

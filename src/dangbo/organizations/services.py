@@ -10,6 +10,7 @@ from django.db import transaction
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.core.locking import lock, save_changed, values
 
 from . import rules
 from .models import PATH_SEGMENT_WIDTH, Organization, OrgEvent, OrgKind, OrgKindRule, TreePosition
@@ -170,6 +171,7 @@ def found_organization(
 UPDATABLE_FIELDS = (
     "sector", "staff_headcount", "hardship_area", "address", "phone", "email", "established_decision",
 )  # fmt: skip
+UPDATABLE_FIELDS_ATTNAMES = tuple(Organization._meta.get_field(f).attname for f in UPDATABLE_FIELDS)
 
 
 @transaction.atomic
@@ -178,11 +180,12 @@ def update_organization(*, actor, org: Organization, **changes: Any) -> Organiza
     unknown = set(changes) - set(UPDATABLE_FIELDS)
     if unknown:
         raise DomainError(f"Không sửa trực tiếp được: {', '.join(sorted(unknown))}.")
-    before = snapshot(org)
+    lock(org)
+    before, original = snapshot(org), values(org)
     for field, value in changes.items():
         setattr(org, field, value)
     org.full_clean()
-    org.save()
+    save_changed(org, original, UPDATABLE_FIELDS_ATTNAMES)
     _audit(actor, "updated", org, before)
     return org
 
@@ -192,6 +195,7 @@ def rename_organization(
     *, actor, org: Organization, name: str, on: dt.date, decision: dict[str, Any] | None = None
 ) -> Organization:
     """Rename an organization from ``on``; the old name stays in its history."""
+    lock(org)
     _check_active(org, on)
     _check_after_history(org, on)
     name = name.strip()
@@ -213,6 +217,7 @@ def change_kind(
     *, actor, org: Organization, kind: str, on: dt.date, decision: dict[str, Any] | None = None
 ) -> Organization:
     """Change an organization's kind from ``on`` (a chi bộ cơ sở grown into a đảng bộ cơ sở)."""
+    lock(org)
     _check_active(org, on)
     _check_after_history(org, on)
     _check_parent(kind=kind, parent=org.parent, on=on, field="kind")
@@ -260,6 +265,8 @@ def move_organization(
     decision: dict[str, Any] | None = None,
 ) -> Organization:
     """Place ``org`` and its whole subtree under ``new_parent`` from ``on``."""
+    for node in sorted((org, new_parent), key=lambda o: o.pk):  # one order: no deadlock
+        lock(node)
     _check_active(org, on)
     _check_after_history(org, on)
     if new_parent.pk == org.pk or rules.is_within(new_parent.path, org.path):
@@ -303,6 +310,7 @@ def dissolve_organization(
     Callers that move members away first (merge, split) pass the count they
     left behind; the members app checks its own registry before calling.
     """
+    lock(org)
     _check_active(org, on)
     _check_after_history(org, on)
     if org.children.filter(dissolved_on__isnull=True).exists():
@@ -313,12 +321,12 @@ def dissolve_organization(
         raise DomainError(
             f"Còn {active_member_count} đảng viên đang sinh hoạt: chuyển sinh hoạt trước khi giải thể."
         )
-    before = snapshot(org)
+    before, original = snapshot(org), values(org)
     decision = decision or {}
     org.dissolved_on = on
     org.dissolved_decision = decision.get("number", "") or ""
     org.full_clean(exclude=["path"])
-    org.save()
+    save_changed(org, original, ["dissolved_on", "dissolved_decision"])
     current = _current_position(org)
     if current:
         current.valid_until = on
@@ -331,6 +339,9 @@ def dissolve_organization(
 @transaction.atomic
 def restore_organization(*, actor, org: Organization, on: dt.date, note: str = "") -> Organization:
     """Undo a dissolution recorded in error: the organization is active again from ``on``."""
+    lock(org)
+    if org.parent_id is not None:
+        lock(org.parent)
     if org.dissolved_on is None:
         raise DomainError(f"Tổ chức «{org.name}» đang hoạt động.")
     if org.parent and org.parent.dissolved_on is not None:
@@ -343,10 +354,10 @@ def restore_organization(*, actor, org: Organization, on: dt.date, note: str = "
                 "happened_on": f"Ngày khôi phục không được trước ngày giải thể ({fmt_date(org.dissolved_on)})."
             }
         )
-    before = snapshot(org)
+    before, original = snapshot(org), values(org)
     org.dissolved_on = None
     org.dissolved_decision = ""
-    org.save()
+    save_changed(org, original, ["dissolved_on", "dissolved_decision"])
     TreePosition.objects.create(
         organization=org, parent=org.parent, path=org.path, depth=org.depth, name=org.name,
         kind=org.kind, valid_from=on,

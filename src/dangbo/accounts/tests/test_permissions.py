@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from dangbo.accounts import services
-from dangbo.accounts.models import Module, Role
+from dangbo.accounts.models import ApiToken, Module, Role, RoleAssignment
 from dangbo.accounts.permissions import Capability, Scope
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
@@ -101,3 +101,29 @@ def test_weak_password_is_refused_in_vietnamese():
     with pytest.raises(DomainError) as exc:
         services.create_user(actor=None, username="abc", password="123")
     assert "password" in exc.value.message_dict
+
+
+def test_a_role_revoked_from_a_stale_copy_keeps_its_first_end(tree):
+    user = _user("v")
+    assignment = services.grant_role(actor=None, user=user, role=Role.VIEWER, organization=tree[1])
+    stale = RoleAssignment.objects.get(pk=assignment.pk)
+    services.revoke_role(actor=None, assignment=assignment)
+    ended = RoleAssignment.objects.get(pk=assignment.pk).revoked_at
+
+    with pytest.raises(DomainError, match=r"Quyền này đã được thu hồi\."):
+        services.revoke_role(actor=None, assignment=stale)
+
+    assert RoleAssignment.objects.get(pk=assignment.pk).revoked_at == ended
+    assert AuditEntry.objects.filter(action="accounts.role_revoked").count() == 1
+
+
+def test_a_token_revoked_twice_keeps_its_first_time(tree):
+    token, _raw = services.issue_token(actor=None, user=_user("api"), name="Tích hợp")
+    stale = ApiToken.objects.get(pk=token.pk)
+    services.revoke_token(actor=None, token=token)
+    ended = ApiToken.objects.get(pk=token.pk).revoked_at
+
+    services.revoke_token(actor=None, token=stale)
+
+    assert ApiToken.objects.get(pk=token.pk).revoked_at == ended
+    assert AuditEntry.objects.filter(action="accounts.token_revoked").count() == 1

@@ -11,6 +11,7 @@ from django.db import models
 from dangbo.audit.services import record
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.core.locking import lock, save_changed, values
 from dangbo.members.models import Member
 from dangbo.members.services import last_org_path
 from dangbo.organizations.models import CELL_KINDS, Organization
@@ -81,8 +82,24 @@ def not_before(day: dt.date, earlier: dt.date | None, field: str, message: str) 
         raise DomainError({field: message.format(earlier=fmt_date(earlier), day=fmt_date(day))})
 
 
-def derive_candidate(candidate: Candidate) -> None:
-    """Recompute a file's derived dates and stage from its introducers and votes, and store them."""
+def lock_candidate(candidate: Candidate) -> dict[str, Any]:
+    """Re-read the file locked (``core.locking``); return its row for ``derive_candidate``."""
+    lock(candidate)
+    return values(candidate)
+
+
+def lock_recognition(recognition: Recognition) -> dict[str, Any]:
+    """Lock the probationer's member row, then the recognition; return the recognition's row."""
+    lock(recognition.member)
+    lock(recognition)
+    return values(recognition)
+
+
+def derive_candidate(candidate: Candidate, original: dict[str, Any] | None = None) -> None:
+    """Recompute a file's derived dates and stage from its introducers and votes, and store them.
+
+    With ``original`` (the row ``lock_candidate`` read), only the changed fields are written.
+    """
     intros = [i for i in candidate.introducers.all() if i.voided_at is None]
     members = [i for i in intros if i.member_id]
     unions = [i for i in intros if not i.member_id]
@@ -99,7 +116,10 @@ def derive_candidate(candidate: Candidate) -> None:
         last_committee.resolution_number if last_committee else ""
     )
     candidate.stage = rules.candidate_stage(steps_of(candidate))
-    candidate.save()
+    if original is None:
+        candidate.save()
+    else:
+        save_changed(candidate, original)
 
 
 def steps_of(candidate: Candidate) -> rules.Steps:
@@ -113,7 +133,7 @@ def steps_of(candidate: Candidate) -> rules.Steps:
     )  # fmt: skip
 
 
-def derive_recognition(recognition: Recognition) -> None:
+def derive_recognition(recognition: Recognition, original: dict[str, Any] | None = None) -> None:
     """Recompute the cell's resolution date and the escalation after three failed votes."""
     votes = [v for v in recognition.votes.all() if v.voided_at is None]
     cell = [v for v in votes if v.body == Vote.Body.CELL]
@@ -125,4 +145,7 @@ def derive_recognition(recognition: Recognition) -> None:
         recognition.outcome = (
             Recognition.Outcome.ESCALATED if escalate else Recognition.Outcome.PENDING
         )
-    recognition.save()
+    if original is None:
+        recognition.save()
+    else:
+        save_changed(recognition, original)

@@ -12,6 +12,7 @@ from dangbo.audit.services import keeps_refusals, record_refusal, snapshot
 from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.core.locking import lock, save_changed
 from dangbo.members import services as member_services
 from dangbo.members.models import ACTIVE_STATUSES, Member, Status
 from dangbo.organizations.models import Organization
@@ -25,6 +26,7 @@ from ._common import (
     check_open,
     derive_candidate,
     full_clean,
+    lock_candidate,
     not_before,
     require,
 )  # fmt: skip
@@ -177,6 +179,7 @@ def update_candidate(*, actor, candidate: Candidate, **changes: Any) -> Candidat
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"Không sửa trực tiếp được: {', '.join(sorted(unknown))}.")
+    original = lock_candidate(candidate)
     check_open(candidate)
     before = snapshot(candidate)
     for name, value in changes.items():
@@ -184,7 +187,7 @@ def update_candidate(*, actor, candidate: Candidate, **changes: Any) -> Candidat
     _clean(candidate, actor)
     if candidate.is_readmission:
         _check_readmission(candidate, candidate.proposed_on)
-    candidate.save()
+    save_changed(candidate, original)
     audit(actor, "candidate_updated", candidate, candidate.organization, before=before,
           after=candidate)  # fmt: skip
     return candidate
@@ -195,6 +198,7 @@ def record_awareness_certificate(
     *, actor, candidate: Candidate, issued_on: dt.date, issuer: str, number: str = ""
 ) -> Candidate:
     """Record the certificate of the Party awareness class the candidate attended."""
+    original = lock_candidate(candidate)
     check_open(candidate)
     check_not_voted(candidate, "giấy chứng nhận")
     require(issued_on, "issued_on", "Cần ghi ngày cấp giấy chứng nhận.")
@@ -205,7 +209,7 @@ def record_awareness_certificate(
     candidate.certificate_issuer = text.normalize(issuer)
     candidate.certificate_number = text.normalize(number)
     full_clean(candidate, exclude=["name_sort_key", "search_name"])
-    derive_candidate(candidate)
+    derive_candidate(candidate, original)
     audit(actor, "certificate_recorded", candidate, candidate.organization, before=before,
           after=candidate)  # fmt: skip
     return candidate
@@ -214,6 +218,7 @@ def record_awareness_certificate(
 @transaction.atomic
 def record_application(*, actor, candidate: Candidate, application_on: dt.date) -> Candidate:
     """Record the date of the candidate's application letter (đơn xin vào Đảng); the dossier opens."""
+    original = lock_candidate(candidate)
     check_open(candidate)
     check_not_voted(candidate, "ngày làm đơn")
     require(application_on, "application_on", "Cần ghi ngày làm đơn.")
@@ -221,7 +226,7 @@ def record_application(*, actor, candidate: Candidate, application_on: dt.date) 
                "Ngày làm đơn phải sau ngày sinh.")  # fmt: skip
     before = snapshot(candidate)
     candidate.application_on = application_on
-    derive_candidate(candidate)
+    derive_candidate(candidate, original)
     audit(actor, "application_recorded", candidate, candidate.organization, before=before,
           after=candidate)  # fmt: skip
     return candidate
@@ -232,6 +237,7 @@ def record_background_check(
     *, actor, candidate: Candidate, checked_on: dt.date, result: str, note: str = ""
 ) -> Candidate:
     """Record the verification of the applicant's background (thẩm tra lý lịch) and its result."""
+    original = lock_candidate(candidate)
     check_open(candidate)
     check_not_voted(candidate, "kết quả thẩm tra lý lịch")
     require(checked_on, "checked_on", "Cần ghi ngày thẩm tra.")
@@ -243,7 +249,7 @@ def record_background_check(
     candidate.background_checked_on = checked_on
     candidate.background_check_result = result
     candidate.background_check_note = text.normalize(note)
-    derive_candidate(candidate)
+    derive_candidate(candidate, original)
     audit(actor, "background_checked", candidate, candidate.organization, before=before,
           after=candidate)  # fmt: skip
     return candidate
@@ -257,6 +263,7 @@ def add_introducer(
 ) -> Introducer:  # fmt: skip
     """Record an introduction: an official member (Điều lệ Đảng Đ4 k2) or a union committee's
     resolution introducing the candidate (Đ4 k1)."""
+    original = lock_candidate(candidate)
     check_open(candidate)
     check_not_voted(candidate, "người giới thiệu")
     require(assigned_on, "assigned_on", "Cần ghi ngày giới thiệu.")
@@ -283,7 +290,7 @@ def add_introducer(
     )  # fmt: skip
     full_clean(introducer, exclude=["candidate"])
     introducer.save()
-    derive_candidate(candidate)
+    derive_candidate(candidate, original)
     audit(actor, "introducer_added", candidate, candidate.organization, after=snapshot(introducer))
     return introducer
 
@@ -324,6 +331,8 @@ def _check_union_introducer(candidate, union, number, on, current) -> None:
 def void_introducer(*, actor, introducer: Introducer, reason: str) -> Introducer:
     """Mark an introduction entered in error, or one to be redone (a stale dossier)."""
     candidate = introducer.candidate
+    original = lock_candidate(candidate)
+    lock(introducer)
     check_open(candidate)
     check_not_voted(candidate, "người giới thiệu")
     if introducer.voided_at is not None:
@@ -332,7 +341,7 @@ def void_introducer(*, actor, introducer: Introducer, reason: str) -> Introducer
     introducer.voided_at = timezone.now()
     introducer.voided_reason = text.normalize(reason)
     introducer.save(update_fields=["voided_at", "voided_reason"])
-    derive_candidate(candidate)
+    derive_candidate(candidate, original)
     audit(actor, "introducer_voided", candidate, candidate.organization,
           after=snapshot(introducer), note=introducer.voided_reason)  # fmt: skip
     return introducer
@@ -343,6 +352,7 @@ def withdraw_candidate(
     *, actor, candidate: Candidate, withdrawn_on: dt.date, reason: str
 ) -> Candidate:
     """Stop considering a file (the person withdrew, moved away, no longer qualifies)."""
+    original = lock_candidate(candidate)
     check_open(candidate)
     require(withdrawn_on, "withdrawn_on", "Cần ghi ngày dừng xem xét.")
     require(reason, "reason", "Cần ghi lý do dừng xem xét.")
@@ -357,7 +367,7 @@ def withdraw_candidate(
     before = snapshot(candidate)
     candidate.withdrawn_on = withdrawn_on
     candidate.withdrawn_reason = text.normalize(reason)
-    derive_candidate(candidate)
+    derive_candidate(candidate, original)
     audit(actor, "candidate_withdrawn", candidate, candidate.organization, before=before,
           after=candidate, note=candidate.withdrawn_reason)  # fmt: skip
     return candidate
@@ -366,6 +376,7 @@ def withdraw_candidate(
 @transaction.atomic
 def void_candidate(*, actor, candidate: Candidate, reason: str) -> Candidate:
     """Mark a file entered in error. It is kept and no longer counted."""
+    original = lock_candidate(candidate)
     if candidate.is_voided:
         raise DomainError("Hồ sơ kết nạp này đã được hủy.")
     require(reason, "reason", "Cần ghi lý do hủy hồ sơ.")
@@ -377,7 +388,7 @@ def void_candidate(*, actor, candidate: Candidate, reason: str) -> Candidate:
     before = snapshot(candidate)
     candidate.voided_at = timezone.now()
     candidate.voided_reason = text.normalize(reason)
-    candidate.save(update_fields=["voided_at", "voided_reason", "updated_at"])
+    save_changed(candidate, original, ["voided_at", "voided_reason"])
     audit(actor, "candidate_voided", candidate, candidate.organization, before=before,
           after=candidate, note=candidate.voided_reason)  # fmt: skip
     return candidate

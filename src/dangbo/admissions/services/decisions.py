@@ -12,6 +12,7 @@ from dangbo.core import text
 from dangbo.core.dates import whole_months_between
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.core.locking import lock
 from dangbo.members import services as members
 from dangbo.members.models import MemberEvent, Status
 from dangbo.organizations.models import Organization
@@ -25,6 +26,8 @@ from ._common import (
     derive_candidate,
     derive_recognition,
     full_clean,
+    lock_candidate,
+    lock_recognition,
     not_before,
     require,
 )  # fmt: skip
@@ -131,6 +134,7 @@ def record_cell_vote(
 ) -> Vote:  # fmt: skip
     """Record the cell's vote on proposing the admission (≥ two thirds of its official members
     in favour, Điều lệ Đảng Đ4); the applicant and the dossier are checked as of that day."""
+    original = lock_candidate(candidate)
     check_open(candidate)
     require(held_on, "held_on", "Cần ghi ngày chi bộ họp.")
     if candidate.cell_resolution_on is not None:
@@ -146,7 +150,7 @@ def record_cell_vote(
         held_on=held_on, eligible=cell_eligible(candidate.organization, held_on, eligible),
         in_favour=in_favour, resolution_number=resolution_number, note=note,
     )  # fmt: skip
-    derive_candidate(candidate)
+    derive_candidate(candidate, original)
     audit(actor, "cell_vote_recorded", candidate, candidate.organization, before=before,
           after={"vote": snapshot(vote), "candidate": snapshot(candidate)})  # fmt: skip
     return vote
@@ -159,6 +163,7 @@ def record_committee_proposal(
 ) -> Vote:  # fmt: skip
     """Record the grassroots committee's resolution proposing the admission (≥ two thirds of its
     members, Điều lệ Đảng Đ4), where the cell stands under a đảng bộ cơ sở."""
+    original = lock_candidate(candidate)
     check_open(candidate)
     cell = candidate.organization
     if not selectors.needs_committee_proposal(cell):
@@ -183,7 +188,7 @@ def record_committee_proposal(
         proposal=Vote.Proposal.ADMIT, held_on=held_on, eligible=eligible, in_favour=in_favour,
         resolution_number=resolution_number, note=note,
     )  # fmt: skip
-    derive_candidate(candidate)
+    derive_candidate(candidate, original)
     audit(actor, "committee_proposal_recorded", candidate, cell, before=before,
           after={"vote": snapshot(vote), "candidate": snapshot(candidate)})  # fmt: skip
     return vote
@@ -192,6 +197,11 @@ def record_committee_proposal(
 @transaction.atomic
 def void_vote(*, actor, vote: Vote, reason: str) -> Vote:
     """Mark a resolution entered in error, unless a later step rests on it."""
+    if vote.candidate is not None:
+        original = lock_candidate(vote.candidate)
+    else:
+        original = lock_recognition(vote.recognition)
+    lock(vote)
     if vote.voided_at is not None:
         raise DomainError("Nghị quyết này đã được hủy.")
     require(reason, "reason", "Cần ghi lý do hủy.")
@@ -214,9 +224,9 @@ def void_vote(*, actor, vote: Vote, reason: str) -> Vote:
     vote.voided_reason = text.normalize(reason)
     vote.save(update_fields=["voided_at", "voided_reason"])
     if vote.candidate is not None:
-        derive_candidate(vote.candidate)
+        derive_candidate(vote.candidate, original)
     else:
-        derive_recognition(vote.recognition)
+        derive_recognition(vote.recognition, original)
     audit(actor, "vote_voided", parent, org, after=snapshot(vote), note=vote.voided_reason)
     return vote
 
@@ -234,6 +244,7 @@ def record_decision(
     plus at most 30 recorded (mục 4.3.1); a later decision is recorded with the
     explanation the committee owes its superior.
     """
+    original = lock_candidate(candidate)
     check_open(candidate)
     c, cell = candidate, candidate.organization
     if c.decision_signed_on is not None:
@@ -285,7 +296,7 @@ def record_decision(
     c.refused = not admit
     c.refused_on = None if admit else on
     full_clean(c, exclude=["name_sort_key", "search_name"])
-    derive_candidate(c)
+    derive_candidate(c, original)
     audit(actor, "decision_recorded", c, cell, before=before, after=c)
     return c
 
@@ -309,6 +320,7 @@ def record_ceremony(
 ) -> Candidate:  # fmt: skip
     """Record the admission ceremony: the person becomes a probationary member of the cell
     (a new member record, or the former member's readmission event)."""
+    original = lock_candidate(candidate)
     check_open(candidate)
     c, cell = candidate, candidate.organization
     if c.decision_signed_on is None or c.refused:
@@ -343,6 +355,6 @@ def record_ceremony(
     c.ceremony_on = ceremony_on
     c.ceremony_late_consent = text.normalize(late_consent) if ceremony_on > due else ""
     c.member = member
-    derive_candidate(c)
+    derive_candidate(c, original)
     audit(actor, "ceremony_recorded", c, cell, before=before, after=c)
     return c

@@ -7,6 +7,7 @@ from django.db import transaction
 from dangbo.audit.services import snapshot
 from dangbo.core import text
 from dangbo.core.errors import DomainError
+from dangbo.core.locking import save_changed, values
 from dangbo.organizations.models import Organization
 
 from ..models import AdmissionPlan, AdmissionTarget
@@ -32,15 +33,20 @@ def set_plan(
     """Set how many members ``organization`` plans to admit in ``year`` (replaces the year's plan)."""
     _check_year(year, "year")
     _check_count(planned, "planned")
-    plan = AdmissionPlan.objects.filter(
-        organization=organization, year=year, voided_at__isnull=True
-    ).first()
-    before = snapshot(plan) if plan else None
+    plan = (
+        AdmissionPlan.objects.select_for_update()
+        .filter(organization=organization, year=year, voided_at__isnull=True)
+        .first()
+    )
+    before, original = (snapshot(plan), values(plan)) if plan else (None, None)
     plan = plan or AdmissionPlan(organization=organization, year=year, planned=0)
     plan.planned = planned
     plan.note = text.normalize(note)
     full_clean(plan, validate_constraints=False)
-    plan.save()
+    if original is None:
+        plan.save()
+    else:
+        save_changed(plan, original, ["planned", "note"])
     audit(actor, "plan_set", plan, organization, before=before, after=plan)
     return plan
 
@@ -56,7 +62,9 @@ def set_target(
     _check_count(target, "target")
     if last_year < first_year:
         raise DomainError({"last_year": "Năm cuối nhiệm kỳ phải từ năm đầu trở đi."})
-    current = AdmissionTarget.objects.filter(organization=organization, voided_at__isnull=True)
+    current = AdmissionTarget.objects.select_for_update().filter(
+        organization=organization, voided_at__isnull=True
+    )
     same = current.filter(first_year=first_year).first()
     overlapping = (
         current.filter(first_year__lte=last_year, last_year__gte=first_year)
@@ -68,7 +76,7 @@ def set_target(
             f"Đã có chỉ tiêu nhiệm kỳ {overlapping.first_year}–{overlapping.last_year} trùng thời "
             f"gian."
         )})  # fmt: skip
-    before = snapshot(same) if same else None
+    before, original = (snapshot(same), values(same)) if same else (None, None)
     item = same or AdmissionTarget(
         organization=organization, first_year=first_year, last_year=0, target=0
     )
@@ -76,6 +84,9 @@ def set_target(
     item.target = target
     item.resolution = text.normalize(resolution)
     full_clean(item)
-    item.save()
+    if original is None:
+        item.save()
+    else:
+        save_changed(item, original, ["last_year", "target", "resolution"])
     audit(actor, "target_set", item, organization, before=before, after=item)
     return item

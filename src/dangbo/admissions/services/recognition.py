@@ -11,6 +11,7 @@ from dangbo.audit.services import snapshot
 from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.core.locking import lock, save_changed
 from dangbo.members import services as members
 from dangbo.members.models import Member, MemberEvent, Status
 from dangbo.organizations.models import Organization
@@ -18,7 +19,14 @@ from dangbo.regulations.workdays import calendar_around
 
 from .. import rules, selectors
 from ..models import Recognition, Vote
-from ._common import audit, derive_recognition, full_clean, not_before, require
+from ._common import (
+    audit,
+    derive_recognition,
+    full_clean,
+    lock_recognition,
+    not_before,
+    require,
+)
 from .decisions import _vote, cell_eligible
 
 NOT_RECOGNIZED_GROUNDS = "Không được công nhận đảng viên chính thức (Điều lệ Đảng, Điều 5)"
@@ -53,6 +61,7 @@ def open_recognition(
     course_certificate_on: dt.date | None = None, self_review_on: dt.date | None = None,
 ) -> Recognition:  # fmt: skip
     """Open the consideration of a probationary member's recognition for their current probation."""
+    lock(member)  # one open recognition per probation: looked for under the lock
     if member.is_voided:
         raise DomainError("Hồ sơ đảng viên đã bị hủy.")
     if member.status != Status.PROBATIONARY or member.probation_ends_on is None:
@@ -82,6 +91,7 @@ def update_recognition(
     self_review_on: dt.date | None = None,
 ) -> Recognition:  # fmt: skip
     """Change the recognition dossier: the mentor, the new-member course, the self-review."""
+    original = lock_recognition(recognition)
     _check_pending(recognition)
     _check_dossier(recognition.member, mentor)
     before = snapshot(recognition)
@@ -90,7 +100,7 @@ def update_recognition(
     recognition.course_certificate_on = course_certificate_on
     recognition.self_review_on = self_review_on
     full_clean(recognition, validate_constraints=False)
-    recognition.save()
+    save_changed(recognition, original)
     audit(actor, "recognition_updated", recognition, recognition.member.organization,
           before=before, after=recognition)  # fmt: skip
     return recognition
@@ -105,6 +115,7 @@ def record_recognition_vote(
     """Record a vote of the cell (or of the grassroots committee) on recognizing the member, or on
     striking them off; ≥ two thirds pass (Điều lệ Đảng Đ5 k2); after three failed cell votes the
     case goes to the superior committee (mục 4.2.3)."""
+    original = lock_recognition(recognition)
     _check_pending(recognition)
     member = recognition.member
     cell = member.organization
@@ -145,7 +156,7 @@ def record_recognition_vote(
         parent={"recognition": recognition}, body=body, proposal=proposal, held_on=held_on,
         eligible=eligible, in_favour=in_favour, resolution_number=resolution_number, note=note,
     )  # fmt: skip
-    derive_recognition(recognition)
+    derive_recognition(recognition, original)
     audit(actor, "recognition_vote_recorded", recognition, cell, before=before,
           after={"vote": snapshot(vote), "recognition": snapshot(recognition)})  # fmt: skip
     return vote
@@ -174,6 +185,7 @@ def record_recognition_decision(
 ) -> Recognition:  # fmt: skip
     """Record the competent committee's decision: recognized as of the day the probation ended
     (mục 4.2.2), or not recognized and struck off the list (Điều lệ Đảng Đ5)."""
+    original = lock_recognition(recognition)
     _check_pending(recognition)
     member, on = recognition.member, decision_signed_on
     cell = member.organization
@@ -234,7 +246,7 @@ def record_recognition_decision(
     recognition.extension_reason = text.normalize(extension_reason)
     recognition.decision_late_reason = text.normalize(late_reason) if on > due else ""
     full_clean(recognition, validate_constraints=False)
-    recognition.save()
+    save_changed(recognition, original)
     audit(actor, "recognition_decided", recognition, cell, before=before, after=recognition)
     return recognition
 
@@ -263,12 +275,13 @@ def _decision_base(recognition: Recognition, cell, outcome: str, escalated: bool
 @transaction.atomic
 def void_recognition(*, actor, recognition: Recognition, reason: str) -> Recognition:
     """Mark a recognition opened in error (the wrong member or probation)."""
+    original = lock_recognition(recognition)
     _check_pending(recognition)
     require(reason, "reason", "Cần ghi lý do hủy.")
     before = snapshot(recognition)
     recognition.voided_at = timezone.now()
     recognition.voided_reason = text.normalize(reason)
-    recognition.save(update_fields=["voided_at", "voided_reason", "updated_at"])
+    save_changed(recognition, original, ["voided_at", "voided_reason"])
     audit(actor, "recognition_voided", recognition, recognition.member.organization,
           before=before, after=recognition, note=recognition.voided_reason)  # fmt: skip
     return recognition

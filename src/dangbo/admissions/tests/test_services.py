@@ -590,3 +590,32 @@ def test_readmission_needs_the_provincial_consent_then_readmits_the_member(world
         services.propose_candidate(actor=None, organization=world.a1, proposed_on=D(2030, 1, 1),
                                    readmission_of=m, left_reason="OTHER")  # fmt: skip
     assert list(messages(exc)) == ["readmission_of"]
+
+
+# --------------------------------------------------------------------------
+# A file loaded before another write
+# --------------------------------------------------------------------------
+
+
+def test_a_ceremony_from_a_stale_file_is_refused_not_recorded_twice(world):
+    c = f.decided(world)
+    stale = Candidate.objects.get(pk=c.pk)
+    services.record_ceremony(actor=None, candidate=c, ceremony_on=f.CEREMONY_ON)
+
+    with pytest.raises(DomainError, match=r"Người này đã được kết nạp: hồ sơ đã đóng\."):
+        services.record_ceremony(actor=None, candidate=stale, ceremony_on=f.CEREMONY_ON)
+
+    assert Member.objects.filter(full_name=c.full_name).count() == 1
+
+
+def test_an_edit_from_a_stale_file_keeps_the_steps_recorded_since(world):
+    c = f.propose(world.a1)
+    stale = Candidate.objects.get(pk=c.pk)
+    services.record_application(actor=None, candidate=c, application_on=D(2024, 3, 1))
+
+    services.update_candidate(actor=None, candidate=stale, home_town="Hà Nam")
+
+    c.refresh_from_db()
+    assert (c.home_town, c.application_on) == ("Hà Nam", D(2024, 3, 1))
+    entry = AuditEntry.objects.filter(action="admissions.candidate_updated").latest("pk")
+    assert entry.before["application_on"] == "2024-03-01"

@@ -368,3 +368,14 @@ def test_reissue_is_refused_for_a_returned_badge_and_needs_a_reason(tree):
         services.reissue_award(actor=None, award=award, reason="Mất")
     assert exc.value.messages == ["Huy hiệu đã được nộp lại: không cấp lại."]
     assert BadgeAward.objects.count() == 1
+
+
+def test_voiding_from_a_stale_award_is_refused_and_keeps_the_first_reason(tree):
+    award = record(member_admitted(tree.c1, d(1995, 1, 10)))
+    stale = BadgeAward.objects.get(pk=award.pk)
+    services.void_award(actor=None, award=award, reason="Ghi nhầm người")
+
+    with pytest.raises(DomainError, match=r"Bản ghi Huy hiệu này đã bị hủy\."):
+        services.void_award(actor=None, award=stale, reason="Lần nữa")
+
+    assert BadgeAward.objects.get(pk=award.pk).voided_reason == "Ghi nhầm người"

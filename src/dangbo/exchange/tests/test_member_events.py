@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dangbo.exchange.services import import_exchange
 from dangbo.members.models import Member, MemberEvent
@@ -116,3 +118,20 @@ def test_a_file_without_the_ceremony_column_still_imports(tmp_path):
     assert again.events.get().ceremony_on is None
     # Without a ceremony day, probation runs from the admission decision.
     assert again.probation_ends_on == dt.date(2025, 3, 4)
+
+
+def test_the_members_a_file_names_stay_locked_until_the_import_ends(tmp_path):
+    # A service writing one of them meanwhile would add an event the derivation here never saw.
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite: BEGIN IMMEDIATE holds the whole database for the import")
+    member = _admitted_with_ceremony()
+    content = export_bytes("K")
+
+    with CaptureQueriesContext(connection) as queries:
+        result = import_exchange(write_file(tmp_path, content), actor=None, dry_run=True)
+
+    assert result.errors == [], result.errors
+    reads = [q["sql"] for q in queries.captured_queries if '"members_member"."uid" IN' in q["sql"]]
+    assert reads
+    assert all(sql.rstrip().endswith("FOR UPDATE") for sql in reads), reads
+    assert Member.objects.get(pk=member.pk).uid == member.uid

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
@@ -255,3 +257,69 @@ def test_update_refuses_a_birth_date_making_admission_under_18(cells):
     assert "date_of_birth" in exc.value.message_dict
     m.refresh_from_db()
     assert m.date_of_birth == D(1985, 5, 5)
+
+
+# --------------------------------------------------------------------------
+# Instances loaded before another write
+# --------------------------------------------------------------------------
+
+
+def test_identity_save_from_a_stale_instance_keeps_what_others_wrote(cells):
+    _g, c1, c2 = cells
+    m = add(c1)
+    stale = Member.objects.get(pk=m.pk)
+    services.record_event(
+        actor=None, member=Member.objects.get(pk=m.pk), kind=MemberEvent.Kind.MOVED,
+        happened_on=D(2020, 1, 1), organization=c2,
+    )  # fmt: skip
+    services.update_member(actor=None, member=Member.objects.get(pk=m.pk), occupation="Kỹ sư")
+
+    services.update_member(actor=None, member=stale, phone="0912345678")
+
+    row = Member.objects.get(pk=m.pk)
+    assert (row.organization_id, row.occupation, row.phone) == (c2.pk, "Kỹ sư", "0912345678")
+    assert (stale.organization_id, stale.occupation) == (c2.pk, "Kỹ sư")
+    entry = AuditEntry.objects.filter(action="members.updated").latest("pk")
+    assert (entry.before["organization_id"], entry.before["occupation"]) == (c2.pk, "Kỹ sư")
+
+
+def test_identity_save_writes_only_identity_columns(cells):
+    _g, c1, _c2 = cells
+    m = add(c1)
+    Member.objects.filter(pk=m.pk).update(status=Status.DECEASED)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.update_member(actor=None, member=m, phone="0912345678")
+
+    (update,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert '"phone"' in update
+    assert '"updated_at"' in update
+    assert '"status"' not in update
+    assert '"organization_id"' not in update
+    assert Member.objects.get(pk=m.pk).status == Status.DECEASED  # drift is check-consistency's
+
+
+def test_an_unchanged_identity_writes_nothing(cells):
+    m = add(cells[1], phone="0912345678")
+    entries = AuditEntry.objects.count()
+
+    services.update_member(actor=None, member=m, phone="0912345678")
+
+    assert AuditEntry.objects.count() == entries
+
+
+def test_voiding_an_event_from_a_stale_instance_sees_the_voided_state(cells):
+    m = add(cells[1])
+    event = m.events.get(kind=MemberEvent.Kind.MADE_OFFICIAL)
+    stale = MemberEvent.objects.get(pk=event.pk)
+    services.void_event(actor=None, event=event, reason="Ghi nhầm")
+
+    with pytest.raises(DomainError, match="đã được hủy"):
+        services.void_event(actor=None, event=stale, reason="Ghi nhầm lần nữa")
+
+
+def test_sqlite_takes_the_write_lock_when_a_transaction_begins():
+    # lock() relies on it: SQLite has no SELECT ... FOR UPDATE.
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL locks the row itself")
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

@@ -565,3 +565,20 @@ def test_striking_candidates_gather_the_sources_within_the_subtree(w):
         assert found[0].ground_label.startswith("Bỏ sinh hoạt đảng hoặc không đóng đảng phí")
     finally:
         unregister_striking_source(unpaid_dues)
+
+
+# --------------------------------------------------------------------------
+# A transfer loaded before another write
+# --------------------------------------------------------------------------
+
+
+def test_a_stale_transfer_completed_meanwhile_is_not_cancelled(w):
+    transfer = issue(start(w))
+    stale = Transfer.objects.get(pk=transfer.pk)
+    transfers.confirm_arrival(actor=None, transfer=transfer, received_on=ARRIVAL)
+
+    assert refusal(transfers.cancel_transfer, transfer=stale, reason="Không chuyển nữa") == [
+        "Chỉ hủy bỏ lần chuyển sinh hoạt đảng chính thức chưa hoàn thành (lần này: đã hoàn thành)."
+    ]
+    w.member.refresh_from_db()
+    assert w.member.organization == w.b1

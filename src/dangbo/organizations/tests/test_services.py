@@ -164,3 +164,18 @@ def test_subtree_query_uses_the_path_index(tree):
     if connection.vendor == "sqlite":
         assert "USING INDEX" in plan or "USING COVERING INDEX" in plan
     assert list(qs.values_list("code", flat=True))
+
+
+def test_an_edit_from_a_stale_organization_keeps_a_rename_made_meanwhile(tree):
+    org = tree[2]
+    stale = Organization.objects.get(pk=org.pk)
+    services.rename_organization(
+        actor=None, org=Organization.objects.get(pk=org.pk), name="Tên mới", on=dt.date(2020, 1, 1)
+    )
+
+    services.update_organization(actor=None, org=stale, phone="0241234567")
+
+    org.refresh_from_db()
+    assert (org.name, org.phone) == ("Tên mới", "0241234567")
+    entry = AuditEntry.objects.filter(action="organizations.updated").latest("pk")
+    assert entry.before["name"] == "Tên mới"
