@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dangbo.quality",
     "dangbo.imports",
     "dangbo.exchange",
+    "dangbo.backup",
 ]
 
 MIDDLEWARE = [

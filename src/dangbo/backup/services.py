@@ -18,6 +18,7 @@ restored database.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -30,11 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from dangbo.core.errors import DomainError
+from dangbo.core.formatting import fmt_datetime
 
 FORMAT = "dangbo-backup"
 VERSION = 1
@@ -54,6 +56,14 @@ class BackupInfo:
     server_version: str = ""
     migrations: dict[str, str] = field(default_factory=dict)
     media_files: int = 0
+
+    @property
+    def created_label(self) -> str:
+        """When the backup was taken, in Vietnam time (HH:MM dd/mm/yyyy)."""
+        try:
+            return fmt_datetime(dt.datetime.fromisoformat(self.created_at))
+        except ValueError:
+            return self.created_at
 
     def as_manifest(self) -> dict:
         return {
@@ -121,6 +131,8 @@ def _sqlite_backup(alias: str, target: Path) -> None:
     try:
         with connection.wrap_database_errors:
             connection.connection.backup(destination)
+    except DatabaseError as error:
+        raise DomainError(f"Sao lưu SQLite thất bại: {error}") from error
     finally:
         destination.close()
 
@@ -326,8 +338,13 @@ def _sqlite_restore(alias: str, database: Path) -> None:
     connection.ensure_connection()
     source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
+        # One step: the destination is replaced in a single transaction, or not at all.
         with connection.wrap_database_errors:
             source.backup(connection.connection)
+    except DatabaseError as error:
+        raise DomainError(
+            f"Phục hồi SQLite thất bại, dữ liệu hiện có giữ nguyên: {error}"
+        ) from error
     finally:
         source.close()
 
@@ -342,9 +359,7 @@ def _record_restore(path: Path, info: BackupInfo, *, username: str) -> None:
 
     after = {"file": path.name, **info.as_manifest(), "restored_at": timezone.now().isoformat()}
     after.pop("migrations")
-    note = (
-        f"Phục hồi từ bản sao lưu «{path.name}» ({ENGINE_NAMES[info.engine]}, {info.created_at})."
-    )
+    note = f"Phục hồi từ bản sao lưu «{path.name}» ({ENGINE_NAMES[info.engine]}, sao lưu lúc {info.created_label})."
     tops = list(Organization.objects.filter(parent__isnull=True).order_by("path"))
     actor = get_user_model().objects.filter(username=username).first() if username else None
     if not tops:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangbo.core.backup import ENGINE_NAMES, backup
+from dangbo.backup.services import ENGINE_NAMES, backup
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_int
 

@@ -9,15 +9,18 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from dangbo.accounts.tests.factories import PASSWORD
 from dangbo.audit.models import AuditEntry
-from dangbo.core import backup as backups
+from dangbo.backup import services as backups
 from dangbo.demo import build_demo
 from dangbo.demo.plan import ROOT_CODE
 from dangbo.exchange.tests.helpers import ON, export_bytes
+from dangbo.organizations.models import Organization
 from dangbo.organizations.tests.factories import bloc
 
 DEMO_MEMBERS = 150
@@ -83,6 +86,27 @@ def test_a_restored_installation_exports_the_same_exchange_workbook(tmp_path, se
         assert entry.after["engine"] == connection.vendor
         assert entry.after["file"] == out.name
     assert upload.read_bytes() == b"uploaded list"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_force_replaces_the_records_of_an_installation_with_the_backup(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    bloc(code="KHOI", name="Đảng ủy Khối Một")
+    out = tmp_path / "sao-luu.tar.gz"
+    call_command("backup", str(out), stdout=io.StringIO())
+    bloc(code="KHOI2", name="Đảng ủy Khối Hai")
+    get_user_model().objects.create_user("quantri", password=PASSWORD)
+
+    with pytest.raises(CommandError, match="Cơ sở dữ liệu đang có dữ liệu"):
+        call_command("restore", str(out))
+    assert Organization.objects.filter(code="KHOI2").exists()
+
+    call_command("restore", str(out), "--force", stdout=io.StringIO())
+    assert list(Organization.objects.values_list("code", flat=True)) == ["KHOI"]
+    assert not get_user_model().objects.exists()
+    entry = AuditEntry.objects.get(action="backup.restored")
+    assert entry.org_path == Organization.objects.get(code="KHOI").path
+    assert entry.actor is None
 
 
 def _fake_backup(path: Path, engine: str, **manifest) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangbo.core.backup import ENGINE_NAMES, restore
+from dangbo.backup.services import ENGINE_NAMES, restore
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_int
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         except DomainError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(
-            f"Đã phục hồi {ENGINE_NAMES[info.engine]} (sao lưu lúc {info.created_at}) và "
+            f"Đã phục hồi {ENGINE_NAMES[info.engine]} (sao lưu lúc {info.created_label}) và "
             f"{fmt_int(info.media_files)} tệp đã tải lên từ {file}. "
             "Nếu bản sao lưu từ phiên bản cũ hơn, chạy «dangbo migrate» (dangbo serve tự làm)."
         )
