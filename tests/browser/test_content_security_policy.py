@@ -20,7 +20,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 KEY_PAGES = (
     "/o/KHOI/", "/o/KHOI/tree/", "/o/KHOI/members/", "/o/KHOI/deadlines/", "/o/KHOI/imports/",
     "/o/KHOI/admissions/", "/o/KHOI/badges/", "/o/KHOI/quality/", "/o/KHOI/audit/",
-    "/o/KHOI/users/", "/account/tokens/", "/api/v1/docs",
+    "/o/KHOI/users/", "/account/tokens/", "/api/v1/docs", "/admin/",
 )  # fmt: skip
 
 
