@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def _flag(name: str, default: bool = False) -> bool:
@@ -16,6 +17,18 @@ def _flag(name: str, default: bool = False) -> bool:
     if not value:
         return default
     return value in ("1", "true", "yes", "on")
+
+
+def _hours(name: str, default: float) -> int:
+    """A positive number of hours from the environment, in seconds."""
+    value = os.environ.get(name, "").strip().replace(",", ".") or str(default)
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = 0
+    if not 0 < hours <= 24 * 365:
+        raise ImproperlyConfigured(f"{name}={value!r} không hợp lệ: cần một số giờ dương, ví dụ 8.")
+    return int(hours * 3600)
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -160,7 +173,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # A session ends after this many hours without a request; every request
 # starts the count again.
-SESSION_COOKIE_AGE = int(float(os.environ.get("DANGBO_SESSION_HOURS", "8")) * 3600)
+SESSION_COOKIE_AGE = _hours("DANGBO_SESSION_HOURS", 8)
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Behind TLS (DANGBO_HTTPS=1): cookies only over HTTPS, HTTP redirected,

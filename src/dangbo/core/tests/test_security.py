@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import RequestFactory
 
 from dangbo.accounts.tests.factories import PASSWORD, user_with_role
 from dangbo.core.checks import DEFAULT_SECRET_KEY_WARNING
+from dangbo.core.management.commands import demo
 from dangbo.core.middleware import client_ip
 from dangbo.organizations.tests.factories import bloc
 
@@ -72,6 +74,9 @@ def test_production_settings_come_from_the_environment(tmp_path):
                                      "('HTTP_X_FORWARDED_PROTO',", "'https')", "7200"]  # fmt: skip
     plain = _dangbo("shell", "--no-imports", "-c", code, env={}, tmp_path=tmp_path)
     assert plain.stdout.split() == ["False", "False", "False", "0", "None", "28800"]
+    wrong = _dangbo("check", env={"DANGBO_SESSION_HOURS": "tám"}, tmp_path=tmp_path)
+    assert wrong.returncode != 0
+    assert "DANGBO_SESSION_HOURS='tám' không hợp lệ: cần một số giờ dương" in wrong.stderr
 
 
 def test_serve_warns_at_start_about_the_default_secret_key(tmp_path):
@@ -113,6 +118,20 @@ def test_the_check_framework_warns_about_the_default_key_except_in_the_demo(sett
     out = io.StringIO()
     call_command("check", stderr=out, stdout=io.StringIO())
     assert DEFAULT_SECRET_KEY_WARNING not in out.getvalue()
+
+
+def test_the_demo_runs_its_checks_without_the_secret_key_warning(settings):
+    settings.SECRET_KEY = settings.DEFAULT_SECRET_KEY
+    err = io.StringIO()
+    # As from the command line (call_command skips the checks). Too few members: refused
+    # after the checks, before the database is touched.
+    command = demo.Command(stdout=io.StringIO(), stderr=err)
+    options = command.create_parser("dangbo", "demo").parse_args(["--members", "1", "--no-serve"])
+    with pytest.raises(CommandError, match="--members"):
+        command.execute(**vars(options))
+    assert DEFAULT_SECRET_KEY_WARNING not in err.getvalue()
+    assert settings.DANGBO_DEMO is False
+    assert "DANGBO_DEMO" not in os.environ
 
 
 # --------------------------------------------------------------------------
