@@ -92,7 +92,8 @@ def backup(out: str | Path) -> BackupInfo:
     engine = engine_of(alias)
     if not out.parent.is_dir():
         raise DomainError({"output": f"Thư mục «{out.parent}» không tồn tại."})
-    with tempfile.TemporaryDirectory(prefix="dangbo-backup-") as work:
+    # Beside the output: the dump may be large, /tmp small.
+    with tempfile.TemporaryDirectory(prefix=".dangbo-backup-", dir=out.parent) as work:
         database = Path(work) / DATABASE_FILES[engine]
         if engine == "sqlite":
             server_version = sqlite3.sqlite_version
@@ -109,10 +110,15 @@ def backup(out: str | Path) -> BackupInfo:
         manifest = Path(work) / MANIFEST
         manifest.write_text(json.dumps(info.as_manifest(), ensure_ascii=False, indent=2))
         # Written beside the target, then renamed: a failed backup never
-        # leaves a truncated file under the name asked for.
+        # leaves a truncated file under the name asked for. Readable by its
+        # owner only: it holds personal data and password hashes.
         partial = out.with_name(out.name + ".partial")
         try:
-            with tarfile.open(partial, "w:gz") as archive:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with (
+                os.fdopen(descriptor, "wb") as file,
+                tarfile.open(fileobj=file, mode="w:gz") as archive,
+            ):
                 archive.add(manifest, MANIFEST)
                 archive.add(database, database.name)
                 root = Path(settings.MEDIA_ROOT)

@@ -74,6 +74,8 @@ def test_a_restored_installation_exports_the_same_exchange_workbook(tmp_path, se
 
     call_command("backup", str(out), stdout=io.StringIO())
     upload.unlink()
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["media", out.name]
 
     with fresh_database(tmp_path):
         assert not backups.holds_records()
