@@ -8,12 +8,39 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    """An on/off environment variable: 1, true, yes, on (any case) mean on."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in ("1", "true", "yes", "on")
+
+
+def _hours(name: str, default: float) -> int:
+    """A positive number of hours from the environment, in seconds."""
+    value = os.environ.get(name, "").strip().replace(",", ".") or str(default)
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = 0
+    if not 0 < hours <= 24 * 365:
+        raise ImproperlyConfigured(f"{name}={value!r} không hợp lệ: cần một số giờ dương, ví dụ 8.")
+    return int(hours * 3600)
+
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("DANGBO_DATA_DIR", "var")).resolve()
 
-SECRET_KEY = os.environ.get("DANGBO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-DEBUG = os.environ.get("DANGBO_DEBUG", "0") == "1"
+# The key every development and demo installation shares; a check warns when
+# it is used anywhere but the demo (dangbo.core.checks).
+DEFAULT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("DANGBO_SECRET_KEY") or DEFAULT_SECRET_KEY
+# Set by `dangbo demo` for itself and the processes it starts.
+DANGBO_DEMO = _flag("DANGBO_DEMO")
+DEBUG = _flag("DANGBO_DEBUG")
 ALLOWED_HOSTS = os.environ.get("DANGBO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [
@@ -41,10 +68,12 @@ INSTALLED_APPS = [
     "dangbo.quality",
     "dangbo.imports",
     "dangbo.exchange",
+    "dangbo.backup",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dangbo.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,10 +148,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failures (django-axes): 5 failures lock the
-# username for 30 minutes.
+# username for 30 minutes, from any address; 5 failures from one address
+# (whatever the usernames tried) lock that address.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "dangbo.core.middleware.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -141,6 +172,39 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A session ends after this many hours without a request; every request
+# starts the count again.
+SESSION_COOKIE_AGE = _hours("DANGBO_SESSION_HOURS", 8)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Behind TLS (DANGBO_HTTPS=1): cookies only over HTTPS, HTTP redirected,
+# browsers told to use HTTPS only (HSTS). dangbo itself speaks plain HTTP
+# (waitress); the reverse proxy that ends TLS says so in X-Forwarded-Proto
+# and gives the client address in X-Forwarded-For (DANGBO_BEHIND_PROXY,
+# on by default with DANGBO_HTTPS).
+DANGBO_HTTPS = _flag("DANGBO_HTTPS")
+DANGBO_BEHIND_PROXY = _flag("DANGBO_BEHIND_PROXY", default=DANGBO_HTTPS)
+SESSION_COOKIE_SECURE = DANGBO_HTTPS
+CSRF_COOKIE_SECURE = DANGBO_HTTPS
+SECURE_SSL_REDIRECT = DANGBO_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DANGBO_HSTS_SECONDS", "31536000")) if DANGBO_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = DANGBO_HTTPS and _flag("DANGBO_HSTS_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = DANGBO_HTTPS and _flag("DANGBO_HSTS_PRELOAD", default=True)
+if DANGBO_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (dangbo.core.middleware): scripts, styles, images
+# and fonts from the application only; no inline script or style, no eval.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -45,7 +47,26 @@ def reset_database(*, force: bool, stdout) -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+@contextlib.contextmanager
+def demo_mode():
+    """The demo runs on the shared development key by design: no warning about it
+    from this command's checks or from the task worker it starts."""
+    kept_env, kept_setting = os.environ.get("DANGBO_DEMO"), settings.DANGBO_DEMO
+    os.environ["DANGBO_DEMO"] = "1"
+    settings.DANGBO_DEMO = True
+    try:
+        yield
+    finally:
+        settings.DANGBO_DEMO = kept_setting
+        if kept_env is None:
+            os.environ.pop("DANGBO_DEMO", None)
+        else:
+            os.environ["DANGBO_DEMO"] = kept_env
+
+
 class Command(BaseCommand):
+    # The checks run in handle, once the demo is known to be running.
+    requires_system_checks = []
     help = (
         "Dựng lại cơ sở dữ liệu đang cấu hình với đảng bộ mẫu (dữ liệu hư cấu, tất định theo --seed) "
         "rồi chạy thử tại 127.0.0.1:8000."
@@ -76,7 +97,13 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true",
                             help="cho phép xóa cơ sở dữ liệu do DATABASE_URL chỉ định")  # fmt: skip
 
-    def handle(
+    def handle(self, *args, **options):
+        with demo_mode():
+            if not options.get("skip_checks"):
+                self.check()
+            self.run(**options)
+
+    def run(
         self, *args, addrport: str, members: int, seed: int, no_serve: bool, force: bool, **options
     ):
         if not MIN_MEMBERS <= members <= MAX_MEMBERS:
