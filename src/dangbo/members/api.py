@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangbo.accounts.access import member_for, org_for
+from dangbo.accounts.access import member_for, org_for, scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.core import codes
 from dangbo.core.api import Day, Decision, OrgCode, Pages, choice, decision_dict, responses, text
@@ -23,6 +23,7 @@ from dangbo.core.errors import DomainError
 from dangbo.organizations.api import OrgDetailOut, org_detail, referenced_org
 
 from . import restructuring, selectors, services
+from .access import personal_resolver
 from .models import Member, MemberEvent, PoliticalTheory, Professional, Sex
 from .models import Status as MemberStatus
 
@@ -110,6 +111,11 @@ class MemberDetailOut(MemberOut):
     voided_at: dt.datetime | None
     voided_reason: str
 
+    resolve_personal_id_number = personal_resolver("personal_id_number")
+    resolve_phone = personal_resolver("phone")
+    resolve_email = personal_resolver("email")
+    resolve_permanent_address = personal_resolver("permanent_address")
+
     @staticmethod
     def resolve_religion_name(obj: Member) -> str:
         return codes.name_of("religion", obj.religion)
@@ -183,7 +189,9 @@ class MemberEventOut(Schema):
 
 class MemberFilterIn(Schema):
     q: text(100) = Field(
-        "", description="Tên (không phân biệt dấu), số thẻ, số định danh hoặc số lý lịch."
+        "",
+        description="Tên (không phân biệt dấu), số thẻ, số lý lịch, hoặc số định danh "
+        "(với người được xem dữ liệu cá nhân).",
     )
     status: StatusFilter = Field(
         "", description="Mặc định: đang sinh hoạt (active); all: mọi tình trạng."
@@ -304,7 +312,8 @@ NULLABLE_FIELDS = {"personal_id_number", "card_number", "background_number"}
 @paginate(Pages)
 def list_members(request: HttpRequest, code: OrgCode, filters: Query[MemberFilterIn]):
     org = org_for(request, code, Capability.VIEW_MEMBERS)
-    return selectors.members_in(org, selectors.MemberFilter(**filters.dict()))
+    personal = scope_of(request).can(Capability.VIEW_PERSONAL_DATA, org)
+    return selectors.members_in(org, selectors.MemberFilter(**filters.dict(), personal=personal))
 
 
 @org_router.post(

@@ -45,6 +45,8 @@ class MemberFilter:
     party_age_max: int | None = None
     on: dt.date | None = None  # as the registry stood on this date
     include_voided: bool = False
+    # Whether the search may match identity numbers (only for a reader who may see them).
+    personal: bool = True
 
 
 def _years_ago(today: dt.date, years: int) -> dt.date:
@@ -80,7 +82,7 @@ def members_in(
     if not f.include_voided:
         qs = qs.filter(voided_at__isnull=True)
     if f.q:
-        qs = qs.filter(search_filter(f.q))
+        qs = qs.filter(search_filter(f.q, personal=f.personal))
     if f.sex:
         qs = qs.filter(sex=f.sex)
     if f.ethnicity:
@@ -102,15 +104,18 @@ def members_in(
     return qs.select_related("organization").order_by("name_sort_key", "date_of_birth", "id")
 
 
-def search_filter(query: str) -> Q:
-    """Match names accent-insensitively ("nguyen van hung" finds "Nguyễn Văn Hùng"), and card or ID numbers."""
+def search_filter(query: str, *, personal: bool = True) -> Q:
+    """Match names accent-insensitively ("nguyen van hung" finds "Nguyễn Văn Hùng"), and card or
+    background numbers, and identity numbers when ``personal``."""
     folded = text.fold(query)
     q = Q()
     for word in folded.split():
         q &= Q(search_name__contains=word)
     raw = query.strip().upper()
     if raw.isalnum():
-        q |= Q(card_number=raw) | Q(personal_id_number=raw) | Q(background_number=raw)
+        q |= Q(card_number=raw) | Q(background_number=raw)
+        if personal:
+            q |= Q(personal_id_number=raw)
     return q
 
 
