@@ -54,10 +54,14 @@ class MemberOut(Schema):
     sex_label: str
     ethnicity: str
     ethnicity_name: str
-    organization_code: str | None
+    organization_code: str | None = Field(
+        ..., description="Chi bộ đang sinh hoạt; trên danh sách tại một ngày (on): chi bộ ngày đó."
+    )
     organization_name: str | None
     status: str = Field(
-        ..., description="Mã tình trạng (PROBATIONARY, OFFICIAL…); rỗng nếu chưa có sự kiện."
+        ...,
+        description="Mã tình trạng (PROBATIONARY, OFFICIAL…); rỗng nếu chưa có sự kiện; trên "
+        "danh sách tại một ngày (on): tình trạng ngày đó.",
     )
     status_label: str
     admitted_on: dt.date | None
@@ -73,16 +77,28 @@ class MemberOut(Schema):
     def resolve_ethnicity_name(obj: Member) -> str:
         return codes.name_of("ethnicity", obj.ethnicity)
 
+    # A list as of a past date (selectors.as_of) gives the status and cell of that day.
+
     @staticmethod
     def resolve_organization_code(obj: Member) -> str | None:
+        if hasattr(obj, "cell_then"):
+            return obj.cell_then_code
         return obj.organization.code if obj.organization_id else None
 
     @staticmethod
     def resolve_organization_name(obj: Member) -> str | None:
+        if hasattr(obj, "cell_then"):
+            return obj.cell_then_name
         return obj.organization.name if obj.organization_id else None
 
     @staticmethod
+    def resolve_status(obj: Member) -> str:
+        return (obj.status_then or "") if hasattr(obj, "status_then") else obj.status
+
+    @staticmethod
     def resolve_status_label(obj: Member) -> str:
+        if hasattr(obj, "status_then"):
+            return MemberStatus(obj.status_then).label if obj.status_then else ""
         return obj.get_status_display()
 
 

@@ -48,7 +48,7 @@ from .forms import (
 )  # fmt: skip
 from .letters import committee_name, letter_filename, letter_issuing_org, transfer_letter_document
 from .lifecycle_rules import REGULATION_STRIKING_GROUNDS
-from .models import ACTIVE_STATUSES, OPEN_TRANSFER_STATUSES, MemberEvent, Transfer
+from .models import ACTIVE_STATUSES, OPEN_TRANSFER_STATUSES, MemberEvent, Status, Transfer
 from .selectors import (
     Calendars,
     MemberFilter,
@@ -62,6 +62,8 @@ from .selectors import (
     transfers_in,
 )
 from .striking import striking_candidates, striking_sources
+
+STATUS_LABELS = dict(Status.choices)
 
 
 def member_filter(form: MemberFilterForm, *, personal: bool = True) -> MemberFilter:
@@ -102,10 +104,14 @@ class MemberListView(ExportableListMixin, OrgScopedView):
         form = MemberFilterForm(self.request.GET)
         personal = scope_of(self.request).can(Capability.VIEW_PERSONAL_DATA, self.org)
         page = paginate(self.request, members_in(self.org, member_filter(form, personal=personal)))
+        for m in page.object_list:
+            # As of a past date (members_in annotates the status of that day).
+            m.status_then_label = STATUS_LABELS.get(getattr(m, "status_then", None) or "", "")
         context.update(
             filter_form=form,
             page_obj=page,
             can_manage=scope_of(self.request).can(Capability.MANAGE_MEMBERS, self.org),
+            can_transfers=scope_of(self.request).can(Capability.VIEW_TRANSFERS, self.org),
         )
         return context
 
