@@ -103,7 +103,8 @@ Tệp xuất của tổ chức X chứa:
   giữ khi họ rời đi: các sự kiện đến hết ngày rời đi, chức vụ ở tổ chức trong phạm vi, hồ sơ phân
   hệ có ngày đến hết ngày rời đi (Huy hiệu: đợt trao tặng; xét chính thức: ngày hết dự bị; chuyển
   sinh hoạt: ngày phát sinh), tình trạng, chi bộ và các ngày tính từ các sự kiện đó, và không có
-  dữ liệu cá nhân (hệ thống không lưu lịch sử của các trường này nên không biết giá trị lúc rời đi);
+  dữ liệu cá nhân (hệ thống không lưu lịch sử của các trường này nên không biết giá trị lúc rời đi),
+  không kèm tài khoản người dùng của họ (trừ khi tài khoản có vai trò trong phạm vi);
 - mọi tổ chức mà các dòng trên nhắc tới (cấp trên ở bất kỳ thời điểm nào và các cấp trên nữa, nơi
   đảng viên đã sinh hoạt, tổ chức liên quan của sự kiện), lặp lại cho đến khi không còn tổ chức
   mới: «{REFERENCE}», có đủ thông tin và lịch sử nhưng không kèm đảng viên. Nhờ vậy một hệ thống

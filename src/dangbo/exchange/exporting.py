@@ -378,7 +378,12 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
 
     User = get_user_model()
     users = sorted(
-        User.objects.filter(Q(roles__organization__in=in_scope) | Q(member__in=members)).distinct(),
+        # Not the account of a member who has left or of a member of elsewhere (its e-mail is
+        # theirs), unless it holds a role here.
+        User.objects.filter(
+            Q(roles__organization__in=in_scope)
+            | Q(member__in=members.exclude(pk__in=sorted(set(departed) | elsewhere)))
+        ).distinct(),
         key=lambda u: u.username,
     )
     member_of_user = dict(

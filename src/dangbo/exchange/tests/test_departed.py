@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from dangbo.accounts.tests.factories import UserFactory
 from dangbo.awards import services as award_services
 from dangbo.awards.tests.factories import add_event, member_admitted
 from dangbo.exchange.format import SHEETS_BY_KEY
 from dangbo.exchange.records import RECORD_SHEETS
 from dangbo.exchange.services import import_exchange
 from dangbo.members import services as member_services
-from dangbo.members.models import MemberEvent, Position
+from dangbo.members.models import Member, MemberEvent, Position
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
 
 from .helpers import export_bytes, wipe, write_file
@@ -74,6 +75,8 @@ def world():
         decision_number="2-QĐ/TU", decision_signed_on=d(2025, 1, 20),
     )  # fmt: skip
     member_services.update_member(actor=None, member=binh, **PERSONAL)
+    account = UserFactory(username="levanbinh", email="binh@example.vn")
+    Member.objects.filter(pk=binh.pk).update(user=account)
     return {"binh": binh, "stays": stays}
 
 
@@ -97,6 +100,7 @@ def test_a_member_who_left_carries_only_what_the_subtree_held(world):
     assert [b["milestone"] for b in badges] == [30]
     codes = {r["code"] for r in _rows(content, "organizations")}
     assert "B2" not in codes
+    assert "levanbinh" not in {r["username"] for r in _rows(content, "users")}
 
 
 def test_the_subtree_where_the_member_is_now_carries_everything(world):
@@ -106,6 +110,7 @@ def test_the_subtree_where_the_member_is_now_carries_everything(world):
     assert binh["organization"] == "B2"
     badges = [r for r in _rows(content, "badge_awards") if r["member"] == binh["uid"]]
     assert sorted(b["milestone"] for b in badges) == [30, 40]
+    assert "levanbinh" in {r["username"] for r in _rows(content, "users")}
 
 
 def test_a_workbook_with_a_member_who_left_round_trips(world, tmp_path):
