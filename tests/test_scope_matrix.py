@@ -216,7 +216,11 @@ def _api_request(client, world, method: str, template: str):
         upload = SimpleUploadedFile("danh-sach.csv", "Họ và tên\nNguyễn Văn A\n".encode())
         return client.post(path, {"file": upload})
     if "application/json" in content:
-        body = _valid(_resolve(content["application/json"]["schema"]))
+        schema = _resolve(content["application/json"]["schema"])
+        body = _valid(schema)
+        for name, prop in schema.get("properties", {}).items():  # a code: letters and digits
+            if name in body and "pattern" in _resolve(prop):
+                body[name] = "MOI1"
         return client.generic(method.upper(), path, json.dumps(body), "application/json")
     return client.generic(method.upper(), path)
 
@@ -255,6 +259,8 @@ def test_module_officers_reach_exactly_what_their_module_grants_in_the_api(
             admin_status, asked = _asked(client, world, method, template, monkeypatch)
             transaction.set_rollback(True)
         assert admin_status != 401
+        if "{" in template and not asked:  # every endpoint on a record asks for a capability
+            wrong.append((method, template, "asks for no capability"))
         # The administrator too is refused (403) what the world's data forbids (the receiving
         # side outside the installation confirms an arrival): nobody else gets further.
         refused = admin_status == 403
