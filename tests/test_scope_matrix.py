@@ -1,18 +1,31 @@
-"""Every page, as every kind of user: a sibling subtree's administrator gets 404,
-a viewer gets 403 on what needs more than viewing, and a refused write changes
-nothing (no audit entry)."""
+"""Every page and every API endpoint, as every kind of user: a sibling subtree's
+administrator gets 404, a viewer and a module officer get 403 on what their role does
+not grant (the expectation is read from accounts.permissions, never listed per URL),
+and a refused write changes nothing (no audit entry)."""
 
 import datetime as dt
+import json
+import sys
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dangbo.accounts.models import Role
-from dangbo.accounts.permissions import Capability
+from dangbo.accounts.permissions import (
+    MODULE_CAPABILITIES,
+    MODULE_OFFICER_BASE,
+    ROLE_CAPABILITIES,
+    Capability,
+    Scope,
+)
 from dangbo.accounts.tests.factories import user_with_role
 from dangbo.admissions import services as admission_services
 from dangbo.audit.models import AuditEntry
 from dangbo.awards.tests.factories import BadgeAwardFactory
+from dangbo.core.tests.api_helpers import openapi
+from dangbo.core.tests.test_api_fuzz import _resolve, _valid
 from dangbo.imports.models import ImportJob
 from dangbo.indicators import registry
 from dangbo.members import services as member_services
@@ -21,7 +34,11 @@ from dangbo.members.models import Position
 from dangbo.members.tests.factories import MemberFactory
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
 
-VIEW_ONLY = {Capability.VIEW_ORGS, Capability.VIEW_MEMBERS, Capability.VIEW_INDICATORS}
+VIEWER = ROLE_CAPABILITIES[Role.VIEWER]
+# One module officer per distinct grant: modules granting the same capabilities behave alike.
+OFFICER_MODULES = sorted(
+    {frozenset(caps): module for module, caps in reversed(MODULE_CAPABILITIES.items())}.values()
+)
 
 
 def _routes():
@@ -91,6 +108,18 @@ def world(db):
         "sibling_admin": user_with_role(b, Role.COMMITTEE_ADMIN),
         "viewer": user_with_role(a, Role.VIEWER),
         "admin": user_with_role(a, Role.COMMITTEE_ADMIN),
+        **{
+            f"officer_{module}": user_with_role(a, Role.MODULE_OFFICER, modules=[module])
+            for module in OFFICER_MODULES
+        },
+        "member_id": member.pk,
+        "event_id": event.pk,
+        "candidate_id": candidate.pk,
+        "transfer_id": transfer.pk,
+        "badge_id": badge.pk,
+        "job_id": job.pk,
+        "introducer_id": 1,
+        "year": 2025,
     }
 
 
@@ -113,7 +142,7 @@ def test_viewer_is_refused_what_needs_more_than_viewing(client, world, name, key
     url = _url(world, name, keys)
     client.force_login(world["viewer"])
     before = AuditEntry.objects.count()
-    expected = 200 if capability in VIEW_ONLY else 403
+    expected = 200 if capability in VIEWER else 403
     assert client.get(url).status_code in ({200, 405} if expected == 200 else {403, 405})
     if expected == 403:
         assert client.post(url, {"reason": "x", "name": "x"}).status_code == 403
@@ -131,3 +160,121 @@ def test_anonymous_is_sent_to_login(client, world, name, keys, capability):
     response = client.post(_url(world, name, keys))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def _officer_grant(module: str) -> frozenset[Capability]:
+    return frozenset(MODULE_OFFICER_BASE | MODULE_CAPABILITIES[module])
+
+
+def test_module_officers_reach_exactly_what_their_module_grants_on_every_page(client, world):
+    """Each module officer, every page: the declared capability in the module's grant
+    gives the page (200), outside it 403, and a refused write records nothing."""
+    wrong = []
+    for module in OFFICER_MODULES:
+        client.force_login(world[f"officer_{module}"])
+        grant = _officer_grant(module)
+        for name, keys, capability in ROUTES:
+            url = _url(world, name, keys)
+            with transaction.atomic():
+                before = AuditEntry.objects.count()
+                if capability in grant:
+                    status = client.get(url).status_code
+                    if status not in (200, 405):
+                        wrong.append((module, name, "GET", status, "200"))
+                else:
+                    for method in ("get", "post"):
+                        status = getattr(client, method)(url, {"reason": "x"}).status_code
+                        if status not in ({403, 405} if method == "get" else {403}):
+                            wrong.append((module, name, method, status, "403"))
+                    if AuditEntry.objects.count() != before:
+                        wrong.append((module, name, "POST", "wrote", "nothing"))
+                transaction.set_rollback(True)
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+# --------------------------------------------------------------------------
+# The API: what each endpoint asks the access layer for, and who gets it
+# --------------------------------------------------------------------------
+
+# The functions through which views and endpoints ask for a capability (accounts.access
+# and the apps' access modules).
+ACCESS_CHECKS = {"org_for", "member_for", "candidate_for", "award_for", "transfer_for",
+                 "check", "check_can_decide", "can_act"}  # fmt: skip
+API_OPERATIONS = sorted(
+    (method, path) for path, methods in openapi()["paths"].items() for method in methods
+)
+
+
+def _api_request(client, world, method: str, template: str):
+    op = openapi()["paths"][template][method]
+    path = template
+    for name in ("code", "member_id", "event_id", "candidate_id", "transfer_id", "badge_id",
+                 "job_id", "introducer_id", "year"):  # fmt: skip
+        path = path.replace("{" + name + "}", str(world[name]))
+    content = op.get("requestBody", {}).get("content", {})
+    if "multipart/form-data" in content:
+        upload = SimpleUploadedFile("danh-sach.csv", "Họ và tên\nNguyễn Văn A\n".encode())
+        return client.post(path, {"file": upload})
+    if "application/json" in content:
+        schema = _resolve(content["application/json"]["schema"])
+        body = _valid(schema)
+        for name, prop in schema.get("properties", {}).items():  # a code: letters and digits
+            if name in body and "pattern" in _resolve(prop):
+                body[name] = "MOI1"
+        return client.generic(method.upper(), path, json.dumps(body), "application/json")
+    return client.generic(method.upper(), path)
+
+
+def _asked(client, world, method, template, monkeypatch) -> tuple[int, set[Capability]]:
+    """Call the endpoint as the subtree's administrator; return the status and the
+    capabilities it asked the access layer for."""
+    asked: set[Capability] = set()
+    can = Scope.can
+
+    def spy(self, capability, org):
+        caller = sys._getframe(1)
+        if caller.f_code.co_name == "<genexpr>":  # any(scope.can(...) for ...)
+            caller = caller.f_back
+        if caller.f_code.co_name in ACCESS_CHECKS:
+            asked.add(capability)
+        return can(self, capability, org)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Scope, "can", spy)
+        client.force_login(world["admin"])
+        status = _api_request(client, world, method, template).status_code
+    return status, asked
+
+
+@pytest.mark.parametrize("module", OFFICER_MODULES)
+def test_module_officers_reach_exactly_what_their_module_grants_in_the_api(
+    client, world, module, monkeypatch
+):
+    """Each endpoint as a module officer: allowed when every capability the endpoint asks
+    for is in the module's grant (never 403), else 403 and nothing written."""
+    grant = _officer_grant(module)
+    wrong = []
+    for method, template in API_OPERATIONS:
+        with transaction.atomic():
+            admin_status, asked = _asked(client, world, method, template, monkeypatch)
+            transaction.set_rollback(True)
+        assert admin_status != 401
+        if "{" in template and not asked:  # every endpoint on a record asks for a capability
+            wrong.append((method, template, "asks for no capability"))
+        # The administrator too is refused (403) what the world's data forbids (the receiving
+        # side outside the installation confirms an arrival): nobody else gets further.
+        refused = admin_status == 403
+        with transaction.atomic():
+            before = AuditEntry.objects.count()
+            client.force_login(world[f"officer_{module}"])
+            status = _api_request(client, world, method, template).status_code
+            if asked <= grant and not refused:
+                if status in (401, 403):
+                    wrong.append((method, template, sorted(asked), status, "allowed"))
+            else:
+                if status != 403:
+                    wrong.append((method, template, sorted(asked), status, "403"))
+                if AuditEntry.objects.count() != before:
+                    wrong.append((method, template, "wrote"))
+            transaction.set_rollback(True)
+    assert wrong == [], "\n".join(map(str, wrong))

@@ -15,7 +15,7 @@ from dangbo.members.selectors import get_member
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import get_org
 
-from .permissions import Capability, Scope
+from .permissions import OWN_RECORD_CAPABILITIES, Capability, Scope
 
 
 def scope_of(request) -> Scope:
@@ -39,10 +39,11 @@ def org_for(request, code: str, capability: Capability) -> Organization:
 def member_for(request, pk: int, capability: Capability) -> Member:
     """Return member ``pk`` if the user reaches them (else 404) with ``capability`` (else 403).
 
-    A user with the member role reaches their own record for viewing only.
+    A user with the member role reaches their own record for viewing only
+    (``OWN_RECORD_CAPABILITIES``).
     """
     scope = scope_of(request)
-    own = scope.own_member_id if capability == Capability.VIEW_MEMBERS else None
+    own = scope.own_member_id if capability in OWN_RECORD_CAPABILITIES else None
     member = get_member(scope.paths(), pk, own_member_id=own)
     if member.pk == own and not scope.covers(member.organization):
         return member

@@ -20,26 +20,59 @@ from .models import Module, Role, RoleAssignment
 class Capability(StrEnum):
     VIEW_ORGS = "view_orgs"
     MANAGE_ORGS = "manage_orgs"
+    # The registry: names, party data, status, cell and events of the members.
     VIEW_MEMBERS = "view_members"
     MANAGE_MEMBERS = "manage_members"
+    # Identity number, phone, address, email (members.models.PERSONAL_FIELDS).
+    VIEW_PERSONAL_DATA = "view_personal_data"
+    # Transfers of party activity and their letters (written with MANAGE_MEMBERS).
+    VIEW_TRANSFERS = "view_transfers"
+    # Admission files, plans, probation and recognition as official member.
+    VIEW_ADMISSIONS = "view_admissions"
+    MANAGE_ADMISSIONS = "manage_admissions"
+    # Party badges.
+    VIEW_AWARDS = "view_awards"
+    MANAGE_AWARDS = "manage_awards"
     VIEW_INDICATORS = "view_indicators"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
 
 
-VIEW = {Capability.VIEW_ORGS, Capability.VIEW_MEMBERS, Capability.VIEW_INDICATORS}
+C = Capability
+# What reading a subtree means for a viewer: everything but personal data, the audit log,
+# imports and the exchange workbook.
+VIEW = {C.VIEW_ORGS, C.VIEW_MEMBERS, C.VIEW_TRANSFERS, C.VIEW_ADMISSIONS, C.VIEW_AWARDS,
+        C.VIEW_INDICATORS}  # fmt: skip
+# What each module gives a module officer, on top of seeing the tree (MODULE_OFFICER_BASE):
+# the data its work reads and the operations it performs. A module not built yet gives the
+# member list its work will start from (no personal data).
+MODULE_OFFICER_BASE = {C.VIEW_ORGS}
 MODULE_CAPABILITIES: dict[str, set[Capability]] = {
-    Module.REGISTRY: {Capability.MANAGE_ORGS, Capability.MANAGE_MEMBERS, Capability.VIEW_AUDIT},
-    Module.INDICATORS: set(),
-}
+    Module.REGISTRY: {C.VIEW_MEMBERS, C.MANAGE_MEMBERS, C.VIEW_PERSONAL_DATA, C.MANAGE_ORGS,
+                      C.VIEW_TRANSFERS, C.VIEW_AUDIT},
+    Module.INDICATORS: {C.VIEW_MEMBERS, C.VIEW_INDICATORS},
+    Module.ADMISSIONS: {C.VIEW_MEMBERS, C.VIEW_ADMISSIONS, C.MANAGE_ADMISSIONS},
+    Module.AWARDS: {C.VIEW_MEMBERS, C.VIEW_AWARDS, C.MANAGE_AWARDS},
+    Module.MEETINGS: {C.VIEW_MEMBERS},
+    Module.EVALUATION: {C.VIEW_MEMBERS},
+    Module.INSPECTION: {C.VIEW_MEMBERS},
+    Module.EDUCATION: {C.VIEW_MEMBERS},
+    Module.COMMITMENTS: {C.VIEW_MEMBERS},
+    Module.DUES: {C.VIEW_MEMBERS},
+}  # fmt: skip
 ROLE_CAPABILITIES: dict[str, set[Capability]] = {
     Role.COMMITTEE_ADMIN: set(Capability),
     Role.VIEWER: set(VIEW),
-    Role.CELL_SECRETARY: VIEW | {Capability.MANAGE_MEMBERS},
-    Role.MODULE_OFFICER: set(VIEW),  # plus the capabilities of the modules named
+    # The cell's own work: its registry (personal data included), admissions, badges.
+    Role.CELL_SECRETARY: VIEW | {C.MANAGE_MEMBERS, C.VIEW_PERSONAL_DATA, C.MANAGE_ADMISSIONS,
+                                 C.MANAGE_AWARDS},
+    Role.MODULE_OFFICER: set(MODULE_OFFICER_BASE),  # plus the capabilities of the modules named
     Role.MEMBER: set(),  # own record only
-}
+}  # fmt: skip
+# What a member reads of their own record, whatever their roles.
+OWN_RECORD_CAPABILITIES = frozenset({C.VIEW_MEMBERS, C.VIEW_PERSONAL_DATA, C.VIEW_ADMISSIONS,
+                                     C.VIEW_AWARDS})  # fmt: skip
 
 
 def capabilities_of(assignment: RoleAssignment) -> frozenset[Capability]:

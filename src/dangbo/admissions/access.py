@@ -24,8 +24,18 @@ def candidate_for(request, pk: int, capability: Capability) -> Candidate:
 
 def check_can_decide(request, decided_by: Organization) -> None:
     """Refuse (403) recording a decision on behalf of a committee the user does not manage."""
-    if not scope_of(request).can(Capability.MANAGE_MEMBERS, decided_by):
+    if not scope_of(request).can(Capability.MANAGE_ADMISSIONS, decided_by):
         raise PermissionDenied(
             f"Chỉ cán bộ có quyền quản lý đảng viên tại «{decided_by.name}» (cấp ủy quyết định) "
             f"mới ghi được quyết định này."
         )
+
+
+def sees_personal_data(request, candidate: Candidate) -> bool:
+    """Return whether the user may see the applicant's personal data (``PERSONAL_FIELDS``):
+    those who see members' personal data there, and those who keep the admission file."""
+    scope = scope_of(request)
+    return any(
+        scope.can(capability, candidate.organization)
+        for capability in (Capability.VIEW_PERSONAL_DATA, Capability.MANAGE_ADMISSIONS)
+    )

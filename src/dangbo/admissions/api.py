@@ -82,7 +82,7 @@ def _decider(request: HttpRequest, cell, code: str):
 
 
 def _manage(request: HttpRequest, candidate_id: int) -> Candidate:
-    return candidate_for(request, candidate_id, Capability.MANAGE_MEMBERS)
+    return candidate_for(request, candidate_id, Capability.MANAGE_ADMISSIONS)
 
 
 def _recognition(member: Member) -> Recognition:
@@ -117,14 +117,14 @@ def _plan_out(org, year: int) -> dict[str, Any]:
             summary="Danh sách hồ sơ kết nạp trong cây")  # fmt: skip
 @paginate(Pages)
 def list_candidates(request: HttpRequest, code: OrgCode, filters: Query[CandidateFilterIn]):
-    org = org_for(request, code, Capability.VIEW_MEMBERS)
+    org = org_for(request, code, Capability.VIEW_ADMISSIONS)
     return selectors.candidates_in(org, selectors.CandidateFilter(q=filters.q, stage=filters.stage))
 
 
 @router.post("/o/{code}/candidates", response=responses(CandidateDetailOut, 201),
              summary="Mở hồ sơ kết nạp của quần chúng ưu tú tại chi bộ")  # fmt: skip
 def create_candidate(request: HttpRequest, code: OrgCode, payload: CandidateCreateIn):
-    org = org_for(request, code, Capability.MANAGE_MEMBERS)
+    org = org_for(request, code, Capability.MANAGE_ADMISSIONS)
     data = payload.dict()
     member_id = data.pop("readmission_of_member_id")
     former = _member(request, member_id, "readmission_of_member_id") if member_id else None
@@ -137,7 +137,7 @@ def create_candidate(request: HttpRequest, code: OrgCode, payload: CandidateCrea
 @router.get("/candidates/{candidate_id}", response=responses(CandidateDetailOut),
             summary="Một hồ sơ kết nạp, các bước và thời hạn")  # fmt: skip
 def get_candidate(request: HttpRequest, candidate_id: Id):
-    return candidate_for(request, candidate_id, Capability.VIEW_MEMBERS)
+    return candidate_for(request, candidate_id, Capability.VIEW_ADMISSIONS)
 
 
 @router.patch("/candidates/{candidate_id}", response=responses(CandidateDetailOut),
@@ -263,7 +263,7 @@ def void_candidate(request: HttpRequest, candidate_id: Id, payload: AdmissionRea
             summary="Đảng viên dự bị trong cây, hạn xét công nhận")  # fmt: skip
 @paginate(Pages)
 def list_probationers(request: HttpRequest, code: OrgCode):
-    org = org_for(request, code, Capability.VIEW_MEMBERS)
+    org = org_for(request, code, Capability.VIEW_ADMISSIONS)
     today = timezone.localdate()
     probationers = selectors.probationers_in(org)
     calendars = selectors.Calendars(org, range(today.year - 2, today.year + 3))
@@ -286,7 +286,7 @@ def list_probationers(request: HttpRequest, code: OrgCode):
 @router.get("/members/{member_id}/recognition", response=responses(RecognitionOut),
             summary="Việc xét công nhận đảng viên chính thức của thời kỳ dự bị hiện tại")  # fmt: skip
 def get_recognition(request: HttpRequest, member_id: Id):
-    member = member_for(request, member_id, Capability.VIEW_MEMBERS)
+    member = member_for(request, member_id, Capability.VIEW_ADMISSIONS)
     recognition = selectors.current_recognition(member)
     if recognition is None:
         raise Http404("Chưa mở việc xét công nhận.")
@@ -296,7 +296,7 @@ def get_recognition(request: HttpRequest, member_id: Id):
 @router.post("/members/{member_id}/recognition", response=responses(RecognitionOut, 201),
              summary="Mở việc xét công nhận đảng viên chính thức")  # fmt: skip
 def open_recognition(request: HttpRequest, member_id: Id, payload: RecognitionOpenIn):
-    member = member_for(request, member_id, Capability.MANAGE_MEMBERS)
+    member = member_for(request, member_id, Capability.MANAGE_ADMISSIONS)
     data = payload.dict()
     mentor_id = data.pop("mentor_id")
     mentor = _member(request, mentor_id, "mentor_id") if mentor_id else None
@@ -309,7 +309,7 @@ def open_recognition(request: HttpRequest, member_id: Id, payload: RecognitionOp
 @router.post("/members/{member_id}/recognition/vote", response=responses(RecognitionOut),
              summary="Ghi nghị quyết xét công nhận (chi bộ hoặc đảng ủy cơ sở)")  # fmt: skip
 def record_recognition_vote(request: HttpRequest, member_id: Id, payload: RecognitionVoteIn):
-    member = member_for(request, member_id, Capability.MANAGE_MEMBERS)
+    member = member_for(request, member_id, Capability.MANAGE_ADMISSIONS)
     recognition = _recognition(member)
     services.record_recognition_vote(actor=request.user, recognition=recognition, **payload.dict())
     recognition.refresh_from_db()
@@ -321,7 +321,7 @@ def record_recognition_vote(request: HttpRequest, member_id: Id, payload: Recogn
 def record_recognition_decision(
     request: HttpRequest, member_id: Id, payload: RecognitionDecisionIn
 ):
-    member = member_for(request, member_id, Capability.MANAGE_MEMBERS)
+    member = member_for(request, member_id, Capability.MANAGE_ADMISSIONS)
     data = payload.dict()
     if member.organization is None:
         raise DomainError("Đảng viên chưa có chi bộ sinh hoạt.")
@@ -339,13 +339,13 @@ def record_recognition_decision(
 @router.get("/o/{code}/admission-plans/{year}", response=responses(AdmissionPlanOut),
             summary="Kế hoạch kết nạp của năm, số đã kết nạp và chỉ tiêu nhiệm kỳ")  # fmt: skip
 def get_admission_plan(request: HttpRequest, code: OrgCode, year: Year):
-    return _plan_out(org_for(request, code, Capability.VIEW_MEMBERS), year)
+    return _plan_out(org_for(request, code, Capability.VIEW_ADMISSIONS), year)
 
 
 @router.put("/o/{code}/admission-plans/{year}", response=responses(AdmissionPlanOut),
             summary="Đặt kế hoạch kết nạp của năm (và chỉ tiêu nhiệm kỳ)")  # fmt: skip
 def set_admission_plan(request: HttpRequest, code: OrgCode, year: Year, payload: AdmissionPlanIn):
-    org = org_for(request, code, Capability.MANAGE_MEMBERS)
+    org = org_for(request, code, Capability.MANAGE_ADMISSIONS)
     term = (payload.term_first_year, payload.term_last_year, payload.term_target)
     if any(v is not None for v in term) and any(v is None for v in term):
         raise DomainError(

@@ -7,10 +7,12 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from dangbo.core.api import Day, OrgCode, choice, text
+from dangbo.members.access import personal_resolver
 from dangbo.members.models import Sex
 from dangbo.regulations.workdays import calendar_around
 
 from . import selectors
+from .access import sees_personal_data
 from .models import Candidate, DecidingBody, Introducer, LeftReason, Recognition, Vote
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -146,6 +148,10 @@ class CandidateDetailOut(CandidateOut):
     introducers: list[CandidateIntroducerOut]
     votes: list[AdmissionVoteOut]
     deadlines: list[AdmissionDeadlineOut]
+
+    resolve_personal_id_number = personal_resolver("personal_id_number", sees_personal_data)
+    resolve_phone = personal_resolver("phone", sees_personal_data)
+    resolve_permanent_address = personal_resolver("permanent_address", sees_personal_data)
 
     @staticmethod
     def resolve_introducers(obj: Candidate) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from dangbo.accounts.access import scope_of
-from dangbo.accounts.permissions import Capability
+from dangbo.accounts.permissions import OWN_RECORD_CAPABILITIES, Capability
 
 from . import selectors
 from .models import BadgeAward
@@ -17,7 +17,7 @@ def award_for(request, pk: int, capability: Capability) -> BadgeAward:
     A user with the member role sees their own badges.
     """
     scope = scope_of(request)
-    own = scope.own_member_id if capability == Capability.VIEW_MEMBERS else None
+    own = scope.own_member_id if capability in OWN_RECORD_CAPABILITIES else None
     award = selectors.get_award(scope.paths(), pk, own_member_id=own)
     org = award.member.organization
     if award.member_id == own and (org is None or not scope.covers(org)):

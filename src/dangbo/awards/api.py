@@ -209,7 +209,7 @@ def badges_due(request: HttpRequest, code: OrgCode, filters: Query[BadgeDueFilte
     of the next ``occasions`` award occasions and who have no badge for it, each at the first
     occasion it may be awarded; early candidates (seriously ill) and posthumous awards are
     flagged by ``basis``."""
-    org = org_for(request, code, Capability.VIEW_MEMBERS)
+    org = org_for(request, code, Capability.VIEW_AWARDS)
     occasions = rules.award_occasions(filters.at or timezone.localdate(), filters.occasions)
     items = [
         d for d in selectors.badges_due(org, occasions)
@@ -227,7 +227,7 @@ def badges_due(request: HttpRequest, code: OrgCode, filters: Query[BadgeDueFilte
 @paginate(Pages)
 def list_badges(request: HttpRequest, code: OrgCode, filters: Query[BadgeAwardFilterIn]):
     """The badges recorded for members now in the subtree, latest occasion first."""
-    org = org_for(request, code, Capability.VIEW_MEMBERS)
+    org = org_for(request, code, Capability.VIEW_AWARDS)
     return selectors.awards_in(org, selectors.AwardFilter(**filters.dict()))
 
 
@@ -239,21 +239,21 @@ def list_badges(request: HttpRequest, code: OrgCode, filters: Query[BadgeAwardFi
 def record_badge(request: HttpRequest, member_id: Id, payload: BadgeAwardIn):
     """Refused (422) with the rule named: a milestone already recorded, a party age short of
     it at the occasion (or beyond the early or posthumous window), a member out of the Party."""
-    member = member_for(request, member_id, Capability.MANAGE_MEMBERS)
+    member = member_for(request, member_id, Capability.MANAGE_AWARDS)
     award = services.record_award(actor=request.user, member=member, **payload.dict())
     return Status(201, award)
 
 
 @router.get("/badges/{badge_id}", response=responses(BadgeAwardOut), summary="Một Huy hiệu")
 def get_badge(request: HttpRequest, badge_id: Id):
-    return award_for(request, badge_id, Capability.VIEW_MEMBERS)
+    return award_for(request, badge_id, Capability.VIEW_AWARDS)
 
 
 @router.post(
     "/badges/{badge_id}/void", response=responses(BadgeAwardOut), summary="Hủy bản ghi ghi nhầm"
 )
 def void_badge(request: HttpRequest, badge_id: Id, payload: BadgeVoidIn):
-    award = award_for(request, badge_id, Capability.MANAGE_MEMBERS)
+    award = award_for(request, badge_id, Capability.MANAGE_AWARDS)
     return services.void_award(actor=request.user, award=award, reason=payload.reason)
 
 
@@ -263,7 +263,7 @@ def void_badge(request: HttpRequest, badge_id: Id, payload: BadgeVoidIn):
     summary="Ghi nhận nộp lại Huy hiệu (đảng viên ra khỏi Đảng)",
 )
 def return_badge(request: HttpRequest, badge_id: Id, payload: BadgeReturnedIn):
-    award = award_for(request, badge_id, Capability.MANAGE_MEMBERS)
+    award = award_for(request, badge_id, Capability.MANAGE_AWARDS)
     return services.mark_returned(
         actor=request.user, award=award, returned_on=payload.returned_on, note=payload.note
     )
@@ -275,5 +275,5 @@ def return_badge(request: HttpRequest, badge_id: Id, payload: BadgeReturnedIn):
     summary="Cấp lại Huy hiệu bị mất",
 )
 def reissue_badge(request: HttpRequest, badge_id: Id, payload: BadgeReissueIn):
-    award = award_for(request, badge_id, Capability.MANAGE_MEMBERS)
+    award = award_for(request, badge_id, Capability.MANAGE_AWARDS)
     return Status(201, services.reissue_award(actor=request.user, award=award, **payload.dict()))

@@ -85,7 +85,7 @@ class BadgesView(ExportableListMixin, OrgScopedView):
     ``?export=xlsx`` downloads the whole list of the tab with its filters.
     """
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_AWARDS
     template_name = "awards/badges.html"
     export_formats = (XLSX,)
 
@@ -156,7 +156,7 @@ class BadgesView(ExportableListMixin, OrgScopedView):
         tab = self.tab()
         context.update(
             tab=tab, tabs=TABS,
-            can_manage=scope_of(self.request).can(Capability.MANAGE_MEMBERS, self.org),
+            can_manage=scope_of(self.request).can(Capability.MANAGE_AWARDS, self.org),
         )  # fmt: skip
         context.update(self.due_context() if tab == DUE else self.awarded_context())
         return context
@@ -220,7 +220,7 @@ class BadgesView(ExportableListMixin, OrgScopedView):
 class RecordBadgeView(ServiceFormMixin, MemberScopedView):
     """Record a badge awarded to the member (prefilled from a row of the due list)."""
 
-    capability = Capability.MANAGE_MEMBERS
+    capability = Capability.MANAGE_AWARDS
     template_name = "awards/form.html"
     form_class = BadgeAwardForm
 
@@ -289,7 +289,7 @@ class BadgeScopedView(DangboView):
         if org is not None and scope.covers(org):
             context["org"] = org
             context["ancestors"] = ancestors_of(org)
-        context["can_manage"] = org is not None and scope.can(Capability.MANAGE_MEMBERS, org)
+        context["can_manage"] = org is not None and scope.can(Capability.MANAGE_AWARDS, org)
         return context
 
     def detail_url(self) -> str:
@@ -297,7 +297,7 @@ class BadgeScopedView(DangboView):
 
 
 class BadgeDetailView(BadgeScopedView):
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_AWARDS
     template_name = "awards/detail.html"
 
     def get_context_data(self, **kwargs):
@@ -313,7 +313,7 @@ class BadgeDetailView(BadgeScopedView):
 
 
 class BadgeFormView(ServiceFormMixin, BadgeScopedView):
-    capability = Capability.MANAGE_MEMBERS
+    capability = Capability.MANAGE_AWARDS
     template_name = "awards/form.html"
     title = ""
     submit_label = "Lưu"

@@ -7,9 +7,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from dangbo.accounts.access import org_for
-from dangbo.accounts.permissions import Capability
 from dangbo.core.api import OrgCode, responses, text
 
+from .access import RADAR_CAPABILITY, visible_kinds
 from .selectors import DEFAULT_HORIZON, Radar, days_text, radar
 
 router = Router(tags=["Theo dõi thời hạn"])
@@ -133,12 +133,13 @@ def deadline_radar(request: HttpRequest, code: OrgCode, filters: Query[RadarFilt
     """What falls due in the subtree at ``code`` within ``horizon_days`` (overdue included):
     admissions, transfers, Party badges…, the most overdue first, then by due date; with the
     counts per kind and per organization directly under ``code``."""
-    org = org_for(request, code, Capability.VIEW_MEMBERS)
+    org = org_for(request, code, RADAR_CAPABILITY)
     result = radar(
         org,
         timezone.localdate(),
         horizon_days=filters.horizon_days,
         kinds=[filters.kind] if filters.kind else None,
         overdue_only=filters.overdue_only,
+        visible=visible_kinds(request, org),
     )
     return radar_out(result)

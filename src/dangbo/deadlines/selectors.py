@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from dangbo.core.deadlines import Deadline
@@ -109,19 +109,23 @@ def radar(
     horizon_days: int = DEFAULT_HORIZON,
     kinds: Iterable[str] | None = None,
     overdue_only: bool = False,
+    visible: Callable[[str], bool] | None = None,
 ) -> Radar:
     """Return the deadlines of the subtree at ``org`` due by ``today + horizon_days``, soonest first.
 
     Every source is asked for ``org`` itself (so a cell secretary's radar
     holds only their cell's records); whatever a source returns outside the
     subtree or past the horizon is dropped. ``kinds`` keeps only those kinds,
-    ``overdue_only`` only what is overdue on ``today``.
+    ``overdue_only`` only what is overdue on ``today``; ``visible`` (a kind
+    -> bool) keeps the kinds the reader may see (``deadlines.access``).
     """
     until = today + dt.timedelta(days=horizon_days)
     found = [
         d
         for d in sources.gather(org, today, until)
-        if d.due_on <= until and is_within(d.organization_path, org.path)
+        if d.due_on <= until
+        and is_within(d.organization_path, org.path)
+        and (visible is None or visible(d.kind))
     ]
     found.sort(key=sort_key)
     available = _kinds_of(found)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from dangbo.accounts.permissions import Capability
 from dangbo.core.deadlines import Deadline
 from dangbo.core.exports import CSV, XLSX, ExportableListMixin
 from dangbo.core.views import OrgScopedView, paginate
 
+from .access import RADAR_CAPABILITY, visible_kinds
 from .exports import radar_export
 from .forms import HORIZON_CHOICES, RadarFilterForm
 from .selectors import SOON_DAYS, Radar, days_text, radar
@@ -32,7 +32,7 @@ class RadarView(ExportableListMixin, OrgScopedView):
     With ``?export=xlsx`` or ``?export=csv`` the whole filtered list downloads.
     """
 
-    capability = Capability.VIEW_MEMBERS
+    capability = RADAR_CAPABILITY
     template_name = "deadlines/radar.html"
     partial_template_name = "deadlines/_results.html"
     export_formats = (XLSX, CSV)
@@ -47,6 +47,7 @@ class RadarView(ExportableListMixin, OrgScopedView):
                 horizon_days=horizon,
                 kinds=[kind] if kind else None,
                 overdue_only=overdue,
+                visible=visible_kinds(self.request, self.org),
             )
         return self._radar
 

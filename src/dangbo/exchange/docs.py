@@ -96,7 +96,15 @@ Tệp xuất của tổ chức X chứa:
 - hồ sơ của các phân hệ: hồ sơ kết nạp, kế hoạch và chỉ tiêu kết nạp của các tổ chức trong phạm
   vi, cùng người giới thiệu và biểu quyết của các hồ sơ đó; xét chính thức, chuyển sinh hoạt, Huy
   hiệu Đảng của các đảng viên trong tệp. Đảng viên mà các hồ sơ này nhắc tới (người giới thiệu,
-  người giúp đỡ, người được kết nạp) cũng có trong tệp, với toàn bộ sự kiện và chức vụ của họ;
+  người giúp đỡ, người được kết nạp) cũng có trong tệp, với toàn bộ sự kiện và chức vụ của họ
+  nhưng không kèm dữ liệu cá nhân (số định danh, điện thoại, thư điện tử, nơi thường trú) khi họ
+  đang sinh hoạt ngoài phạm vi;
+- đảng viên đã rời phạm vi (nay sinh hoạt ở tổ chức ngoài cây của X) chỉ mang những gì cây của X
+  giữ khi họ rời đi: các sự kiện đến hết ngày rời đi, chức vụ ở tổ chức trong phạm vi, hồ sơ phân
+  hệ có ngày đến hết ngày rời đi (Huy hiệu: đợt trao tặng; xét chính thức: ngày hết dự bị; chuyển
+  sinh hoạt: ngày phát sinh), tình trạng, chi bộ và các ngày tính từ các sự kiện đó, và không có
+  dữ liệu cá nhân (hệ thống không lưu lịch sử của các trường này nên không biết giá trị lúc rời đi),
+  không kèm tài khoản người dùng của họ (trừ khi tài khoản có vai trò trong phạm vi);
 - mọi tổ chức mà các dòng trên nhắc tới (cấp trên ở bất kỳ thời điểm nào và các cấp trên nữa, nơi
   đảng viên đã sinh hoạt, tổ chức liên quan của sự kiện), lặp lại cho đến khi không còn tổ chức
   mới: «{REFERENCE}», có đủ thông tin và lịch sử nhưng không kèm đảng viên. Nhờ vậy một hệ thống

@@ -10,6 +10,13 @@ other side of a merge, the orgs on the path of a past position) is added as
 "Tham chiếu" with its own rows and history, and so on until nothing new is
 named: an empty installation can rebuild a consistent tree from the file.
 
+A member who has left the subtree (now held by an organization outside it)
+carries only what the subtree held when they left: the events up to the day
+they left, the positions held inside the subtree, the records of the modules
+dated up to that day, the status, cell and dates those events give, and no
+personal data (``members.models.PERSONAL_FIELDS``: the registry keeps no
+history of them, so what is there now may have been recorded since).
+
 The file depends only on the records: rows are sorted by codes, keys and
 dates (rows equal on those keep their order of entry), days rather than
 moments are written, and the workbook's stamp is the export day. Exporting
@@ -28,9 +35,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dangbo.accounts.models import RoleAssignment
+from dangbo.admissions.models import Recognition
+from dangbo.awards.models import BadgeAward
 from dangbo.core.exports import file_slug
 from dangbo.core.xlsx import Column, Sheet, write_workbook
-from dangbo.members.models import Member, MemberEvent, Position
+from dangbo.members import rules as member_rules
+from dangbo.members.models import (
+    PERSONAL_FIELDS,
+    Member,
+    MemberEvent,
+    MemberState,
+    Position,
+    Transfer,
+)
 from dangbo.organizations.models import Organization, OrgEvent, TreePosition
 from dangbo.organizations.selectors import path_range
 
@@ -88,6 +105,87 @@ def _members(root: Organization, in_scope: QuerySet) -> QuerySet[Member]:
     return Member.objects.filter(linked)
 
 
+# The day a module's record of a member was made, for the members who have left: a record
+# dated after they left is not the subtree's. A member's record of a kind not listed here
+# is left out for them.
+RECORDED_ON: dict[type, str] = {
+    BadgeAward: "occasion_on",
+    Recognition: "probation_ends_on",
+    Transfer: "triggered_on",
+}
+
+
+def _departures(root: Organization, members: QuerySet, in_scope: QuerySet) -> dict[int, Any]:
+    """The members now held outside the subtree: the day each left it (None: never in it).
+
+    A member belonged to the subtree while the cell of their period lay under ``root``
+    in the tree of that time (a cell moved away takes its members with it).
+    """
+    gone = list(
+        members.filter(organization__isnull=False)
+        .exclude(organization__in=in_scope)
+        .values_list("pk", flat=True)
+    )
+    if not gone:
+        return {}
+    root_spans = list(
+        TreePosition.objects.filter(organization=root).values_list(
+            "path", "valid_from", "valid_until"
+        )
+    )
+    states = list(
+        MemberState.objects.filter(member_id__in=gone, organization__isnull=False).values_list(
+            "member_id", "organization_id", "valid_from", "valid_until"
+        )
+    )
+    spans: dict[int, list[tuple]] = {}
+    for org_id, path, start, until in TreePosition.objects.filter(
+        organization_id__in={s[1] for s in states}
+    ).values_list("organization_id", "path", "valid_from", "valid_until"):
+        spans.setdefault(org_id, []).append((path, start, until))
+    left: dict[int, Any] = dict.fromkeys(gone)
+    for member_id, org_id, start, until in states:
+        for path, p_start, p_until in spans.get(org_id, ()):
+            for r_path, r_start, r_until in root_spans:
+                ends = [d for d in (until, p_until, r_until) if d is not None]
+                if not path.startswith(r_path) or not ends:
+                    continue
+                begin, end = max(start, p_start, r_start), min(ends)
+                if begin < end and (left[member_id] is None or end > left[member_id]):
+                    left[member_id] = end  # the first day outside (the event that moved them)
+    return left
+
+
+def _kept(obj, owner_fields: list[str], left: dict[int, Any]) -> bool:
+    """Whether a member's record goes with the file: always for a member still here, for one
+    who has left only when it was made by the day they left."""
+    for name in owner_fields:
+        member_id = getattr(obj, f"{name}_id")
+        if member_id in left:
+            day = getattr(obj, RECORDED_ON.get(type(obj), ""), None)
+            return left[member_id] is not None and day is not None and day <= left[member_id]
+    return True
+
+
+def _derived(events: list[MemberEvent], member: Member) -> dict[str, Any]:
+    """Status, cell and dates as the events kept give them (the import derives the same)."""
+    records = [
+        member_rules.Event(e.kind, e.happened_on, e.organization_id, seq=e.pk,
+                           label=e.get_kind_display(), ceremony_on=e.ceremony_on)
+        for e in events if e.voided_at is None
+    ]  # fmt: skip
+    birth = None if member.admission_age_exception else member.date_of_birth
+    states = member_rules.derive_states(records, date_of_birth=birth) if records else []
+    current = states[-1] if states else None
+    admitted, official = member_rules.admission_dates(records)
+    return {
+        "status": current.status if current else "",
+        "organization_id": current.organization_id if current else None,
+        "admitted_on": admitted,
+        "official_on": official,
+    }
+
+
 def _closure(scope_ids: set[int], named: set[int]) -> set[int]:
     """Every organization the records name, with what their own history names, transitively."""
     known = set(scope_ids) | {i for i in named if i}
@@ -114,8 +212,9 @@ def _closure(scope_ids: set[int], named: set[int]) -> set[int]:
     return known
 
 
-def _records(in_scope: QuerySet, members: QuerySet) -> dict[str, list]:
-    """The records of each record sheet: those of the members, organizations, parent records here."""
+def _records(in_scope: QuerySet, members: QuerySet, left: dict[int, Any]) -> dict[str, list]:
+    """The records of each record sheet: those of the members, organizations, parent records
+    here (of a member who has left, those made by the day they left)."""
     found: dict[str, list] = {}
     for sheet in RECORD_SHEETS:
         query = Q(pk__in=[])
@@ -129,7 +228,10 @@ def _records(in_scope: QuerySet, members: QuerySet) -> dict[str, list]:
         records = sheet.model.objects.filter(query)
         if sheet.select_related:
             records = records.select_related(*sheet.select_related)
-        found[sheet.key_name] = list(records.order_by("pk"))
+        owners = [ref.field for ref in sheet.owner_refs() if ref.to == MEMBER]
+        found[sheet.key_name] = [
+            o for o in records.order_by("pk") if not owners or _kept(o, owners, left)
+        ]
     return found
 
 
@@ -179,23 +281,44 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
     in_scope = _scope(root)
     scope_ids = set(in_scope.values_list("pk", flat=True))
     members = _members(root, in_scope)
-    records = _records(in_scope, members)
+    left = _departures(root, members, in_scope)
+    records = _records(in_scope, members, left)
     # The members the records name (an introducer, a mentor) come with the file.
     extra = _named_by_records(records, MEMBER) - set(members.values_list("pk", flat=True))
     if extra:
         members = Member.objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=sorted(extra)))
+    # Members of elsewhere the records name (an introducer): their history, which makes them
+    # the members the records say, but not their personal data.
+    elsewhere = set(
+        Member.objects.filter(pk__in=sorted(extra), organization__isnull=False)
+        .exclude(organization__in=in_scope)
+        .values_list("pk", flat=True)
+    )
+    # Of a member who has left: the events up to the day they left, the posts held here.
+    member_events = [
+        e
+        for e in MemberEvent.objects.filter(member__in=members)
+        if e.member_id not in left
+        or (left[e.member_id] is not None and e.happened_on <= left[e.member_id])
+    ]
+    member_positions = [
+        p
+        for p in Position.objects.filter(member__in=members)
+        if p.member_id not in left or p.organization_id in scope_ids
+    ]
+    events_of: dict[int, list[MemberEvent]] = {}
+    for e in member_events:
+        events_of.setdefault(e.member_id, []).append(e)
+    member_list = list(members)
+    departed = {m.pk: _derived(events_of.get(m.pk, []), m) for m in member_list if m.pk in left}
     named: set[int] = _named_by_records(records, ORGANIZATION)
+    named.update(e.organization_id for e in member_events)
+    named.update(p.organization_id for p in member_positions)
     named.update(
-        MemberEvent.objects.filter(member__in=members)
-        .values_list("organization_id", flat=True)
-        .distinct()
+        departed[m.pk]["organization_id"] if m.pk in departed else m.organization_id
+        for m in member_list
     )
-    named.update(
-        Position.objects.filter(member__in=members)
-        .values_list("organization_id", flat=True)
-        .distinct()
-    )
-    named.update(members.values_list("organization_id", flat=True).distinct())
+    named.discard(None)
     org_ids = _closure(scope_ids, named)
 
     orgs = list(Organization.objects.filter(pk__in=org_ids).select_related("sector"))
@@ -223,23 +346,30 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
     )
     content.sheets["org_events"] = [R.org_event_row(e, codes) for e in events]
 
-    member_list = sorted(members, key=lambda m: str(m.uid))
+    member_list.sort(key=lambda m: str(m.uid))
     uids = {m.pk: R.uid_text(m.uid) for m in member_list}
     member_rows = []
     for m in member_list:
+        if m.pk in departed:
+            then = departed[m.pk]
+            m.status, m.organization_id = then["status"], then["organization_id"]
+            m.admitted_on, m.official_on = then["admitted_on"], then["official_on"]
+        if m.pk in departed or m.pk in elsewhere:
+            for name in PERSONAL_FIELDS:
+                setattr(m, name, None if name == "personal_id_number" else "")
         row = R.member_row(m, codes)
         row["organization_name"] = names.get(m.organization_id, "") if m.organization_id else ""
         member_rows.append(row)
     content.sheets["members"] = member_rows
     member_events = sorted(
-        MemberEvent.objects.filter(member__in=members),
+        member_events,
         key=lambda e: (uids[e.member_id], e.happened_on, e.pk),
     )
     content.sheets["member_events"] = [
         R.member_event_row(e, uids[e.member_id], codes) for e in member_events
     ]
     member_positions = sorted(
-        Position.objects.filter(member__in=members),
+        member_positions,
         key=lambda p: (uids[p.member_id], p.started_on, p.title, codes[p.organization_id], p.pk),
     )
     content.sheets["positions"] = [
@@ -248,7 +378,12 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
 
     User = get_user_model()
     users = sorted(
-        User.objects.filter(Q(roles__organization__in=in_scope) | Q(member__in=members)).distinct(),
+        # Not the account of a member who has left or of a member of elsewhere (its e-mail is
+        # theirs), unless it holds a role here.
+        User.objects.filter(
+            Q(roles__organization__in=in_scope)
+            | Q(member__in=members.exclude(pk__in=sorted(set(departed) | elsewhere)))
+        ).distinct(),
         key=lambda u: u.username,
     )
     member_of_user = dict(

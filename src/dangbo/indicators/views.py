@@ -6,13 +6,14 @@ from decimal import Decimal
 
 from django.http import Http404
 
+from dangbo.accounts.access import scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.admissions.exports import CANDIDATE_EXPORT_COLUMNS, candidate_rows
 from dangbo.core.exports import Export, ExportableListMixin, export_name, file_slug, preamble
 from dangbo.core.formatting import fmt_date
 from dangbo.core.views import OrgScopedView, paginate
 from dangbo.core.xlsx import Column
-from dangbo.members.exports import MEMBER_EXPORT_COLUMNS, member_rows
+from dangbo.members.exports import member_export_columns, member_rows
 from dangbo.organizations.exports import ORG_EXPORT_COLUMNS, member_totals, org_rows
 
 from . import registry, selectors
@@ -117,7 +118,9 @@ class IndicatorRecordsView(ExportableListMixin, _DatedView):
         _, on, figure, row, records = self.lookup()
         ind = figure.indicator
         if ind.records == RecordKind.MEMBERS:
-            columns, rows = MEMBER_EXPORT_COLUMNS, member_rows(records, root=self.org, on=on)
+            personal = scope_of(self.request).can(Capability.VIEW_PERSONAL_DATA, self.org)
+            columns = member_export_columns(personal)
+            rows = member_rows(records, root=self.org, on=on, personal=personal)
         elif ind.records == RecordKind.CANDIDATES:
             columns, rows = CANDIDATE_EXPORT_COLUMNS, candidate_rows(records)
         else:

@@ -52,3 +52,35 @@ def require_side(request, transfer: Transfer, side: str) -> None:
     """Raise 403 unless the user manages members at the ``side`` end of ``transfer``."""
     if not can_act(request, transfer, side):
         raise PermissionDenied(SIDE_REFUSALS[side])
+
+
+def sees_personal_data(request, member) -> bool:
+    """Return whether the user may see ``member``'s personal data (``PERSONAL_FIELDS``).
+
+    The member sees their own; others need VIEW_PERSONAL_DATA over the member's
+    (current or last) organization.
+    """
+    scope = scope_of(request)
+    if member.pk is not None and member.pk == scope.own_member_id:
+        return True
+    org = member.organization
+    return org is not None and scope.can(Capability.VIEW_PERSONAL_DATA, org)
+
+
+def masked(value):
+    """What a personal field shows to those who may not see it: nothing."""
+    return None if value is None else ""
+
+
+def personal_resolver(field: str, sees=None):
+    """A resolver that serves ``field`` to those who may see the record's personal data
+    (``sees(request, obj)``, by default ``members.access.sees_personal_data``) and
+    masks it for the others."""
+    check = sees or sees_personal_data
+
+    def resolve(obj, context):
+        value = getattr(obj, field)
+        request = (context or {}).get("request")
+        return value if request is not None and check(request, obj) else masked(value)
+
+    return staticmethod(resolve)

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from dangbo.accounts.access import member_for, org_for
+from dangbo.accounts.access import member_for, org_for, scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.core import codes
 from dangbo.core.api import Day, Decision, OrgCode, Pages, choice, decision_dict, responses, text
@@ -23,6 +23,7 @@ from dangbo.core.errors import DomainError
 from dangbo.organizations.api import OrgDetailOut, org_detail, referenced_org
 
 from . import restructuring, selectors, services
+from .access import personal_resolver
 from .models import Member, MemberEvent, PoliticalTheory, Professional, Sex
 from .models import Status as MemberStatus
 
@@ -53,10 +54,14 @@ class MemberOut(Schema):
     sex_label: str
     ethnicity: str
     ethnicity_name: str
-    organization_code: str | None
+    organization_code: str | None = Field(
+        ..., description="Chi bộ đang sinh hoạt; trên danh sách tại một ngày (on): chi bộ ngày đó."
+    )
     organization_name: str | None
     status: str = Field(
-        ..., description="Mã tình trạng (PROBATIONARY, OFFICIAL…); rỗng nếu chưa có sự kiện."
+        ...,
+        description="Mã tình trạng (PROBATIONARY, OFFICIAL…); rỗng nếu chưa có sự kiện; trên "
+        "danh sách tại một ngày (on): tình trạng ngày đó.",
     )
     status_label: str
     admitted_on: dt.date | None
@@ -72,16 +77,28 @@ class MemberOut(Schema):
     def resolve_ethnicity_name(obj: Member) -> str:
         return codes.name_of("ethnicity", obj.ethnicity)
 
+    # A list as of a past date (selectors.as_of) gives the status and cell of that day.
+
     @staticmethod
     def resolve_organization_code(obj: Member) -> str | None:
+        if hasattr(obj, "cell_then"):
+            return obj.cell_then_code
         return obj.organization.code if obj.organization_id else None
 
     @staticmethod
     def resolve_organization_name(obj: Member) -> str | None:
+        if hasattr(obj, "cell_then"):
+            return obj.cell_then_name
         return obj.organization.name if obj.organization_id else None
 
     @staticmethod
+    def resolve_status(obj: Member) -> str:
+        return (obj.status_then or "") if hasattr(obj, "status_then") else obj.status
+
+    @staticmethod
     def resolve_status_label(obj: Member) -> str:
+        if hasattr(obj, "status_then"):
+            return MemberStatus(obj.status_then).label if obj.status_then else ""
         return obj.get_status_display()
 
 
@@ -109,6 +126,11 @@ class MemberDetailOut(MemberOut):
     party_age_years: int | None
     voided_at: dt.datetime | None
     voided_reason: str
+
+    resolve_personal_id_number = personal_resolver("personal_id_number")
+    resolve_phone = personal_resolver("phone")
+    resolve_email = personal_resolver("email")
+    resolve_permanent_address = personal_resolver("permanent_address")
 
     @staticmethod
     def resolve_religion_name(obj: Member) -> str:
@@ -183,7 +205,9 @@ class MemberEventOut(Schema):
 
 class MemberFilterIn(Schema):
     q: text(100) = Field(
-        "", description="Tên (không phân biệt dấu), số thẻ, số định danh hoặc số lý lịch."
+        "",
+        description="Tên (không phân biệt dấu), số thẻ, số lý lịch, hoặc số định danh "
+        "(với người được xem dữ liệu cá nhân).",
     )
     status: StatusFilter = Field(
         "", description="Mặc định: đang sinh hoạt (active); all: mọi tình trạng."
@@ -304,7 +328,8 @@ NULLABLE_FIELDS = {"personal_id_number", "card_number", "background_number"}
 @paginate(Pages)
 def list_members(request: HttpRequest, code: OrgCode, filters: Query[MemberFilterIn]):
     org = org_for(request, code, Capability.VIEW_MEMBERS)
-    return selectors.members_in(org, selectors.MemberFilter(**filters.dict()))
+    personal = scope_of(request).can(Capability.VIEW_PERSONAL_DATA, org)
+    return selectors.members_in(org, selectors.MemberFilter(**filters.dict(), personal=personal))
 
 
 @org_router.post(

@@ -267,7 +267,7 @@ def _destination(code: str | None) -> Organization | None:
 )
 @paginate(Pages)
 def list_transfers(request: HttpRequest, code: OrgCode, filters: Query[TransferFilterIn]):
-    org = org_for(request, code, Capability.VIEW_MEMBERS)
+    org = org_for(request, code, Capability.VIEW_TRANSFERS)
     f = filters.dict()
     qs = selectors.transfers_in(org, status=f["status"], side=f["side"], kind=f["kind"], q=f["q"])
     if f["overdue"]:
@@ -317,7 +317,7 @@ def start_temporary_transfer(request: HttpRequest, member_id: Id, payload: Tempo
     summary="Một lần chuyển sinh hoạt đảng",
 )
 def get_transfer(request: HttpRequest, transfer_id: Id):
-    return transfer_for(request, transfer_id, Capability.VIEW_MEMBERS)
+    return transfer_for(request, transfer_id, Capability.VIEW_TRANSFERS)
 
 
 def _for_side(request: HttpRequest, transfer_id: int, side: str) -> Transfer:

@@ -10,17 +10,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dangbo.core import codes
 from dangbo.core.exports import CHUNK_SIZE, Export, describe_filters, export_name, preamble
 from dangbo.core.xlsx import Column
-from dangbo.organizations.selectors import positions_under, valid_on
 
 from . import rules
 from .forms import STATUS_CHOICES, MemberFilterForm
 from .models import MemberState, PoliticalTheory, Professional, Sex, Status
+from .selectors import as_of
 
 MEMBER_EXPORT_COLUMNS: tuple[Column, ...] = (
     Column("STT", "int", 6),
@@ -47,6 +47,24 @@ MEMBER_EXPORT_COLUMNS: tuple[Column, ...] = (
     Column("Tuổi đảng", "int", 9),
 )
 MEMBER_EXPORT_HEADERS: tuple[str, ...] = tuple(c.header for c in MEMBER_EXPORT_COLUMNS)
+# The columns holding personal data (models.PERSONAL_FIELDS), left out of the file for a
+# reader who may not see them.
+PERSONAL_COLUMNS: dict[str, str] = {
+    "personal_id_number": "Số định danh cá nhân",
+    "permanent_address": "Nơi thường trú",
+    "phone": "Điện thoại",
+}
+_PERSONAL_INDEXES = frozenset(
+    i for i, c in enumerate(MEMBER_EXPORT_COLUMNS) if c.header in PERSONAL_COLUMNS.values()
+)
+
+
+def member_export_columns(personal: bool = True) -> tuple[Column, ...]:
+    """Return the member list's columns, without the personal ones unless ``personal``."""
+    if personal:
+        return MEMBER_EXPORT_COLUMNS
+    return tuple(c for i, c in enumerate(MEMBER_EXPORT_COLUMNS) if i not in _PERSONAL_INDEXES)
+
 
 _SEX = dict(Sex.choices)
 _STATUS = dict(Status.choices)
@@ -69,34 +87,32 @@ FILTER_LABELS = {
 
 
 def member_rows(
-    members: QuerySet, *, root, on: dt.date | None = None, today: dt.date | None = None
+    members: QuerySet,
+    *,
+    root,
+    on: dt.date | None = None,
+    today: dt.date | None = None,
+    personal: bool = True,
 ) -> Iterator[list]:
-    """Yield one row of ``MEMBER_EXPORT_COLUMNS`` per member of ``members``, in its order.
+    """Yield one row of ``member_export_columns(personal)`` per member of ``members``, in its order.
 
     Without ``on``: status and cell now, ages today. With ``on`` (a list of
     the registry as it stood that day, under ``root``): the status and the
     cell of that day, under the cell's name of that day, and ages on that
-    day. Party age deducts the time struck off or expelled, as on the
+    day; of a member who has since left the subtree, no personal data
+    (``selectors.as_of``). Party age deducts the time struck off or expelled, as on the
     member's page. Plain values, ``CHUNK_SIZE`` members per round trip: no
     model instances, so a large list costs little more than writing it.
+    Without ``personal`` the personal columns are left out.
     """
     reference = on or today or timezone.localdate()
     qs = members.values(*ROW_FIELDS)
-    cells: dict[int, tuple[str, str]] = {}
     if on is not None:
-        state = MemberState.objects.filter(valid_on(on), member=OuterRef("pk")).order_by(
-            "-valid_from"
+        if "departed" not in members.query.annotations:  # not yet from members_in
+            members = as_of(members, root, on)
+        qs = members.values(
+            *ROW_FIELDS, "status_then", "cell_then_name", "cell_then_code", "departed"
         )
-        qs = members.annotate(
-            status_then=Subquery(state.values("status")[:1]),
-            cell_then=Subquery(state.values("organization_id")[:1]),
-        ).values(*ROW_FIELDS, "status_then", "cell_then")
-        cells = {
-            org_id: (name, code)
-            for org_id, name, code in positions_under(root, on).values_list(
-                "organization_id", "name", "organization__code"
-            )
-        }
     # Periods struck off or expelled are rare: all of them for the list, in one query.
     gaps: dict[int, list[rules.State]] = defaultdict(list)
     for member_id, status, org_id, start, end in (
@@ -112,9 +128,13 @@ def member_rows(
         cell = (m["organization__name"] or "", m["organization__code"] or "")
         if on is not None:
             status = m["status_then"] or ""
-            cell = cells.get(m["cell_then"], cell)
+            cell = (m["cell_then_name"] or "", m["cell_then_code"] or "")
+            if m["departed"]:
+                m.update(dict.fromkeys(PERSONAL_COLUMNS, ""))
+            if m["official_on"] and m["official_on"] > on:  # recognised after that day
+                m["official_on"] = None
         born, admitted = m["date_of_birth"], m["admitted_on"]
-        yield [
+        row = [
             number,
             m["full_name"],
             born,
@@ -137,6 +157,7 @@ def member_rows(
             rules.age_on(born, reference) if born else None,
             rules.party_age_years(admitted, gaps.get(m["pk"], ()), reference) if admitted else None,
         ]
+        yield row if personal else [v for i, v in enumerate(row) if i not in _PERSONAL_INDEXES]
 
 
 def member_list_filters(form: MemberFilterForm) -> list[str]:
@@ -147,14 +168,17 @@ def member_list_filters(form: MemberFilterForm) -> list[str]:
     return [f"Tình trạng: {status}", *lines]
 
 
-def member_list_export(request, org, form: MemberFilterForm, members: QuerySet, on) -> Export:
-    """The member list of ``org`` (``members``: the page's queryset) as a file."""
+def member_list_export(
+    request, org, form: MemberFilterForm, members: QuerySet, on, *, personal: bool
+) -> Export:
+    """The member list of ``org`` (``members``: the page's queryset) as a file; the
+    personal columns only when ``personal``."""
     day = on or timezone.localdate()
     return Export(
         name=export_name("dang-vien", org.code, day),
         sheet_title="Đảng viên",
-        columns=MEMBER_EXPORT_COLUMNS,
-        rows=member_rows(members, root=org, on=on),
+        columns=member_export_columns(personal),
+        rows=member_rows(members, root=org, on=on, personal=personal),
         preamble=preamble(
             "Danh sách đảng viên", org, on=day, filters=member_list_filters(form), user=request.user
         ),

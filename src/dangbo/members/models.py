@@ -26,6 +26,10 @@ class Status(models.TextChoices):
 # Members who belong to their organization's membership count (đảng số).
 ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL, Status.EXEMPTED)
 ENDED_STATUSES = (Status.TRANSFERRED_OUT, Status.STRUCK_OFF, Status.EXPELLED, Status.DECEASED)
+# Personal data: shown, served and exported only to those holding the capability
+# VIEW_PERSONAL_DATA over the member's organization (accounts.permissions), and to the
+# member; others get the record without them. The admission file uses the same names.
+PERSONAL_FIELDS = ("personal_id_number", "phone", "email", "permanent_address")
 
 
 class Sex(models.TextChoices):

@@ -6,7 +6,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +55,8 @@ class MemberFilter:
     party_age_max: int | None = None
     on: dt.date | None = None  # as the registry stood on this date
     include_voided: bool = False
+    # Whether the search may match identity numbers (only for a reader who may see them).
+    personal: bool = True
 
 
 def _years_ago(today: dt.date, years: int) -> dt.date:
@@ -68,7 +80,7 @@ def members_in(
             states = states.filter(status=f.status)
         elif f.status != "all":
             states = states.filter(status__in=ACTIVE_STATUSES)
-        qs = Member.objects.filter(Exists(states.filter(member=OuterRef("pk"))))
+        qs = as_of(Member.objects.filter(Exists(states.filter(member=OuterRef("pk")))), org, f.on)
         reference = f.on
     else:
         qs = Member.objects.filter(path_range(org.path, "organization__path"))
@@ -80,7 +92,9 @@ def members_in(
     if not f.include_voided:
         qs = qs.filter(voided_at__isnull=True)
     if f.q:
-        qs = qs.filter(search_filter(f.q))
+        # On a past list, an identity number finds only the members the subtree holds now.
+        within = org.path if f.on is not None else None
+        qs = qs.filter(search_filter(f.q, personal=f.personal, within=within))
     if f.sex:
         qs = qs.filter(sex=f.sex)
     if f.ethnicity:
@@ -102,15 +116,49 @@ def members_in(
     return qs.select_related("organization").order_by("name_sort_key", "date_of_birth", "id")
 
 
-def search_filter(query: str) -> Q:
-    """Match names accent-insensitively ("nguyen van hung" finds "Nguyễn Văn Hùng"), and card or ID numbers."""
+def as_of(members: QuerySet[Member], root: Organization, on: dt.date) -> QuerySet[Member]:
+    """Annotate ``members`` with what the registry under ``root`` held on ``on``.
+
+    ``status_then`` and ``cell_then`` (an organization id) come from the member's period
+    that day in the subtree, ``cell_then_name`` and ``cell_then_code`` from the tree of
+    that day. ``departed`` marks a member the subtree no longer holds (now in an
+    organization outside it): a past list shows of them only what the subtree held,
+    no personal data (``models.PERSONAL_FIELDS``, of which no history is kept).
+    """
+    cells = positions_under(root, on)
+    state = MemberState.objects.filter(
+        valid_on(on), member=OuterRef("pk"), organization_id__in=cells.values("organization_id")
+    ).order_by("-valid_from")
+    cell = cells.filter(organization_id=OuterRef("cell_then"))
+    return members.annotate(
+        status_then=Subquery(state.values("status")[:1]),
+        cell_then=Subquery(state.values("organization_id")[:1]),
+    ).annotate(
+        cell_then_name=Subquery(cell.values("name")[:1]),
+        cell_then_code=Subquery(cell.values("organization__code")[:1]),
+        departed=Case(
+            When(path_range(root.path, "organization__path"), then=Value(False)),
+            default=Value(True),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def search_filter(query: str, *, personal: bool = True, within: str | None = None) -> Q:
+    """Match names accent-insensitively ("nguyen van hung" finds "Nguyễn Văn Hùng"), and card or
+    background numbers, and identity numbers when ``personal`` (of the members now in the
+    subtree at path ``within``, if given)."""
     folded = text.fold(query)
     q = Q()
     for word in folded.split():
         q &= Q(search_name__contains=word)
     raw = query.strip().upper()
     if raw.isalnum():
-        q |= Q(card_number=raw) | Q(personal_id_number=raw) | Q(background_number=raw)
+        q |= Q(card_number=raw) | Q(background_number=raw)
+        if personal:
+            q |= Q(personal_id_number=raw) & (
+                path_range(within, "organization__path") if within else Q()
+            )
     return q
 
 

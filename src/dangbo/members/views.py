@@ -26,7 +26,7 @@ from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import ancestors_of
 
 from . import services, transfers
-from .access import can_act, require_side, transfer_for
+from .access import can_act, require_side, sees_personal_data, transfer_for
 from .exports import member_list_export
 from .forms import (
     AddMemberForm,
@@ -48,7 +48,7 @@ from .forms import (
 )  # fmt: skip
 from .letters import committee_name, letter_filename, letter_issuing_org, transfer_letter_document
 from .lifecycle_rules import REGULATION_STRIKING_GROUNDS
-from .models import ACTIVE_STATUSES, OPEN_TRANSFER_STATUSES, MemberEvent, Transfer
+from .models import ACTIVE_STATUSES, OPEN_TRANSFER_STATUSES, MemberEvent, Status, Transfer
 from .selectors import (
     Calendars,
     MemberFilter,
@@ -63,9 +63,12 @@ from .selectors import (
 )
 from .striking import striking_candidates, striking_sources
 
+STATUS_LABELS = dict(Status.choices)
 
-def member_filter(form: MemberFilterForm) -> MemberFilter:
-    """Return the filter the valid fields of ``form`` describe (an invalid field is left out)."""
+
+def member_filter(form: MemberFilterForm, *, personal: bool = True) -> MemberFilter:
+    """Return the filter the valid fields of ``form`` describe (an invalid field is left out);
+    the search matches identity numbers only when ``personal``."""
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     values = {
@@ -73,7 +76,7 @@ def member_filter(form: MemberFilterForm) -> MemberFilter:
         for name in MemberFilterForm.base_fields
         if data.get(name) not in (None, "")
     }
-    return MemberFilter(**values)
+    return MemberFilter(**values, personal=personal)
 
 
 class MemberListView(ExportableListMixin, OrgScopedView):
@@ -90,17 +93,25 @@ class MemberListView(ExportableListMixin, OrgScopedView):
 
     def get_export(self, fmt):
         form = MemberFilterForm(self.request.GET)
-        f = member_filter(form)
-        return member_list_export(self.request, self.org, form, members_in(self.org, f), f.on)
+        personal = scope_of(self.request).can(Capability.VIEW_PERSONAL_DATA, self.org)
+        f = member_filter(form, personal=personal)
+        return member_list_export(
+            self.request, self.org, form, members_in(self.org, f), f.on, personal=personal
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = MemberFilterForm(self.request.GET)
-        page = paginate(self.request, members_in(self.org, member_filter(form)))
+        personal = scope_of(self.request).can(Capability.VIEW_PERSONAL_DATA, self.org)
+        page = paginate(self.request, members_in(self.org, member_filter(form, personal=personal)))
+        for m in page.object_list:
+            # As of a past date (members_in annotates the status of that day).
+            m.status_then_label = STATUS_LABELS.get(getattr(m, "status_then", None) or "", "")
         context.update(
             filter_form=form,
             page_obj=page,
             can_manage=scope_of(self.request).can(Capability.MANAGE_MEMBERS, self.org),
+            can_transfers=scope_of(self.request).can(Capability.VIEW_TRANSFERS, self.org),
         )
         return context
 
@@ -126,6 +137,13 @@ class MemberScopedView(DangboView):
             context["org"] = org
             context["ancestors"] = ancestors_of(org)
         context["can_manage"] = org is not None and scope.can(Capability.MANAGE_MEMBERS, org)
+        context["personal"] = sees_personal_data(self.request, member)
+        for name, capability in (
+            ("can_manage_admissions", Capability.MANAGE_ADMISSIONS),
+            ("can_manage_awards", Capability.MANAGE_AWARDS),
+            ("can_see_transfers", Capability.VIEW_TRANSFERS),
+        ):
+            context[name] = org is not None and scope.can(capability, org)
         return context
 
     def detail_url(self) -> str:
@@ -139,7 +157,7 @@ class MemberDetailView(MemberScopedView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         member = self.member
-        open_transfer = open_transfer_of(member)
+        open_transfer = open_transfer_of(member) if context["can_see_transfers"] else None
         context.update(
             events=events_of(member),
             states=member.states.select_related("organization").order_by("valid_from"),
@@ -147,7 +165,8 @@ class MemberDetailView(MemberScopedView):
             open_transfer=open_transfer,
             can_transfer=open_transfer is None and member.status in ACTIVE_STATUSES,
             transfers=member.transfers.filter(voided_at__isnull=True)
-            .select_related("from_organization", "to_organization").order_by("-created_at", "-id"),
+            .select_related("from_organization", "to_organization").order_by("-created_at", "-id")
+            if context["can_see_transfers"] else [],
             age=age_years(member),
             party_age=party_age_years(member) if member.admitted_on else None,
             ethnicity=codes.name_of("ethnicity", member.ethnicity),
@@ -477,7 +496,7 @@ def transfer_filters(form: TransferFilterForm) -> dict:
 class TransferListView(OrgScopedView):
     """Transfers leaving and arriving in the subtree with their limits; members here temporarily."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_TRANSFERS
     template_name = "members/transfers.html"
 
     def get_context_data(self, **kwargs):
@@ -531,7 +550,7 @@ class TransferScopedView(DangboView):
 class TransferDetailView(TransferScopedView):
     """A transfer: its ends, letter, limits, the event it wrote, and what each side may do next."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_TRANSFERS
     template_name = "members/transfer_detail.html"
     forms: dict = {}
 
@@ -702,7 +721,7 @@ class VoidTransferView(TransferActionView):
 class TransferLetterView(TransferScopedView):
     """The transfer letter as a DOCX file in the Party's document format."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_TRANSFERS
 
     def get(self, request, *args, **kwargs):
         if not _has_letter(self.transfer):

@@ -85,7 +85,7 @@ def quality_report(request: HttpRequest, code: OrgCode):
     """Totals per check and counts per organization for the subtree at ``code``: required
     fields missing, impossible or inconsistent dates, personal identity numbers, probable
     duplicates, status disagreeing with the events, cells below 3 official members."""
-    org = org_for(request, code, Capability.VIEW_MEMBERS)
+    org = org_for(request, code, Capability.MANAGE_MEMBERS)
     return findings_under(org, today=timezone.localdate()).as_dict()
 
 
@@ -120,6 +120,6 @@ class _FindingPage:
 def quality_findings(request: HttpRequest, code: OrgCode, filters: Query[FindingsFilterIn]):
     """The findings of the subtree at ``code`` (of one check with ``check``), each with the
     record it is about and a link to its page, in check, tree and name order."""
-    org = org_for(request, code, Capability.VIEW_MEMBERS)
+    org = org_for(request, code, Capability.MANAGE_MEMBERS)
     report = findings_under(org, today=timezone.localdate())
     return _FindingPage(report.findings_for(filters.check))

@@ -19,7 +19,7 @@ ORG_ROWS_SHOWN = 300
 class QualityView(OrgScopedView):
     """What the checks find in the subtree; ``?check=`` narrows, ``?export=xlsx`` downloads."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.MANAGE_MEMBERS
     template_name = "quality/quality.html"
 
     def get(self, request, *args, **kwargs):

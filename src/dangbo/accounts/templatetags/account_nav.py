@@ -30,6 +30,10 @@ def nav_for(context, org=None):
             can_users=scope.can(Capability.MANAGE_USERS, current),
             can_import=scope.can(Capability.MANAGE_MEMBERS, current),
             can_indicators=scope.can(Capability.VIEW_INDICATORS, current),
+            can_admissions=scope.can(Capability.VIEW_ADMISSIONS, current),
+            can_transfers=scope.can(Capability.VIEW_TRANSFERS, current),
+            can_awards=scope.can(Capability.VIEW_AWARDS, current),
+            can_quality=scope.can(Capability.MANAGE_MEMBERS, current),
         )
         try:
             nav["indicators_url"] = reverse("indicators", kwargs={"code": current.code})

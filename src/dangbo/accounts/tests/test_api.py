@@ -30,8 +30,12 @@ def test_me_lists_roles_and_scope():
         ("MODULE_OFFICER", "Cán bộ phụ trách phân hệ", "A", ["registry"]),
     ]
     scope = {g["organization"]["code"]: g["capabilities"] for g in body["scope"]}
-    assert scope["000"] == ["view_indicators", "view_members", "view_orgs"]
-    assert "manage_members" in scope["A"]
+    assert scope["000"] == [
+        "view_admissions", "view_awards", "view_indicators", "view_members", "view_orgs",
+        "view_transfers",
+    ]  # fmt: skip
+    assert {"manage_members", "view_personal_data"} <= set(scope["A"])
+    assert "manage_awards" not in scope["A"]
 
 
 def test_revoked_role_is_not_listed():

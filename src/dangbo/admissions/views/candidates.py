@@ -17,7 +17,7 @@ from dangbo.organizations.selectors import ancestors_of, path_range
 from dangbo.regulations.workdays import calendar_around
 
 from .. import documents, rules, selectors, services
-from ..access import candidate_for, check_can_decide
+from ..access import candidate_for, check_can_decide, sees_personal_data
 from ..forms import (
     ApplicationForm,
     BackgroundCheckForm,
@@ -42,7 +42,7 @@ Stage = Candidate.Stage
 class CandidateListView(OrgScopedView):
     """The files of the subtree, by stage, with the count of files at each stage."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_ADMISSIONS
     template_name = "admissions/list.html"
 
     def get_context_data(self, **kwargs):
@@ -56,7 +56,7 @@ class CandidateListView(OrgScopedView):
             page_obj=paginate(self.request, selectors.candidates_in(self.org, f)),
             stages=[(value, label, counts[value]) for value, label in Stage.choices],
             open_count=sum(counts[s] for s in selectors.OPEN_STAGES),
-            can_manage=scope_of(self.request).can(Capability.MANAGE_MEMBERS, self.org),
+            can_manage=scope_of(self.request).can(Capability.MANAGE_ADMISSIONS, self.org),
         )  # fmt: skip
         return context
 
@@ -64,7 +64,7 @@ class CandidateListView(OrgScopedView):
 class ProposeView(ServiceFormMixin, OrgScopedView):
     """Open the file of a candidate in a cell of the subtree."""
 
-    capability = Capability.MANAGE_MEMBERS
+    capability = Capability.MANAGE_ADMISSIONS
     template_name = "admissions/form.html"
     form_class = CandidateForm
 
@@ -103,7 +103,7 @@ class ProposeView(ServiceFormMixin, OrgScopedView):
 class CandidateView(DangboView):
     """A page about one file, reached through ``access.candidate_for``."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_ADMISSIONS
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -116,7 +116,8 @@ class CandidateView(DangboView):
         cell = self.candidate.organization
         context.update(
             candidate=self.candidate, org=cell, ancestors=ancestors_of(cell),
-            can_manage=scope_of(self.request).can(Capability.MANAGE_MEMBERS, cell),
+            can_manage=scope_of(self.request).can(Capability.MANAGE_ADMISSIONS, cell),
+            personal=sees_personal_data(self.request, self.candidate),
         )  # fmt: skip
         return context
 
@@ -204,7 +205,7 @@ def decider_notice(cell: Organization) -> str:
 class StepView(ServiceFormMixin, CandidateView):
     """One step of a file: a form whose service records it, then back to the file page."""
 
-    capability = Capability.MANAGE_MEMBERS
+    capability = Capability.MANAGE_ADMISSIONS
     template_name = "admissions/step.html"
     title = ""
     submit_label = "Ghi"

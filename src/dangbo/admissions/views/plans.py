@@ -24,14 +24,14 @@ class PlanView(OrgScopedView):
     """The year's admissions against the plan and the term target, for the organization and
     for each organization directly under it."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_ADMISSIONS
     template_name = "admissions/plan.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = _year(self.request)
         achievement = selectors.plan_achievement(self.org, year)
-        can_manage = scope_of(self.request).can(Capability.MANAGE_MEMBERS, self.org)
+        can_manage = scope_of(self.request).can(Capability.MANAGE_ADMISSIONS, self.org)
         target = achievement.target
         context.update(
             year=year, achievement=achievement, children=selectors.plans_of_children(self.org, year),
@@ -49,7 +49,7 @@ class PlanView(OrgScopedView):
 
 
 class _PlanFormView(ServiceFormMixin, OrgScopedView):
-    capability = Capability.MANAGE_MEMBERS
+    capability = Capability.MANAGE_ADMISSIONS
     template_name = "admissions/org_form.html"
     title = ""
     submit_label = "Lưu"

@@ -28,7 +28,7 @@ from .candidates import decider_notice
 class ProbationListView(OrgScopedView):
     """The probationary members of the subtree: probation end, recognition, what is due."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_ADMISSIONS
     template_name = "admissions/probation.html"
 
     def get_context_data(self, **kwargs):
@@ -68,7 +68,7 @@ class RecognitionMixin(MemberScopedView):
 class RecognitionView(RecognitionMixin):
     """The member's probation and recognition: dossier, votes, decision, deadlines, next form."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_ADMISSIONS
     template_name = "admissions/recognition.html"
 
     def get_context_data(self, **kwargs):
@@ -112,7 +112,7 @@ class RecognitionView(RecognitionMixin):
 
 
 class RecognitionFormView(ServiceFormMixin, RecognitionMixin):
-    capability = Capability.MANAGE_MEMBERS
+    capability = Capability.MANAGE_ADMISSIONS
     template_name = "admissions/recognition_form.html"
     title = ""
     submit_label = "Ghi"
@@ -230,7 +230,7 @@ class RecognitionVoidView(RecognitionFormView):
 class RecognitionDocxView(RecognitionMixin):
     """Quyết định công nhận đảng viên chính thức (DOCX), recorded or as a draft to sign."""
 
-    capability = Capability.VIEW_MEMBERS
+    capability = Capability.VIEW_ADMISSIONS
 
     def get(self, request, *args, **kwargs):
         recognition = self.recognition()

@@ -21,6 +21,6 @@ def member_badges(context, member):
         "member": member,
         "badges": awards_of(member),
         "badge_outlook": badge_outlook(member) if member.admitted_on else None,
-        "can_manage": context.get("can_manage", False),
+        "can_manage": context.get("can_manage_awards", False),
         "request": context.get("request"),
     }

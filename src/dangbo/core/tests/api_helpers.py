@@ -208,10 +208,14 @@ class ApiClient:
 
 
 def as_user(
-    username: str, role: str | None = Role.COMMITTEE_ADMIN, org: Organization | None = None
+    username: str,
+    role: str | None = Role.COMMITTEE_ADMIN,
+    org: Organization | None = None,
+    *,
+    modules: list[str] | None = None,
 ) -> ApiClient:
-    """Return a client for a new user holding ``role`` over ``org``."""
-    return ApiClient(token_for(make_user(username, role, org)))
+    """Return a client for a new user holding ``role`` over ``org`` (a module officer: of ``modules``)."""
+    return ApiClient(token_for(make_user(username, role, org, modules=modules)))
 
 
 def field_error(response) -> dict[str, str]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from dangbo.accounts.models import Role
+from dangbo.accounts.models import Module, Role
 from dangbo.accounts.tests.factories import user_with_role
 from dangbo.core.tests.api_helpers import token_for
 
@@ -117,9 +117,12 @@ def test_export_of_one_check(tree):
     assert [row[4] for row in details[3:]] == ["Chi bộ A2"]
 
 
-def test_viewer_sees_the_page_a_sibling_does_not(tree):
+def test_the_registry_keeper_sees_the_page_a_viewer_and_a_sibling_do_not(tree):
+    """Findings quote identity numbers: the page is for those who keep the registry."""
     url = reverse("quality", kwargs={"code": "A"})
-    assert logged_in(user_with_role(tree.a, Role.VIEWER)).get(url).status_code == 200
+    registry = user_with_role(tree.a, Role.MODULE_OFFICER, modules=[Module.REGISTRY])
+    assert logged_in(registry).get(url).status_code == 200
+    assert logged_in(user_with_role(tree.a, Role.VIEWER)).get(url).status_code == 403
     assert logged_in(user_with_role(tree.b, Role.COMMITTEE_ADMIN)).get(url).status_code == 404
     response = Client().get(url)
     assert response.status_code == 302
@@ -138,7 +141,7 @@ def test_a_subtree_admin_reaches_a_lower_organization_only(tree):
 
 
 def test_api_report(tree):
-    response = api_client(user_with_role(tree.a, Role.VIEWER)).get("/api/v1/o/A/quality")
+    response = api_client(user_with_role(tree.a, Role.COMMITTEE_ADMIN)).get("/api/v1/o/A/quality")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["organization"] == {"code": "A", "name": "Đảng bộ A"}
@@ -157,7 +160,7 @@ def test_api_report(tree):
 
 
 def test_api_findings_paged_and_filtered(tree):
-    client = api_client(user_with_role(tree.a, Role.VIEWER))
+    client = api_client(user_with_role(tree.a, Role.COMMITTEE_ADMIN))
     body = client.get("/api/v1/o/A/quality/findings", {"page_size": 4}).json()
     assert body["count"] == 6
     assert len(body["items"]) == 4
