@@ -297,7 +297,13 @@ def _build_users(plan: TreePlan, orgs: dict[str, Organization], holders) -> list
     secretary_id, others = holders[cell_code]
     wanted = [
         ("admin", "Quản trị hệ thống", Role.COMMITTEE_ADMIN, root, []),
-        ("tochuc", "Cán bộ Ban Tổ chức", Role.MODULE_OFFICER, root, [Module.REGISTRY]),
+        (
+            "tochuc",
+            "Cán bộ Ban Tổ chức",
+            Role.MODULE_OFFICER,
+            root,
+            [Module.REGISTRY, Module.ADMISSIONS, Module.INDICATORS],
+        ),
         ("xem", "Lãnh đạo (chỉ xem)", Role.VIEWER, root, []),
         ("coso", "Văn phòng đảng ủy cơ sở", Role.COMMITTEE_ADMIN, grassroots, []),
         ("bithu", "Bí thư chi bộ", Role.CELL_SECRETARY, cell, []),

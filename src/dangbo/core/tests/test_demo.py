@@ -193,7 +193,11 @@ def test_demo_users_have_their_roles_and_one_audit_entry_covers_the_build(demo):
         assert users[username].check_password(DEMO_PASSWORD)
     assert users["admin"].is_superuser
     assert users["admin"].is_staff
-    assert RoleAssignment.objects.get(user=users["tochuc"]).modules == ["registry"]
+    assert RoleAssignment.objects.get(user=users["tochuc"]).modules == [
+        "registry",
+        "admissions",
+        "indicators",
+    ]
     cell = RoleAssignment.objects.get(user=users["bithu"]).organization
     assert cell.kind in CELL_KINDS
     assert (
