@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's error first: a lock → 503.
+    "dangbo.core.busy.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "dangbo.config.urls"
