@@ -392,13 +392,13 @@ def _execute_in_chunks(job: ImportJob, *, echo) -> ImportJob:
             summary, _, collector = checked
             return _finish(job, summary, collector, written=True)
     except Exception:
-        _take_back(job, mark, context)
+        _take_back(job, context)
         _fail(
             job,
             "Lỗi hệ thống khi nhập tệp; các phần đã ghi tạm đã được thu hồi. Báo cho quản trị hệ thống.",
         )
         raise
-    withdrawn = _take_back(job, mark, context)
+    withdrawn = _take_back(job, context)
     if checked is None:
         return job
     summary, _, collector = checked
@@ -409,11 +409,17 @@ def _execute_in_chunks(job: ImportJob, *, echo) -> ImportJob:
     return _finish(job, summary, collector, written=False, message=message)
 
 
-def _take_back(job: ImportJob, mark: str, context: engine.Context) -> int:
-    """Undo what the chunks of an unfinished import wrote; return the members taken back."""
+def take_back_members(job: ImportJob) -> int:
+    """Take back the members an unfinished import of ``job`` wrote (still voided with its mark,
+    e.g. after the process died); return how many. They keep their records, voided."""
     reason = f"Lần nhập tệp «{job.original_name}» (số {job.pk}) không hoàn tất; hồ sơ chưa từng có hiệu lực."
-    withdrawn = member_services.withdraw_registered(actor=job.created_by, pending_reason=mark,
-                                                    reason=reason, source=job, org_path=job.organization.path)  # fmt: skip
+    return member_services.withdraw_registered(actor=job.created_by, pending_reason=pending_reason(job),
+                                               reason=reason, source=job, org_path=job.organization.path)  # fmt: skip
+
+
+def _take_back(job: ImportJob, context: engine.Context) -> int:
+    """Undo what the chunks of an unfinished import wrote; return the members taken back."""
+    withdrawn = take_back_members(job)
     member_services.undo_updates(actor=job.created_by, changes=context.undo)
     context.undo.clear()
     return withdrawn

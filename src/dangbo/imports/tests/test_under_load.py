@@ -136,3 +136,30 @@ def test_inside_a_transaction_the_check_runs_on_the_database_itself():
 
     assert first is (connection.vendor == "sqlite")
     assert second is False
+
+
+def test_a_row_refused_after_the_check_stops_the_import_and_takes_it_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "CHUNK", 300)
+    tree = build_tree()
+    path = member_csv(tmp_path / "dang-vien.csv", 1000, ["A1", "A2"])
+    calls: list[int] = []
+
+    def meanwhile(done: int) -> None:
+        # When the check ends, someone else records the member of row 900 in another cell.
+        calls.append(done)
+        if calls.count(1000) == 1 and done == 1000:
+            assert in_another_thread(
+                lambda: add_member(tree.b1, "Lê Văn Tám", card_number=card_of(899)).pk
+            ).get("value")
+
+    job = services.import_path(actor=None, organization=tree.root, path=path, progress=meanwhile)
+
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message.startswith(
+        "Dữ liệu đã thay đổi trong lúc nhập nên không nhập gì cả: 600 hồ sơ"
+    )
+    assert job.result["ERROR"] == 1
+    taken_back = _file_members().exclude(organization=tree.b1)
+    assert taken_back.count() == 600
+    assert not taken_back.filter(voided_at__isnull=True).exists()
+    assert job.issues.filter(row=901).exists()
