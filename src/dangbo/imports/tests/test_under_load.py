@@ -4,6 +4,7 @@ if it stops half-way."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -141,6 +142,11 @@ def test_inside_a_transaction_the_check_runs_on_the_database_itself():
 def test_a_row_refused_after_the_check_stops_the_import_and_takes_it_back(tmp_path, monkeypatch):
     monkeypatch.setattr(engine, "CHUNK", 300)
     tree = build_tree()
+    # Row 1 corrects the name of a member already recorded.
+    known = add_member(
+        tree.a1, "Nguyễn Văn Ân", card_number=card_of(0), date_of_birth=dt.date(1960, 1, 1),
+        admitted_on=dt.date(2010, 3, 2), official_on=dt.date(2011, 3, 2),
+    )  # fmt: skip
     path = member_csv(tmp_path / "dang-vien.csv", 1000, ["A1", "A2"])
     calls: list[int] = []
 
@@ -156,10 +162,14 @@ def test_a_row_refused_after_the_check_stops_the_import_and_takes_it_back(tmp_pa
 
     assert job.status == ImportJob.Status.FAILED
     assert job.message.startswith(
-        "Dữ liệu đã thay đổi trong lúc nhập nên không nhập gì cả: 600 hồ sơ"
+        "Dữ liệu đã thay đổi trong lúc nhập nên không nhập gì cả: 599 hồ sơ"
     )
     assert job.result["ERROR"] == 1
-    taken_back = _file_members().exclude(organization=tree.b1)
-    assert taken_back.count() == 600
-    assert not taken_back.filter(voided_at__isnull=True).exists()
     assert job.issues.filter(row=901).exists()
+    taken_back = _file_members().exclude(pk=known.pk).exclude(organization=tree.b1)
+    assert taken_back.count() == 599
+    assert not taken_back.filter(voided_at__isnull=True).exists()
+    known.refresh_from_db()
+    assert known.full_name == "Nguyễn Văn Ân"
+    assert known.voided_at is None
+    assert AuditEntry.objects.filter(action="members.updated", target_id=str(known.pk)).count() == 2
