@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from dangbo.audit.models import AuditEntry
 from dangbo.core import snapshot
@@ -173,3 +174,31 @@ def test_a_row_refused_after_the_check_stops_the_import_and_takes_it_back(tmp_pa
     assert known.full_name == "Nguyễn Văn Ân"
     assert known.voided_at is None
     assert AuditEntry.objects.filter(action="members.updated", target_id=str(known.pk)).count() == 2
+
+
+def test_an_exchange_workbook_is_checked_on_a_copy_too(tmp_path):
+    from dangbo.exchange.services import export_exchange
+
+    tree = build_tree()
+    add_member(tree.a1, "Phạm Văn Đồng")
+    path = tmp_path / "trao-doi.xlsx"
+    export_exchange(tree.a, path)
+    checked_on: list[str] = []
+    original_run = services._run_exchange
+
+    def noting_the_database(job, *, write):
+        checked_on.append(str(connections["default"].settings_dict["NAME"]))
+        return original_run(job, write=write)
+
+    with mock.patch.object(services, "_run_exchange", noting_the_database):
+        job = services.import_path(actor=None, organization=tree.a, path=path, dry_run=True)
+
+    assert job.file_kind == "exchange"
+    assert job.status == ImportJob.Status.ANALYSED, job.message
+    live = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite":
+        assert len(checked_on) == 1
+        assert checked_on[0] != live
+        assert "dangbo-plan-" in checked_on[0]
+    else:
+        assert checked_on == [live]
