@@ -3,8 +3,9 @@
 Prints rows per second, the peak memory of the importing process and, on
 PostgreSQL, the ratio to a plain COPY of the same member rows into a bare table
 on the same server in the same run. While the members go in, a second process
-keeps asking for the first page of the member list, as the web server would,
-and its answer times are reported.
+keeps asking for the first page of the member list and making a small write, as
+the web server would, and its answer times are reported (the write waits for at
+most one chunk of the import).
 """
 
 from __future__ import annotations
@@ -220,5 +221,9 @@ def print_result(db: str, r: dict) -> None:
     if probe.get("count"):
         print(f"Trang danh sách đảng viên trong lúc nhập: {fmt_int(probe['count'])} lần hỏi, trung vị "
               f"{fmt_decimal(probe['median_ms'], 1)} ms, chậm nhất {fmt_decimal(probe['max_ms'], 1)} ms")  # fmt: skip
+    if probe.get("writes"):
+        print(f"Một lần ghi nhỏ trong lúc nhập: {fmt_int(probe['writes'])} lần, trung vị "
+              f"{fmt_decimal(probe['write_median_ms'], 1)} ms, chậm nhất "
+              f"{fmt_decimal(probe['write_max_ms'], 1)} ms")  # fmt: skip
     print(f"Chạy thử lại cùng tệp: {fmt_decimal(r['reimport_dry_run_seconds'], 1)} giây, "
           f"{fmt_int(r['reimport_unchanged'])} dòng không đổi")  # fmt: skip

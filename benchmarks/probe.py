@@ -1,7 +1,8 @@
-"""A reader beside a running import: asks for the member list's first page until stopped.
+"""A user beside a running import: asks for the member list's first page and makes one small
+write (the top organization's phone number, in a transaction of its own) until stopped.
 
 ``python -m benchmarks.probe OUT.json``; on SIGTERM it writes the count, median and
-slowest answer times to OUT.json.
+slowest answer times of the reads and of the writes to OUT.json.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.db import transaction
+
     from dangbo.members.selectors import MemberFilter, members_in
     from dangbo.organizations.models import Organization
 
     times: list[float] = []
+    writes: list[float] = []
     stop = False
 
     def finish(*_):
@@ -36,10 +40,17 @@ def main() -> None:
         began = time.perf_counter()
         list(members_in(root, MemberFilter())[:50])
         times.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        with transaction.atomic():
+            Organization.objects.filter(pk=root.pk).update(phone=f"{len(writes) % 10**8:08d}")
+        writes.append((time.perf_counter() - began) * 1000)
         time.sleep(0.25)
     result = {"count": len(times)}
     if times:
         result.update(median_ms=statistics.median(times), max_ms=max(times))
+    if writes:
+        result.update(writes=len(writes), write_median_ms=statistics.median(writes),
+                      write_max_ms=max(writes))  # fmt: skip
     with open(out, "w") as handle:
         json.dump(result, handle)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.audit.services import record, snapshot
@@ -151,5 +154,21 @@ def user_for_token(raw: str):
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    _mark_used(token)
     return token.user
+
+
+# A token's last use is kept to the minute: a read through the API writes at most
+# once a minute per token, so reads do not queue for the database's write lock.
+TOKEN_USE_RESOLUTION = dt.timedelta(seconds=60)
+
+
+def _mark_used(token: ApiToken) -> None:
+    now = timezone.now()
+    stale = now - TOKEN_USE_RESOLUTION
+    if token.last_used_at is not None and token.last_used_at > stale:
+        return
+    # Conditional: of several requests racing past the check above, one writes.
+    ApiToken.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=token.pk
+    ).update(last_used_at=now)

@@ -4,7 +4,8 @@ The apps contribute routers (``<app>/api.py``); ``config/api_urls.py``
 mounts them, so this module imports no domain app. Every error has the same
 shape as ninja's own validation errors: a refusal by a service
 (``DomainError``) becomes 422 with a field-level list, a scope miss 404, a
-missing capability 403.
+missing capability 403, a write that could not get the database in time 503
+with ``Retry-After``.
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 import ninja
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import reverse
@@ -23,6 +25,8 @@ from ninja.openapi.docs import DocsBase
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, django_auth
 from pydantic import AfterValidator, StringConstraints
+
+from dangbo.core.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_busy
 
 NOT_FOUND = "Không tìm thấy."
 UNAUTHORIZED = "Cần đăng nhập hoặc gửi khóa API hợp lệ (Authorization: Bearer <khóa>)."
@@ -97,7 +101,13 @@ class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut]
 
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+ERRORS: dict[int, Any] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+    503: ErrorOut,
+}
 
 
 def responses(ok: Any, status: int = 200) -> dict[int, Any]:
@@ -257,3 +267,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403:
         return api.create_response(request, {"detail": CSRF_FAILED}, status=403)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(OperationalError)
+def _busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    # Another writer held the database past the busy timeout: try again shortly (503).
+    if not is_busy(exc):
+        raise exc
+    response = api.create_response(request, {"detail": BUSY_MESSAGE}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -8,10 +8,19 @@ to the records already there and decides: create, update, unchanged, confirm
 (matched only by name, birth date and cell) or error. Inside one transaction it
 then writes (an import) or rolls everything back (a dry run), so what the dry
 run shows is exactly what the import will do.
+
+A member list (no organization sheet) imported with ``Context.pending_reason``
+is written in chunks instead, each chunk in its own short transaction so other
+writers get the database between them: new members go in marked with that
+reason (voided, so no list, count or search shows them) and every update is
+noted in ``Context.undo``. The caller then publishes the job's members at once
+(``members.services.publish_registered``) or, when the run stops, takes the
+chunks back (``members.services.withdraw_registered`` and ``undo_updates``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -196,16 +205,29 @@ class Context:
     confirm_matches: bool
     today: dt.date
     progress: Callable[[int], None] | None = None
+    # Set for a chunked import of a member list: the mark its new members carry until published.
+    pending_reason: str = ""
+    # What a chunked import changed on existing members: (member id, values before).
+    undo: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+def writes_in_chunks(mapping: dict[str, Any]) -> bool:
+    """Whether an import of ``mapping`` can be written chunk by chunk (member lists only)."""
+    kinds = {s["kind"] for s in mapping.get("sheets", []) if s.get("kind")}
+    return kinds == {"members"}
 
 
 @keeps_refusals
 def run(workbook, mapping: dict[str, Any], ctx: Context, sink: Sink) -> Outcome:
-    """Check (and, when ``ctx.write``, import) every mapped sheet inside one transaction."""
+    """Check (and, when ``ctx.write``, import) every mapped sheet inside one transaction,
+    or chunk by chunk for a member list given ``ctx.pending_reason``."""
     outcome = Outcome()
     sheets = [s for s in mapping.get("sheets", []) if s.get("kind")]
     sheets.sort(key=lambda s: 0 if s["kind"] == "organizations" else 1)
+    chunked = ctx.write and bool(ctx.pending_reason) and writes_in_chunks(mapping)
+    stop_at_error = chunked and not ctx.valid_only
     try:
-        with transaction.atomic():
+        with contextlib.nullcontext() if chunked else transaction.atomic():
             orgs = OrgIndex(ctx.root)
             done = 0
             for sheet in sheets:
@@ -222,6 +244,8 @@ def run(workbook, mapping: dict[str, Any], ctx: Context, sink: Sink) -> Outcome:
                     done += 1
                     if ctx.progress and done % 500 == 0:
                         ctx.progress(done)
+                    if stop_at_error and result.action == "ERROR":
+                        raise Abort  # the file was clean when checked: something changed since
                 importer.finish()
             if ctx.progress:
                 ctx.progress(done)
@@ -560,7 +584,9 @@ class MemberRows:
 
     def _flush(self) -> None:
         if self.drafts and self.ctx.write:
-            member_services.register_members(actor=self.ctx.actor, drafts=self.drafts)
+            member_services.register_members(
+                actor=self.ctx.actor, drafts=self.drafts, pending_reason=self.ctx.pending_reason
+            )
         self.drafts = []
 
     def process(self, rows) -> Iterator[RowResult]:
@@ -751,6 +777,7 @@ class MemberRows:
                     _domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {})
                 )
             return result
+        before = {key: getattr(member, key) for key in changes}
         try:
             with transaction.atomic():
                 member_services.update_member(actor=self.ctx.actor, member=member, **changes)
@@ -759,6 +786,8 @@ class MemberRows:
             result.issues.extend(
                 _domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {})
             )
+            return result
+        self.ctx.undo.append((member.pk, before))
         return result
 
     def _new(self, row: ParsedMember) -> RowResult:

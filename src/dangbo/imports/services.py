@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangbo.audit.services import keeps_refusals, record
-from dangbo.core import spreadsheets
+from dangbo.core import snapshot, spreadsheets
 from dangbo.core.errors import DomainError
 from dangbo.core.locking import lock
 from dangbo.core.spreadsheets import Issue
+from dangbo.members import services as member_services
 
 from . import engine
 from .fields import fields_for
@@ -217,7 +218,9 @@ def _estimate_rows(job: ImportJob) -> int | None:
         return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _context(job: ImportJob, *, write: bool, phase: str, echo=None) -> engine.Context:
+def _context(
+    job: ImportJob, *, write: bool, phase: str, echo=None, pending_reason: str = ""
+) -> engine.Context:
     writer = _progress_writer(job, phase, _estimate_rows(job))
 
     def progress(done: int) -> None:
@@ -228,7 +231,7 @@ def _context(job: ImportJob, *, write: bool, phase: str, echo=None) -> engine.Co
     return engine.Context(
         root=job.organization, actor=job.created_by, file_label=job.original_name, write=write,
         valid_only=job.mode == ImportJob.Mode.VALID_ONLY, confirm_matches=job.confirm_matches,
-        today=timezone.localdate(), progress=progress,
+        today=timezone.localdate(), progress=progress, pending_reason=pending_reason,
     )  # fmt: skip
 
 
@@ -287,7 +290,9 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
 
 
 @keeps_refusals
-def _check_file(job: ImportJob, *, write: bool, echo) -> tuple[dict[str, Any], bool, _Collector]:
+def _check_file(
+    job: ImportJob, *, write: bool, echo, context: engine.Context | None = None
+) -> tuple[dict[str, Any], bool, _Collector]:
     """Run the file through the engine (or the exchange import); return summary, written, findings."""
     collector = _Collector(job)
     if job.file_kind == "exchange":
@@ -297,15 +302,22 @@ def _check_file(job: ImportJob, *, write: bool, echo) -> tuple[dict[str, Any], b
         return summary, written, collector
     phase = "import" if write else "analyse"
     with spreadsheets.open_workbook(Path(job.file.path), filename=job.original_name) as workbook:
-        context = _context(job, write=write, phase=phase, echo=echo)
+        context = context or _context(job, write=write, phase=phase, echo=echo)
         outcome = engine.run(workbook, job.mapping, context, collector)
     return _summary(outcome, collector), outcome.written, collector
 
 
-def _guarded(job: ImportJob, *, write: bool, echo):
-    """``_check_file``, leaving the job FAILED (never stuck running) whatever goes wrong."""
+def _guarded(job: ImportJob, *, write: bool, echo, context: engine.Context | None = None):
+    """``_check_file``, leaving the job FAILED (never stuck running) whatever goes wrong.
+
+    A check that writes nothing runs on a private copy of an SQLite database
+    (``core.snapshot``), so it holds no write lock however long the file.
+    """
     try:
-        return _check_file(job, write=write, echo=echo)
+        if write:
+            return _check_file(job, write=True, echo=echo, context=context)
+        with snapshot.private_copy():
+            return _check_file(job, write=False, echo=echo)
     except DomainError as exc:
         _fail(job, "; ".join(exc.messages))
     except Exception:
@@ -326,26 +338,112 @@ def analyse(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
     return _finish(job, summary=summary, status=ImportJob.Status.ANALYSED)
 
 
+REFUSED_MESSAGE = (
+    "Tệp có lỗi nên không nhập gì cả (tất cả hoặc không gì cả). "
+    "Tải báo cáo lỗi, sửa tệp rồi tải lên lại."
+)
+
+
 def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> ImportJob:
-    """The import: the dry run's checks again, then the writes, in one transaction."""
+    """The import: the dry run's checks again, then the writes.
+
+    An organization list or an exchange workbook is written in one transaction;
+    a member list in chunks (``_execute_in_chunks``).
+    """
     # Only one run imports a queued job, however many start.
     if not _claim(job, ImportJob.Status.IMPORTING, only=(ImportJob.Status.QUEUED,)):
         return job
+    if job.file_kind != "exchange" and engine.writes_in_chunks(job.mapping):
+        return _execute_in_chunks(job, echo=echo)
     checked = _guarded(job, write=True, echo=echo)
     if checked is None:
         return job
     summary, written, collector = checked
+    return _conclude(job, summary, collector, written=written)
+
+
+def _conclude(
+    job: ImportJob, summary: dict[str, Any], collector: _Collector, *, written: bool,
+    message: str = REFUSED_MESSAGE,
+) -> ImportJob:  # fmt: skip
+    """Store an import's findings and outcome (unless it was cancelled meanwhile), and audit it."""
     collector.store()
-    message = "" if written else (
-        "Tệp có lỗi nên không nhập gì cả (tất cả hoặc không gì cả). "
-        "Tải báo cáo lỗi, sửa tệp rồi tải lên lại."
-    )  # fmt: skip
     _finish(
-        job, result=summary, finished_at=timezone.now(), message=message,
+        job, result=summary, finished_at=timezone.now(), message="" if written else message,
         status=ImportJob.Status.DONE if written else ImportJob.Status.FAILED,
     )  # fmt: skip
     _audit(job.created_by, "imported" if written else "refused", job, after=summary)
     return job
+
+
+def pending_reason(job: ImportJob) -> str:
+    """The mark a chunked import's new members carry until the whole file is in."""
+    return f"Đang nhập từ tệp (lần nhập số {job.pk}); chưa có hiệu lực."
+
+
+def _execute_in_chunks(job: ImportJob, *, echo) -> ImportJob:
+    """A member list, all or nothing, without holding the database for the whole file.
+
+    1. All or nothing: the whole file is checked first, on a private copy
+       (SQLite) or in a rolled-back transaction (PostgreSQL); an error refuses
+       it with nothing written.
+    2. The rows are written chunk by chunk (``engine.CHUNK`` rows), each chunk
+       in its own short transaction: new members marked with
+       ``pending_reason(job)`` (voided, so nothing shows them), updates noted.
+    3. When every row is in, one short transaction makes the new members
+       valid together. If anything stops the run before that (a row refused
+       because the data changed since the check, a crash of the chunk), the
+       chunks are taken back: the new members stay voided with the reason,
+       the updates are put back.
+    """
+    if job.mode == ImportJob.Mode.ALL:
+        checked = _guarded(job, write=False, echo=echo)
+        if checked is None:
+            return job
+        summary, _, collector = checked
+        if summary.get("ERROR", 0):
+            return _conclude(job, summary, collector, written=False)
+    mark = pending_reason(job)
+    context = _context(job, write=True, phase="import", echo=echo, pending_reason=mark)
+    try:
+        checked = _guarded(job, write=True, echo=echo, context=context)
+        if checked is not None and checked[1]:
+            member_services.publish_registered(actor=job.created_by, pending_reason=mark,
+                                               source=job, org_path=job.organization.path)  # fmt: skip
+            summary, _, collector = checked
+            return _conclude(job, summary, collector, written=True)
+    except Exception:
+        _take_back(job, context)
+        _fail(
+            job,
+            "Lỗi hệ thống khi nhập tệp; các phần đã ghi tạm đã được thu hồi. Báo cho quản trị hệ thống.",
+        )
+        raise
+    withdrawn = _take_back(job, context)
+    if checked is None:
+        return job
+    summary, _, collector = checked
+    message = (
+        f"Dữ liệu đã thay đổi trong lúc nhập nên không nhập gì cả: {withdrawn} hồ sơ ghi tạm đã được "
+        "thu hồi (đánh dấu hủy, chưa từng có hiệu lực). Tải báo cáo lỗi, xem lại rồi nhập lại."
+    )
+    return _conclude(job, summary, collector, written=False, message=message)
+
+
+def take_back_members(job: ImportJob) -> int:
+    """Take back the members an unfinished import of ``job`` wrote (still voided with its mark,
+    e.g. after the process died); return how many. They keep their records, voided."""
+    reason = f"Lần nhập tệp «{job.original_name}» (số {job.pk}) không hoàn tất; hồ sơ chưa từng có hiệu lực."
+    return member_services.withdraw_registered(actor=job.created_by, pending_reason=pending_reason(job),
+                                               reason=reason, source=job, org_path=job.organization.path)  # fmt: skip
+
+
+def _take_back(job: ImportJob, context: engine.Context) -> int:
+    """Undo what the chunks of an unfinished import wrote; return the members taken back."""
+    withdrawn = take_back_members(job)
+    member_services.undo_updates(actor=job.created_by, changes=context.undo)
+    context.undo.clear()
+    return withdrawn
 
 
 def run_now(

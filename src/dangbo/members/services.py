@@ -668,11 +668,15 @@ def check_draft(draft: MemberDraft) -> Member:
 
 
 @transaction.atomic
-def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
+def register_members(*, actor, drafts: list[MemberDraft], pending_reason: str = "") -> list[int]:
     """Register many new members at once (imports): the checks of ``create_member``, bulk writes.
 
     Each member gets its admission (and recognition) events, its derived
     periods and its own audit entry, written with COPY on PostgreSQL.
+
+    With ``pending_reason`` the members go in voided with that reason, so no
+    list, count or search shows them, until ``publish_registered`` makes every
+    member of the batch (written in several calls) valid at once.
     """
     from dangbo.audit.models import AuditEntry
     from dangbo.core.bulk import insert_rows, reserve_ids
@@ -695,6 +699,8 @@ def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
         current = states[-1]
         member.pk = pk
         member.created_at = member.updated_at = now
+        if pending_reason:
+            member.voided_at, member.voided_reason = now, pending_reason
         member.status = current.status
         member.organization_id = current.organization_id
         member.admitted_on, member.official_on = rules.admission_dates(events)
@@ -730,6 +736,59 @@ def register_members(*, actor, drafts: list[MemberDraft]) -> list[int]:
 
 BULK_MEMBER_FIELDS = (
     "id", "uid", *IDENTITY_FIELDS, "name_sort_key", "search_name", "organization_id", "status",
-    "admitted_on", "official_on", "probation_ends_on", "voided_reason", "created_at",
+    "admitted_on", "official_on", "probation_ends_on", "voided_at", "voided_reason", "created_at",
     "updated_at",
 )  # fmt: skip
+
+
+def _pending(pending_reason: str):
+    if not pending_reason:
+        raise DomainError("Thiếu dấu của lần nhập.")
+    return Member.objects.filter(voided_at__isnull=False, voided_reason=pending_reason)
+
+
+@transaction.atomic
+def publish_registered(*, actor, pending_reason: str, source, org_path: str) -> int:
+    """Make every member registered with ``pending_reason`` valid, at once; return how many.
+
+    The members' own audit entries were written with them; this one, on
+    ``source`` (the import), says when they became valid.
+    """
+    now = timezone.now()
+    count = _pending(pending_reason).update(voided_at=None, voided_reason="", updated_at=now)
+    record(actor=actor, action="members.import_published", target=source, org_path=org_path,
+           after={"members": count}, note=pending_reason)  # fmt: skip
+    return count
+
+
+@transaction.atomic
+def withdraw_registered(*, actor, pending_reason: str, reason: str, source, org_path: str) -> int:
+    """Take back the members registered with ``pending_reason`` (an import that did not finish).
+
+    They were never valid: they stay voided, now with ``reason``, and each can be
+    restored like any voided record.
+    """
+    now = timezone.now()
+    count = _pending(pending_reason).update(voided_reason=reason[:255], updated_at=now)
+    record(actor=actor, action="members.import_withdrawn", target=source, org_path=org_path,
+           after={"members": count}, note=reason)  # fmt: skip
+    return count
+
+
+def undo_updates(*, actor, changes: list[tuple[int, dict[str, Any]]]) -> int:
+    """Put back the identity values an unfinished import changed, latest first; return how many.
+
+    Each is an ordinary audited update; one refused (the record changed again
+    since) is left as it is and not counted.
+    """
+    undone = 0
+    for pk, before in reversed(changes):
+        member = Member.objects.filter(pk=pk).first()
+        if member is None:
+            continue
+        try:
+            update_member(actor=actor, member=member, **before)
+        except ValidationError:
+            continue
+        undone += 1
+    return undone

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "dangbo.audit.services.RefusalsMiddleware",
+    # Last, so its process_exception sees a view's error first: a lock → 503.
+    "dangbo.core.busy.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "dangbo.config.urls"

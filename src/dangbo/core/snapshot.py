@@ -1,0 +1,63 @@
+"""Planning on a private copy of the embedded database, so a dry run takes no write lock.
+
+On SQLite every transaction takes the database's one write lock at BEGIN
+(``transaction_mode=IMMEDIATE``), and a dry run is a transaction rolled back:
+for its whole length every other writer would wait. ``private_copy`` instead
+copies the database with SQLite's online backup (a read, which in WAL mode
+blocks no writer), points this thread's default connection at the copy for
+the block, and removes the copy afterwards. What the block writes lands in
+the copy only.
+
+PostgreSQL needs none of this (a rolled-back transaction blocks no reader or
+writer of other rows), and neither does a caller already inside a
+transaction: there the block runs on the database as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def can_copy() -> bool:
+    connection = connections[DEFAULT_DB_ALIAS]
+    return connection.vendor == "sqlite" and not connection.in_atomic_block
+
+
+@contextlib.contextmanager
+def private_copy() -> Iterator[bool]:
+    """Run the block on a copy of the SQLite database; yield whether it did."""
+    if not can_copy():
+        yield False
+        return
+    original = connections[DEFAULT_DB_ALIAS]
+    name = str(original.settings_dict["NAME"])
+    folder = None if original.is_in_memory_db() else Path(name).parent
+    handle, path = tempfile.mkstemp(prefix="dangbo-plan-", suffix=".sqlite3", dir=folder)
+    os.close(handle)
+    copy = None
+    try:
+        original.ensure_connection()
+        target = sqlite3.connect(path)
+        try:
+            original.connection.backup(target)
+        finally:
+            target.close()
+        settings = {**original.settings_dict, "NAME": path}
+        settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "transaction_mode": "DEFERRED"}
+        copy = original.__class__(settings, alias=DEFAULT_DB_ALIAS)
+        connections[DEFAULT_DB_ALIAS] = copy
+        yield True
+    finally:
+        connections[DEFAULT_DB_ALIAS] = original
+        if copy is not None:
+            copy.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path + suffix)
