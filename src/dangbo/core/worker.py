@@ -31,9 +31,7 @@ from django.utils import timezone
 
 logger = logging.getLogger("dangbo.worker")
 
-INTERRUPTED = (
-    "Công việc bị gián đoạn do tiến trình xử lý nền dừng đột ngột; không có gì được ghi. Hãy chạy lại."
-)
+INTERRUPTED = "Công việc bị gián đoạn do tiến trình xử lý nền dừng đột ngột; không có gì được ghi. Hãy chạy lại."
 # ``dangbo worker`` exits with this code when another worker holds the installation's lock.
 EXIT_LOCKED = 3
 
@@ -238,3 +236,15 @@ class Supervisor:
             process.wait(timeout=self.grace)
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=self.grace)
+
+
+def running_task_args(task_path_prefix: str) -> list[list]:
+    """The arguments of the django-tasks rows left RUNNING whose task path starts with
+    ``task_path_prefix`` (a task claimed before its job was marked running)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path__startswith=task_path_prefix
+    ).values_list("args_kwargs", flat=True)
+    return [list((row or {}).get("args", [])) for row in rows]

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache import caches
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.audit.services import record
@@ -135,17 +136,69 @@ def confirm(*, actor, job: ImportJob, mode: str, confirm_matches: bool) -> Impor
     return job
 
 
+CANCELLED_MESSAGE = "Lần nhập đã bị hủy; không có gì được ghi."
+
+
+class Stopped(Exception):
+    """Raised at a progress checkpoint of a job whose cancellation was asked: rolls it back."""
+
+
+def _stop_key(job: ImportJob) -> str:
+    # With the upload time: a number reused (a database restored, a test database) stays apart.
+    return f"import-stop:{job.pk}:{job.created_at.timestamp()}"
+
+
+def stop_requested(job: ImportJob) -> bool:
+    # The flag lives in the cache the web server and the worker share, not in the database:
+    # the worker reads it inside its own transaction (which would not see a newer row), and
+    # setting it never waits for the worker's write lock (SQLite).
+    return bool(caches["progress"].get(_stop_key(job)))
+
+
 def cancel(*, actor, job: ImportJob) -> ImportJob:
-    if job.status in (
-        ImportJob.Status.DONE,
-        ImportJob.Status.IMPORTING,
-        ImportJob.Status.CANCELLED,
-    ):
-        raise DomainError("Không thể hủy lần nhập này.")
-    job.status = ImportJob.Status.CANCELLED
-    job.save(update_fields=["status", "updated_at"])
-    _audit(actor, "cancelled", job)
+    """Cancel ``job`` unless it is done; a running dry run or import stops and writes nothing."""
+    if not job.can_cancel:
+        raise DomainError("Lần nhập này đã xong hoặc đã hủy nên không thể hủy.")
+    caches["progress"].set(_stop_key(job), True, timeout=7 * 24 * 3600)
+    with transaction.atomic():
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not current.can_cancel:
+            raise DomainError("Lần nhập này đã xong hoặc đã hủy nên không thể hủy.")
+        before = current.status
+        job.status = ImportJob.Status.CANCELLED
+        job.message = CANCELLED_MESSAGE
+        job.save(update_fields=["status", "message", "updated_at"])
+        _audit(actor, "cancelled", job, before={"status": before})
     return job
+
+
+def _stopped(job: ImportJob) -> ImportJob:
+    """The worker's side of a cancellation: the job's transaction is rolled back; say so."""
+    job.status = ImportJob.Status.CANCELLED
+    job.message = CANCELLED_MESSAGE
+    job.save(update_fields=["status", "message", "updated_at"])
+    return job
+
+
+def mark_interrupted(sender=None, *, message: str, **kwargs) -> int:
+    """Fail the dry runs and imports a dead worker left running (``core.worker.worker_starting``).
+
+    Their transaction died with the worker, so nothing of them was written.
+    """
+    from dangbo.core.worker import running_task_args
+
+    running = (ImportJob.Status.ANALYSING, ImportJob.Status.IMPORTING)
+    claimed = [args[0] for args in running_task_args(__package__ + ".tasks.") if args]
+    jobs = ImportJob.objects.filter(
+        Q(status__in=running) | Q(pk__in=claimed, status=ImportJob.Status.QUEUED)
+    ).select_related("organization")
+    count = 0
+    for job in jobs:
+        before = job.status
+        _fail(job, message)
+        _audit(None, "interrupted", job, before={"status": before}, after={"message": message})
+        count += 1
+    return count
 
 
 # -- running (called by the tasks, or directly by the command line) ------------------------
@@ -214,6 +267,8 @@ def _context(job: ImportJob, *, write: bool, phase: str, echo=None) -> engine.Co
     writer = _progress_writer(job, phase, _estimate_rows(job))
 
     def progress(done: int) -> None:
+        if stop_requested(job):
+            raise Stopped
         writer(done)
         if echo is not None:
             echo(done)
@@ -275,6 +330,8 @@ def _guarded(job: ImportJob, *, write: bool, echo):
     """``_check_file``, leaving the job FAILED (never stuck running) whatever goes wrong."""
     try:
         return _check_file(job, write=write, echo=echo)
+    except Stopped:
+        _stopped(job)
     except DomainError as exc:
         _fail(job, "; ".join(exc.messages))
     except Exception:
@@ -287,12 +344,16 @@ def analyse(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
     """The dry run: check every row, plan, write nothing; store the plan and the findings."""
     if job.status == ImportJob.Status.CANCELLED:
         return job
+    if stop_requested(job):
+        return _stopped(job)
     job.status = ImportJob.Status.ANALYSING
     job.save(update_fields=["status", "updated_at"])
     checked = _guarded(job, write=False, echo=echo)
     if checked is None:
         return job
     summary, _, collector = checked
+    if stop_requested(job):
+        return _stopped(job)
     collector.store()
     job.summary = summary
     job.status = ImportJob.Status.ANALYSED
@@ -304,6 +365,8 @@ def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
     """The import: the dry run's checks again, then the writes, in one transaction."""
     if job.status != ImportJob.Status.QUEUED:
         return job
+    if stop_requested(job):
+        return _stopped(job)
     job.status = ImportJob.Status.IMPORTING
     job.save(update_fields=["status", "updated_at"])
     checked = _guarded(job, write=True, echo=echo)
