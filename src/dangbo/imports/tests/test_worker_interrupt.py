@@ -1,0 +1,76 @@
+"""A worker killed in the middle of an import: real processes on an installation of their own."""
+
+import signal
+
+from dangbo.core.tests.processes import installation, wait_for
+from dangbo.core.worker import INTERRUPTED
+
+__all__ = ["installation"]
+
+ROWS = 8000
+SETUP = """
+from pathlib import Path
+from dangbo.imports.tests.generated import member_csv
+from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
+top = bloc(code="KHOI")
+dependent_cell(dang_bo(top, code="DB1"), code="C1")
+member_csv(Path({path!r}), {rows})
+"""
+ENQUEUE = """
+from pathlib import Path
+from dangbo.imports import services, tasks
+from dangbo.organizations.models import Organization
+job = services.upload(actor=None, organization=Organization.objects.get(code="DB1"),
+                      path=Path({path!r}), filename="dang-vien.csv")
+tasks.enqueue_import(job)
+print("JOB", job.pk)
+"""
+
+
+def _enqueue(place, path) -> int:
+    out = place.shell(ENQUEUE.format(path=str(path)))
+    return int(out.split("JOB", 1)[1].split()[0])
+
+
+def _job(place, pk: int) -> tuple[str, str]:
+    return place.query("SELECT status, message FROM imports_importjob WHERE id = ?", (pk,))[0]
+
+
+def _members(place) -> int:
+    return place.query("SELECT count(*) FROM members_member")[0][0]
+
+
+def test_an_import_whose_worker_is_killed_fails_writes_nothing_and_runs_again(installation):
+    place = installation
+    path = place.data_dir / "dang-vien.csv"
+    place.shell(SETUP.format(path=str(path), rows=ROWS))
+    job = _enqueue(place, path)
+
+    worker = place.start("worker", log="worker.log")
+    wait_for(lambda: _job(place, job)[0] == "IMPORTING", what="lần nhập đang chạy")
+    wait_for(lambda: (place.data_dir / "cache" / "progress").exists(), what="tiến độ đầu tiên")
+    assert _job(place, job)[0] == "IMPORTING"
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=30)
+    assert _job(place, job)[0] == "IMPORTING"
+    assert _members(place) == 0
+
+    again = place.start("worker", log="worker.log")
+    wait_for(lambda: _job(place, job)[0] == "FAILED", what="lần nhập bị đánh dấu gián đoạn")
+    assert _job(place, job)[1] == INTERRUPTED
+    assert "bị gián đoạn" in INTERRUPTED
+    assert place.query(
+        "SELECT status, traceback FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'"
+    ) == [("FAILED", INTERRUPTED)]
+    assert _members(place) == 0
+    assert place.query(
+        "SELECT count(*) FROM audit_auditentry WHERE action = 'imports.interrupted'"
+    ) == [(1,)]
+
+    second = _enqueue(place, path)
+    wait_for(lambda: _job(place, second)[0] in ("DONE", "FAILED"), timeout=180,
+             what="lần nhập lại xong")  # fmt: skip
+    assert _job(place, second) == ("DONE", "")
+    assert _members(place) == ROWS
+    again.send_signal(signal.SIGTERM)
+    assert again.wait(timeout=30) == 0
