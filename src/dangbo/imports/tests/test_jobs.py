@@ -1,6 +1,7 @@
 """An import's life beside the worker: cancelling it in any state, recovering it after a crash."""
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -146,3 +147,16 @@ def test_a_starting_worker_fails_the_jobs_a_dead_worker_left_running(tree, tmp_p
     assert task.traceback == INTERRUPTED
     assert AuditEntry.objects.filter(action="imports.interrupted").count() == 3
     assert recover_interrupted() == {}
+
+
+def test_the_progress_bar_of_a_long_import_counts_without_thousands_separators(
+    client, tree, tmp_path
+):
+    client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
+    job = _job(tree, tmp_path)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING)
+    caches["progress"].set(job.progress_key, {"phase": "import", "done": 2500, "total": 12000})
+    partial = client.get(reverse("import-progress", kwargs={"job": job.pk})).content.decode()
+    assert "đã xử lý 2.500/12.000 dòng" in partial
+    assert '<progress max="12000" value="2500">' in partial
+    assert reverse("import-cancel", kwargs={"job": job.pk}) in partial
