@@ -238,13 +238,13 @@ class Supervisor:
             self._thread.join(timeout=self.grace)
 
 
-def running_task_args(task_path_prefix: str) -> list[list]:
-    """The arguments of the django-tasks rows left RUNNING whose task path starts with
-    ``task_path_prefix`` (a task claimed before its job was marked running)."""
-    from django_tasks.base import TaskResultStatus
+def worker_task_args(task_path_prefix: str, *, statuses: tuple[str, ...]) -> list[list]:
+    """The arguments of the django-tasks rows in ``statuses`` whose task path starts with
+    ``task_path_prefix``: which jobs the worker took (RUNNING: claimed and not finished;
+    FAILED: ended by an exception, perhaps one the job's own handling never saw)."""
     from django_tasks_db.models import DBTaskResult
 
     rows = DBTaskResult.objects.filter(
-        status=TaskResultStatus.RUNNING, task_path__startswith=task_path_prefix
+        status__in=statuses, task_path__startswith=task_path_prefix
     ).values_list("args_kwargs", flat=True)
     return [list((row or {}).get("args", [])) for row in rows]

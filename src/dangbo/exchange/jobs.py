@@ -99,9 +99,12 @@ def download(*, actor, job: ExportJob) -> FileResponse:
 
 def mark_interrupted(sender=None, *, message: str, **kwargs) -> int:
     """Fail the exports a dead worker left running (``core.worker.worker_starting``)."""
-    from dangbo.core.worker import running_task_args
+    from django_tasks.base import TaskResultStatus
 
-    claimed = [args[0] for args in running_task_args(__package__ + ".tasks.") if args]
+    from dangbo.core.worker import worker_task_args
+
+    running = (TaskResultStatus.RUNNING,)
+    claimed = [a[0] for a in worker_task_args(__package__ + ".tasks.", statuses=running) if a]
     jobs = ExportJob.objects.filter(status=ExportJob.Status.RUNNING) | ExportJob.objects.filter(
         pk__in=claimed, status=ExportJob.Status.QUEUED
     )

@@ -183,14 +183,22 @@ def _stopped(job: ImportJob) -> ImportJob:
 def mark_interrupted(sender=None, *, message: str, **kwargs) -> int:
     """Fail the dry runs and imports a dead worker left running (``core.worker.worker_starting``).
 
-    Their transaction died with the worker, so nothing of them was written.
+    Their transaction died with the worker, so nothing of them was written. Only the jobs the
+    worker took are touched: a job the command line runs in its own process has no task.
     """
-    from dangbo.core.worker import running_task_args
+    from django_tasks.base import TaskResultStatus
 
-    running = (ImportJob.Status.ANALYSING, ImportJob.Status.IMPORTING)
-    claimed = [args[0] for args in running_task_args(__package__ + ".tasks.") if args]
+    from dangbo.core.worker import worker_task_args
+
+    prefix = __package__ + ".tasks."
+    claimed = [a[0] for a in worker_task_args(prefix, statuses=(TaskResultStatus.RUNNING,)) if a]
+    ended = [a[0] for a in worker_task_args(prefix, statuses=(TaskResultStatus.FAILED,)) if a]
     jobs = ImportJob.objects.filter(
-        Q(status__in=running) | Q(pk__in=claimed, status=ImportJob.Status.QUEUED)
+        Q(
+            pk__in=claimed + ended,
+            status__in=(ImportJob.Status.ANALYSING, ImportJob.Status.IMPORTING),
+        )
+        | Q(pk__in=claimed, status=ImportJob.Status.QUEUED)
     ).select_related("organization")
     count = 0
     for job in jobs:

@@ -117,35 +117,41 @@ def test_cancel_a_running_import_in_the_browser_and_the_api(client, tree, tmp_pa
     assert "không thể hủy" in again.json()["detail"][0]["msg"]
 
 
-def _running_task(job_id: int) -> DBTaskResult:
+def _task(job_id: int, status=TaskResultStatus.RUNNING) -> DBTaskResult:
     return DBTaskResult.objects.create(
-        status=TaskResultStatus.RUNNING, args_kwargs={"args": [job_id], "kwargs": {}},
+        status=status, args_kwargs={"args": [job_id], "kwargs": {}},
         task_path="dangbo.imports.tasks.import_job", backend_name="default",
         queue_name="default", run_after=timezone.now(), exception_class_path="", traceback="",
     )  # fmt: skip
 
 
 def test_a_starting_worker_fails_the_jobs_a_dead_worker_left_running(tree, tmp_path):
-    importing, analysing, claimed, waiting, analysed = (_job(tree, tmp_path) for _ in range(5))
-    ImportJob.objects.filter(pk=importing.pk).update(status=ImportJob.Status.IMPORTING)
-    ImportJob.objects.filter(pk=analysing.pk).update(status=ImportJob.Status.ANALYSING)
-    ImportJob.objects.filter(pk=analysed.pk).update(status=ImportJob.Status.ANALYSED)
-    # Claimed by the dead worker before it marked the job running.
-    task = _running_task(claimed.pk)
+    importing, analysing, claimed, waiting, analysed, by_hand, ended = (
+        _job(tree, tmp_path) for _ in range(7)
+    )
+    for job, status in ((importing, "IMPORTING"), (analysing, "ANALYSING"), (analysed, "ANALYSED"),
+                        (by_hand, "IMPORTING"), (ended, "IMPORTING")):  # fmt: skip
+        ImportJob.objects.filter(pk=job.pk).update(status=status)
+    tasks = [_task(importing.pk), _task(analysing.pk), _task(claimed.pk)]
+    # The worker's task ended by an exit its own handling never saw (a second SIGTERM).
+    _task(ended.pk, TaskResultStatus.FAILED)
+    _task(waiting.pk, TaskResultStatus.READY)
     counts = recover_interrupted()
-    assert counts == {"dangbo.imports.services": 3, "django_tasks_db": 1}
-    for job in (importing, analysing, claimed):
+    assert counts == {"dangbo.imports.services": 4, "django_tasks_db": 3}
+    for job in (importing, analysing, claimed, ended):
         job.refresh_from_db()
         assert job.status == ImportJob.Status.FAILED
         assert job.message == INTERRUPTED
     assert "bị gián đoạn" in INTERRUPTED
-    for job, status in ((waiting, ImportJob.Status.QUEUED), (analysed, ImportJob.Status.ANALYSED)):
+    # Waiting for the worker, waiting for the user, run by the command line: left alone.
+    for job, status in ((waiting, "QUEUED"), (analysed, "ANALYSED"), (by_hand, "IMPORTING")):
         job.refresh_from_db()
         assert job.status == status
-    task.refresh_from_db()
-    assert task.status == TaskResultStatus.FAILED
-    assert task.traceback == INTERRUPTED
-    assert AuditEntry.objects.filter(action="imports.interrupted").count() == 3
+    for task in tasks:
+        task.refresh_from_db()
+        assert task.status == TaskResultStatus.FAILED
+        assert task.traceback == INTERRUPTED
+    assert AuditEntry.objects.filter(action="imports.interrupted").count() == 4
     assert recover_interrupted() == {}
 
 
