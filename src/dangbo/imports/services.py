@@ -271,8 +271,10 @@ def _estimate_rows(job: ImportJob) -> int | None:
         return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _context(job: ImportJob, *, write: bool, phase: str, echo=None) -> engine.Context:
-    writer = _progress_writer(job, phase, _estimate_rows(job))
+def _checkpoint(job: ImportJob, phase: str, total: int | None, echo=None) -> Callable[[int], None]:
+    """The progress callback of a run: it reports, and stops the run (``Stopped``, inside its
+    transaction) once the job's cancellation was asked."""
+    writer = _progress_writer(job, phase, total)
 
     def progress(done: int) -> None:
         if stop_requested(job):
@@ -281,6 +283,11 @@ def _context(job: ImportJob, *, write: bool, phase: str, echo=None) -> engine.Co
         if echo is not None:
             echo(done)
 
+    return progress
+
+
+def _context(job: ImportJob, *, write: bool, phase: str, echo=None) -> engine.Context:
+    progress = _checkpoint(job, phase, _estimate_rows(job), echo)
     return engine.Context(
         root=job.organization, actor=job.created_by, file_label=job.original_name, write=write,
         valid_only=job.mode == ImportJob.Mode.VALID_ONLY, confirm_matches=job.confirm_matches,
@@ -295,12 +302,16 @@ def _summary(outcome: engine.Outcome, collector: _Collector) -> dict[str, Any]:
     return summary
 
 
-def _run_exchange(job: ImportJob, *, write: bool) -> tuple[dict[str, Any], list[Issue], bool]:
+def _run_exchange(
+    job: ImportJob, *, write: bool, echo=None
+) -> tuple[dict[str, Any], list[Issue], bool]:
     from dangbo.exchange.services import import_exchange
 
+    progress = _checkpoint(job, "import" if write else "analyse", None, echo)
     # ``within``: an exchange file uploaded here may create nothing outside this subtree.
     result = import_exchange(Path(job.file.path), actor=job.created_by, dry_run=not write,
-                             filename=job.original_name, within=job.organization)  # fmt: skip
+                             filename=job.original_name, within=job.organization,
+                             progress=progress)  # fmt: skip
     errors = [i for i in result.issues if i.is_error]
     summary: dict[str, Any] = {"by_sheet": result.counts, "errors": len(errors)}
     for counts in result.counts.values():
@@ -323,7 +334,7 @@ def _check_file(job: ImportJob, *, write: bool, echo) -> tuple[dict[str, Any], b
     """Run the file through the engine (or the exchange import); return summary, written, findings."""
     collector = _Collector(job)
     if job.file_kind == "exchange":
-        summary, issues, written = _run_exchange(job, write=write)
+        summary, issues, written = _run_exchange(job, write=write, echo=echo)
         for issue in issues:
             collector.issue(issue)
         return summary, written, collector

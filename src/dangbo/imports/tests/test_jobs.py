@@ -166,3 +166,26 @@ def test_the_progress_bar_of_a_long_import_counts_without_thousands_separators(
     assert "đã xử lý 2.500/12.000 dòng" in partial
     assert '<progress max="12000" value="2500">' in partial
     assert reverse("import-cancel", kwargs={"job": job.pk}) in partial
+
+
+def test_an_exchange_workbook_being_imported_stops_at_its_next_checkpoint_too(tmp_path):
+    from dangbo.exchange.tests.helpers import build_world, export_bytes
+
+    world = build_world()
+    path = tmp_path / "trao-doi.xlsx"
+    path.write_bytes(export_bytes("A"))
+    job = services.upload(actor=None, organization=world["a"], path=path, filename=path.name)
+    assert job.file_kind == "exchange"
+    seen = []
+
+    def cancel_once(done: int) -> None:
+        if not seen:
+            services.cancel(actor=None, job=ImportJob.objects.get(pk=job.pk))
+        seen.append(done)
+
+    services.execute(job, echo=cancel_once)
+    job.refresh_from_db()
+    assert len(seen) == 1
+    assert job.status == ImportJob.Status.CANCELLED
+    assert job.result == {}
+    assert not AuditEntry.objects.filter(action="imports.imported").exists()
