@@ -38,5 +38,6 @@ def test_the_worker_writes_the_export_and_keeps_its_file(installation):
     path = place.data_dir / "media" / name
     assert path.stat().st_size == size
     assert load_workbook(path, read_only=True).sheetnames[0] == "Thông tin"
+    assert f"Xong xuất tệp trao đổi (số {job})." in place.log("worker.log")
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=30) == 0

@@ -72,5 +72,7 @@ def test_an_import_whose_worker_is_killed_fails_writes_nothing_and_runs_again(in
              what="lần nhập lại xong")  # fmt: skip
     assert _job(place, second) == ("DONE", "")
     assert _members(place) == ROWS
+    assert "Đã đánh dấu 1 công việc và 1 tác vụ nền bị gián đoạn" in place.log("worker.log")
+    assert f"Xong nhập dữ liệu (số {second})." in place.log("worker.log")
     again.send_signal(signal.SIGTERM)
     assert again.wait(timeout=30) == 0
