@@ -45,15 +45,21 @@ def lock_path() -> Path:
 
 
 class WorkerLock:
-    """The installation's worker lock (an exclusive ``flock`` on ``worker.lock``).
+    """The installation's worker lock: an exclusive ``flock`` on ``worker.lock`` in the data
+    folder and, on PostgreSQL, a session advisory lock on the database, so that servers with
+    data folders of their own on one database still run one worker between them.
 
-    The kernel releases it when the holding process ends, however it ends, so a worker
-    killed with SIGKILL never leaves a stale lock behind.
+    The kernel (and PostgreSQL, when the session ends) releases it when the holding process
+    ends, however it ends, so a worker killed with SIGKILL never leaves a stale lock behind.
     """
+
+    # pg_advisory_lock key: the bytes "dangbo.w" read as a signed 64-bit integer.
+    ADVISORY_KEY = int.from_bytes(b"dangbo.w", "big", signed=True)
 
     def __init__(self, path: Path | None = None):
         self.path = path or lock_path()
         self._handle = None
+        self._db = None
 
     def acquire(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +69,9 @@ class WorkerLock:
         except OSError:
             handle.close()
             return False
+        if not self._acquire_database():
+            handle.close()
+            return False
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
@@ -70,7 +79,28 @@ class WorkerLock:
         self._handle = handle
         return True
 
+    def _acquire_database(self) -> bool:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return True
+        # A connection of its own: Django closes and reopens its connections between tasks,
+        # and a session lock lives exactly as long as its session.
+        db = connection.get_new_connection(connection.get_connection_params())
+        db.autocommit = True
+        with db.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [self.ADVISORY_KEY])
+            held = cursor.fetchone()[0]
+        if not held:
+            db.close()
+            return False
+        self._db = db
+        return True
+
     def release(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
         if self._handle is not None:
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()
