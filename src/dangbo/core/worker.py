@@ -174,6 +174,7 @@ class Supervisor:
         max_delay: float = 60.0,
         stable_after: float = 60.0,
         poll: float = 0.5,
+        lock: WorkerLock | None = None,
     ):
         self.command = command or [
             sys.executable, "-m", "dangbo", "worker", "--parent", str(os.getpid()),
@@ -183,6 +184,7 @@ class Supervisor:
         self.max_delay = max_delay
         self.stable_after = stable_after
         self.poll = poll
+        self.lock = lock or WorkerLock()
         self.process: subprocess.Popen | None = None
         self.restarts = 0
         self._stopping = threading.Event()
@@ -207,7 +209,7 @@ class Supervisor:
         delay = self.first_delay
         told_busy = False
         while not self._stopping.is_set():
-            if not WorkerLock().is_free():
+            if not self.lock.is_free():
                 # Another server (or a `dangbo worker`) of this installation runs the worker:
                 # wait for it to go away rather than run a second one.
                 if not told_busy:

@@ -51,3 +51,13 @@ def test_a_worker_whose_server_is_killed_outright_stops_too(installation):
     server.wait(timeout=30)
     wait_for(lambda: not pids_of(_worker_of(server)), timeout=30, what="tiến trình nền mồ côi dừng")
     assert not os.path.exists(f"/proc/{worker[0]}") or worker[0] not in pids_of("dangbo worker")
+
+
+def test_ctrl_c_stops_the_server_and_its_worker(installation):
+    server = installation.start("serve", f"127.0.0.1:{free_port()}", log="serve.log")
+    worker = wait_for(lambda: pids_of(_worker_of(server)), what="tiến trình xử lý nền")
+    wait_for(lambda: "sẵn sàng" in installation.log("serve.log"), what="tiến trình nền sẵn sàng")
+    server.send_signal(signal.SIGINT)
+    server.wait(timeout=30)
+    assert pids_of(_worker_of(server)) == []
+    assert worker[0] not in pids_of("dangbo worker")
