@@ -76,3 +76,34 @@ def test_an_import_whose_worker_is_killed_fails_writes_nothing_and_runs_again(in
     assert f"Xong nhập dữ liệu (số {second})." in place.log("worker.log")
     again.send_signal(signal.SIGTERM)
     assert again.wait(timeout=30) == 0
+
+
+CANCEL = """
+from dangbo.imports import services
+from dangbo.imports.models import ImportJob
+services.cancel(actor=None, job=ImportJob.objects.get(pk={pk}))
+print("CANCELLED")
+"""
+
+
+def test_an_import_cancelled_from_another_process_stops_and_writes_nothing(installation):
+    place = installation
+    path = place.data_dir / "dang-vien.csv"
+    place.shell(SETUP.format(path=str(path), rows=ROWS))
+    job = _enqueue(place, path)
+    worker = place.start("worker", log="worker.log")
+    wait_for(lambda: _job(place, job)[0] == "IMPORTING", what="lần nhập đang chạy")
+    # As the web server would: the flag in the shared cache, then the row (once the worker's
+    # transaction, rolled back at its next checkpoint, lets go of the database).
+    assert "CANCELLED" in place.shell(CANCEL.format(pk=job))
+    wait_for(lambda: f"Xong nhập dữ liệu (số {job})." in place.log("worker.log"),
+             what="tiến trình nền dừng lần nhập")  # fmt: skip
+    status, message = _job(place, job)
+    assert status == "CANCELLED"
+    assert "hủy" in message
+    assert _members(place) == 0
+    assert place.query(
+        "SELECT count(*) FROM audit_auditentry WHERE action = 'imports.cancelled'"
+    ) == [(1,)]
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=30) == 0
