@@ -20,6 +20,7 @@ from dangbo.core.worker import INTERRUPTED, recover_interrupted
 from dangbo.core.xlsx import XLSX_CONTENT_TYPE
 from dangbo.exchange import docs
 from dangbo.exchange.format import SHEETS
+from dangbo.exchange.jobs import FAILED_MESSAGE
 from dangbo.exchange.models import ExportJob
 
 from .helpers import ON, build_world, export_bytes
@@ -67,6 +68,25 @@ def test_page_asks_an_export_follows_it_and_downloads_the_file(client):
     assert _sheet_titles(_content(response)) == [s.title for s in SHEETS]
     for action in ("exchange.export_requested", "exchange.exported", "exchange.downloaded"):
         assert AuditEntry.objects.filter(action=action, actor=admin).count() == 1, action
+
+
+def test_an_export_that_fails_says_so_and_offers_to_export_again(client, monkeypatch):
+    world = build_world()
+    client.force_login(user_with_role(world["a"], Role.COMMITTEE_ADMIN))
+
+    def broken(*args, **kwargs):
+        raise OSError("đĩa đầy")
+
+    monkeypatch.setattr("dangbo.exchange.jobs.export_exchange", broken)
+    asked = client.post("/o/A/exchange/")
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.FAILED
+    assert job.message == FAILED_MESSAGE
+    assert not job.file
+    page = client.get(asked["Location"]).content.decode()
+    assert FAILED_MESSAGE in page
+    assert "Xuất lại" in page
+    assert client.get(reverse("exchange-export-file", kwargs={"job": job.pk})).status_code == 302
 
 
 def test_page_shows_the_progress_of_a_running_export_and_no_file_yet(client):
