@@ -209,7 +209,14 @@ class Supervisor:
         delay = self.first_delay
         told_busy = False
         while not self._stopping.is_set():
-            if not self.lock.is_free():
+            try:
+                free = self.lock.is_free()
+            except Exception:
+                # The database may be down for a while (PostgreSQL): try again later.
+                logger.exception("Không kiểm tra được khóa tiến trình xử lý nền; thử lại sau.")
+                self._stopping.wait(max(self.first_delay, 5.0))
+                continue
+            if not free:
                 # Another server (or a `dangbo worker`) of this installation runs the worker:
                 # wait for it to go away rather than run a second one.
                 if not told_busy:

@@ -64,3 +64,29 @@ def _living_in_group(group: int) -> list[int]:
             if int(fields[2]) == group and fields[0] != "Z":
                 living.append(int(entry.name))
     return living
+
+
+class FlakyLock(FileLock):
+    """A lock whose first check fails (the database not reachable yet)."""
+
+    checks = 0
+
+    def is_free(self) -> bool:
+        self.checks += 1
+        if self.checks == 1:
+            raise OSError("cơ sở dữ liệu chưa sẵn sàng")
+        return super().is_free()
+
+
+def test_a_failed_lock_check_is_tried_again_later(tmp_path, caplog):
+    lock = FlakyLock(tmp_path / "worker.lock")
+    supervisor = Supervisor([sys.executable, "-c", "import time; time.sleep(60)"],
+                            first_delay=0.1, poll=0.05, lock=lock)  # fmt: skip
+    supervisor.start()
+    deadline = time.monotonic() + 30
+    while supervisor.process is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    supervisor.stop()
+    assert lock.checks == 2
+    assert supervisor.process is not None
+    assert "Không kiểm tra được khóa" in caplog.text
