@@ -32,7 +32,7 @@ class ExchangeView(OrgScopedView):
         messages.success(
             request, "Đã bắt đầu xuất tệp trao đổi. Bạn có thể rời trang này và quay lại sau."
         )
-        return HttpResponseRedirect(reverse("exchange-export", kwargs={"job": job.pk}))
+        return HttpResponseRedirect(reverse("exchange-export", kwargs={"export": job.pk}))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -52,7 +52,7 @@ class ExportView(DangboView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.job = get_export(scope_of(request).paths(), kwargs["job"])
+        self.job = get_export(scope_of(request).paths(), kwargs["export"])
         check(request, self.capability, self.job.organization)
         return super().dispatch(request, *args, **kwargs)
 
@@ -77,4 +77,4 @@ class ExportFileView(ExportView):
             return jobs.download(actor=request.user, job=self.job)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(reverse("exchange-export", kwargs={"job": self.job.pk}))
+            return HttpResponseRedirect(reverse("exchange-export", kwargs={"export": self.job.pk}))

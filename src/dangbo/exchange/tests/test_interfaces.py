@@ -51,13 +51,13 @@ def test_page_asks_an_export_follows_it_and_downloads_the_file(client):
     asked = client.post("/o/A/exchange/")
     job = ExportJob.objects.get()
     assert asked.status_code == 302
-    assert asked["Location"] == reverse("exchange-export", kwargs={"job": job.pk})
+    assert asked["Location"] == reverse("exchange-export", kwargs={"export": job.pk})
     # The test settings run tasks at once; the worker would do the same.
     assert job.status == ExportJob.Status.DONE
     assert job.organization == world["a"]
     assert job.created_by == admin
     detail = client.get(asked["Location"]).content.decode()
-    file_url = reverse("exchange-export-file", kwargs={"job": job.pk})
+    file_url = reverse("exchange-export-file", kwargs={"export": job.pk})
     assert file_url in detail
     assert job.filename in detail
     assert file_url in client.get("/o/A/exchange/").content.decode()
@@ -86,7 +86,7 @@ def test_an_export_that_fails_says_so_and_offers_to_export_again(client, monkeyp
     page = client.get(asked["Location"]).content.decode()
     assert FAILED_MESSAGE in page
     assert "Xuất lại" in page
-    assert client.get(reverse("exchange-export-file", kwargs={"job": job.pk})).status_code == 302
+    assert client.get(reverse("exchange-export-file", kwargs={"export": job.pk})).status_code == 302
 
 
 def test_page_shows_the_progress_of_a_running_export_and_no_file_yet(client):
@@ -95,14 +95,14 @@ def test_page_shows_the_progress_of_a_running_export_and_no_file_yet(client):
     job = ExportJob.objects.create(organization=world["a"], as_of=ON,
                                    status=ExportJob.Status.RUNNING)  # fmt: skip
     caches["progress"].set(job.progress_key, {"phase": "write", "done": 2000, "total": 5000})
-    page = client.get(reverse("exchange-export", kwargs={"job": job.pk})).content.decode()
-    progress_url = reverse("exchange-export-progress", kwargs={"job": job.pk})
+    page = client.get(reverse("exchange-export", kwargs={"export": job.pk})).content.decode()
+    progress_url = reverse("exchange-export-progress", kwargs={"export": job.pk})
     assert f'hx-get="{progress_url}"' in page
     assert 'hx-trigger="every 1s"' in page
     partial = client.get(progress_url).content.decode()
     assert "đã ghi 2.000/5.000 dòng" in partial
     assert 'max="5000"' in partial
-    early = client.get(reverse("exchange-export-file", kwargs={"job": job.pk}))
+    early = client.get(reverse("exchange-export-file", kwargs={"export": job.pk}))
     assert early.status_code == 302
     assert not AuditEntry.objects.filter(action="exchange.downloaded").exists()
 
@@ -121,7 +121,7 @@ def test_the_file_is_served_only_to_who_may_export_that_subtree(client):
     client.force_login(owner)
     client.post("/o/A/exchange/")
     job = ExportJob.objects.get()
-    urls = [reverse(name, kwargs={"job": job.pk})
+    urls = [reverse(name, kwargs={"export": job.pk})
             for name in ("exchange-export", "exchange-export-progress", "exchange-export-file")]  # fmt: skip
     client.force_login(user_with_role(world["b"], Role.COMMITTEE_ADMIN))
     assert [client.get(url).status_code for url in urls] == [404, 404, 404]
