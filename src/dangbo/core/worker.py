@@ -1,7 +1,8 @@
 """The background task worker: one per installation, recovered on start, supervised by ``serve``.
 
-* ``WorkerLock``: a lock file in the data folder (``worker.lock``, ``flock``), held for the
-  whole life of a worker process; a second worker of the same installation does not start.
+* ``WorkerLock``: a lock file in the data folder (``worker.lock``, ``flock``) and, on
+  PostgreSQL, an advisory lock on the database, held for the whole life of a worker process;
+  a second worker of the same installation does not start.
 * ``recover_interrupted``: when a worker starts, the jobs a previous worker left running
   (it was killed, the machine stopped) are marked failed with ``INTERRUPTED``; each app marks
   its own jobs through the ``worker_starting`` signal, and the django-tasks rows left RUNNING
