@@ -8,6 +8,7 @@ import json
 import sys
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -26,6 +27,7 @@ from dangbo.audit.models import AuditEntry
 from dangbo.awards.tests.factories import BadgeAwardFactory
 from dangbo.core.tests.api_helpers import openapi
 from dangbo.core.tests.test_api_fuzz import _resolve, _valid
+from dangbo.exchange.models import ExportJob
 from dangbo.imports.models import ImportJob
 from dangbo.indicators import registry
 from dangbo.members import services as member_services
@@ -53,7 +55,7 @@ def _routes():
         if route.startswith(("admin/", "api/", "account/")):  # account/: the user's own tokens
             continue
         keys = set(pattern.pattern.regex.groupindex)
-        if keys & {"code", "pk", "job", "transfer", "badge", "candidate"}:
+        if keys & {"code", "pk", "job", "export", "transfer", "badge", "candidate"}:
             view = getattr(pattern.callback, "view_class", pattern.callback)
             yield (
                 pattern.name,
@@ -66,7 +68,8 @@ ROUTES = sorted(set(_routes()), key=lambda r: r[0])
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     top = bloc(code="TOP")
     a = dang_bo(top, code="A")
     b = dang_bo(top, code="B")
@@ -84,6 +87,9 @@ def world(db):
     ind = registry.all_indicators()[0]
     job = ImportJob.objects.create(organization=cell, original_name="danh-sach.csv", file="imports/none.csv",
                                    status=ImportJob.Status.ANALYSED, file_kind="csv")  # fmt: skip
+    export = ExportJob(organization=cell, as_of=dt.date(2025, 8, 1), status=ExportJob.Status.DONE,
+                       filename="trao-doi-A1-2025-08-01.xlsx")  # fmt: skip
+    export.file.save(export.filename, ContentFile(b"PK"), save=True)
     # A transfer to a party organization outside the installation: only A's side sees it.
     transfer = transfers.start_transfer(
         actor=None, member=member, reason="WORK_CHANGE", other_party="Đảng bộ tỉnh khác",
@@ -105,6 +111,7 @@ def world(db):
         "indicator": ind.code,
         "key": registry.TOTAL,
         "job": job.pk,
+        "export": export.pk,
         "sibling_admin": user_with_role(b, Role.COMMITTEE_ADMIN),
         "viewer": user_with_role(a, Role.VIEWER),
         "admin": user_with_role(a, Role.COMMITTEE_ADMIN),

@@ -51,9 +51,15 @@ Xuất rồi nhập vào một hệ thống trống, xuất lại (cùng ngày) 
 - Dòng lệnh: `dangbo export --org <mã> --format exchange <tệp>.xlsx [--on dd/mm/yyyy] [--user <tên đăng nhập>]`.
   `--on` là ngày ghi vào tệp («Số liệu đến ngày», mặc định hôm nay, giờ Việt Nam), không lọc dữ
   liệu: tệp chứa mọi điều đã ghi nhận lúc xuất. `--user` là người xuất, ghi vào nhật ký thay đổi.
-- Giao diện: trang `/o/<mã>/exchange/`, nút «Tải tệp trao đổi» (cần quyền quản lý người dùng của
-  tổ chức, vì tệp chứa tài khoản và vai trò).
-- API: `GET /api/v1/o/<mã>/exchange` trả về tệp.
+  Dòng lệnh ghi tệp ngay, không qua tiến trình xử lý nền.
+- Giao diện: trang `/o/<mã>/exchange/`, nút «Xuất tệp trao đổi» (cần quyền quản lý người dùng của
+  tổ chức, vì tệp chứa tài khoản và vai trò). Tệp được ghi ở tiến trình xử lý nền (`dangbo serve`
+  chạy nó); trang của lần xuất cho biết tiến độ và có liên kết «Tải tệp trao đổi» khi xong. Tệp
+  được giữ lại và chỉ người có quyền xuất cây tổ chức đó tải được; mỗi lần xuất và mỗi lần tải
+  được ghi vào nhật ký thay đổi.
+- API: `POST /api/v1/o/<mã>/exchange/exports` bắt đầu xuất (trả về lần xuất, mã 201);
+  `GET /api/v1/exchange/exports/<id>` cho biết trạng thái (`QUEUED`, `RUNNING`, `DONE`,
+  `FAILED`) và tiến độ; khi `DONE`, `GET /api/v1/exchange/exports/<id>/file` trả về tệp.
 - Nhập: `dangbo import <tệp>.xlsx` hoặc trang nhập dữ liệu `/o/<mã>/imports/`; hệ thống nhận ra
   tệp trao đổi qua sheet «Thông tin». Chạy thử (không ghi gì) trước khi nhập thật.
 

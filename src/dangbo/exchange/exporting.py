@@ -26,6 +26,7 @@ the same data on the same day gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -65,6 +66,8 @@ from .records import RECORD_SHEETS
 from .records.base import MEMBER, ORGANIZATION, Lookup
 
 CELL_KINDS = {"date": "date", "int": "int", "bool": "bool"}
+# Rows written between two progress reports.
+PROGRESS_EVERY = 2000
 
 
 @dataclass
@@ -424,7 +427,7 @@ def _cell(value: Any) -> Any:
     return None if value == "" else value
 
 
-def sheet_of(spec: SheetSpec, rows: list[dict[str, Any]]) -> Sheet:
+def sheet_of(spec: SheetSpec, rows: Iterable[dict[str, Any]]) -> Sheet:
     columns = [
         Column(c.header, CELL_KINDS.get(c.type, "text"), width=c.width) for c in spec.columns
     ]
@@ -435,10 +438,36 @@ def sheet_of(spec: SheetSpec, rows: list[dict[str, Any]]) -> Sheet:
     return Sheet(spec.title, columns, ([_cell(row.get(k)) for k in keys] for row in rows))
 
 
-def write_content(content: ExchangeContent, target: str | Path | IO[bytes]) -> None:
+def _counted(rows: list[dict[str, Any]], progress: Callable[[int], None], done: list[int]):
+    """Yield ``rows``, telling ``progress`` the rows written so far every ``PROGRESS_EVERY``."""
+    for row in rows:
+        yield row
+        done[0] += 1
+        if done[0] % PROGRESS_EVERY == 0:
+            progress(done[0])
+
+
+def write_content(
+    content: ExchangeContent,
+    target: str | Path | IO[bytes],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Write the workbook; ``progress`` (if given) hears how many rows are written so far."""
     stamp = dt.datetime.combine(content.on, dt.time.min)
-    sheets = [sheet_of(spec, content.sheets.get(spec.key, [])) for spec in SHEETS]
+    done = [0]
+    sheets = [
+        sheet_of(spec, _counted(content.sheets.get(spec.key, []), progress, done) if progress
+                 else content.sheets.get(spec.key, []))
+        for spec in SHEETS
+    ]  # fmt: skip
     write_workbook(target, sheets, stamp=stamp)
+    if progress:
+        progress(done[0])
+
+
+def total_rows(content: ExchangeContent) -> int:
+    return sum(len(content.sheets.get(spec.key, [])) for spec in SHEETS)
 
 
 def export_exchange(
@@ -447,17 +476,26 @@ def export_exchange(
     *,
     on: dt.date | None = None,
     actor=None,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> ExchangeContent:
     """Write the exchange workbook of ``org``'s subtree to ``target``; return what it holds.
 
     ``on`` is the day written as the export date and the workbook's stamp
     (default: today in Vietnam time). The export is recorded in the audit log
-    (the file carries personal data and accounts).
+    (the file carries personal data and accounts). ``progress`` (if given) hears the phase
+    ("collect", then "write"), the rows written and the rows in all.
     """
     from dangbo.audit.services import record
 
+    if progress:
+        progress("collect", 0, None)
     content = collect(org, on=on)
-    write_content(content, target)
+    total = total_rows(content)
+    write_content(
+        content,
+        target,
+        progress=(lambda done: progress("write", done, total)) if progress else None,
+    )
     record(
         actor=actor, action="exchange.exported", target=org, org_path=org.path or "",
         after={"as_of": content.on.isoformat(), "rows": content.counts},

@@ -559,10 +559,12 @@ class MemberRows:
         self.by_name: dict[tuple[str, dt.date, int], list[int]] = {}
         rows = Member.objects.values_list(
             "pk", "card_number", "personal_id_number", "background_number", "search_name",
-            "date_of_birth", "organization_id", "organization__path",
+            "date_of_birth", "organization_id", "organization__path", "voided_at",
         )  # fmt: skip
         root_path = ctx.root.path
-        for pk, card, pid, background, name, born, org_id, path in rows.iterator(chunk_size=5000):
+        for pk, card, pid, background, name, born, org_id, path, voided in rows.iterator(
+            chunk_size=5000
+        ):
             where = path or ""
             if card:
                 self.by_card[card] = (pk, where)
@@ -570,7 +572,9 @@ class MemberRows:
                 self.by_pid[pid] = (pk, where)
             if background:
                 self.by_background[background] = pk
-            if org_id and where.startswith(root_path):
+            if org_id and not voided and where.startswith(root_path):
+                # A record voided (entered in error, or an import taken back) is nobody's
+                # likely match by name; its numbers still match, with "restore it first".
                 self.by_name.setdefault((name, born, org_id), []).append(pk)
         self.seen_card: dict[str, int] = {}
         self.seen_pid: dict[str, int] = {}

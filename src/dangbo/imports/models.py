@@ -73,6 +73,11 @@ class ImportJob(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.ANALYSING, self.Status.IMPORTING)
 
     @property
+    def can_cancel(self) -> bool:
+        """Any job not done can be cancelled; a running one stops at its next checkpoint."""
+        return self.status not in (self.Status.DONE, self.Status.CANCELLED)
+
+    @property
     def can_confirm(self) -> bool:
         return self.status == self.Status.ANALYSED and not self.dry_run_only
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.cache import caches
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.audit.services import keeps_refusals, record
@@ -141,19 +142,82 @@ def confirm(*, actor, job: ImportJob, mode: str, confirm_matches: bool) -> Impor
     return job
 
 
-@transaction.atomic
+CANCELLED_MESSAGE = "Lần nhập đã bị hủy; không có gì được ghi."
+
+
+class Stopped(Exception):
+    """Raised at a progress checkpoint of a job whose cancellation was asked: rolls it back."""
+
+
+def _stop_key(job: ImportJob) -> str:
+    # With the upload time: a number reused (a database restored, a test database) stays apart.
+    return f"import-stop:{job.pk}:{job.created_at.timestamp()}"
+
+
+def stop_requested(job: ImportJob) -> bool:
+    # The flag lives in the cache the web server and the worker share, not in the database:
+    # the worker reads it inside its own transaction (which would not see a newer row), and
+    # setting it never waits for the worker's write lock (SQLite).
+    return bool(caches["progress"].get(_stop_key(job)))
+
+
 def cancel(*, actor, job: ImportJob) -> ImportJob:
-    lock(job)  # an import that started meanwhile is no longer cancelled
-    if job.status in (
-        ImportJob.Status.DONE,
-        ImportJob.Status.IMPORTING,
-        ImportJob.Status.CANCELLED,
-    ):
-        raise DomainError("Không thể hủy lần nhập này.")
-    job.status = ImportJob.Status.CANCELLED
-    job.save(update_fields=["status", "updated_at"])
-    _audit(actor, "cancelled", job)
+    """Cancel ``job`` unless it is done; a running dry run or import stops and writes nothing."""
+    if not job.can_cancel:
+        raise DomainError("Lần nhập này đã xong hoặc đã hủy nên không thể hủy.")
+    before = job.status
+    caches["progress"].set(_stop_key(job), True, timeout=7 * 24 * 3600)
+    with transaction.atomic():
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
+        # CANCELLED already: the worker met the flag at a checkpoint and stopped before this
+        # transaction got the database (SQLite waits for the worker's own to end).
+        if current.status == ImportJob.Status.DONE:
+            raise DomainError("Lần nhập đã xong trước khi kịp hủy.")
+        job.status = ImportJob.Status.CANCELLED
+        job.message = CANCELLED_MESSAGE
+        job.save(update_fields=["status", "message", "updated_at"])
+        _audit(actor, "cancelled", job, before={"status": before})
     return job
+
+
+def _stopped(job: ImportJob) -> ImportJob:
+    """The worker's side of a cancellation: the job's transaction is rolled back; say so."""
+    job.status = ImportJob.Status.CANCELLED
+    job.message = CANCELLED_MESSAGE
+    job.save(update_fields=["status", "message", "updated_at"])
+    return job
+
+
+def mark_interrupted(sender=None, *, message: str, **kwargs) -> int:
+    """Fail the dry runs and imports a dead worker left running (``core.worker.worker_starting``).
+
+    Their transaction died with the worker, so nothing of them was written. Only the jobs the
+    worker took are touched: a job the command line runs in its own process has no task.
+    """
+    from django_tasks.base import TaskResultStatus
+
+    from dangbo.core.worker import worker_task_args
+
+    prefix = __package__ + ".tasks."
+    claimed = [a[0] for a in worker_task_args(prefix, statuses=(TaskResultStatus.RUNNING,)) if a]
+    ended = [a[0] for a in worker_task_args(prefix, statuses=(TaskResultStatus.FAILED,)) if a]
+    jobs = ImportJob.objects.filter(
+        Q(
+            pk__in=claimed + ended,
+            status__in=(ImportJob.Status.ANALYSING, ImportJob.Status.IMPORTING),
+        )
+        | Q(pk__in=claimed, status=ImportJob.Status.QUEUED)
+    ).select_related("organization")
+    count = 0
+    for job in jobs:
+        before = job.status
+        if before == ImportJob.Status.IMPORTING:
+            # A chunked member import keeps what it wrote hidden until the end: take it back.
+            take_back_members(job)
+        _fail(job, message)
+        _audit(None, "interrupted", job, before={"status": before}, after={"message": message})
+        count += 1
+    return count
 
 
 # -- running (called by the tasks, or directly by the command line) ------------------------
@@ -218,16 +282,25 @@ def _estimate_rows(job: ImportJob) -> int | None:
         return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _context(
-    job: ImportJob, *, write: bool, phase: str, echo=None, pending_reason: str = ""
-) -> engine.Context:
-    writer = _progress_writer(job, phase, _estimate_rows(job))
+def _checkpoint(job: ImportJob, phase: str, total: int | None, echo=None) -> Callable[[int], None]:
+    """The progress callback of a run: it reports, and stops the run (``Stopped``, inside its
+    transaction) once the job's cancellation was asked."""
+    writer = _progress_writer(job, phase, total)
 
     def progress(done: int) -> None:
+        if stop_requested(job):
+            raise Stopped
         writer(done)
         if echo is not None:
             echo(done)
 
+    return progress
+
+
+def _context(
+    job: ImportJob, *, write: bool, phase: str, echo=None, pending_reason: str = ""
+) -> engine.Context:
+    progress = _checkpoint(job, phase, _estimate_rows(job), echo)
     return engine.Context(
         root=job.organization, actor=job.created_by, file_label=job.original_name, write=write,
         valid_only=job.mode == ImportJob.Mode.VALID_ONLY, confirm_matches=job.confirm_matches,
@@ -242,12 +315,16 @@ def _summary(outcome: engine.Outcome, collector: _Collector) -> dict[str, Any]:
     return summary
 
 
-def _run_exchange(job: ImportJob, *, write: bool) -> tuple[dict[str, Any], list[Issue], bool]:
+def _run_exchange(
+    job: ImportJob, *, write: bool, echo=None
+) -> tuple[dict[str, Any], list[Issue], bool]:
     from dangbo.exchange.services import import_exchange
 
+    progress = _checkpoint(job, "import" if write else "analyse", None, echo)
     # ``within``: an exchange file uploaded here may create nothing outside this subtree.
     result = import_exchange(Path(job.file.path), actor=job.created_by, dry_run=not write,
-                             filename=job.original_name, within=job.organization)  # fmt: skip
+                             filename=job.original_name, within=job.organization,
+                             progress=progress)  # fmt: skip
     errors = [i for i in result.issues if i.is_error]
     summary: dict[str, Any] = {"by_sheet": result.counts, "errors": len(errors)}
     for counts in result.counts.values():
@@ -296,7 +373,7 @@ def _check_file(
     """Run the file through the engine (or the exchange import); return summary, written, findings."""
     collector = _Collector(job)
     if job.file_kind == "exchange":
-        summary, issues, written = _run_exchange(job, write=write)
+        summary, issues, written = _run_exchange(job, write=write, echo=echo)
         for issue in issues:
             collector.issue(issue)
         return summary, written, collector
@@ -318,6 +395,8 @@ def _guarded(job: ImportJob, *, write: bool, echo, context: engine.Context | Non
             return _check_file(job, write=True, echo=echo, context=context)
         with snapshot.private_copy():
             return _check_file(job, write=False, echo=echo)
+    except Stopped:
+        _stopped(job)
     except DomainError as exc:
         _fail(job, "; ".join(exc.messages))
     except Exception:
@@ -330,10 +409,14 @@ def analyse(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
     """The dry run: check every row, plan, write nothing; store the plan and the findings."""
     if not _claim(job, ImportJob.Status.ANALYSING, unless=(ImportJob.Status.CANCELLED,)):
         return job
+    if stop_requested(job):
+        return _stopped(job)
     checked = _guarded(job, write=False, echo=echo)
     if checked is None:
         return job
     summary, _, collector = checked
+    if stop_requested(job):
+        return _stopped(job)
     collector.store()
     return _finish(job, summary=summary, status=ImportJob.Status.ANALYSED)
 
@@ -353,6 +436,8 @@ def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
     # Only one run imports a queued job, however many start.
     if not _claim(job, ImportJob.Status.IMPORTING, only=(ImportJob.Status.QUEUED,)):
         return job
+    if stop_requested(job):
+        return _stopped(job)
     if job.file_kind != "exchange" and engine.writes_in_chunks(job.mapping):
         return _execute_in_chunks(job, echo=echo)
     checked = _guarded(job, write=True, echo=echo)

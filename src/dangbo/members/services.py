@@ -769,7 +769,12 @@ def withdraw_registered(*, actor, pending_reason: str, reason: str, source, org_
     restored like any voided record.
     """
     now = timezone.now()
-    count = _pending(pending_reason).update(voided_reason=reason[:255], updated_at=now)
+    # Their numbers are freed, so the same file can be imported again: these records never
+    # held them validly, and each one's "members.imported" audit entry keeps what was written.
+    count = _pending(pending_reason).update(
+        voided_reason=reason[:255], updated_at=now,
+        card_number=None, personal_id_number=None, background_number=None,
+    )  # fmt: skip
     record(actor=actor, action="members.import_withdrawn", target=source, org_path=org_path,
            after={"members": count}, note=reason)  # fmt: skip
     return count

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
-import subprocess
-import sys
+import signal
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from dangbo.core.worker import Supervisor
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
 THREADS = 8
@@ -38,17 +38,25 @@ def migrate_if_needed(stdout) -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
-def start_worker(stdout) -> subprocess.Popen | None:
-    """Start the background task worker (long imports) beside the web server, stopped with it."""
+def start_worker(stdout) -> Supervisor | None:
+    """Start the background task worker (imports, exports) beside the web server, supervised:
+    started again if it dies, stopped with the server."""
     backend = settings.TASKS.get("default", {}).get("BACKEND", "")
     if "django_tasks_db" not in backend:
         return None
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "dangbo", "db_worker", "--interval", "0.5", "--no-startup-delay"]
-    )
-    atexit.register(worker.terminate)
-    stdout.write("Tiến trình xử lý nền (nhập dữ liệu lớn) đã chạy.")
-    return worker
+    supervisor = Supervisor()
+    supervisor.start()
+    stdout.write("Tiến trình xử lý nền (nhập dữ liệu, xuất tệp trao đổi) đã chạy.")
+    return supervisor
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops the server as Ctrl+C does, so that the worker is stopped with it."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 def run_server(addrport: str, stdout) -> None:
@@ -72,9 +80,16 @@ def run_server(addrport: str, stdout) -> None:
             f"Lưu ý: để truy cập bằng tên hoặc địa chỉ khác, thêm nó vào DANGBO_ALLOWED_HOSTS "
             f"(hiện tại: {', '.join(settings.ALLOWED_HOSTS)})."
         )
-    start_worker(stdout)
+    _stop_on_sigterm()
+    supervisor = start_worker(stdout)
     stdout.flush()
-    serve(application, host=host, port=port, threads=THREADS, ident="dangbo")
+    try:
+        serve(application, host=host, port=port, threads=THREADS, ident="dangbo")
+    except KeyboardInterrupt:
+        stdout.write("Đang dừng dangbo…")
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
 
 
 class Command(BaseCommand):
