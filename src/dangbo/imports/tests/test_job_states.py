@@ -36,14 +36,16 @@ def test_a_queued_job_is_imported_once_by_two_runs(queued):
     assert AuditEntry.objects.filter(action="imports.imported").count() == 1
 
 
-def test_a_job_importing_meanwhile_is_not_cancelled_from_a_stale_copy(queued):
+def test_a_job_done_meanwhile_is_not_cancelled_from_a_stale_copy(queued):
     stale = ImportJob.objects.get(pk=queued.pk)
-    ImportJob.objects.filter(pk=queued.pk).update(status=ImportJob.Status.IMPORTING)
+    services.execute(queued)
 
-    with pytest.raises(DomainError, match=r"Không thể hủy lần nhập này\."):
+    with pytest.raises(DomainError, match=r"Lần nhập đã xong trước khi kịp hủy\."):
         services.cancel(actor=None, job=stale)
 
-    assert ImportJob.objects.get(pk=queued.pk).status == ImportJob.Status.IMPORTING
+    assert ImportJob.objects.get(pk=queued.pk).status == ImportJob.Status.DONE
+    assert Member.objects.filter(voided_at__isnull=True).count() == 2
+    assert not AuditEntry.objects.filter(action="imports.cancelled").exists()
 
 
 def test_a_dry_run_cancelled_meanwhile_stays_cancelled(queued, monkeypatch):
