@@ -9,12 +9,14 @@ missing capability 403.
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import ninja
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template import engines
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Schema
@@ -22,13 +24,23 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.docs import DocsBase
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, django_auth
-from pydantic import AfterValidator, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 NOT_FOUND = "Không tìm thấy."
 UNAUTHORIZED = "Cần đăng nhập hoặc gửi khóa API hợp lệ (Authorization: Bearer <khóa>)."
 FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
 NUL_MESSAGE = "Không được chứa ký tự NUL."
 BAD_BODY = "Nội dung yêu cầu không phải JSON hợp lệ."
+OBJECT_MESSAGE = "Phải là một đối tượng JSON ({...})."
+BAD_MULTIPART = "Nội dung multipart không hợp lệ (thiếu hoặc sai boundary)."
 CSRF_FAILED = "Thiếu hoặc sai mã chống giả mạo (CSRF) cho phiên đăng nhập."
 MAX_TOKEN_LENGTH = 200
 PAGE_SIZE = 50
@@ -40,18 +52,44 @@ MAX_PAGE_SIZE = 200
 # --------------------------------------------------------------------------
 
 
+# Declared in the schema (so clients and generators know it) and enforced by
+# ``_no_nul`` with a Vietnamese message.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+DATE_MESSAGE = "Ngày phải viết theo dạng YYYY-MM-DD, từ 1900-01-01 đến 2100-12-31."
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+# A calendar date in ISO form whose year lies in 1900..2100 (format "date" rules out 30/02).
+ISO_DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+PATTERN_MESSAGE = "Giá trị không đúng dạng quy định."
+CHOICE_MESSAGE = "Giá trị phải là một trong: {}."
+
+
 def _no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError(NUL_MESSAGE)
     return value
 
 
-def text(max_length: int, *, min_length: int = 0, pattern: str | None = None) -> Any:
-    """Return a string type of at most ``max_length`` characters without NUL bytes."""
+def text(
+    max_length: int, *, min_length: int = 0, pattern: str | None = None, message: str = ""
+) -> Any:
+    """Return a string type of at most ``max_length`` characters without NUL bytes.
+
+    ``pattern`` (a code's, an identity number's; it must itself exclude NUL) is declared
+    in the schema and checked here, refused with ``message``; without one the schema
+    declares ``NO_NUL_PATTERN``.
+    """
+
+    def check(value: str) -> str:
+        _no_nul(value)
+        if pattern is not None and not re.fullmatch(pattern, value):
+            raise ValueError(message or PATTERN_MESSAGE)
+        return value
+
     return Annotated[
         str,
-        StringConstraints(max_length=max_length, min_length=min_length, pattern=pattern),
-        AfterValidator(_no_nul),
+        StringConstraints(max_length=max_length, min_length=min_length),
+        AfterValidator(check),
+        Field(json_schema_extra={"pattern": pattern or NO_NUL_PATTERN}),
     ]
 
 
@@ -60,13 +98,74 @@ def choice(choices: Any, *, blank: bool = False, extra: tuple[str, ...] = ()) ->
     return Literal[(*([""] if blank else []), *extra, *choices.values)]
 
 
+def number_choice(values: tuple[int, ...]) -> Any:
+    """Return an integer that must be one of ``values``, read from a query string too
+    (where every value arrives as text, which a Literal of integers would refuse)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 6:
+            value = int(value)
+        if isinstance(value, bool) or value not in values:
+            raise ValueError(CHOICE_MESSAGE.format(", ".join(str(v) for v in values)))
+        return value
+
+    return Annotated[
+        int, BeforeValidator(check), WithJsonSchema({"type": "integer", "enum": list(values)})
+    ]
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a date only as an ISO ``YYYY-MM-DD`` string (or a date already parsed):
+    never a number, a timestamp or a date with a time, and only within 1900..2100."""
+    if isinstance(value, str) and re.fullmatch(ISO_DATE_PATTERN, value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(DATE_MESSAGE) from None
+    if (
+        isinstance(value, dt.date)
+        and not isinstance(value, dt.datetime)
+        and FIRST_DAY <= value <= LAST_DAY
+    ):
+        return value
+    raise ValueError(DATE_MESSAGE)
+
+
 OrgCode = text(30, min_length=1)
-# Dates a request may carry: wide enough for any birth or decision, narrow enough
-# that date arithmetic (ages, party ages) never leaves Python's date range.
-Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+# A record's id in a path: a positive 64-bit integer (larger ones are not ids on PostgreSQL).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Số định danh cá nhân: 12 digits, or empty (not known).
+IdentityNumber = text(
+    12, pattern=r"^([0-9]{12})?$", message="Số định danh cá nhân gồm đúng 12 chữ số."
+)
+# Dates a request may carry: ISO only, wide enough for any birth or decision, narrow
+# enough that date arithmetic (ages, party ages) never leaves Python's date range.
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE_PATTERN}),
+]
 
 
-class Decision(Schema):
+class InputSchema(Schema):
+    """The base of every request body and query schema: read from a JSON object only.
+
+    ninja's ``Schema`` also reads attributes of any object, so a body of ``"x"``, ``5``
+    or ``[]`` (or such a value where a nested object belongs) would pass as an object
+    whose every field is missing; here it is refused (422).
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if not isinstance(values, dict | cls):
+            raise ValueError(OBJECT_MESSAGE)
+        return handler(values)
+
+
+class Decision(InputSchema):
     """The decision behind a change (số, ngày ký, cơ quan ban hành)."""
 
     number: text(100) = ""
@@ -257,3 +356,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 403:
         return api.create_response(request, {"detail": CSRF_FAILED}, status=403)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # Django would answer with its HTML 400 page; like a body that is not JSON, it is 422.
+    body = {"detail": [{"loc": ["body"], "msg": BAD_MULTIPART, "type": "multipart_invalid"}]}
+    return api.create_response(request, body, status=422)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/v1/ that names no operation: the API's JSON 404, not the site's page."""
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
