@@ -28,6 +28,7 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -139,14 +140,22 @@ def _operations() -> list[str]:
     return [f"{method.upper()} {path}" for path, ops in document["paths"].items() for method in ops]
 
 
-@pytest.fixture
-def seeded(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with _connection_kept():
-        yield _seed(tmp_path)
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The seeded records, made once for the module in a transaction rolled back at its
+    end; each test runs inside it (in its own savepoint, as every database test)."""
+    folder = tmp_path_factory.mktemp("api-schema")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=folder / "media"),
+        _connection_kept(),
+        transaction.atomic(),
+    ):
+        yield _seed(folder)
+        transaction.set_rollback(True)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def api_schema(seeded):
     loaded = schemathesis.openapi.from_dict(json.loads(render_schema()), config=_config(seeded))
     loaded.app = get_wsgi_application()

@@ -196,7 +196,10 @@ class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut]
 
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+# 503: the database is busy for a moment (the client may retry).
+ERRORS: dict[int, Any] = {
+    401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut, 503: ErrorOut,
+}  # fmt: skip
 
 
 def responses(ok: Any, status: int = 200) -> dict[int, Any]:
