@@ -224,6 +224,10 @@ def test_input_constraints_are_declared_in_the_schema():
     assert member["full_name"]["pattern"] == "^[^\\x00]*$"
     assert identity["pattern"] == "^([0-9]{12})?$"
     assert schemas["FoundIn"]["properties"]["code"]["pattern"] == "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    upload = openapi()["paths"]["/api/v1/o/{code}/imports"]["post"]["requestBody"]
+    assert (
+        upload["content"]["multipart/form-data"]["schema"]["properties"]["file"]["minLength"] == 1
+    )
     assert query["milestone"]["anyOf"][0] == {
         "type": "integer", "enum": [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
     }  # fmt: skip
