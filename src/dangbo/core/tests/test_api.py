@@ -181,9 +181,10 @@ def test_an_unknown_api_path_is_a_json_404():
         assert response.status_code == 404
         assert response["Content-Type"].startswith("application/json")
         assert response.json() == {"detail": "Không tìm thấy."}
-    anonymous = Client().get(f"{API}/o/A/khong-co")
-    assert anonymous.status_code == 404
-    assert anonymous.json() == {"detail": "Không tìm thấy."}
+    for method in ("get", "post", "delete"):
+        anonymous = getattr(Client(enforce_csrf_checks=True), method)(f"{API}/o/A/khong-co")
+        assert anonymous.status_code == 404
+        assert anonymous.json() == {"detail": "Không tìm thấy."}
 
 
 def test_a_multipart_body_without_a_boundary_is_a_json_422():
