@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import ninja
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template import engines
@@ -42,6 +48,7 @@ NUL_MESSAGE = "Không được chứa ký tự NUL."
 BAD_BODY = "Nội dung yêu cầu không phải JSON hợp lệ."
 OBJECT_MESSAGE = "Phải là một đối tượng JSON ({...})."
 BAD_MULTIPART = "Nội dung multipart không hợp lệ (thiếu hoặc sai boundary)."
+BODY_TOO_LARGE = "Nội dung yêu cầu quá lớn hoặc có quá nhiều trường, quá nhiều tệp."
 CSRF_FAILED = "Thiếu hoặc sai mã chống giả mạo (CSRF) cho phiên đăng nhập."
 MAX_TOKEN_LENGTH = 200
 PAGE_SIZE = 50
@@ -366,6 +373,16 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     # Django would answer with its HTML 400 page; like a body that is not JSON, it is 422.
     body = {"detail": [{"loc": ["body"], "msg": BAD_MULTIPART, "type": "multipart_invalid"}]}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def _body_too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django's limits on a request body (DATA_UPLOAD_MAX_MEMORY_SIZE, fields, files) would
+    # answer with its HTML 400 page; like any body the API cannot use, it is 422.
+    body = {"detail": [{"loc": ["body"], "msg": BODY_TOO_LARGE, "type": "body_too_large"}]}
     return api.create_response(request, body, status=422)
 
 

@@ -208,6 +208,31 @@ def test_a_multipart_body_without_a_boundary_is_a_json_422():
     }
 
 
+def test_a_body_over_the_size_limits_is_a_json_422(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+    tree = build_tree()
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+    too_large = json.dumps({"name": "x" * 20_000, "happened_on": "2020-06-20"})
+    too_many = "&".join(f"f{i}=1" for i in range(150))
+
+    responses = [
+        client.client.post(
+            f"{API}/o/A/rename", data=too_large, content_type="application/json", **client.headers
+        ),
+        client.client.post(
+            f"{API}/o/A1/imports", data=too_many,
+            content_type="application/x-www-form-urlencoded", **client.headers,
+        ),
+    ]  # fmt: skip
+
+    for response in responses:
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["type"] == "body_too_large"
+    tree.a.refresh_from_db()
+    assert tree.a.name == "Đảng bộ A"
+
+
 def test_input_constraints_are_declared_in_the_schema():
     schemas = openapi()["components"]["schemas"]
     member = schemas["MemberCreateIn"]["properties"]
