@@ -295,10 +295,10 @@ class OfflineSwagger(DocsBase):
         return HttpResponse(html)
 
 
-def docs_asset(request: HttpRequest, name: str) -> FileResponse:
+def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
     """Serve one Swagger UI file (a fixed list; nothing else from the disk)."""
     if name not in SWAGGER_ASSETS:
-        raise Http404(NOT_FOUND)
+        return not_found(request)
     response = FileResponse((SWAGGER_DIR / name).open("rb"), content_type=SWAGGER_ASSETS[name])
     response["Cache-Control"] = "max-age=86400"
     return response

@@ -295,6 +295,10 @@ def test_documentation_is_served_without_a_cdn():
     assert "cdn" not in html.lower()
     assert bundle.status_code == 200
     assert other.status_code == 404
+    assert other.json() == {"detail": "Không tìm thấy."}
+    unlisted = client.get(f"{API}/docs/assets/settings.py")
+    assert unlisted.status_code == 404
+    assert unlisted.json() == {"detail": "Không tìm thấy."}
 
 
 def test_openapi_document_is_served():
