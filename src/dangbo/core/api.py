@@ -1,10 +1,11 @@
-"""The REST API: one NinjaAPI instance, its authentication, error bodies and paging.
+"""The REST API: one NinjaAPI instance, its input types, authentication, error bodies and paging.
 
 The apps contribute routers (``<app>/api.py``); ``config/api_urls.py``
-mounts them, so this module imports no domain app. Every error has the same
-shape as ninja's own validation errors: a refusal by a service
-(``DomainError``) becomes 422 with a field-level list, a scope miss 404, a
-missing capability 403.
+mounts them, so this module imports no domain app. Every error is JSON with the
+same shape as ninja's own validation errors: a refusal by a service
+(``DomainError``) or a body the API cannot use (not JSON, bad multipart, over
+Django's limits) becomes 422 with a field-level list, a scope miss or a path that
+names no operation 404, a missing capability 403.
 """
 
 import datetime as dt
