@@ -21,7 +21,7 @@ CHROMIUM := /usr/bin/chromium
 # empty folder, so benchmarks/ is absent until it has files).
 LINT_PATHS := $(wildcard src tests benchmarks conftest.py)
 
-.PHONY: help install test test-sqlite test-postgresql demo lint format bench
+.PHONY: help install test test-sqlite test-postgresql demo lint format bench api-fuzz
 
 help:
 	@echo "make install          cài uv, các gói Python (uv.lock), Chromium và PostgreSQL"
@@ -32,6 +32,7 @@ help:
 	@echo "make lint             kiểm tra mã bằng ruff"
 	@echo "make format           định dạng mã bằng ruff"
 	@echo "make bench            chạy đo hiệu năng"
+	@echo "make api-fuzz         schemathesis (dòng lệnh) với máy chủ đang chạy trên dữ liệu mẫu"
 
 install:
 	@if ! command -v uv >/dev/null 2>&1 && ! $(PYTHON) -m uv --version >/dev/null 2>&1; then \
@@ -91,6 +92,28 @@ lint:
 format:
 	$(RUN) ruff check --fix $(LINT_PATHS)
 	$(RUN) ruff format $(LINT_PATHS)
+
+# schemathesis from the command line against a live `dangbo serve` on a throwaway
+# demo database (its own folder and port), with an administrator's API token; the
+# same checks run in-process in `make test` (tests/test_api_schema.py).  The server
+# and its task worker run in their own process group, stopped at the end.
+API_FUZZ_PORT ?= 8765
+API_FUZZ_EXAMPLES ?= 10
+API_FUZZ_TOKEN = from django.contrib.auth import get_user_model; \
+	from dangbo.accounts.services import issue_token; \
+	print(issue_token(actor=None, user=get_user_model().objects.get(username='admin'), name='api-fuzz')[1])
+api-fuzz: install
+	@dir=$$(mktemp -d); pid=; \
+	trap 'if [ -n "$$pid" ]; then kill -- -$$pid 2>/dev/null; fi; rm -rf "$$dir"' EXIT; \
+	export DANGBO_DATA_DIR="$$dir"; \
+	echo "==> Dữ liệu mẫu trong $$dir"; \
+	$(RUN) dangbo demo --no-serve --members 100 >/dev/null; \
+	token=$$($(RUN) dangbo shell --no-imports -c "$(API_FUZZ_TOKEN)"); \
+	setsid $(RUN) dangbo serve 127.0.0.1:$(API_FUZZ_PORT) >"$$dir/serve.log" 2>&1 & pid=$$!; \
+	url=http://127.0.0.1:$(API_FUZZ_PORT)/api/v1/openapi.json; \
+	for i in $$(seq 100); do $(PYTHON) -c "import urllib.request as u; u.urlopen('$$url')" \
+		2>/dev/null && break; sleep 0.2; done; \
+	$(RUN) st run "$$url" --checks all -n $(API_FUZZ_EXAMPLES) -H "Authorization: Bearer $$token"
 
 # BENCH_MEMBERS=100000 for a quicker run; each suite prints its baselines.
 BENCH_MEMBERS ?= 500000

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from django.utils import timezone
 from ninja import Field, Schema
 
-from dangbo.core.api import Day, OrgCode, choice, text
+from dangbo.core.api import Day, Id, IdentityNumber, InputSchema, OrgCode, choice, text
 from dangbo.members.access import personal_resolver
 from dangbo.members.models import Sex
 from dangbo.regulations.workdays import calendar_around
@@ -15,7 +15,6 @@ from . import selectors
 from .access import sees_personal_data
 from .models import Candidate, DecidingBody, Introducer, LeftReason, Recognition, Vote
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
 Year = Annotated[int, Field(ge=1930, le=2100)]
 StageFilter = choice(Candidate.Stage, blank=True, extra=("all",))
@@ -243,10 +242,10 @@ class AdmissionPlanOut(Schema):
 # --------------------------------------------------------------------------
 
 
-class CandidateFieldsIn(Schema):
+class CandidateFieldsIn(InputSchema):
     ethnicity: text(10) = "01"
     religion: text(10) = "00"
-    personal_id_number: text(12) | None = None
+    personal_id_number: IdentityNumber | None = None
     home_town: text(255) = ""
     permanent_address: text(255) = ""
     occupation: text(200) = ""
@@ -274,13 +273,13 @@ class CandidateCreateIn(CandidateFieldsIn):
     )
 
 
-class CandidatePatchIn(Schema):
+class CandidatePatchIn(InputSchema):
     full_name: text(150, min_length=1) | None = None
     date_of_birth: Day | None = None
     sex: choice(Sex) | None = None
     ethnicity: text(10) | None = None
     religion: text(10) | None = None
-    personal_id_number: text(12) | None = None
+    personal_id_number: IdentityNumber | None = None
     home_town: text(255) | None = None
     permanent_address: text(255) | None = None
     occupation: text(200) | None = None
@@ -299,28 +298,28 @@ class CandidatePatchIn(Schema):
     expunged_on: Day | None = None
 
 
-class CandidateFilterIn(Schema):
+class CandidateFilterIn(InputSchema):
     q: text(100) = ""
     stage: StageFilter = Field("", description="Mặc định: hồ sơ đang xem xét; all: mọi hồ sơ.")
 
 
-class AdmissionCertificateIn(Schema):
+class AdmissionCertificateIn(InputSchema):
     number: text(50) = ""
     issued_on: Day
     issuer: text(255, min_length=1)
 
 
-class AdmissionApplicationIn(Schema):
+class AdmissionApplicationIn(InputSchema):
     application_on: Day
 
 
-class AdmissionBackgroundCheckIn(Schema):
+class AdmissionBackgroundCheckIn(InputSchema):
     checked_on: Day
     result: choice(Candidate.BackgroundResult)
     note: text(500) = ""
 
 
-class AdmissionIntroducerIn(Schema):
+class AdmissionIntroducerIn(InputSchema):
     member_id: Id | None = Field(None, description="Đảng viên giới thiệu (hoặc ghi union).")
     union: choice(Introducer.Union, blank=True) = ""
     resolution_number: text(100) = ""
@@ -331,7 +330,7 @@ class AdmissionIntroducerIn(Schema):
     assigned_on: Day
 
 
-class AdmissionVoteIn(Schema):
+class AdmissionVoteIn(InputSchema):
     held_on: Day
     eligible: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
         None, description="Mặc định: số đảng viên chính thức của chi bộ vào ngày họp."
@@ -345,7 +344,7 @@ class AdmissionCommitteeProposalIn(AdmissionVoteIn):
     eligible: Annotated[int, Field(ge=1, le=1_000_000)]
 
 
-class AdmissionDecisionIn(Schema):
+class AdmissionDecisionIn(InputSchema):
     admit: bool = True
     decision_number: text(100) = ""
     decision_signed_on: Day
@@ -357,22 +356,22 @@ class AdmissionDecisionIn(Schema):
     late_reason: text(500) = ""
 
 
-class AdmissionCeremonyIn(Schema):
+class AdmissionCeremonyIn(InputSchema):
     ceremony_on: Day
     decision_received_on: Day | None = None
     late_consent: text(255) = ""
 
 
-class CandidateWithdrawIn(Schema):
+class CandidateWithdrawIn(InputSchema):
     withdrawn_on: Day
     reason: text(255, min_length=1)
 
 
-class AdmissionReasonIn(Schema):
+class AdmissionReasonIn(InputSchema):
     reason: text(255, min_length=1)
 
 
-class RecognitionOpenIn(Schema):
+class RecognitionOpenIn(InputSchema):
     mentor_id: Id | None = None
     course_certificate_number: text(50) = ""
     course_certificate_on: Day | None = None
@@ -384,7 +383,7 @@ class RecognitionVoteIn(AdmissionVoteIn):
     proposal: choice(Vote.Proposal) = Vote.Proposal.RECOGNIZE
 
 
-class RecognitionDecisionIn(Schema):
+class RecognitionDecisionIn(InputSchema):
     outcome: choice(Recognition.Outcome)
     decision_number: text(100, min_length=1)
     decision_signed_on: Day
@@ -395,7 +394,7 @@ class RecognitionDecisionIn(Schema):
     late_reason: text(500) = ""
 
 
-class AdmissionPlanIn(Schema):
+class AdmissionPlanIn(InputSchema):
     planned: Count
     note: text(500) = ""
     term_first_year: Year | None = Field(None, description="Chỉ tiêu nhiệm kỳ (tùy chọn).")

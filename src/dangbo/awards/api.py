@@ -7,7 +7,7 @@ without the capability); every write calls a service.
 """
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -18,7 +18,7 @@ from ninja.responses import Status
 
 from dangbo.accounts.access import member_for, org_for
 from dangbo.accounts.permissions import Capability
-from dangbo.core.api import Day, OrgCode, Pages, responses, text
+from dangbo.core.api import Day, Id, InputSchema, OrgCode, Pages, number_choice, responses, text
 
 from . import rules, selectors, services
 from .access import award_for
@@ -26,8 +26,9 @@ from .models import BadgeAward
 
 router = Router(tags=["Huy hiệu Đảng"])
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 MilestoneYears = Literal[rules.MILESTONES]
+# In a query string the milestone arrives as text ("30").
+MilestoneFilter = number_choice(rules.MILESTONES)
 Basis = Literal[tuple(rules.BASES)]
 BasisFilter = Literal[("", *rules.BASES)]
 
@@ -147,22 +148,22 @@ class _DuePage:
 # --------------------------------------------------------------------------
 
 
-class BadgeDueFilterIn(Schema):
+class BadgeDueFilterIn(InputSchema):
     occasions: int = Field(
         4, ge=1, le=12, description="Số đợt trao tặng tới (3/2, 19/5, 2/9, 7/11)."
     )
     at: Day | None = Field(None, description="Tính từ ngày này (mặc định: hôm nay).")
-    milestone: MilestoneYears | None = None
+    milestone: MilestoneFilter | None = None
     basis: BasisFilter = ""
 
 
-class BadgeAwardFilterIn(Schema):
+class BadgeAwardFilterIn(InputSchema):
     year: int | None = Field(None, ge=1900, le=2100, description="Năm của đợt trao tặng.")
-    milestone: MilestoneYears | None = None
+    milestone: MilestoneFilter | None = None
     include_voided: bool = False
 
 
-class BadgeAwardIn(Schema):
+class BadgeAwardIn(InputSchema):
     milestone: MilestoneYears
     occasion_on: Day = Field(..., description="Ngày của đợt trao tặng.")
     decision_number: text(100, min_length=1)
@@ -175,16 +176,16 @@ class BadgeAwardIn(Schema):
     note: text(2000) = ""
 
 
-class BadgeVoidIn(Schema):
+class BadgeVoidIn(InputSchema):
     reason: text(255, min_length=1)
 
 
-class BadgeReturnedIn(Schema):
+class BadgeReturnedIn(InputSchema):
     returned_on: Day
     note: text(255) = ""
 
 
-class BadgeReissueIn(Schema):
+class BadgeReissueIn(InputSchema):
     reason: text(255, min_length=1)
     badge_number: text(30) = ""
     decision_number: text(100) = ""

@@ -1,11 +1,11 @@
 """The REST API under /api/v1/: the apps' routers mounted on the one NinjaAPI."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from dangbo.accounts.api import router as accounts_router
 from dangbo.admissions.api import router as admissions_router
 from dangbo.awards.api import router as awards_router
-from dangbo.core.api import api, docs_asset
+from dangbo.core.api import api, docs_asset, not_found
 from dangbo.deadlines.api import router as deadlines_router
 from dangbo.exchange.api import router as exchange_router
 from dangbo.imports.api import router as imports_router
@@ -30,4 +30,6 @@ api.add_router("", exchange_router)
 urlpatterns = [
     path("docs/assets/<str:name>", docs_asset, name="api-v1-docs-asset"),
     path("", api.urls),
+    # Last: what no operation matched gets the API's JSON 404.
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]

@@ -1,30 +1,48 @@
-"""The REST API: one NinjaAPI instance, its authentication, error bodies and paging.
+"""The REST API: one NinjaAPI instance, its input types, authentication, error bodies and paging.
 
 The apps contribute routers (``<app>/api.py``); ``config/api_urls.py``
-mounts them, so this module imports no domain app. Every error has the same
-shape as ninja's own validation errors: a refusal by a service
-(``DomainError``) becomes 422 with a field-level list, a scope miss 404, a
-missing capability 403, a write that could not get the database in time 503
-with ``Retry-After``.
+mounts them, so this module imports no domain app. Every error is JSON with the
+same shape as ninja's own validation errors: a refusal by a service
+(``DomainError``) or a body the API cannot use (not JSON, bad multipart, over
+Django's limits) becomes 422 with a field-level list, a scope miss or a path that
+names no operation 404, a missing capability 403, a write that could not get the
+database in time 503 with ``Retry-After``.
 """
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import ninja
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template import engines
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.docs import DocsBase
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, django_auth
-from pydantic import AfterValidator, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 from dangbo.core.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_busy
 
@@ -33,6 +51,9 @@ UNAUTHORIZED = "Cần đăng nhập hoặc gửi khóa API hợp lệ (Authoriza
 FORBIDDEN = "Bạn không có quyền thực hiện thao tác này."
 NUL_MESSAGE = "Không được chứa ký tự NUL."
 BAD_BODY = "Nội dung yêu cầu không phải JSON hợp lệ."
+OBJECT_MESSAGE = "Phải là một đối tượng JSON ({...})."
+BAD_MULTIPART = "Nội dung multipart không hợp lệ (thiếu hoặc sai boundary)."
+BODY_TOO_LARGE = "Nội dung yêu cầu quá lớn hoặc có quá nhiều trường, quá nhiều tệp."
 CSRF_FAILED = "Thiếu hoặc sai mã chống giả mạo (CSRF) cho phiên đăng nhập."
 MAX_TOKEN_LENGTH = 200
 PAGE_SIZE = 50
@@ -44,18 +65,44 @@ MAX_PAGE_SIZE = 200
 # --------------------------------------------------------------------------
 
 
+# Declared in the schema (so clients and generators know it) and enforced by
+# ``_no_nul`` with a Vietnamese message.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+DATE_MESSAGE = "Ngày phải viết theo dạng YYYY-MM-DD, từ 1900-01-01 đến 2100-12-31."
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+# A calendar date in ISO form whose year lies in 1900..2100 (format "date" rules out 30/02).
+ISO_DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+PATTERN_MESSAGE = "Giá trị không đúng dạng quy định."
+CHOICE_MESSAGE = "Giá trị phải là một trong: {}."
+
+
 def _no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError(NUL_MESSAGE)
     return value
 
 
-def text(max_length: int, *, min_length: int = 0, pattern: str | None = None) -> Any:
-    """Return a string type of at most ``max_length`` characters without NUL bytes."""
+def text(
+    max_length: int, *, min_length: int = 0, pattern: str | None = None, message: str = ""
+) -> Any:
+    """Return a string type of at most ``max_length`` characters without NUL bytes.
+
+    ``pattern`` (a code's, an identity number's; it must itself exclude NUL) is declared
+    in the schema and checked here, refused with ``message``; without one the schema
+    declares ``NO_NUL_PATTERN``.
+    """
+
+    def check(value: str) -> str:
+        _no_nul(value)
+        if pattern is not None and not re.fullmatch(pattern, value):
+            raise ValueError(message or PATTERN_MESSAGE)
+        return value
+
     return Annotated[
         str,
-        StringConstraints(max_length=max_length, min_length=min_length, pattern=pattern),
-        AfterValidator(_no_nul),
+        StringConstraints(max_length=max_length, min_length=min_length),
+        AfterValidator(check),
+        Field(json_schema_extra={"pattern": pattern or NO_NUL_PATTERN}),
     ]
 
 
@@ -64,13 +111,74 @@ def choice(choices: Any, *, blank: bool = False, extra: tuple[str, ...] = ()) ->
     return Literal[(*([""] if blank else []), *extra, *choices.values)]
 
 
+def number_choice(values: tuple[int, ...]) -> Any:
+    """Return an integer that must be one of ``values``, read from a query string too
+    (where every value arrives as text, which a Literal of integers would refuse)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 6:
+            value = int(value)
+        if isinstance(value, bool) or value not in values:
+            raise ValueError(CHOICE_MESSAGE.format(", ".join(str(v) for v in values)))
+        return value
+
+    return Annotated[
+        int, BeforeValidator(check), WithJsonSchema({"type": "integer", "enum": list(values)})
+    ]
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a date only as an ISO ``YYYY-MM-DD`` string (or a date already parsed):
+    never a number, a timestamp or a date with a time, and only within 1900..2100."""
+    if isinstance(value, str) and re.fullmatch(ISO_DATE_PATTERN, value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(DATE_MESSAGE) from None
+    if (
+        isinstance(value, dt.date)
+        and not isinstance(value, dt.datetime)
+        and FIRST_DAY <= value <= LAST_DAY
+    ):
+        return value
+    raise ValueError(DATE_MESSAGE)
+
+
 OrgCode = text(30, min_length=1)
-# Dates a request may carry: wide enough for any birth or decision, narrow enough
-# that date arithmetic (ages, party ages) never leaves Python's date range.
-Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+# A record's id in a path: a positive 64-bit integer (larger ones are not ids on PostgreSQL).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Số định danh cá nhân: 12 digits, or empty (not known).
+IdentityNumber = text(
+    12, pattern=r"^([0-9]{12})?$", message="Số định danh cá nhân gồm đúng 12 chữ số."
+)
+# Dates a request may carry: ISO only, wide enough for any birth or decision, narrow
+# enough that date arithmetic (ages, party ages) never leaves Python's date range.
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE_PATTERN}),
+]
 
 
-class Decision(Schema):
+class InputSchema(Schema):
+    """The base of every request body and query schema: read from a JSON object only.
+
+    ninja's ``Schema`` also reads attributes of any object, so a body of ``"x"``, ``5``
+    or ``[]`` (or such a value where a nested object belongs) would pass as an object
+    whose every field is missing; here it is refused (422).
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if not isinstance(values, dict | cls):
+            raise ValueError(OBJECT_MESSAGE)
+        return handler(values)
+
+
+class Decision(InputSchema):
     """The decision behind a change (số, ngày ký, cơ quan ban hành)."""
 
     number: text(100) = ""
@@ -101,13 +209,10 @@ class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut]
 
 
+# 503: the database is busy for a moment (the client may retry).
 ERRORS: dict[int, Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ValidationErrorOut,
-    503: ErrorOut,
-}
+    401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut, 503: ErrorOut,
+}  # fmt: skip
 
 
 def responses(ok: Any, status: int = 200) -> dict[int, Any]:
@@ -195,10 +300,10 @@ class OfflineSwagger(DocsBase):
         return HttpResponse(html)
 
 
-def docs_asset(request: HttpRequest, name: str) -> FileResponse:
+def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
     """Serve one Swagger UI file (a fixed list; nothing else from the disk)."""
     if name not in SWAGGER_ASSETS:
-        raise Http404(NOT_FOUND)
+        return not_found(request)
     response = FileResponse((SWAGGER_DIR / name).open("rb"), content_type=SWAGGER_ASSETS[name])
     response["Cache-Control"] = "max-age=86400"
     return response
@@ -277,3 +382,26 @@ def _busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
     response = api.create_response(request, {"detail": BUSY_MESSAGE}, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # Django would answer with its HTML 400 page; like a body that is not JSON, it is 422.
+    body = {"detail": [{"loc": ["body"], "msg": BAD_MULTIPART, "type": "multipart_invalid"}]}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def _body_too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django's limits on a request body (DATA_UPLOAD_MAX_MEMORY_SIZE, fields, files) would
+    # answer with its HTML 400 page; like any body the API cannot use, it is 422.
+    body = {"detail": [{"loc": ["body"], "msg": BODY_TOO_LARGE, "type": "body_too_large"}]}
+    return api.create_response(request, body, status=422)
+
+
+@csrf_exempt  # it changes nothing; a POST there is a 404 like a GET, not the CSRF page
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/v1/ that names no operation: the API's JSON 404, not the site's page."""
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from dangbo.accounts.access import org_for
-from dangbo.core.api import OrgCode, responses, text
+from dangbo.core.api import InputSchema, OrgCode, responses, text
 
 from .access import RADAR_CAPABILITY, visible_kinds
 from .selectors import DEFAULT_HORIZON, Radar, days_text, radar
@@ -73,7 +73,7 @@ class RadarOut(Schema):
     items: list[DeadlineOut] = Field(..., description="Quá hạn trước, rồi theo hạn cuối.")
 
 
-class RadarFilterIn(Schema):
+class RadarFilterIn(InputSchema):
     horizon_days: int = Field(
         DEFAULT_HORIZON, ge=0, le=MAX_HORIZON_DAYS, description="Số ngày tính từ hôm nay."
     )

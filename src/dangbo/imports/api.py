@@ -3,17 +3,28 @@
 import datetime as dt
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import FileResponse, HttpRequest
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import WithJsonSchema
 
 from dangbo.accounts.access import check, org_for, scope_of
 from dangbo.accounts.permissions import Capability
-from dangbo.core.api import ERRORS, OrgCode, Pages, choice, responses, text
+from dangbo.core.api import (
+    ERRORS,
+    NO_NUL_PATTERN,
+    Id,
+    InputSchema,
+    OrgCode,
+    Pages,
+    choice,
+    responses,
+    text,
+)
 from dangbo.core.errors import DomainError
 from dangbo.core.xlsx import XLSX_CONTENT_TYPE
 
@@ -22,6 +33,13 @@ from .models import ImportIssue, ImportJob, ImportRow
 from .selectors import get_job, jobs_under, rows_of
 
 router = Router(tags=["Nhập dữ liệu"])
+
+COLUMN_MESSAGE = "Chỉ số cột phải là số."
+# An empty file part never reaches the view (Django drops it): declared non-empty.
+UploadFile = Annotated[
+    UploadedFile,
+    WithJsonSchema({"type": "string", "format": "binary", "minLength": 1}),
+]
 
 XLSX_RESPONSE = {"responses": {200: {
     "description": "Báo cáo lỗi (XLSX).",
@@ -118,22 +136,38 @@ class ImportRowOut(Schema):
     changes: dict[str, list[str]]
 
 
-class ImportMappingIn(Schema):
+ColumnIndex = text(5, pattern=r"^[0-9]+$", message=COLUMN_MESSAGE)
+# Declared by hand: pydantic would turn the keys' pattern into patternProperties.
+SHEETS_SCHEMA = {
+    "type": "object",
+    "maxProperties": 50,
+    "propertyNames": {"type": "string", "maxLength": 100, "pattern": NO_NUL_PATTERN},
+    "additionalProperties": {
+        "type": "object",
+        "propertyNames": {"type": "string", "maxLength": 5, "pattern": "^[0-9]+$"},
+        "additionalProperties": {"type": "string", "maxLength": 40, "pattern": NO_NUL_PATTERN},
+    },
+}
+
+
+class ImportMappingIn(InputSchema):
     """For each sheet, by name: column index (as a string) → field key, or "" to skip the column."""
 
-    sheets: dict[text(100), dict[text(5), text(40)]] = Field(..., max_length=50)
+    sheets: Annotated[
+        dict[text(100), dict[ColumnIndex, text(40)]], WithJsonSchema(SHEETS_SCHEMA)
+    ] = Field(..., max_length=50)
 
 
-class ImportConfirmIn(Schema):
+class ImportConfirmIn(InputSchema):
     mode: choice(ImportJob.Mode) = ImportJob.Mode.ALL
     confirm_matches: bool = False
 
 
-class ImportRowsFilter(Schema):
+class ImportRowsFilter(InputSchema):
     action: choice(ImportRow.Action, blank=True) = ""
 
 
-def _job(request: HttpRequest, job_id: int, capability=Capability.MANAGE_MEMBERS) -> ImportJob:
+def _job(request: HttpRequest, job_id: Id, capability=Capability.MANAGE_MEMBERS) -> ImportJob:
     job = get_job(scope_of(request).paths(), job_id)
     check(request, capability, job.organization)
     return job
@@ -149,7 +183,7 @@ def _check_kinds(request, job: ImportJob) -> None:
     response=responses(ImportJobOut, 201),
     summary="Tải tệp lên để nhập (chạy thử trước)",
 )
-def upload(request: HttpRequest, code: OrgCode, file: File[UploadedFile]):
+def upload(request: HttpRequest, code: OrgCode, file: File[UploadFile]):
     org = org_for(request, code, Capability.MANAGE_MEMBERS)
     from django.conf import settings
 
@@ -182,7 +216,7 @@ def list_jobs(request: HttpRequest, code: OrgCode):
     response=responses(ImportJobOut),
     summary="Một lần nhập: trạng thái, kết quả, tiến độ",
 )
-def get_job_detail(request: HttpRequest, job_id: int):
+def get_job_detail(request: HttpRequest, job_id: Id):
     return _job(request, job_id)
 
 
@@ -192,7 +226,7 @@ def get_job_detail(request: HttpRequest, job_id: int):
     summary="Lỗi và cảnh báo theo dòng",
 )
 @paginate(Pages)
-def list_issues(request: HttpRequest, job_id: int) -> Any:
+def list_issues(request: HttpRequest, job_id: Id) -> Any:
     return ImportIssue.objects.filter(job=_job(request, job_id)).order_by("sheet", "row", "id")
 
 
@@ -202,21 +236,21 @@ def list_issues(request: HttpRequest, job_id: int) -> Any:
     summary="Kế hoạch xử lý từng dòng",
 )
 @paginate(Pages)
-def list_rows(request: HttpRequest, job_id: int, filters: Query[ImportRowsFilter]) -> Any:
+def list_rows(request: HttpRequest, job_id: Id, filters: Query[ImportRowsFilter]) -> Any:
     return rows_of(_job(request, job_id), filters.action)
 
 
 @router.post(
     "/imports/{job_id}/mapping", response=responses(ImportJobOut), summary="Ghép cột không nhận ra"
 )
-def set_mapping(request: HttpRequest, job_id: int, payload: ImportMappingIn):
+def set_mapping(request: HttpRequest, job_id: Id, payload: ImportMappingIn):
     job = _job(request, job_id)
     choices: dict[str, dict[int, str]] = {}
     for sheet, columns in payload.sheets.items():
         try:
             choices[sheet] = {int(index): key for index, key in columns.items()}
         except ValueError:
-            raise DomainError({"sheets": "Chỉ số cột phải là số."}) from None
+            raise DomainError({"sheets": COLUMN_MESSAGE}) from None
     job = services.set_mapping(actor=request.user, job=job, choices=choices)
     tasks.enqueue_analysis(job)
     job.refresh_from_db()
@@ -226,7 +260,7 @@ def set_mapping(request: HttpRequest, job_id: int, payload: ImportMappingIn):
 @router.post(
     "/imports/{job_id}/confirm", response=responses(ImportJobOut), summary="Xác nhận và nhập"
 )
-def confirm(request: HttpRequest, job_id: int, payload: ImportConfirmIn):
+def confirm(request: HttpRequest, job_id: Id, payload: ImportConfirmIn):
     job = _job(request, job_id)
     _check_kinds(request, job)
     job = services.confirm(
@@ -240,7 +274,7 @@ def confirm(request: HttpRequest, job_id: int, payload: ImportConfirmIn):
 @router.post(
     "/imports/{job_id}/cancel", response=responses(ImportJobOut), summary="Hủy, không nhập"
 )
-def cancel(request: HttpRequest, job_id: int):
+def cancel(request: HttpRequest, job_id: Id):
     return services.cancel(actor=request.user, job=_job(request, job_id))
 
 
@@ -251,5 +285,5 @@ def cancel(request: HttpRequest, job_id: int):
     description="Tệp XLSX: các trang của tệp đã tải lên, mỗi dòng kèm cột «Lỗi», và danh sách mọi lỗi.",
     openapi_extra=XLSX_RESPONSE,
 )
-def report(request: HttpRequest, job_id: int) -> FileResponse:
+def report(request: HttpRequest, job_id: Id) -> FileResponse:
     return reports.report_response(_job(request, job_id))

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 
 from dangbo.accounts.access import org_for
 from dangbo.accounts.permissions import Capability
-from dangbo.core.api import OrgCode, responses, text
+from dangbo.core.api import InputSchema, OrgCode, responses, text
 from dangbo.core.errors import DomainError
 
 from . import registry, selectors
@@ -60,7 +60,7 @@ class FiguresOut(Schema):
     indicators: list[FigureOut]
 
 
-class FiguresIn(Schema):
+class FiguresIn(InputSchema):
     on: dt.date | None = None
     start: dt.date | None = None
     code: list[text(80)] | None = None

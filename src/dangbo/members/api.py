@@ -18,7 +18,19 @@ from ninja.responses import Status
 from dangbo.accounts.access import member_for, org_for, scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.core import codes
-from dangbo.core.api import Day, Decision, OrgCode, Pages, choice, decision_dict, responses, text
+from dangbo.core.api import (
+    Day,
+    Decision,
+    Id,
+    IdentityNumber,
+    InputSchema,
+    OrgCode,
+    Pages,
+    choice,
+    decision_dict,
+    responses,
+    text,
+)
 from dangbo.core.errors import DomainError
 from dangbo.organizations.api import OrgDetailOut, org_detail, referenced_org
 
@@ -30,7 +42,6 @@ from .models import Status as MemberStatus
 router = Router(tags=["Đảng viên"])
 org_router = Router(tags=["Tổ chức đảng"])
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 SexCode = choice(Sex)
 SexFilter = choice(Sex, blank=True)
 ProfessionalCode = choice(Professional, blank=True)
@@ -203,7 +214,7 @@ class MemberEventOut(Schema):
 # --------------------------------------------------------------------------
 
 
-class MemberFilterIn(Schema):
+class MemberFilterIn(InputSchema):
     q: text(100) = Field(
         "",
         description="Tên (không phân biệt dấu), số thẻ, số lý lịch, hoặc số định danh "
@@ -223,7 +234,7 @@ class MemberFilterIn(Schema):
     on: Day | None = Field(None, description="Danh sách như tại ngày này.")
 
 
-class IdentityIn(Schema):
+class IdentityIn(InputSchema):
     """Identity and qualification fields shared by create and update."""
 
     birth_name: text(150) = ""
@@ -232,7 +243,7 @@ class IdentityIn(Schema):
     home_town: text(255) = ""
     birth_place: text(255) = ""
     permanent_address: text(255) = ""
-    personal_id_number: text(12) | None = None
+    personal_id_number: IdentityNumber | None = None
     phone: text(30) = ""
     email: text(254) = ""
     occupation: text(200) = ""
@@ -254,7 +265,7 @@ class MemberCreateIn(IdentityIn):
     official_decision: text(100) = ""
 
 
-class MemberPatchIn(Schema):
+class MemberPatchIn(InputSchema):
     full_name: text(150, min_length=1) | None = None
     birth_name: text(150) | None = None
     date_of_birth: Day | None = None
@@ -264,7 +275,7 @@ class MemberPatchIn(Schema):
     home_town: text(255) | None = None
     birth_place: text(255) | None = None
     permanent_address: text(255) | None = None
-    personal_id_number: text(12) | None = None
+    personal_id_number: IdentityNumber | None = None
     phone: text(30) | None = None
     email: text(254) | None = None
     occupation: text(200) | None = None
@@ -276,7 +287,7 @@ class MemberPatchIn(Schema):
     political_theory_level: PoliticalTheoryCode | None = None
 
 
-class EventIn(Schema):
+class EventIn(InputSchema):
     kind: EventKind
     happened_on: Day
     organization: OrgCode | None = Field(
@@ -293,11 +304,11 @@ class EventIn(Schema):
     note: text(2000) = ""
 
 
-class VoidIn(Schema):
+class VoidIn(InputSchema):
     reason: text(255)
 
 
-class DissolveIn(Schema):
+class DissolveIn(InputSchema):
     happened_on: Day
     decision: Decision | None = None
     move_members_to: OrgCode | None = Field(
@@ -305,7 +316,7 @@ class DissolveIn(Schema):
     )
 
 
-class MergeIn(Schema):
+class MergeIn(InputSchema):
     target: OrgCode = Field(..., description="Mã tổ chức tiếp nhận.")
     happened_on: Day
     decision: Decision | None = None

@@ -8,7 +8,7 @@ a return, the receiving side confirms the arrival.
 """
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,7 +18,7 @@ from ninja.responses import Status
 
 from dangbo.accounts.access import member_for, org_for
 from dangbo.accounts.permissions import Capability
-from dangbo.core.api import Day, OrgCode, Pages, choice, responses, text
+from dangbo.core.api import Day, Id, InputSchema, OrgCode, Pages, choice, responses, text
 from dangbo.core.errors import DomainError
 from dangbo.organizations.api import referenced_org
 from dangbo.organizations.models import Organization
@@ -31,7 +31,6 @@ from .striking import striking_candidates
 
 router = Router(tags=["Chuyển sinh hoạt đảng"])
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 TransferReason = choice(Transfer.Reason)
 TransferStatusFilter = choice(Transfer.Status, extra=("open", "done", "cancelled", "all"))
 TransferSide = Literal["", "in", "out", "within"]
@@ -163,7 +162,7 @@ class StrikingCandidateOut(Schema):
 # --------------------------------------------------------------------------
 
 
-class TransferFilterIn(Schema):
+class TransferFilterIn(InputSchema):
     status: TransferStatusFilter = Field(
         "open", description="open (mặc định): đang giải quyết; done; cancelled; all; hoặc một mã."
     )
@@ -175,7 +174,7 @@ class TransferFilterIn(Schema):
     overdue: bool = Field(False, description="Chỉ những lần đang quá hạn.")
 
 
-class OfficialTransferIn(Schema):
+class OfficialTransferIn(InputSchema):
     to_organization: OrgCode | None = Field(
         None, description="Mã chi bộ nơi đến trong hệ thống; bỏ trống khi chuyển ra ngoài."
     )
@@ -188,7 +187,7 @@ class OfficialTransferIn(Schema):
     note: text(2000) = ""
 
 
-class TemporaryTransferIn(Schema):
+class TemporaryTransferIn(InputSchema):
     to_organization: OrgCode | None = Field(
         None, description="Mã chi bộ nơi sinh hoạt tạm thời trong hệ thống."
     )
@@ -204,23 +203,23 @@ class TemporaryTransferIn(Schema):
     note: text(2000) = ""
 
 
-class LetterIn(Schema):
+class LetterIn(InputSchema):
     letter_number: text(100) = Field(..., examples=["15-GGT/ĐU"])
     letter_on: Day
     letter_issuer: text(200)
     start_late_explanation: text(2000) = ""
 
 
-class ArrivalIn(Schema):
+class ArrivalIn(InputSchema):
     received_on: Day
     late_explanation: text(2000) = ""
 
 
-class TransferReasonIn(Schema):
+class TransferReasonIn(InputSchema):
     reason: text(255)
 
 
-class ReturnIn(Schema):
+class ReturnIn(InputSchema):
     returned_on: Day
 
 

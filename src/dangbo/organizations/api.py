@@ -18,7 +18,17 @@ from ninja.responses import Status
 
 from dangbo.accounts.access import org_for, scope_of
 from dangbo.accounts.permissions import Capability
-from dangbo.core.api import Day, Decision, OrgCode, Pages, choice, decision_dict, responses, text
+from dangbo.core.api import (
+    Day,
+    Decision,
+    InputSchema,
+    OrgCode,
+    Pages,
+    choice,
+    decision_dict,
+    responses,
+    text,
+)
 from dangbo.core.errors import DomainError
 
 from . import selectors, services
@@ -27,6 +37,7 @@ from .models import CELL_KINDS, Organization, OrgEvent, OrgKind, Sector, TreePos
 router = Router(tags=["Tổ chức đảng"])
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+CODE_MESSAGE = "Mã chỉ gồm chữ cái không dấu, chữ số và các dấu . _ -, bắt đầu bằng chữ hoặc số."
 
 
 # --------------------------------------------------------------------------
@@ -156,8 +167,8 @@ def org_detail(org: Organization) -> Organization:
 # --------------------------------------------------------------------------
 
 
-class FoundIn(Schema):
-    code: text(30, min_length=1, pattern=CODE_PATTERN)
+class FoundIn(InputSchema):
+    code: text(30, min_length=1, pattern=CODE_PATTERN, message=CODE_MESSAGE)
     name: text(255, min_length=1)
     kind: OrgKind
     established_on: Day
@@ -172,7 +183,7 @@ class FoundIn(Schema):
     email: text(254) = ""
 
 
-class OrgPatchIn(Schema):
+class OrgPatchIn(InputSchema):
     sector: text(30) | None = None
     staff_headcount: int | None = Field(None, ge=0, le=10_000_000)
     hardship_area: bool | None = None
@@ -182,34 +193,34 @@ class OrgPatchIn(Schema):
     established_decision: text(100) | None = None
 
 
-class RenameIn(Schema):
+class RenameIn(InputSchema):
     name: text(255, min_length=1)
     happened_on: Day
     decision: Decision | None = None
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     new_parent: OrgCode = Field(..., description="Mã tổ chức cấp trên mới.")
     happened_on: Day
     decision: Decision | None = None
 
 
-class ChangeKindIn(Schema):
+class ChangeKindIn(InputSchema):
     kind: OrgKind
     happened_on: Day
     decision: Decision | None = None
 
 
-class RestoreIn(Schema):
+class RestoreIn(InputSchema):
     happened_on: Day
     note: text(1000) = ""
 
 
-class TreeQuery(Schema):
+class TreeQuery(InputSchema):
     on: Day | None = Field(None, description="Ngày cần xem cây tổ chức (mặc định: hôm nay).")
 
 
-class ChildrenQuery(Schema):
+class ChildrenQuery(InputSchema):
     include_dissolved: bool = False
 
 

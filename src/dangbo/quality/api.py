@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from dangbo.accounts.access import org_for
 from dangbo.accounts.permissions import Capability
-from dangbo.core.api import OrgCode, Pages, responses
+from dangbo.core.api import InputSchema, OrgCode, Pages, responses
 
 from .rules import CHECKS
 from .selectors import MEMBER, Finding, findings_under
@@ -72,7 +72,7 @@ class QualityFindingOut(Schema):
     url: str = Field(..., description="Trang của hồ sơ (đảng viên hoặc tổ chức).")
 
 
-class FindingsFilterIn(Schema):
+class FindingsFilterIn(InputSchema):
     check: CheckFilter = Field("", description="Chỉ lấy phát hiện của nội dung kiểm tra này.")
 
 

@@ -65,6 +65,30 @@ def test_due_list_with_the_number_of_occasions_and_filters(world):
     }
 
 
+def test_due_list_and_awards_filter_by_milestone_from_the_query_string(world):
+    tree, m = world
+    client = as_user("vanphong", Role.VIEWER, tree.db1)
+    BadgeAwardFactory(member=m["an"], milestone=30)
+
+    due_30 = client.get("/o/DB1/badges/due", {"at": "2027-01-01", "milestone": "30"})
+    due_40 = client.get("/o/DB1/badges/due", {"at": "2027-01-01", "milestone": "40"})
+    awarded_30 = client.get("/o/DB1/badges", {"milestone": "30"})
+    awarded_40 = client.get("/o/DB1/badges", {"milestone": "40"})
+    unknown = client.get("/o/DB1/badges", {"milestone": "31"})
+
+    assert due_30.status_code == 200
+    assert {i["milestone"] for i in due_30.body["items"]} == {30}
+    assert due_30.body["count"] == 2
+    assert due_40.body["count"] == 0
+    assert [i["member_name"] for i in awarded_30.body["items"]] == ["Nguyễn Văn An"]
+    assert awarded_40.body["count"] == 0
+    assert field_error(unknown) == {
+        "milestone": (
+            "Value error, Giá trị phải là một trong: 30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90."
+        )
+    }
+
+
 def test_record_a_badge_then_read_void_it(world):
     tree, m = world
     client = as_user("bithu", Role.CELL_SECRETARY, tree.c1)

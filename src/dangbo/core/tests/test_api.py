@@ -1,6 +1,7 @@
 """The API as a whole: authentication, error bodies, documentation, the committed schema."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -9,7 +10,17 @@ from dangbo.accounts import services as account_services
 from dangbo.accounts.models import ApiToken, Role
 from dangbo.core.management.commands.openapi import DEFAULT_PATH, render_schema
 
-from .api_helpers import API, ApiClient, as_user, build_tree, make_user, openapi, token_for
+from .api_helpers import (
+    API,
+    ApiClient,
+    add_member,
+    as_user,
+    build_tree,
+    field_error,
+    make_user,
+    openapi,
+    token_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +117,170 @@ def test_malformed_json_is_refused_with_422():
     ]
 
 
+DATE_ERROR = "Value error, Ngày phải viết theo dạng YYYY-MM-DD, từ 1900-01-01 đến 2100-12-31."
+
+
+@pytest.mark.parametrize(
+    "value", [0, 1_600_000_000, 20200620.0, "0", "20/06/2020", "2020-06-20T00:00:00", "1899-12-31"]
+)
+def test_a_date_is_only_an_iso_string(value):
+    tree = build_tree()
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+
+    in_body = client.post("/o/A/rename", {"name": "Đảng bộ A mới", "happened_on": value})
+    in_query = client.get("/o/A/members/", {"on": value})
+
+    assert field_error(in_body) == {"payload.happened_on": DATE_ERROR}
+    assert field_error(in_query) == {"on": DATE_ERROR}
+    tree.a.refresh_from_db()
+    assert tree.a.name == "Đảng bộ A"
+
+
+def test_an_iso_date_is_accepted():
+    tree = build_tree()
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+
+    response = client.post("/o/A/rename", {"name": "Đảng bộ A mới", "happened_on": "2020-06-20"})
+
+    assert response.status_code == 200
+    assert response.body["name"] == "Đảng bộ A mới"
+
+
+@pytest.mark.parametrize("body", ['"Đảng bộ A mới"', "5", "[]", "null"])
+def test_a_body_that_is_not_an_object_is_refused(body):
+    tree = build_tree()
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+    member = add_member(tree.a1, "Nguyễn Văn Hùng")
+
+    # Every field of this body is optional: the empty object would be a valid change.
+    response = client.patch(f"/members/{member.pk}/", raw=body)
+
+    assert response.status_code == 422
+    assert response.body["detail"][0]["loc"] == ["body", "payload"]
+    assert "Phải là một đối tượng JSON" in response.body["detail"][0]["msg"]
+
+
+def test_a_nested_object_must_be_an_object():
+    tree = build_tree()
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+
+    response = client.post(
+        "/o/A/rename", {"name": "Đảng bộ A mới", "happened_on": "2020-06-20", "decision": "x"}
+    )
+
+    assert response.status_code == 422
+    assert response.body["detail"][0]["loc"] == ["body", "payload", "decision"]
+
+
+def test_an_unknown_api_path_is_a_json_404():
+    tree = build_tree()
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+
+    for method in ("get", "post", "patch"):
+        response = getattr(client.client, method)(f"{API}/khong-co/", **client.headers)
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json() == {"detail": "Không tìm thấy."}
+    for method in ("get", "post", "delete"):
+        anonymous = getattr(Client(enforce_csrf_checks=True), method)(f"{API}/o/A/khong-co")
+        assert anonymous.status_code == 404
+        assert anonymous.json() == {"detail": "Không tìm thấy."}
+
+
+def test_a_multipart_body_without_a_boundary_is_a_json_422():
+    tree = build_tree()
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+
+    response = client.client.post(
+        f"{API}/o/A1/imports", data=b"--x\r\n", content_type="multipart/form-data", **client.headers
+    )
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["body"],
+                "msg": "Nội dung multipart không hợp lệ (thiếu hoặc sai boundary).",
+                "type": "multipart_invalid",
+            }
+        ]
+    }
+
+
+def test_a_body_over_the_size_limits_is_a_json_422(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+    tree = build_tree()
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+    too_large = json.dumps({"name": "x" * 20_000, "happened_on": "2020-06-20"})
+    too_many = "&".join(f"f{i}=1" for i in range(150))
+
+    responses = [
+        client.client.post(
+            f"{API}/o/A/rename", data=too_large, content_type="application/json", **client.headers
+        ),
+        client.client.post(
+            f"{API}/o/A1/imports", data=too_many,
+            content_type="application/x-www-form-urlencoded", **client.headers,
+        ),
+    ]  # fmt: skip
+
+    for response in responses:
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["type"] == "body_too_large"
+    tree.a.refresh_from_db()
+    assert tree.a.name == "Đảng bộ A"
+
+
+def test_input_constraints_are_declared_in_the_schema():
+    schemas = openapi()["components"]["schemas"]
+    member = schemas["MemberCreateIn"]["properties"]
+    date = member["date_of_birth"]
+    identity = member["personal_id_number"]["anyOf"][0]
+    query = {
+        p["name"]: p["schema"]
+        for p in openapi()["paths"]["/api/v1/o/{code}/badges"]["get"]["parameters"]
+    }
+
+    assert (date["type"], date["format"]) == ("string", "date")
+    assert re.fullmatch(date["pattern"], "2100-12-31")
+    assert not re.fullmatch(date["pattern"], "1899-12-31")
+    assert not re.fullmatch(date["pattern"], "20/06/2020")
+    assert member["full_name"]["pattern"] == "^[^\\x00]*$"
+    assert identity["pattern"] == "^([0-9]{12})?$"
+    assert schemas["FoundIn"]["properties"]["code"]["pattern"] == "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    upload = openapi()["paths"]["/api/v1/o/{code}/imports"]["post"]["requestBody"]
+    assert (
+        upload["content"]["multipart/form-data"]["schema"]["properties"]["file"]["minLength"] == 1
+    )
+    assert query["milestone"]["anyOf"][0] == {
+        "type": "integer", "enum": [30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90]
+    }  # fmt: skip
+
+
+def test_declared_patterns_are_enforced_in_vietnamese():
+    tree = build_tree()
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+    member = add_member(tree.a1, "Nguyễn Văn Hùng")
+
+    identity = client.patch(f"/members/{member.pk}/", {"personal_id_number": "0012345678AB"})
+    code = client.post(
+        "/o/A/children/",
+        {
+            "code": "A 3",
+            "name": "Chi bộ A3",
+            "kind": "DEPENDENT_CELL",
+            "established_on": "2020-01-01",
+        },
+    )
+
+    assert field_error(identity) == {
+        "payload.personal_id_number": "Value error, Số định danh cá nhân gồm đúng 12 chữ số."
+    }
+    assert field_error(code)["payload.code"].startswith("Value error, Mã chỉ gồm chữ cái không dấu")
+
+
 def test_documentation_is_served_without_a_cdn():
     client = Client()
 
@@ -120,6 +295,10 @@ def test_documentation_is_served_without_a_cdn():
     assert "cdn" not in html.lower()
     assert bundle.status_code == 200
     assert other.status_code == 404
+    assert other.json() == {"detail": "Không tìm thấy."}
+    unlisted = client.get(f"{API}/docs/assets/settings.py")
+    assert unlisted.status_code == 404
+    assert unlisted.json() == {"detail": "Không tìm thấy."}
 
 
 def test_openapi_document_is_served():
@@ -143,7 +322,7 @@ def test_every_operation_declares_its_error_responses():
         f"{method.upper()} {path}: {code}"
         for path, methods in openapi()["paths"].items()
         for method, op in methods.items()
-        for code in ("401", "403", "404", "422")
+        for code in ("401", "403", "404", "422", "503")
         if code not in op["responses"]
     ]
 
