@@ -482,6 +482,17 @@ def _use_sqlite_file() -> None:
         test["NAME"] = str(Path(tempfile.gettempdir()) / f"dangbo-test-{os.getpid()}.sqlite3")
 
 
+@pytest.fixture(autouse=True)
+def django_db_serialized_rollback() -> None:
+    """Every test on ``transactional_db`` (a marker, the live server) uses serialized rollback.
+
+    Overrides pytest-django's fixture of that name: present in every test, it makes each
+    transactional test load the database as migrations left it, and flush without running
+    ``post_migrate`` again. Mixing the two kinds instead breaks the next serialized test
+    (content types recreated by one flush collide with the serialized ones).
+    """
+
+
 @pytest.fixture
 def reference_data(transactional_db) -> None:
     """Put back what the data migrations wrote, when a flush removed it.
