@@ -493,6 +493,18 @@ def django_db_serialized_rollback() -> None:
     """
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request) -> None:
+    """Every transactional test starts with the reference data (``reference_data``), even when a
+    flush removed it and no serialized copy was put back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("reference_data")
+
+
 @pytest.fixture
 def reference_data(transactional_db) -> None:
     """Put back what the data migrations wrote, when a flush removed it.

@@ -215,6 +215,8 @@ API_OPERATIONS = sorted(
 def _api_request(client, world, method: str, template: str):
     op = openapi()["paths"][template][method]
     path = template
+    if template.startswith("/api/v1/exchange/exports/"):  # an export's number, not an import's
+        path = path.replace("{job_id}", str(world["export"]))
     for name in ("code", "member_id", "event_id", "candidate_id", "transfer_id", "badge_id",
                  "job_id", "introducer_id", "year"):  # fmt: skip
         path = path.replace("{" + name + "}", str(world[name]))
