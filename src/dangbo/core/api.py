@@ -241,7 +241,7 @@ _NESTED = "Dữ liệu lồng nhau quá sâu hoặc tự tham chiếu."
 _FROZEN = "Không được thay đổi trường này."
 
 # Every type pydantic raises for the types our schemas use (and the other common ones);
-# ``{name}`` is filled from the error's ctx. ``value_error`` / ``assertion_error`` carry
+# ``{name}`` is filled from the error's ctx (other braces are text). ``value_error`` / ``assertion_error`` carry
 # our own validators' words; any type not here gets INVALID_MESSAGE.
 SCHEMA_MESSAGES: dict[str, str] = {
     "missing": "Thiếu trường này.",
@@ -352,6 +352,7 @@ _CHOICE_TYPES = {
 }
 # One value in pydantic's list of expected ones: a quoted string or a number, as repr() wrote it.
 _EXPECTED_VALUE = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*""")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _OWN_WORDS_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
 
 
@@ -382,8 +383,10 @@ def schema_message(error: dict[str, Any]) -> str:
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return "Không được để trống."
     try:
-        return SCHEMA_MESSAGES.get(kind, INVALID_MESSAGE).format(**ctx)
-    except (KeyError, IndexError, ValueError):
+        return _PLACEHOLDER.sub(
+            lambda m: str(ctx[m[1]]), SCHEMA_MESSAGES.get(kind, INVALID_MESSAGE)
+        )
+    except KeyError:  # a limit the error does not carry
         return INVALID_MESSAGE
 
 
