@@ -6,7 +6,9 @@ same shape as ninja's own validation errors: a refusal by a service
 (``DomainError``) or a body the API cannot use (not JSON, bad multipart, over
 Django's limits) becomes 422 with a field-level list, a scope miss or a path that
 names no operation 404, a missing capability 403, a write that could not get the
-database in time 503 with ``Retry-After``.
+database in time 503 with ``Retry-After``. A request its schema refuses keeps
+ninja's 422 items (``loc``, ``type``) with the message told in Vietnamese by
+``schema_message``, from pydantic's error type and limits.
 """
 
 import ast
@@ -285,7 +287,6 @@ SCHEMA_MESSAGES: dict[str, str] = {
     "set_item_not_hashable": "Phần tử của danh sách không hợp lệ.",
     "string_type": "Phải là chuỗi ký tự.",
     "string_unicode": "Phải là chuỗi ký tự Unicode hợp lệ.",
-    "string_sub_type": "Phải là chuỗi ký tự.",
     "string_too_short": "Phải có ít nhất {min_length} ký tự.",
     "string_too_long": "Không được dài quá {max_length} ký tự.",
     "string_pattern_mismatch": "Giá trị không đúng dạng quy định (mẫu: {pattern}).",

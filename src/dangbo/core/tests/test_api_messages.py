@@ -9,12 +9,14 @@ import datetime as dt
 import decimal
 import enum
 import re
+import typing
 import uuid
 from typing import Annotated, Any, Literal
 
 import pytest
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, TypeAdapter
 from pydantic import ValidationError as PydanticError
+from pydantic_core.core_schema import ErrorType
 
 from dangbo.accounts.models import Role
 from dangbo.core.api import (
@@ -22,6 +24,7 @@ from dangbo.core.api import (
     INVALID_MESSAGE,
     ISO_DATE_PATTERN,
     OBJECT_MESSAGE,
+    SCHEMA_MESSAGES,
     schema_errors,
     schema_message,
 )
@@ -200,6 +203,10 @@ def test_every_pydantic_error_is_told_in_vietnamese(kind, value, message):
 
     assert [schema_message(e) for e in errors] == [message] * len(errors)
     assert not ENGLISH.search(message)
+
+
+def test_the_table_names_only_types_pydantic_raises():
+    assert set(SCHEMA_MESSAGES) <= set(typing.get_args(ErrorType))
 
 
 def test_our_validators_keep_their_words_without_the_prefix():
