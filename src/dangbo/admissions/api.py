@@ -144,7 +144,9 @@ def get_candidate(request: HttpRequest, candidate_id: Id):
               summary="Sửa thông tin hồ sơ kết nạp")  # fmt: skip
 def update_candidate(request: HttpRequest, candidate_id: Id, payload: CandidatePatchIn):
     changes = payload.dict(exclude_unset=True)
-    for name in ("full_name", "date_of_birth", "sex", "proposed_on"):
+    required = ("full_name", "date_of_birth", "sex", "proposed_on", "youth_union_member",
+                "trade_union_member")  # fmt: skip
+    for name in required:
         if name in changes and changes[name] is None:
             raise DomainError({name: "Giá trị không được để trống (null)."})
     return services.update_candidate(

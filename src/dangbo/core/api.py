@@ -6,9 +6,12 @@ same shape as ninja's own validation errors: a refusal by a service
 (``DomainError``) or a body the API cannot use (not JSON, bad multipart, over
 Django's limits) becomes 422 with a field-level list, a scope miss or a path that
 names no operation 404, a missing capability 403, a write that could not get the
-database in time 503 with ``Retry-After``.
+database in time 503 with ``Retry-After``. A request its schema refuses keeps
+ninja's 422 items (``loc``, ``type``) with the message told in Vietnamese by
+``schema_message``, from pydantic's error type and limits.
 """
 
+import ast
 import datetime as dt
 import json
 import re
@@ -31,6 +34,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
 from ninja.openapi.docs import DocsBase
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer, django_auth
@@ -74,6 +78,7 @@ FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 ISO_DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 PATTERN_MESSAGE = "Giá trị không đúng dạng quy định."
 CHOICE_MESSAGE = "Giá trị phải là một trong: {}."
+INVALID_MESSAGE = "Giá trị không hợp lệ."
 
 
 def _no_nul(value: str) -> str:
@@ -221,6 +226,178 @@ def responses(ok: Any, status: int = 200) -> dict[int, Any]:
 
 
 # --------------------------------------------------------------------------
+# Schema errors in Vietnamese: pydantic's error type → our message, with its ctx.
+# --------------------------------------------------------------------------
+
+_LIST = "Phải là một danh sách (mảng JSON)."
+_INTEGER = "Phải là số nguyên."
+_NUMBER = "Phải là một số."
+_BOOLEAN = "Phải là true hoặc false."
+_DAY = "Phải là ngày theo dạng YYYY-MM-DD."
+_MOMENT = "Phải là thời điểm theo dạng YYYY-MM-DDTHH:MM:SS."
+_TIME = "Phải là giờ theo dạng HH:MM:SS."
+_UUID = "Phải là mã UUID hợp lệ."
+_DECIMAL = "Phải là một số thập phân."
+_URL = "Phải là địa chỉ URL hợp lệ."
+_NESTED = "Dữ liệu lồng nhau quá sâu hoặc tự tham chiếu."
+_FROZEN = "Không được thay đổi trường này."
+
+# Every type pydantic raises for the types our schemas use (and the other common ones);
+# ``{name}`` is filled from the error's ctx (other braces are text). ``value_error`` / ``assertion_error`` carry
+# our own validators' words; any type not here gets INVALID_MESSAGE.
+SCHEMA_MESSAGES: dict[str, str] = {
+    "missing": "Thiếu trường này.",
+    "missing_argument": "Thiếu trường này.",
+    "missing_keyword_only_argument": "Thiếu trường này.",
+    "missing_positional_only_argument": "Thiếu trường này.",
+    "extra_forbidden": "Không nhận trường này.",
+    "unexpected_keyword_argument": "Không nhận trường này.",
+    "unexpected_positional_argument": "Không nhận trường này.",
+    "multiple_argument_values": "Trường này được gửi nhiều lần.",
+    "json_invalid": "Nội dung không phải JSON hợp lệ.",
+    "json_type": "Phải là một chuỗi chứa JSON.",
+    "model_type": OBJECT_MESSAGE,
+    "model_attributes_type": OBJECT_MESSAGE,
+    "dataclass_type": OBJECT_MESSAGE,
+    "dataclass_exact_type": OBJECT_MESSAGE,
+    "arguments_type": OBJECT_MESSAGE,
+    "dict_type": OBJECT_MESSAGE,
+    "mapping_type": OBJECT_MESSAGE,
+    "frozen_dict_type": OBJECT_MESSAGE,
+    "ordered_dict_type": OBJECT_MESSAGE,
+    "counter_type": OBJECT_MESSAGE,
+    "invalid_key": "Tên trường phải là chuỗi ký tự.",
+    "none_required": "Phải để trống (null).",
+    "greater_than": "Phải lớn hơn {gt}.",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "less_than": "Phải nhỏ hơn {lt}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "multiple_of": "Phải là bội số của {multiple_of}.",
+    "finite_number": "Phải là một số hữu hạn.",
+    "too_short": "Phải có ít nhất {min_length} phần tử.",
+    "too_long": "Chỉ được có tối đa {max_length} phần tử.",
+    "iterable_type": _LIST,
+    "iteration_error": _LIST,
+    "list_type": _LIST,
+    "tuple_type": _LIST,
+    "named_tuple_type": _LIST,
+    "set_type": _LIST,
+    "frozen_set_type": _LIST,
+    "deque_type": _LIST,
+    "set_item_not_hashable": "Phần tử của danh sách không hợp lệ.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "string_unicode": "Phải là chuỗi ký tự Unicode hợp lệ.",
+    "string_too_short": "Phải có ít nhất {min_length} ký tự.",
+    "string_too_long": "Không được dài quá {max_length} ký tự.",
+    "string_pattern_mismatch": "Giá trị không đúng dạng quy định (mẫu: {pattern}).",
+    "string_not_ascii": "Chỉ được dùng ký tự ASCII (chữ không dấu, chữ số, dấu câu).",
+    "bool_type": _BOOLEAN,
+    "bool_parsing": _BOOLEAN,
+    "int_type": _INTEGER,
+    "int_parsing": _INTEGER,
+    "int_from_float": "Phải là số nguyên (không có phần thập phân).",
+    "int_parsing_size": "Số nguyên quá lớn.",
+    "float_type": _NUMBER,
+    "float_parsing": _NUMBER,
+    "complex_type": _NUMBER,
+    "complex_str_parsing": _NUMBER,
+    "fraction_type": _NUMBER,
+    "fraction_parsing": _NUMBER,
+    "decimal_type": _DECIMAL,
+    "decimal_parsing": _DECIMAL,
+    "decimal_max_digits": "Chỉ được có tối đa {max_digits} chữ số.",
+    "decimal_max_places": "Chỉ được có tối đa {decimal_places} chữ số sau dấu thập phân.",
+    "decimal_whole_digits": "Chỉ được có tối đa {whole_digits} chữ số trước dấu thập phân.",
+    "bytes_type": "Phải là chuỗi byte.",
+    "bytes_too_short": "Phải có ít nhất {min_length} byte.",
+    "bytes_too_long": "Không được dài quá {max_length} byte.",
+    "bytes_invalid_encoding": "Chuỗi byte không đúng mã hóa.",
+    "date_type": _DAY,
+    "date_parsing": _DAY,
+    "date_from_datetime_parsing": _DAY,
+    "date_from_datetime_inexact": "Phải là một ngày, không kèm giờ.",
+    "date_past": "Phải là một ngày đã qua.",
+    "date_future": "Phải là một ngày trong tương lai.",
+    "datetime_type": _MOMENT,
+    "datetime_parsing": _MOMENT,
+    "datetime_object_invalid": _MOMENT,
+    "datetime_from_date_parsing": _MOMENT,
+    "datetime_past": "Phải là một thời điểm đã qua.",
+    "datetime_future": "Phải là một thời điểm trong tương lai.",
+    "timezone_naive": "Không được kèm múi giờ.",
+    "timezone_aware": "Phải kèm múi giờ.",
+    "timezone_offset": "Sai múi giờ.",
+    "time_type": _TIME,
+    "time_parsing": _TIME,
+    "time_delta_type": "Phải là một khoảng thời gian hợp lệ.",
+    "time_delta_parsing": "Phải là một khoảng thời gian hợp lệ.",
+    "uuid_type": _UUID,
+    "uuid_parsing": _UUID,
+    "uuid_version": "Phải là mã UUID phiên bản {expected_version}.",
+    "url_type": _URL,
+    "url_parsing": _URL,
+    "url_syntax_violation": _URL,
+    "url_too_long": "Địa chỉ URL không được dài quá {max_length} ký tự.",
+    "union_tag_not_found": "Thiếu trường phân loại {discriminator}.",
+    "recursion_loop": _NESTED,
+    "recursion_depth_exceeded": _NESTED,
+    "frozen_field": _FROZEN,
+    "frozen_instance": _FROZEN,
+}
+# Types whose ctx names the values allowed ("'A', 'B' or 'C'"), shown as CHOICE_MESSAGE.
+_CHOICE_TYPES = {
+    "literal_error": "expected",
+    "enum": "expected",
+    "url_scheme": "expected_schemes",
+    "union_tag_invalid": "expected_tags",
+}
+# One value in pydantic's list of expected ones: a quoted string or a number, as repr() wrote it.
+_EXPECTED_VALUE = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*""")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_OWN_WORDS_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
+
+
+def _choices(expected: str) -> str:
+    """Return pydantic's ``'A', 'B' or 3`` as ``"A", "B", 3``."""
+    values = []
+    for token in _EXPECTED_VALUE.findall(expected):
+        try:
+            value = ast.literal_eval(token)
+        except (ValueError, SyntaxError):
+            return ""
+        values.append(json.dumps(value, ensure_ascii=False) if isinstance(value, str) else token)
+    return ", ".join(values)
+
+
+def schema_message(error: dict[str, Any]) -> str:
+    """Return the Vietnamese message for one pydantic error (``type``, ``msg``, ``ctx``)."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind in ("value_error", "assertion_error"):
+        # Our own validators' words, without pydantic's English prefix.
+        own = str(ctx.get("error") or _OWN_WORDS_PREFIX.sub("", error.get("msg", "")))
+        return own or INVALID_MESSAGE
+    if kind in _CHOICE_TYPES:
+        allowed = _choices(str(ctx.get(_CHOICE_TYPES[kind], "")))
+        return CHOICE_MESSAGE.format(allowed) if allowed else INVALID_MESSAGE
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ISO_DATE_PATTERN:
+        return DATE_MESSAGE
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "Không được để trống."
+    try:
+        return _PLACEHOLDER.sub(
+            lambda m: str(ctx[m[1]]), SCHEMA_MESSAGES.get(kind, INVALID_MESSAGE)
+        )
+    except KeyError:  # a limit the error does not carry
+        return INVALID_MESSAGE
+
+
+def schema_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return ninja's validation errors as our 422 items: the same ``loc`` and ``type``,
+    the message in Vietnamese, nothing else (pydantic's ctx and English text dropped)."""
+    return [{"loc": e["loc"], "msg": schema_message(e), "type": e["type"]} for e in errors]
+
+
+# --------------------------------------------------------------------------
 # Paging: ?page=1&page_size=50 (at most 200) → {"items": [...], "count": N}
 # --------------------------------------------------------------------------
 
@@ -343,6 +520,12 @@ def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": _field_errors(exc)}, status=422)
+
+
+@api.exception_handler(SchemaError)
+def _schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    # A request its operation's schema refuses: pydantic's errors, told in Vietnamese.
+    return api.create_response(request, {"detail": schema_errors(exc.errors)}, status=422)
 
 
 @api.exception_handler(Http404)

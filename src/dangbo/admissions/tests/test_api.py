@@ -106,6 +106,18 @@ def test_refusals_are_422_with_the_rule_on_the_field(world):
     assert field_error(response) == {"decided_by": "«G» không phải là tổ chức cấp trên của chi bộ."}
 
 
+def test_a_null_where_a_value_is_required_is_refused_in_vietnamese(world):
+    c = f.propose(world.a1)
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, world.top)
+    before = AuditEntry.objects.count()
+
+    for field in ("full_name", "youth_union_member", "trade_union_member"):
+        response = client.patch(f"/candidates/{c.pk}", {field: None})
+        assert field_error(response) == {field: "Giá trị không được để trống (null)."}
+
+    assert AuditEntry.objects.count() == before
+
+
 def test_files_are_scoped_to_the_users_subtree(world):
     c = f.propose(world.a1)
     other = as_user("khac", Role.COMMITTEE_ADMIN, world.g)

@@ -61,7 +61,7 @@ def test_due_list_with_the_number_of_occasions_and_filters(world):
     assert [i["member_name"] for i in posthumous.body["items"]] == ["Hoàng Văn Em"]
     assert posthumous.body["items"][0]["record_url"].endswith("&posthumous=1")
     assert field_error(client.get("/o/DB1/badges/due", {"occasions": 13})) == {
-        "occasions": "Input should be less than or equal to 12"
+        "occasions": "Phải nhỏ hơn hoặc bằng 12."
     }
 
 
@@ -83,9 +83,7 @@ def test_due_list_and_awards_filter_by_milestone_from_the_query_string(world):
     assert [i["member_name"] for i in awarded_30.body["items"]] == ["Nguyễn Văn An"]
     assert awarded_40.body["count"] == 0
     assert field_error(unknown) == {
-        "milestone": (
-            "Value error, Giá trị phải là một trong: 30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90."
-        )
+        "milestone": ("Giá trị phải là một trong: 30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90.")
     }
 
 
@@ -129,7 +127,7 @@ def test_a_refused_award_is_422_with_the_rule_and_writes_nothing(world):
     assert not AuditEntry.objects.filter(action__startswith="awards.").exists()
     invalid = field_error(client.post(f"/members/{m['an'].pk}/badges", {**AWARD, "milestone": 35}))
     assert invalid == {
-        "payload.milestone": "Input should be 30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85 or 90"
+        "payload.milestone": "Giá trị phải là một trong: 30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90."
     }
 
 

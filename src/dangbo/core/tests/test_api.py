@@ -117,7 +117,7 @@ def test_malformed_json_is_refused_with_422():
     ]
 
 
-DATE_ERROR = "Value error, Ngày phải viết theo dạng YYYY-MM-DD, từ 1900-01-01 đến 2100-12-31."
+DATE_ERROR = "Ngày phải viết theo dạng YYYY-MM-DD, từ 1900-01-01 đến 2100-12-31."
 
 
 @pytest.mark.parametrize(
@@ -276,9 +276,9 @@ def test_declared_patterns_are_enforced_in_vietnamese():
     )
 
     assert field_error(identity) == {
-        "payload.personal_id_number": "Value error, Số định danh cá nhân gồm đúng 12 chữ số."
+        "payload.personal_id_number": "Số định danh cá nhân gồm đúng 12 chữ số."
     }
-    assert field_error(code)["payload.code"].startswith("Value error, Mã chỉ gồm chữ cái không dấu")
+    assert field_error(code)["payload.code"].startswith("Mã chỉ gồm chữ cái không dấu")
 
 
 def test_documentation_is_served_without_a_cdn():

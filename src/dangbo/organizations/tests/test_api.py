@@ -219,7 +219,7 @@ def test_nul_byte_message_is_vietnamese(tree):
     response = client.post("/o/A/rename", {"name": "Tên\x00", "happened_on": "2021-01-01"})
 
     assert response.status_code == 422
-    assert response.body["detail"][0]["msg"] == "Value error, Không được chứa ký tự NUL."
+    assert response.body["detail"][0]["msg"] == "Không được chứa ký tự NUL."
 
 
 def test_children_are_paged(tree):
