@@ -539,11 +539,13 @@ def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
         raise DomainError(
             "Không thể hủy sự kiện duy nhất của đảng viên: hủy hồ sơ đảng viên thay vì hủy sự kiện."
         )
+    before = {"event": snapshot(event), "member": snapshot(member)}
     event.voided_at = timezone.now()
     event.voided_reason = reason.strip()
     event.save(update_fields=["voided_at", "voided_reason"])
     rebuild_states(member)
-    _audit(actor, "event_voided", member, after=snapshot(event), note=reason)
+    _audit(actor, "event_voided", member, before=before,
+           after={"event": snapshot(event), "member": snapshot(member)}, note=reason)  # fmt: skip
     return event
 
 
@@ -554,12 +556,14 @@ def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
     lock(event)
     if event.voided_at is None:
         raise DomainError("Sự kiện này đang có hiệu lực.")
+    before = {"event": snapshot(event), "member": snapshot(member)}
     event.voided_at = None
     rules.derive_states(_event_records(member, [event]), date_of_birth=_birth_for_age_check(member))
     event.voided_reason = ""
     event.save(update_fields=["voided_at", "voided_reason"])
     rebuild_states(member)
-    _audit(actor, "event_restored", member, after=snapshot(event))
+    _audit(actor, "event_restored", member, before=before,
+           after={"event": snapshot(event), "member": snapshot(member)})  # fmt: skip
     return event
 
 

@@ -146,6 +146,15 @@ def test_void_and_restore_an_event(cells):
     services.restore_event(actor=None, event=event)
     m.refresh_from_db()
     assert m.status == Status.DECEASED
+    # Each entry says what the member was before and after, as a recorded event does.
+    voided = AuditEntry.objects.get(action="members.event_voided")
+    assert voided.before["member"]["status"] == Status.DECEASED
+    assert voided.after["member"]["status"] == Status.OFFICIAL
+    assert voided.before["event"]["voided_at"] is None
+    assert voided.after["event"]["voided_at"] is not None
+    restored = AuditEntry.objects.get(action="members.event_restored")
+    assert restored.before["member"]["status"] == Status.OFFICIAL
+    assert restored.after["member"]["status"] == Status.DECEASED
 
 
 def test_event_breaking_the_history_is_refused_without_writing(cells):
