@@ -108,6 +108,11 @@ class Organization(TimeStampedModel):
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     phone = models.CharField("điện thoại", max_length=30, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
+    # The organization is "Đảng bộ tỉnh Lạc Hồng"; its committee, which issues and signs, is
+    # "Tỉnh ủy Lạc Hồng". Empty: the documents derive it from the kind and the name.
+    committee_name = models.CharField("tên cấp ủy", max_length=255, blank=True)
+    # The place in the "……, ngày …" line of documents; empty: the organization above's.
+    place_name = models.CharField("địa danh ghi trên văn bản", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "tổ chức đảng"
