@@ -200,7 +200,32 @@ def run_imports(*, members: int, seed: int) -> dict:
         again = services.import_path(actor=None, organization=root, path=register, dry_run=True)
         result["reimport_dry_run_seconds"] = time.perf_counter() - began
         result["reimport_unchanged"] = again.summary.get("UNCHANGED", 0)
+        if connection.vendor == "sqlite":
+            result["exchange"] = exchange_imports(root, folder)
     return result
+
+
+def exchange_imports(root, folder: Path) -> dict:
+    """The committee's exchange workbook imported into fresh SQLite installations, staged and in
+    place (the baseline), each beside a writing user (``benchmarks.exchange_import``)."""
+    from django.utils import timezone
+
+    from dangbo.exchange.exporting import export_exchange
+
+    workbook = folder / "trao-doi.xlsx"
+    with open(workbook, "wb") as handle:
+        export_exchange(root, handle, on=timezone.localdate())
+    runs = {}
+    for mode in ("in_place", "staged"):
+        data = folder / f"data-{mode}"
+        data.mkdir()
+        env = {**os.environ, "DANGBO_DATA_DIR": str(data)}
+        env.pop("DATABASE_URL", None)
+        out = folder / f"exchange-{mode}.json"
+        subprocess.run([sys.executable, "-m", "benchmarks.exchange_import", str(workbook), mode,
+                        str(out)], env=env, check=True)  # fmt: skip
+        runs[mode] = json.loads(out.read_text())
+    return runs
 
 
 def print_result(db: str, r: dict) -> None:
@@ -227,3 +252,19 @@ def print_result(db: str, r: dict) -> None:
               f"{fmt_decimal(probe['write_max_ms'], 1)} ms")  # fmt: skip
     print(f"Chạy thử lại cùng tệp: {fmt_decimal(r['reimport_dry_run_seconds'], 1)} giây, "
           f"{fmt_int(r['reimport_unchanged'])} dòng không đổi")  # fmt: skip
+    for mode, label in (("in_place", "một giao dịch tại chỗ (chuẩn so sánh)"),
+                        ("staged", "ghi trên bản sao rồi chuyển sang")):  # fmt: skip
+        run = (r.get("exchange") or {}).get(mode)
+        if not run:
+            continue
+        probe = run.get("probe") or {}
+        print(f"Tệp trao đổi vào cài đặt trống, {label}: {fmt_decimal(run['seconds'], 1)} giây, giữ "
+              f"khóa ghi {fmt_decimal(run['held_seconds'], 2)} giây; một lần ghi nhỏ bên cạnh: chậm "
+              f"nhất {fmt_decimal(probe.get('write_max_ms', 0), 1)} ms")  # fmt: skip
+    runs = r.get("exchange") or {}
+    parts = (runs.get("staged") or {}).get("parts") or {}
+    if parts:
+        print("  trong đó: " + ", ".join(f"{k} {fmt_decimal(v, 1)}" for k, v in parts.items()))
+    if "staged" in runs and "in_place" in runs:
+        share = runs["staged"]["held_seconds"] / runs["in_place"]["held_seconds"]
+        print(f"Tỉ lệ thời gian giữ khóa ghi: ghi trên bản sao / tại chỗ = {fmt_decimal(share, 3)}")

@@ -35,7 +35,7 @@ def main() -> None:
         stop = True
 
     signal.signal(signal.SIGTERM, finish)
-    root = Organization.objects.get(code="BENCH")
+    root = Organization.objects.get(code=os.environ.get("PROBE_ROOT", "BENCH"))
     while not stop:
         began = time.perf_counter()
         list(members_in(root, MemberFilter())[:50])

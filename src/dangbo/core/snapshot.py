@@ -36,12 +36,18 @@ def private_copy() -> Iterator[bool]:
     if not can_copy():
         yield False
         return
+    with copied() as path, pointed_at(path):
+        yield True
+
+
+@contextlib.contextmanager
+def copied() -> Iterator[str]:
+    """A copy of the (SQLite) database in a private file, removed after the block."""
     original = connections[DEFAULT_DB_ALIAS]
     name = str(original.settings_dict["NAME"])
     folder = None if original.is_in_memory_db() else Path(name).parent
     handle, path = tempfile.mkstemp(prefix="dangbo-plan-", suffix=".sqlite3", dir=folder)
     os.close(handle)
-    copy = None
     try:
         original.ensure_connection()
         target = sqlite3.connect(path)
@@ -49,15 +55,23 @@ def private_copy() -> Iterator[bool]:
             original.connection.backup(target)
         finally:
             target.close()
-        settings = {**original.settings_dict, "NAME": path}
-        settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "transaction_mode": "DEFERRED"}
-        copy = original.__class__(settings, alias=DEFAULT_DB_ALIAS)
-        connections[DEFAULT_DB_ALIAS] = copy
-        yield True
+        yield path
     finally:
-        connections[DEFAULT_DB_ALIAS] = original
-        if copy is not None:
-            copy.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path + suffix)
+
+
+@contextlib.contextmanager
+def pointed_at(path: str) -> Iterator[None]:
+    """Point this thread's default connection at the SQLite file ``path`` for the block."""
+    original = connections[DEFAULT_DB_ALIAS]
+    settings = {**original.settings_dict, "NAME": path}
+    settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "transaction_mode": "DEFERRED"}
+    copy = original.__class__(settings, alias=DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = copy
+    try:
+        yield
+    finally:
+        connections[DEFAULT_DB_ALIAS] = original
+        copy.close()

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.audit.services import keeps_refusals, record
-from dangbo.core import snapshot, spreadsheets
+from dangbo.core import snapshot, spreadsheets, staging
 from dangbo.core.errors import DomainError
 from dangbo.core.locking import lock
 from dangbo.core.spreadsheets import Issue
@@ -384,13 +384,27 @@ def _check_file(
     return _summary(outcome, collector), outcome.written, collector
 
 
-def _guarded(job: ImportJob, *, write: bool, echo, context: engine.Context | None = None):
+@keeps_refusals
+def _staged_write(job: ImportJob, *, echo) -> tuple[dict[str, Any], bool, _Collector]:
+    """``_check_file`` writing, staged on a copy of an SQLite database (``core.staging``)."""
+    return staging.staged(lambda: _check_file.__wrapped__(job, write=True, echo=echo),
+                          written=lambda checked: checked[1])  # fmt: skip
+
+
+def _guarded(
+    job: ImportJob, *, write: bool, echo, context: engine.Context | None = None,
+    staged: bool = False,
+):  # fmt: skip
     """``_check_file``, leaving the job FAILED (never stuck running) whatever goes wrong.
 
     A check that writes nothing runs on a private copy of an SQLite database
-    (``core.snapshot``), so it holds no write lock however long the file.
+    (``core.snapshot``), so it holds no write lock however long the file; a
+    write in one piece (``staged``) is staged on such a copy and carried over
+    in one short transaction (``core.staging``).
     """
     try:
+        if write and staged:
+            return _staged_write(job, echo=echo)
         if write:
             return _check_file(job, write=True, echo=echo, context=context)
         with snapshot.private_copy():
@@ -430,8 +444,9 @@ REFUSED_MESSAGE = (
 def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> ImportJob:
     """The import: the dry run's checks again, then the writes.
 
-    An organization list or an exchange workbook is written in one transaction;
-    a member list in chunks (``_execute_in_chunks``).
+    A member list is written in chunks (``_execute_in_chunks``); an organization
+    list or an exchange workbook in one transaction, which on SQLite runs on a
+    private copy and is carried over in one short transaction (``core.staging``).
     """
     # Only one run imports a queued job, however many start.
     if not _claim(job, ImportJob.Status.IMPORTING, only=(ImportJob.Status.QUEUED,)):
@@ -440,7 +455,7 @@ def execute(job: ImportJob, *, echo: Callable[[int], None] | None = None) -> Imp
         return _stopped(job)
     if job.file_kind != "exchange" and engine.writes_in_chunks(job.mapping):
         return _execute_in_chunks(job, echo=echo)
-    checked = _guarded(job, write=True, echo=echo)
+    checked = _guarded(job, write=True, echo=echo, staged=True)
     if checked is None:
         return job
     summary, written, collector = checked
