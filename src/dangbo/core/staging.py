@@ -56,7 +56,8 @@ ATTEMPTS = 3
 
 # Operational rows, not records: written outside the staged write, never carried over.
 OPERATIONAL = frozenset({
-    "imports.importjob", "imports.importissue", "imports.importrow", "exchange.exportjob",
+    "imports.importjob", "imports.importissue", "imports.importrow", "imports.importundo",
+    "exchange.exportjob",
     "accounts.apitoken",
 })  # fmt: skip
 

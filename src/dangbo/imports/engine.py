@@ -209,6 +209,8 @@ class Context:
     pending_reason: str = ""
     # What a chunked import changed on existing members: (member id, values before).
     undo: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # Called inside the transaction of each such change, to keep it where a restart finds it.
+    keep_undo: Callable[[int, dict[str, Any]], None] | None = None
 
 
 def writes_in_chunks(mapping: dict[str, Any]) -> bool:
@@ -785,6 +787,8 @@ class MemberRows:
         try:
             with transaction.atomic():
                 member_services.update_member(actor=self.ctx.actor, member=member, **changes)
+                if self.ctx.keep_undo is not None:
+                    self.ctx.keep_undo(member.pk, before)
         except ValidationError as exc:
             result.action = "ERROR"
             result.issues.extend(

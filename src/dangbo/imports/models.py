@@ -134,3 +134,22 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sheet} dòng {self.row}: {self.get_action_display()}"
+
+
+class ImportUndo(models.Model):
+    """What a chunked import changed on an existing member, kept in the transaction of the change:
+    how to put it back if the import does not finish, even when its process died."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="undo")
+    member_id = models.BigIntegerField("mã đảng viên")
+    # {field: value before}, JSON-safe (dates as ISO text)
+    before = models.JSONField("giá trị trước", default=dict)
+    undone_at = models.DateTimeField("đã hoàn lại lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thay đổi cần hoàn lại"
+        verbose_name_plural = "thay đổi cần hoàn lại"
+        ordering = ["job", "id"]
+
+    def __str__(self) -> str:
+        return f"Lần nhập {self.job_id}, đảng viên {self.member_id}"

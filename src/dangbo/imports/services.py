@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import shutil
 import uuid
@@ -24,7 +26,7 @@ from dangbo.members import services as member_services
 
 from . import engine
 from .fields import fields_for
-from .models import ImportIssue, ImportJob, ImportRow
+from .models import ImportIssue, ImportJob, ImportRow, ImportUndo
 
 # A dry run keeps this many unremarkable rows (created, unchanged) per kind as a
 # preview; rows to confirm, update or fix are all kept.
@@ -505,6 +507,7 @@ def _execute_in_chunks(job: ImportJob, *, echo) -> ImportJob:
             return _conclude(job, summary, collector, written=False)
     mark = pending_reason(job)
     context = _context(job, write=True, phase="import", echo=echo, pending_reason=mark)
+    context.keep_undo = functools.partial(_keep_undo, job)
     try:
         checked = _guarded(job, write=True, echo=echo, context=context)
         if checked is not None and checked[1]:
@@ -531,17 +534,41 @@ def _execute_in_chunks(job: ImportJob, *, echo) -> ImportJob:
 
 
 def take_back_members(job: ImportJob) -> int:
-    """Take back the members an unfinished import of ``job`` wrote (still voided with its mark,
-    e.g. after the process died); return how many. They keep their records, voided."""
+    """Take back what an unfinished import of ``job`` wrote (e.g. after the process died): the
+    members it added (still voided with its mark) stay voided, their records kept; the changes
+    it made to members already recorded are put back. Return how many members it had added."""
     reason = f"Lần nhập tệp «{job.original_name}» (số {job.pk}) không hoàn tất; hồ sơ chưa từng có hiệu lực."
-    return member_services.withdraw_registered(actor=job.created_by, pending_reason=pending_reason(job),
-                                               reason=reason, source=job, org_path=job.organization.path)  # fmt: skip
+    withdrawn = member_services.withdraw_registered(actor=job.created_by, pending_reason=pending_reason(job),
+                                                    reason=reason, source=job, org_path=job.organization.path)  # fmt: skip
+    _undo_updates(job)
+    return withdrawn
+
+
+def _keep_undo(job: ImportJob, member_id: int, before: dict[str, Any]) -> None:
+    """Keep, in the transaction of the change, how to put back a change to a recorded member."""
+    ImportUndo.objects.create(
+        job=job, member_id=member_id,
+        before={k: v.isoformat() if isinstance(v, dt.date) else v for k, v in before.items()},
+    )  # fmt: skip
+
+
+def _undo_updates(job: ImportJob) -> int:
+    """Put back the changes ``job`` made to recorded members and not yet put back (latest first)."""
+    from dangbo.members.models import Member
+
+    kept = list(job.undo.filter(undone_at__isnull=True).order_by("id"))
+    changes = [
+        (u.member_id, {k: Member._meta.get_field(k).to_python(v) for k, v in u.before.items()})
+        for u in kept
+    ]
+    undone = member_services.undo_updates(actor=job.created_by, changes=changes)
+    ImportUndo.objects.filter(pk__in=[u.pk for u in kept]).update(undone_at=timezone.now())
+    return undone
 
 
 def _take_back(job: ImportJob, context: engine.Context) -> int:
     """Undo what the chunks of an unfinished import wrote; return the members taken back."""
     withdrawn = take_back_members(job)
-    member_services.undo_updates(actor=job.created_by, changes=context.undo)
     context.undo.clear()
     return withdrawn
 

@@ -209,3 +209,40 @@ def test_an_exchange_workbook_is_checked_on_a_copy_too(tmp_path):
         assert "dangbo-plan-" in checked_on[0]
     else:
         assert checked_on == [live]
+
+
+def test_a_process_dying_half_way_leaves_changes_a_restart_puts_back(tmp_path, monkeypatch):
+    """The change to a recorded member is kept with its undo in one transaction: when the
+    importing process dies (no handler runs), the next worker's take-back restores it."""
+    monkeypatch.setattr(engine, "CHUNK", 300)
+    tree = build_tree()
+    known = add_member(
+        tree.a1, "Nguyễn Văn Ân", card_number=card_of(0), date_of_birth=dt.date(1960, 1, 1),
+        admitted_on=dt.date(2010, 3, 2), official_on=dt.date(2011, 3, 2),
+    )  # fmt: skip
+    path = member_csv(tmp_path / "dang-vien.csv", 1000, ["A1", "A2"])
+    calls: list[int] = []
+
+    def dies(done: int) -> None:
+        calls.append(done)
+        # The check ran (1.000 rows, reported twice), then the first chunks were written.
+        if calls.count(1000) == 2 and done == 500:
+            raise SystemExit("tiến trình bị dừng")
+
+    with pytest.raises(SystemExit):
+        services.import_path(actor=None, organization=tree.root, path=path, progress=dies)
+
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.IMPORTING  # nothing ran after the death
+    known.refresh_from_db()
+    assert known.full_name == "Nguyễn Văn An"  # the file's spelling, written by chunk one
+    assert job.undo.filter(member_id=known.pk, undone_at__isnull=True).count() == 1
+
+    services.take_back_members(ImportJob.objects.get(pk=job.pk))
+
+    known.refresh_from_db()
+    assert known.full_name == "Nguyễn Văn Ân"
+    assert not job.undo.filter(undone_at__isnull=True).exists()
+    assert not Member.objects.filter(voided_at__isnull=True, card_number__startswith="0000").exclude(
+        pk=known.pk
+    ).exists()
