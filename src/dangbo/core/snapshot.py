@@ -75,3 +75,23 @@ def pointed_at(path: str) -> Iterator[None]:
     finally:
         connections[DEFAULT_DB_ALIAS] = original
         copy.close()
+
+
+def remove_stale_copies(folder: Path | None = None, older_than_hours: float = 12) -> int:
+    """Remove the copies a process that died left behind in ``folder`` (by default the
+    database's; none lives this long); return how many."""
+    import time
+
+    if folder is None:
+        original = connections[DEFAULT_DB_ALIAS]
+        if original.vendor != "sqlite" or original.is_in_memory_db():
+            return 0
+        folder = Path(str(original.settings_dict["NAME"])).parent
+    limit = time.time() - older_than_hours * 3600
+    removed = 0
+    for path in folder.glob("dangbo-plan-*.sqlite3*"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += path.suffix == ".sqlite3"
+    return removed

@@ -138,6 +138,10 @@ def recover_interrupted(message: str = INTERRUPTED) -> dict[str, int]:
         )
         if tasks:
             counts["django_tasks_db"] = tasks
+    from . import snapshot
+
+    if copies := snapshot.remove_stale_copies():
+        counts["copies"] = copies
     return counts
 
 

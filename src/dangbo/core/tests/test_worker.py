@@ -62,3 +62,21 @@ def test_ctrl_c_stops_the_server_and_its_worker(installation):
     server.wait(timeout=30)
     assert pids_of(_worker_of(server)) == []
     assert worker[0] not in pids_of("dangbo worker")
+
+
+def test_a_starting_worker_removes_the_copies_a_dead_process_left(tmp_path):
+    import os
+    import time
+
+    from dangbo.core import snapshot
+
+    old, fresh = tmp_path / "dangbo-plan-old.sqlite3", tmp_path / "dangbo-plan-new.sqlite3"
+    for path in (old, fresh, tmp_path / "dangbo-plan-old.sqlite3-wal", tmp_path / "db.sqlite3"):
+        path.write_bytes(b"x")
+    day_ago = time.time() - 24 * 3600
+    for path in (old, tmp_path / "dangbo-plan-old.sqlite3-wal", tmp_path / "db.sqlite3"):
+        os.utime(path, (day_ago, day_ago))
+
+    assert snapshot.remove_stale_copies(tmp_path) == 1
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangbo-plan-new.sqlite3", "db.sqlite3"]

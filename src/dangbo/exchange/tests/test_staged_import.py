@@ -48,7 +48,7 @@ def _import(path, progress=None):
 
 
 def test_a_staged_import_writes_what_an_import_in_place_writes(workbook):
-    path, content, counts, _ = workbook
+    path, _content, counts, _ = workbook
     before = table_counts()
 
     result = _import(path)
@@ -60,7 +60,8 @@ def test_a_staged_import_writes_what_an_import_in_place_writes(workbook):
         if name not in ("AuditEntry", "Sector"):
             assert after[name] == count + before[name], name
     # What came in exports again as it went out.
-    assert export_bytes("TOP") and Organization.objects.get(code="TOP").path
+    assert export_bytes("TOP")
+    assert Organization.objects.get(code="TOP").path
     if SQLITE:
         assert staging.last.rows["members_member"] == counts["Member"]
     assert AuditEntry.objects.filter(action="exchange.imported").count() == 1
@@ -86,7 +87,8 @@ def test_other_writers_are_not_kept_waiting_and_their_writes_are_kept(workbook):
     assert table_counts()["Member"] == counts["Member"]
     if SQLITE:
         # The write met on the way made the first staging stale: it was staged again.
-        assert staging.last.attempts == 2 and staging.last.staged
+        assert staging.last.attempts == 2
+        assert staging.last.staged
 
 
 def test_a_write_that_fails_on_the_copy_leaves_the_database_untouched(workbook):
@@ -104,7 +106,7 @@ def test_a_write_that_fails_on_the_copy_leaves_the_database_untouched(workbook):
 
 
 def test_a_refused_file_carries_nothing_over(workbook, tmp_path):
-    path, content, _, _ = workbook
+    _path, content, _, _ = workbook
     from dangbo.exchange.tests.helpers import edit_workbook
 
     bad = edit_workbook(content, lambda wb: wb["Đảng viên"].append(["không phải mã"]))
@@ -112,7 +114,8 @@ def test_a_refused_file_carries_nothing_over(workbook, tmp_path):
 
     result = _import(write_file(tmp_path, bad, "hong.xlsx"))
 
-    assert not result.ok and not result.written
+    assert not result.ok
+    assert not result.written
     assert table_counts() == before
     assert staging.last.staged is False
 

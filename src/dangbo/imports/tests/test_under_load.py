@@ -243,6 +243,8 @@ def test_a_process_dying_half_way_leaves_changes_a_restart_puts_back(tmp_path, m
     known.refresh_from_db()
     assert known.full_name == "Nguyễn Văn Ân"
     assert not job.undo.filter(undone_at__isnull=True).exists()
-    assert not Member.objects.filter(voided_at__isnull=True, card_number__startswith="0000").exclude(
-        pk=known.pk
-    ).exists()
+    assert (
+        not Member.objects.filter(voided_at__isnull=True, card_number__startswith="0000")
+        .exclude(pk=known.pk)
+        .exists()
+    )
