@@ -260,7 +260,8 @@ def print_result(db: str, r: dict) -> None:
         probe = run.get("probe") or {}
         print(f"Tệp trao đổi vào cài đặt trống, {label}: {fmt_decimal(run['seconds'], 1)} giây, giữ "
               f"khóa ghi {fmt_decimal(run['held_seconds'], 2)} giây; một lần ghi nhỏ bên cạnh: chậm "
-              f"nhất {fmt_decimal(probe.get('write_max_ms', 0), 1)} ms")  # fmt: skip
+              f"nhất {fmt_decimal(probe.get('write_max_ms', 0), 1)} ms, "
+              f"{fmt_int(probe.get('refused', 0))} lần bị từ chối vì quá thời gian chờ khóa")  # fmt: skip
     runs = r.get("exchange") or {}
     parts = (runs.get("staged") or {}).get("parts") or {}
     if parts:

@@ -21,12 +21,13 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import transaction
+    from django.db import OperationalError, transaction
 
     from dangbo.members.selectors import MemberFilter, members_in
     from dangbo.organizations.models import Organization
 
     times: list[float] = []
+    refused = 0
     writes: list[float] = []
     stop = False
 
@@ -41,8 +42,11 @@ def main() -> None:
         list(members_in(root, MemberFilter())[:50])
         times.append((time.perf_counter() - began) * 1000)
         began = time.perf_counter()
-        with transaction.atomic():
-            Organization.objects.filter(pk=root.pk).update(phone=f"{len(writes) % 10**8:08d}")
+        try:
+            with transaction.atomic():
+                Organization.objects.filter(pk=root.pk).update(phone=f"{len(writes) % 10**8:08d}")
+        except OperationalError:  # the busy timeout ran out: the write was refused
+            refused += 1
         writes.append((time.perf_counter() - began) * 1000)
         time.sleep(0.25)
     result = {"count": len(times)}
@@ -50,7 +54,7 @@ def main() -> None:
         result.update(median_ms=statistics.median(times), max_ms=max(times))
     if writes:
         result.update(writes=len(writes), write_median_ms=statistics.median(writes),
-                      write_max_ms=max(writes))  # fmt: skip
+                      write_max_ms=max(writes), refused=refused)  # fmt: skip
     with open(out, "w") as handle:
         json.dump(result, handle)
 
