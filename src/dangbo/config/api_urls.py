@@ -31,7 +31,9 @@ api.add_router("", exchange_router)
 urlpatterns = [
     path("docs/assets/<str:name>", docs_asset, name="api-v1-docs-asset"),
     # The documentation page answers with a trailing slash too (people type it).
-    path("docs/", RedirectView.as_view(pattern_name="api-v1:openapi-view"), name="api-v1-docs-slash"),
+    path(
+        "docs/", RedirectView.as_view(pattern_name="api-v1:openapi-view"), name="api-v1-docs-slash"
+    ),
     path("", api.urls),
     # Last: what no operation matched gets the API's JSON 404.
     re_path(r"^(?P<rest>.*)$", not_found),
