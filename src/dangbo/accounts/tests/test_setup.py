@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -287,6 +288,40 @@ def test_the_first_run_page_needs_a_login(client):
     response = client.get(reverse("setup"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+# -- POST /api/v1/setup ----------------------------------------------------------------------------
+
+BODY = {
+    "code": "LH", "name": "Đảng bộ tỉnh Lạc Hồng", "kind": "PROVINCIAL", "established_on": "1930-02-03",
+    "place_name": "Lạc Hồng", "username": "quantri", "full_name": "Nguyễn Văn Quản", "password": SECRET,
+}  # fmt: skip
+
+
+def _post(client, body):
+    return client.post("/api/v1/setup", json.dumps(body), content_type="application/json")
+
+
+def test_the_setup_endpoint_founds_the_top_for_a_superuser(client, superuser):
+    client.force_login(superuser)
+    response = _post(client, BODY)
+    assert response.status_code == 201, response.content
+    assert response.json()["organization"]["code"] == "LH"
+    assert response.json()["username"] == "quantri"
+    assert RoleAssignment.objects.get().role == Role.COMMITTEE_ADMIN
+    again = _post(client, BODY)
+    assert again.status_code == 403
+    assert Organization.objects.count() == 1
+
+
+def test_the_setup_endpoint_refuses_others_and_bad_values(client, superuser):
+    client.force_login(UserFactory(username="canbo"))
+    assert _post(client, BODY).status_code == 403
+    client.force_login(superuser)
+    response = _post(client, {**BODY, "kind": "DEPENDENT_CELL"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "kind"]
+    assert not Organization.objects.exists()
 
 
 def test_the_committee_admin_made_by_the_first_run_logs_in_to_the_top(client, password):
