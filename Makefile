@@ -1,5 +1,6 @@
 # Everyday commands.  A fresh machine needs only python3 and make: `make
-# install` brings uv, the locked dependencies, Chromium and PostgreSQL.
+# demo` brings uv and the locked Python packages (all the demo uses); `make
+# install` and `make test` also Chromium and PostgreSQL, which the tests drive.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -21,20 +22,24 @@ CHROMIUM := /usr/bin/chromium
 # empty folder, so benchmarks/ is absent until it has files).
 LINT_PATHS := $(wildcard src tests benchmarks conftest.py)
 
-.PHONY: help install test test-sqlite test-postgresql demo lint format bench api-fuzz
+.PHONY: help install python-packages test test-sqlite test-postgresql demo lint format bench api-fuzz
 
 help:
 	@echo "make install          cài uv, các gói Python (uv.lock), Chromium và PostgreSQL"
 	@echo "make test             chạy toàn bộ kiểm thử trên SQLite rồi trên PostgreSQL"
 	@echo "make test-sqlite      chỉ chạy trên SQLite"
 	@echo "make test-postgresql  chỉ chạy trên PostgreSQL (cụm tạm thời hoặc DATABASE_URL)"
-	@echo "make demo             dựng dữ liệu mẫu và chạy thử"
+	@echo "make demo             dựng dữ liệu mẫu và chạy thử (chỉ cài uv và các gói Python)"
 	@echo "make lint             kiểm tra mã bằng ruff"
 	@echo "make format           định dạng mã bằng ruff"
 	@echo "make bench            chạy đo hiệu năng"
 	@echo "make api-fuzz         schemathesis (dòng lệnh) với máy chủ đang chạy trên dữ liệu mẫu"
 
-install:
+install: python-packages
+	@$(MAKE) --no-print-directory system-packages
+
+# uv and the locked Python packages: everything `dangbo` itself (and the demo) runs on.
+python-packages:
 	@if ! command -v uv >/dev/null 2>&1 && ! $(PYTHON) -m uv --version >/dev/null 2>&1; then \
 		echo "==> Cài uv"; \
 		$(PYTHON) -m pip install --quiet uv \
@@ -42,7 +47,6 @@ install:
 	fi
 	@echo "==> Cài các gói Python theo uv.lock"
 	UV_COMPILE_BYTECODE=1 $(UV) sync --locked --python "$(PYTHON)"
-	@$(MAKE) --no-print-directory system-packages
 
 # Debian packages the tests drive: Chromium for browser tests, PostgreSQL
 # for the second test run.  Installed only when missing, and only as root;
@@ -82,7 +86,8 @@ test-postgresql:
 	@echo "================ Kiểm thử trên PostgreSQL ================"
 	DANGBO_TEST_DB=postgresql $(RUN) pytest $(PYTEST_ARGS)
 
-demo: install
+# The demo needs no browser and no PostgreSQL server: the Python packages only.
+demo: python-packages
 	$(RUN) dangbo demo
 
 lint:
@@ -102,7 +107,7 @@ API_FUZZ_EXAMPLES ?= 10
 API_FUZZ_TOKEN = from django.contrib.auth import get_user_model; \
 	from dangbo.accounts.services import issue_token; \
 	print(issue_token(actor=None, user=get_user_model().objects.get(username='admin'), name='api-fuzz')[1])
-api-fuzz: install
+api-fuzz: python-packages
 	@dir=$$(mktemp -d); pid=; \
 	trap 'if [ -n "$$pid" ]; then kill -- -$$pid 2>/dev/null; fi; rm -rf "$$dir"' EXIT; \
 	export DANGBO_DATA_DIR="$$dir"; \

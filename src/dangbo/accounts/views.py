@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -28,9 +28,9 @@ from dangbo.core.xlsx import Column
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import get_org, path_range
 
-from . import services
+from . import services, setup
 from .access import scope_of
-from .forms import CreateUserForm, GrantRoleForm, LoginForm, TokenForm
+from .forms import CreateUserForm, GrantRoleForm, LoginForm, SetupForm, TokenForm
 from .models import Module, RoleAssignment
 from .permissions import Capability
 
@@ -47,12 +47,20 @@ class LogoutView(auth_views.LogoutView):
 
 
 class HomeView(DangboView):
-    """Send the user to the top of their subtree, or a member to their own record."""
+    """Send the user to the top of their subtree, or a member to their own record.
+
+    On an installation with no organization yet, a superuser goes to the first run
+    («Khởi tạo hệ thống»); anyone else is told the installation is not set up.
+    """
 
     capability = None
     template_name = "accounts/no_role.html"
 
     def get(self, request, *args, **kwargs):
+        if setup.is_empty():
+            if request.user.is_superuser:
+                return redirect("setup")
+            return render(request, SetupView.waiting_template, status=200)
         scope = scope_of(request)
         roots = scope.roots()
         if roots:
@@ -62,6 +70,49 @@ class HomeView(DangboView):
         if scope.own_member_id is not None:
             return redirect("member-detail", pk=scope.own_member_id)
         return super().get(request, *args, **kwargs)
+
+
+class SetupView(ServiceFormMixin, DangboView):
+    """«Khởi tạo hệ thống»: the first run of an empty installation, as ``dangbo init`` does.
+
+    Only a superuser sets it up; anyone else is told to wait for them. Once the installation
+    has an organization, the page refuses (back to the home page, with a message).
+    """
+
+    capability = None
+    template_name = "accounts/setup.html"
+    waiting_template = "accounts/not_set_up.html"
+    form_class = SetupForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not setup.is_empty():
+            messages.info(request, "Hệ thống đã được khởi tạo; trang khởi tạo không dùng được nữa.")
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            return render(request, self.waiting_template)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_superuser:
+            raise PermissionDenied("Chỉ quản trị hệ thống được khởi tạo hệ thống.")
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "password_again"}
+        return setup.set_up_installation(actor=self.request.user, **data)
+
+    def get_success_message(self, result) -> str:
+        return (
+            f"Đã khởi tạo hệ thống: tổ chức cao nhất «{result.organization.name}» "
+            f"(mã {result.organization.code}). Đăng nhập bằng tài khoản quản trị cấp ủy "
+            f"«{result.user.username}» để nhập dữ liệu và tạo tài khoản cho cán bộ."
+        )
+
+    def get_success_url(self, result) -> str:
+        return reverse("home")
 
 
 class TokenListView(ServiceFormMixin, DangboView):

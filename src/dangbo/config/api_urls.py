@@ -1,6 +1,7 @@
 """The REST API under /api/v1/: the apps' routers mounted on the one NinjaAPI."""
 
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from dangbo.accounts.api import router as accounts_router
 from dangbo.admissions.api import router as admissions_router
@@ -29,6 +30,10 @@ api.add_router("", exchange_router)
 
 urlpatterns = [
     path("docs/assets/<str:name>", docs_asset, name="api-v1-docs-asset"),
+    # The documentation page answers with a trailing slash too (people type it).
+    path(
+        "docs/", RedirectView.as_view(pattern_name="api-v1:openapi-view"), name="api-v1-docs-slash"
+    ),
     path("", api.urls),
     # Last: what no operation matched gets the API's JSON 404.
     re_path(r"^(?P<rest>.*)$", not_found),

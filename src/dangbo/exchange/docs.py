@@ -61,7 +61,11 @@ Xuất rồi nhập vào một hệ thống trống, xuất lại (cùng ngày) 
   `GET /api/v1/exchange/exports/<id>` cho biết trạng thái (`QUEUED`, `RUNNING`, `DONE`,
   `FAILED`) và tiến độ; khi `DONE`, `GET /api/v1/exchange/exports/<id>/file` trả về tệp.
 - Nhập: `dangbo import <tệp>.xlsx` hoặc trang nhập dữ liệu `/o/<mã>/imports/`; hệ thống nhận ra
-  tệp trao đổi qua sheet «Thông tin». Chạy thử (không ghi gì) trước khi nhập thật.
+  tệp trao đổi qua sheet «Thông tin». Chạy thử (`--dry-run`, không ghi gì; mã thoát 1 khi tệp có
+  lỗi) trước khi nhập thật. Dòng lệnh nhập vào hệ thống chưa có tổ chức nào thì tệp tạo cả cây tổ
+  chức của nó (không cần `--org`); hệ thống đã có dữ liệu thì tệp chỉ được tạo, sửa trong cây của
+  tổ chức cao nhất, hoặc trong cây của tổ chức `--org <mã>` khi có. Trang nhập dữ liệu nhập trong
+  cây của tổ chức đang xem.
 
 ## Phiên bản
 

@@ -92,7 +92,9 @@ class ImportJobOut(Schema):
 
     @staticmethod
     def resolve_organization_code(obj: ImportJob) -> str:
-        return obj.organization.code
+        # Never empty here: a job without organization (the command line into an empty
+        # installation) is in no one's scope until the file's tree holds it.
+        return obj.organization.code if obj.organization is not None else ""
 
     @staticmethod
     def resolve_status_label(obj: ImportJob) -> str:

@@ -25,9 +25,13 @@ class ImportJob(models.Model):
         ALL = "ALL", "Tất cả hoặc không gì cả"
         VALID_ONLY = "VALID_ONLY", "Chỉ các dòng hợp lệ"
 
+    # The subtree the file is imported into. Empty only for an exchange workbook imported from the
+    # command line into an installation with no organization yet (the whole installation): once
+    # it is written, the job belongs to the top organization the file created.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="phạm vi"
-    )
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="phạm vi",
+        null=True, blank=True,
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

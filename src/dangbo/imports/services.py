@@ -23,6 +23,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.locking import lock
 from dangbo.core.spreadsheets import Issue
 from dangbo.members import services as member_services
+from dangbo.organizations.models import Organization
 
 from . import engine
 from .fields import fields_for
@@ -34,9 +35,9 @@ PREVIEW_ROWS = 1000
 
 
 def _audit(actor, action: str, job: ImportJob, **entry: Any) -> None:
-    record(
-        actor=actor, action=f"imports.{action}", target=job, org_path=job.organization.path, **entry
-    )
+    # A whole-installation job (no organization) is logged at the top of the installation.
+    org_path = job.organization.path if job.organization is not None else ""
+    record(actor=actor, action=f"imports.{action}", target=job, org_path=org_path, **entry)
 
 
 def _is_exchange(path: Path) -> bool:
@@ -58,9 +59,17 @@ def upload(*, actor, organization, path: Path, filename: str) -> ImportJob:
 
     A file that cannot be read (not a spreadsheet, corrupt, password-protected,
     a zip bomb...) raises ``SpreadsheetError`` and nothing is kept.
+
+    ``organization`` None: the whole installation, for an exchange workbook only (the command
+    line into an installation with no organization yet, whose tree the file creates).
     """
     path = Path(path)
     is_exchange = _is_exchange(path)
+    if organization is None and not is_exchange:
+        raise DomainError(
+            "Hệ thống chưa có tổ chức nào để nhập danh sách vào: chạy «dangbo init» để thành lập tổ "
+            "chức cao nhất trước, hoặc nhập một tệp trao đổi dữ liệu (tệp tạo cả cây tổ chức)."
+        )
     with spreadsheets.open_workbook(path, filename=filename) as workbook:
         mapping = {"sheets": []} if is_exchange else engine.detect(workbook)
         file_kind = "exchange" if is_exchange else workbook.kind
@@ -323,19 +332,39 @@ def _run_exchange(
     from dangbo.exchange.services import import_exchange
 
     progress = _checkpoint(job, "import" if write else "analyse", None, echo)
-    # ``within``: an exchange file uploaded here may create nothing outside this subtree.
+    # ``within``: an exchange file uploaded here may create nothing outside this subtree; a job
+    # with no organization imports into the whole (empty) installation.
     result = import_exchange(Path(job.file.path), actor=job.created_by, dry_run=not write,
                              filename=job.original_name, within=job.organization,
                              progress=progress)  # fmt: skip
+    if write and result.ok and job.organization is None:
+        # The tree is in: the job belongs to the top organization the file created.
+        from dangbo.organizations.services import installation_root
+
+        job.organization = (
+            Organization.objects.filter(code=result.root_code, path__isnull=False).first()
+            or installation_root()
+        )
+        job.save(update_fields=["organization", "updated_at"])
+    return exchange_summary(result), result.issues, write and result.ok
+
+
+def exchange_summary(result) -> dict[str, Any]:
+    """An exchange import's counts under the keys of a list's: ``ERROR`` the rows with an error
+    (an error of the whole file counts as one), ``errors`` the error messages, ``warnings``."""
     errors = [i for i in result.issues if i.is_error]
-    summary: dict[str, Any] = {"by_sheet": result.counts, "errors": len(errors)}
+    rows_in_error = {(i.sheet, i.row) for i in errors if i.row is not None}
+    summary: dict[str, Any] = {"by_sheet": result.counts, "errors": len(errors),
+                               "ERROR": len(rows_in_error) + sum(1 for i in errors if i.row is None)}  # fmt: skip
     for counts in result.counts.values():
         for key, value in counts.items():
-            action = {"created": "CREATE", "unchanged": "UNCHANGED", "conflicts": "ERROR",
-                      "skipped": "skipped"}.get(key, key)  # fmt: skip
-            summary[action] = summary.get(action, 0) + value
+            # Conflicts are rows with an error, counted in ``ERROR`` above.
+            action = {"created": "CREATE", "unchanged": "UNCHANGED", "skipped": "skipped"}.get(key)
+            if action:
+                summary[action] = summary.get(action, 0) + value
     summary["warnings"] = len(result.issues) - len(errors)
-    return summary, result.issues, write and result.ok
+    summary["rows"] = sum(sum(counts.values()) for counts in result.counts.values())
+    return summary
 
 
 def _claim(

@@ -98,3 +98,24 @@ def structure_warnings(
             "đồng ý của cấp trên (Điều lệ Đảng, Điều 21).",
         ))  # fmt: skip
     return warnings
+
+
+# Kinds that exist only inside a grassroots đảng bộ: a đảng bộ bộ phận is set up by the grassroots
+# committee (Điều lệ Đảng Đ10 k3) and a chi bộ trực thuộc belongs to it (Điều lệ Đảng Đ24 k1).
+INSIDE_GRASSROOTS_KINDS = ("SUB_DANG_BO", "DEPENDENT_CELL")
+
+
+def top_kind_refusal(kind: str, established_on: dt.date) -> str:
+    """Why an organization of ``kind`` founded on ``established_on`` cannot be the top of an
+    installation (the organization every other one stands under), or "" when it can.
+
+    Any party organization with its own committee can run an installation: a provincial
+    committee, a bloc, a superior or grassroots đảng bộ, a chi bộ cơ sở. Not a kind that exists
+    only inside a grassroots đảng bộ (Điều lệ Đảng Đ10 k3, Đ24 k1), and not a district committee
+    founded from 01/07/2025, when QĐ 294-QĐ/TW ended the district level.
+    """
+    if kind in INSIDE_GRASSROOTS_KINDS:
+        return "chỉ có trong một đảng bộ cơ sở (Điều lệ Đảng, Điều 10 khoản 3, Điều 24 khoản 1)"
+    if kind == "DISTRICT" and established_on >= REFORM_2025_ON:
+        return "từ ngày 01/07/2025 không còn cấp huyện (QĐ 294-QĐ/TW)"
+    return ""

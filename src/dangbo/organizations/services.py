@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from dangbo.audit.services import record, snapshot
 from dangbo.core.errors import DomainError
@@ -166,6 +166,58 @@ def found_organization(
     _event(org, event_kind, established_on, decision, related=related)
     record(actor=actor, action="organizations.founded", target=org, after=org, org_path=org.path)
     return org
+
+
+def installation_root() -> Organization | None:
+    """The organization at the top of the installation (the first, if there were several)."""
+    return (
+        Organization.objects.filter(parent__isnull=True, path__isnull=False)
+        .order_by("path")
+        .first()
+    )
+
+
+@transaction.atomic
+def found_root_organization(
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    established_on: dt.date,
+    decision: dict[str, Any] | None = None,
+    place_name: str = "",
+    committee_name: str = "",
+    **fields: Any,
+) -> Organization:
+    """Found the top organization of an empty installation, every other one to stand under it.
+
+    The checks of ``found_organization`` (code, name, kind), plus: the installation has no
+    organization yet, and the kind may stand at the top on that date (``rules.top_kind_refusal``).
+    """
+    # Taken before the check: two first runs at once found one top, not two.
+    # (SQLite: the transaction already holds the database's write lock, BEGIN IMMEDIATE.)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(Organization._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    existing = installation_root()
+    if existing is not None:
+        raise DomainError({"code": (
+            f"Hệ thống đã có tổ chức cao nhất «{existing.name}» (mã {existing.code}); "
+            "tổ chức mới được thành lập trực thuộc một tổ chức trong cây."
+        )})  # fmt: skip
+    refusal = rules.top_kind_refusal(kind, established_on)
+    if refusal:
+        label = OrgKind(kind).label if kind in OrgKind.values else kind
+        raise DomainError(
+            {"kind": f"{label} không thể là tổ chức cao nhất của hệ thống: {refusal}."}
+        )
+    return found_organization(
+        actor=actor, code=code, name=name, kind=kind, parent=None, established_on=established_on,
+        decision=decision, place_name=place_name.strip(), committee_name=committee_name.strip(),
+        **fields,
+    )  # fmt: skip
 
 
 UPDATABLE_FIELDS = (

@@ -65,6 +65,7 @@ def test_logout_is_a_post(client):
 
 
 def test_user_without_a_role_sees_an_explanation(client):
+    bloc()  # an installation set up (an empty one has its own page: test_setup)
     client.force_login(UserFactory(username="moi"))
     response = client.get("/")
     assert response.status_code == 200

@@ -301,6 +301,13 @@ def test_documentation_is_served_without_a_cdn():
     assert unlisted.json() == {"detail": "Không tìm thấy."}
 
 
+def test_the_documentation_answers_with_a_trailing_slash_too():
+    response = Client().get(f"{API}/docs/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{API}/docs"
+    assert "swagger-ui-bundle.js" in Client().get(f"{API}/docs/", follow=True).content.decode()
+
+
 def test_openapi_document_is_served():
     response = Client().get(f"{API}/openapi.json")
 

@@ -68,3 +68,31 @@ def test_dieu_le_d21_grassroots_cell_of_30_members_should_be_a_dang_bo(members, 
 def test_dieu_le_d21_grassroots_dang_bo_below_30_members_needs_approval(members, warned):
     codes = _warnings(is_grassroots_dang_bo=True, member_count=members)
     assert ("dang_bo_too_small" in codes) is warned
+
+
+@pytest.mark.parametrize(
+    ("on", "allowed"),
+    [
+        (dt.date(2025, 6, 30), True),  # the day before QĐ 294-QĐ/TW ends the district level
+        (dt.date(2025, 7, 1), False),  # the day it takes effect
+        (dt.date(2025, 7, 2), False),
+    ],
+)
+def test_a_district_committee_founded_from_qd294_cannot_be_the_top(on, allowed):
+    assert (rules.top_kind_refusal("DISTRICT", on) == "") is allowed
+
+
+@pytest.mark.parametrize("kind", ["SUB_DANG_BO", "DEPENDENT_CELL"])
+def test_a_kind_that_exists_only_inside_a_grassroots_dang_bo_is_never_the_top(kind):
+    refusal = rules.top_kind_refusal(kind, dt.date(2000, 1, 1))
+    assert "đảng bộ cơ sở" in refusal
+    assert "Điều lệ Đảng" in refusal
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["CENTRAL", "PROVINCIAL", "BLOC", "SUPERIOR", "DELEGATED_SUPERIOR", "GRASSROOTS_DANG_BO",
+     "GRASSROOTS_CELL"],
+)  # fmt: skip
+def test_an_organization_with_its_own_committee_may_be_the_top(kind):
+    assert rules.top_kind_refusal(kind, dt.date(2026, 1, 1)) == ""

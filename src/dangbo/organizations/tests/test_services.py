@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
@@ -179,3 +180,53 @@ def test_an_edit_from_a_stale_organization_keeps_a_rename_made_meanwhile(tree):
     assert (org.name, org.phone) == ("Tên mới", "0241234567")
     entry = AuditEntry.objects.filter(action="organizations.updated").latest("pk")
     assert entry.before["name"] == "Tên mới"
+
+
+def _root(**kw):
+    values = {"actor": None, "code": "LH", "name": "Đảng bộ tỉnh Lạc Hồng", "kind": OrgKind.PROVINCIAL,
+              "established_on": D(1930, 2, 3), "place_name": "Lạc Hồng"}  # fmt: skip
+    return services.found_root_organization(**{**values, **kw})
+
+
+def test_the_root_of_an_empty_installation_is_founded_with_its_history_and_audited():
+    root = _root(committee_name="Tỉnh ủy Lạc Hồng")
+    assert root.parent is None
+    assert root.depth == 0
+    assert root.path
+    assert (root.place_name, root.committee_name) == ("Lạc Hồng", "Tỉnh ủy Lạc Hồng")
+    assert TreePosition.objects.filter(organization=root, valid_from=D(1930, 2, 3)).exists()
+    assert root.events.get().kind == OrgEvent.Kind.FOUNDED
+    entry = AuditEntry.objects.get(action="organizations.founded")
+    assert entry.target_id == str(root.pk)
+    assert entry.org_path == root.path
+    assert services.installation_root() == root
+
+
+def test_a_second_root_is_refused_on_the_code_field():
+    _root()
+    with pytest.raises(DomainError) as caught:
+        _root(code="KHAC", name="Đảng bộ khác")
+    assert "đã có tổ chức cao nhất «Đảng bộ tỉnh Lạc Hồng»" in caught.value.message_dict["code"][0]
+    assert Organization.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "on", "words"),
+    [
+        (OrgKind.DEPENDENT_CELL, D(2000, 1, 1), "chỉ có trong một đảng bộ cơ sở"),
+        (OrgKind.DISTRICT, D(2025, 7, 1), "không còn cấp huyện"),
+    ],
+)
+def test_a_kind_that_cannot_stand_at_the_top_is_refused_on_the_kind_field(kind, on, words):
+    with pytest.raises(DomainError) as caught:
+        _root(kind=kind, established_on=on)
+    assert words in caught.value.message_dict["kind"][0]
+    assert not Organization.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_root_gets_the_same_field_checks_as_a_child():
+    with pytest.raises(ValidationError) as caught:
+        _root(code=" ", name="")
+    assert set(caught.value.message_dict) >= {"code", "name"}
+    assert not Organization.objects.exists()

@@ -1,4 +1,19 @@
-"""``dangbo import FILE [--dry-run]``: bring an office's spreadsheet (or an exchange workbook) in."""
+"""``dangbo import FILE [--org CODE] [--dry-run]``: bring an office's spreadsheet (or an exchange
+workbook) in.
+
+Where the file goes:
+
+- ``--org CODE``: into that organization's subtree only (a list's organizations and members must
+  lie there; an exchange workbook may create nothing outside it);
+- no ``--org``, on an installation with organizations: into the installation's top organization
+  (its whole tree); an installation with several tops needs ``--org``;
+- no ``--org``, on an installation with no organization yet: an exchange workbook creates its
+  whole tree (the job belongs to the file's top organization once written); a member or
+  organization list is refused (``dangbo init`` first).
+
+``--dry-run`` checks and writes nothing; its exit status is 1 when the file has errors, as a
+refused import's is.
+"""
 
 from __future__ import annotations
 
@@ -21,14 +36,18 @@ SHOWN_ISSUES = 30
 
 class Command(BaseCommand):
     help = (
-        "Nhập danh sách đảng viên, danh sách tổ chức (.xlsx, .csv) hoặc tệp trao đổi dữ liệu. "
-        "Kiểm tra toàn bộ tệp trước; có lỗi thì không ghi gì (trừ khi chọn --valid-only)."
+        "Nhập danh sách đảng viên, danh sách tổ chức (.xlsx, .csv) hoặc tệp trao đổi dữ liệu vào "
+        "cây của --org, hoặc của tổ chức cao nhất khi không có --org; vào hệ thống chưa có tổ "
+        "chức nào, tệp trao đổi dữ liệu tạo cả cây của nó. Kiểm tra toàn bộ tệp trước; có lỗi "
+        "thì không ghi gì (trừ khi chọn --valid-only) và mã thoát là 1, kể cả khi chạy thử."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="tệp cần nhập")
         parser.add_argument(
-            "--org", help="mã tổ chức phạm vi nhập (mặc định: tổ chức gốc duy nhất)"
+            "--org",
+            help="chỉ nhập vào cây của tổ chức này. Mặc định: tổ chức cao nhất của hệ thống; hệ "
+            "thống chưa có tổ chức nào thì tệp trao đổi dữ liệu tạo cả cây tổ chức của nó",
         )
         parser.add_argument("--user", help="tên đăng nhập của người nhập (ghi vào nhật ký)")
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
@@ -74,19 +93,33 @@ class Command(BaseCommand):
         self._print(job, time.monotonic() - started)
         if report:
             self._write_report(job, report)
-        if job.status == ImportJob.Status.FAILED or (dry_run and job.summary.get("ERROR")):
-            raise CommandError("Tệp có lỗi." if not job.message else job.message)
+        # Exit status 1 when the file has errors: a refused import, and a dry run that found any.
+        if job.status == ImportJob.Status.FAILED:
+            raise CommandError(job.message or "Tệp có lỗi; không có gì được ghi.")
+        if dry_run and (job.summary.get("ERROR") or job.summary.get("errors")):
+            rows = fmt_int(job.summary.get("ERROR", 0))
+            raise CommandError(f"Chạy thử: tệp có {rows} dòng có lỗi (không có gì được ghi).")
 
-    def _organization(self, code: str | None) -> Organization:
+    def _organization(self, code: str | None) -> Organization | None:
+        """The subtree the file goes into; None: the whole installation, which has no organization."""
+        tops = list(
+            Organization.objects.filter(parent__isnull=True, path__isnull=False).order_by("path")
+        )
         if code:
-            org = Organization.objects.filter(code=code).first()
+            org = Organization.objects.filter(code=code.strip(), path__isnull=False).first()
             if org is None:
-                raise CommandError(f"Không có tổ chức mã {code}.")
+                hint = (
+                    " Hệ thống chưa có tổ chức nào: bỏ --org để tệp trao đổi dữ liệu tạo cả cây "
+                    "tổ chức, hoặc chạy «dangbo init» trước."
+                    if not tops
+                    else ""
+                )
+                raise CommandError(f"Không có tổ chức mã {code}.{hint}")
             return org
-        tops = list(Organization.objects.filter(parent__isnull=True, path__isnull=False)[:2])
-        if len(tops) != 1:
-            raise CommandError("Cần chỉ rõ --org MÃ_TỔ_CHỨC.")
-        return tops[0]
+        if len(tops) > 1:
+            codes = ", ".join(t.code for t in tops)
+            raise CommandError(f"Hệ thống có nhiều tổ chức cao nhất ({codes}): cần chỉ rõ --org.")
+        return tops[0] if tops else None
 
     def _apply_map(self, job: ImportJob, pairs: list[str], actor) -> ImportJob:
         wanted: dict[str, str] = {}
