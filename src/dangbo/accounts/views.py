@@ -25,13 +25,13 @@ from dangbo.core.views import (
     requires,
 )
 from dangbo.core.xlsx import Column
-from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import get_org, path_range
 
 from . import services
 from .access import scope_of
 from .forms import CreateUserForm, GrantRoleForm, LoginForm, TokenForm
-from .models import Module, RoleAssignment
+from .landing import landing_url
+from .models import Module, Role, RoleAssignment
 from .permissions import Capability
 
 
@@ -47,18 +47,22 @@ class LogoutView(auth_views.LogoutView):
 
 
 class HomeView(DangboView):
-    """Send the user to the top of their subtree, or a member to their own record."""
+    """Send the user to the page of their work at the top of their subtree (``landing``), or a
+    member to their own record."""
 
     capability = None
     template_name = "accounts/no_role.html"
 
     def get(self, request, *args, **kwargs):
         scope = scope_of(request)
-        roots = scope.roots()
-        if roots:
-            top = Organization.objects.filter(pk__in=roots).order_by("path").first()
-            if top is not None:
-                return redirect("org-detail", code=top.code)
+        assignments = list(
+            RoleAssignment.objects.filter(user=request.user, revoked_at__isnull=True)
+            .exclude(role=Role.MEMBER)
+            .select_related("organization")
+        )
+        url = landing_url(assignments) if request.user.is_authenticated else None
+        if url is not None:
+            return redirect(url)
         if scope.own_member_id is not None:
             return redirect("member-detail", pk=scope.own_member_id)
         return super().get(request, *args, **kwargs)
