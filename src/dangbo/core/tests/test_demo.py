@@ -10,9 +10,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F
+from django.test import Client
 
 from dangbo.accounts.models import Role, RoleAssignment
 from dangbo.audit.models import AuditEntry
+from dangbo.awards.models import BadgeAward
 from dangbo.demo import DEMO_PASSWORD, build_demo
 from dangbo.demo.people import MemberGenerator
 from dangbo.demo.plan import plan_tree
@@ -42,6 +44,7 @@ def _snapshot() -> dict:
         "events": MemberEvent.objects.count(),
         "states": MemberState.objects.count(),
         "org_events": sorted(OrgEvent.objects.values_list("organization__code", "kind", "happened_on")),
+        "badges": sorted(BadgeAward.objects.values_list("member__uid", "milestone", "occasion_on")),
     }  # fmt: skip
 
 
@@ -279,7 +282,6 @@ def test_the_demo_cell_has_admission_work_transfers_and_badges_on_the_radar(demo
 
 
 def test_the_registry_has_its_badge_history_and_the_radar_a_handful_of_misses(demo):
-    from dangbo.awards.models import BadgeAward
     from dangbo.deadlines.selectors import radar
 
     # Members with 30 years and more of party age got their badges at the past occasions,
@@ -325,6 +327,16 @@ def test_the_quality_view_finds_each_fault_planted_in_the_demo(demo):
     for check in (quality_rules.IMPOSSIBLE_DATE, quality_rules.INVALID_IDENTIFIER,
                   quality_rules.DUPLICATE_PERSONAL_ID, quality_rules.STATUS_MISMATCH):  # fmt: skip
         assert report.totals[check] == 0, check
+    # The page a newcomer opens shows them.
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    page = client.get("/o/DEMO/quality/")
+    shown = page.context["report"].totals
+    for check in (quality_rules.MISSING_REQUIRED, quality_rules.DUPLICATE_NAME_BIRTH,
+                  quality_rules.INCONSISTENT_DATES):  # fmt: skip
+        # (the page judges as of today, later than the demo day: probations may have run on)
+        assert shown[check] >= report.totals[check]
+        assert quality_rules.CHECKS[check] in page.content.decode()
 
 
 def test_badge_history_awards_each_milestone_at_its_first_occasion_and_posthumously():
