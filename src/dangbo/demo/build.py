@@ -5,7 +5,9 @@ organizations). Members are far more numerous: their events are generated
 in memory, their states derived with ``members.rules.derive_states`` (the
 rule the member services use) and everything is written with
 ``bulk_create`` in batches, with the same derived fields
-``members.services.rebuild_states`` would store.
+``members.services.rebuild_states`` would store, together with the Party
+badges of their history (``badges``). A few faults are planted in the
+registry for the data-quality view (``flaws``).
 """
 
 from __future__ import annotations
