@@ -43,7 +43,7 @@ def test_key_pages_load_without_csp_violations_and_htmx_still_works(page, live_s
     page.fill("#id_username", "vanphong")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/o/KHOI/")
+    page.wait_for_url(f"{live_server.url}/o/KHOI/deadlines/")
 
     for url in KEY_PAGES:
         response = page.goto(f"{live_server.url}{url}")

@@ -21,7 +21,7 @@ def test_search_a_member_without_accents_and_open_their_page(page, live_server):
     page.fill("#id_username", "vanphong")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/o/KHOI/")
+    page.wait_for_url(f"{live_server.url}/o/KHOI/deadlines/")
 
     page.goto(f"{live_server.url}/o/KHOI/members/")
     assert page.locator("#member-results tbody tr").count() == 2

@@ -25,13 +25,13 @@ from dangbo.core.views import (
     requires,
 )
 from dangbo.core.xlsx import Column
-from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import get_org, path_range
 
 from . import services, setup
 from .access import scope_of
 from .forms import CreateUserForm, GrantRoleForm, LoginForm, SetupForm, TokenForm
-from .models import Module, RoleAssignment
+from .landing import landing_url
+from .models import Module, Role, RoleAssignment
 from .permissions import Capability
 
 
@@ -47,7 +47,8 @@ class LogoutView(auth_views.LogoutView):
 
 
 class HomeView(DangboView):
-    """Send the user to the top of their subtree, or a member to their own record.
+    """Send the user to the page of their work at the top of their subtree (``landing``), or a
+    member to their own record.
 
     On an installation with no organization yet, a superuser goes to the first run
     («Khởi tạo hệ thống»); anyone else is told the installation is not set up.
@@ -62,11 +63,14 @@ class HomeView(DangboView):
                 return redirect("setup")
             return render(request, SetupView.waiting_template, status=200)
         scope = scope_of(request)
-        roots = scope.roots()
-        if roots:
-            top = Organization.objects.filter(pk__in=roots).order_by("path").first()
-            if top is not None:
-                return redirect("org-detail", code=top.code)
+        assignments = list(
+            RoleAssignment.objects.filter(user=request.user, revoked_at__isnull=True)
+            .exclude(role=Role.MEMBER)
+            .select_related("organization")
+        )
+        url = landing_url(assignments) if request.user.is_authenticated else None
+        if url is not None:
+            return redirect(url)
         if scope.own_member_id is not None:
             return redirect("member-detail", pk=scope.own_member_id)
         return super().get(request, *args, **kwargs)

@@ -473,6 +473,53 @@ def recognition_proposal_due_on(probation_ends_on: dt.date, calendar: WorkCalend
     return add_working_days(probation_ends_on, RECOGNITION_PROPOSAL_WORKING_DAYS, calendar)
 
 
+PROBATION_RUNNING, PROPOSAL_DUE, PROPOSAL_OVERDUE = (
+    "PROBATION_RUNNING",
+    "PROPOSAL_DUE",
+    "PROPOSAL_OVERDUE",
+)
+PROBATION_END_RULE = "Điều lệ Đảng, Điều 5 khoản 1"
+
+
+@dataclass(frozen=True)
+class ProbationEnd:
+    """The end of a probation and the limit that follows it, each with its own citation."""
+
+    ends_on: dt.date  # the day the 12 months end: due that day, a day and not a limit
+    ends_rule: str
+    proposal_due_on: dt.date  # the last day of the cell's recognition (or striking) proposal
+    proposal_rule: str
+
+    def standing(self, today: dt.date) -> str:
+        """PROBATION_RUNNING before the end; PROPOSAL_DUE from the end to the proposal's last
+        day (both included); PROPOSAL_OVERDUE from the day after."""
+        if today < self.ends_on:
+            return PROBATION_RUNNING
+        if today <= self.proposal_due_on:
+            return PROPOSAL_DUE
+        return PROPOSAL_OVERDUE
+
+
+def statute_article_5_probation_end(
+    probation_ends_on: dt.date, calendar: WorkCalendar
+) -> ProbationEnd:
+    """Return the end of probation and the cell's limit to propose recognition after it.
+
+    Điều lệ Đảng Đ5 k1: probation lasts 12 months from the admission ceremony; the
+    member is recognized as of the day they end (mục 4.2.2), so that day is due, not
+    missed. Điều lệ Đảng Đ5 k2 and the implementing regulation in force on the day the
+    probation ends, mục 4.2.1: within 30 working days of that day the cell considers the
+    probationer and proposes recognition (or striking the name); only after that limit
+    is anything overdue. Working days follow the regulations calendar of public holidays.
+    """
+    return ProbationEnd(
+        ends_on=probation_ends_on,
+        ends_rule=PROBATION_END_RULE,
+        proposal_due_on=recognition_proposal_due_on(probation_ends_on, calendar),
+        proposal_rule=f"Điều lệ Đảng, Điều 5 khoản 2; {cite(probation_ends_on, '4.2.1')}",
+    )
+
+
 def check_ceremony_on_time(
     ceremony_on: dt.date, due_on: dt.date, *, late_consent: str, received_on: dt.date
 ) -> None:

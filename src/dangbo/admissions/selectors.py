@@ -435,11 +435,11 @@ class Calendars:
         return self.cache[cell.pk]
 
 
-def _deadline(kind, title, subject, org, due_on, rule, url, detail="") -> Deadline:
+def _deadline(kind, title, subject, org, due_on, rule, url, detail="", milestone=False) -> Deadline:
     return Deadline(
         kind=kind, title=title, subject=subject, organization_id=org.pk,
         organization_name=org.name, organization_path=org.path or "", due_on=due_on, rule=rule,
-        url=url, detail=detail,
+        url=url, detail=detail, milestone=milestone,
     )  # fmt: skip
 
 
@@ -504,14 +504,18 @@ def recognition_deadlines(
     voted = recognition is not None and recognition.cell_resolution_on is not None
     escalated = recognition is not None and recognition.outcome == Recognition.Outcome.ESCALATED
     if not voted and not escalated:
-        out.append(_deadline("admissions.probation_end", "Hết thời kỳ dự bị", member.full_name, org,
-                             end, "Điều lệ Đảng, Điều 5 khoản 1", url,
-                             "Chi bộ xét công nhận đảng viên chính thức."))  # fmt: skip
+        limits = rules.statute_article_5_probation_end(end, calendar)
+        # The end of probation is due on its day and never overdue; the cell's proposal is.
+        out.append(_deadline(
+            "admissions.probation_end", "Hết thời kỳ dự bị", member.full_name, org, end,
+            limits.ends_rule, url,
+            f"Chi bộ xét, đề nghị công nhận đảng viên chính thức đến hết ngày "
+            f"{fmt_date(limits.proposal_due_on)}.", milestone=True,
+        ))  # fmt: skip
         out.append(_deadline(
             "admissions.recognition_proposal", "Chi bộ xét, đề nghị công nhận đảng viên chính thức",
-            member.full_name, org, rules.recognition_proposal_due_on(end, calendar),
-            f"Điều lệ Đảng, Điều 5 khoản 2; {rules.cite(end, '4.2.1')}", url,
-            f"Hết thời kỳ dự bị ngày {fmt_date(end)}.",
+            member.full_name, org, limits.proposal_due_on, limits.proposal_rule, url,
+            f"Hết thời kỳ dự bị ngày {fmt_date(end)}; chi bộ đề nghị trong 30 ngày làm việc.",
         ))  # fmt: skip
     if recognition is not None and (voted or escalated):
         base = recognition.cell_resolution_on or active_votes(recognition)[-1].held_on

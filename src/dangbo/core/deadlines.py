@@ -22,9 +22,17 @@ class Deadline:
     rule: str  # the regulation that sets the limit: "QĐ 294-QĐ/TW, mục 4.3.1"
     url: str  # the page of the record behind it
     detail: str = ""  # one line more: "Chi bộ họp ngày 05/03/2026; gia hạn 30 ngày làm việc"
+    # A milestone is a day on which something falls due (the end of probation), not a limit
+    # that can be missed: from that day on it is due, never overdue. What must then be done by
+    # when is a deadline of its own (the cell's proposal within 30 working days).
+    milestone: bool = False
 
     def days_left(self, today: dt.date) -> int:
         return (self.due_on - today).days
 
     def is_overdue(self, today: dt.date) -> bool:
-        return today > self.due_on
+        return not self.milestone and today > self.due_on
+
+    def is_reached(self, today: dt.date) -> bool:
+        """Whether its day has come (due today or earlier; overdue unless a milestone)."""
+        return today >= self.due_on

@@ -31,7 +31,16 @@ class DeadlineOut(Schema):
     due_on: dt.date = Field(..., description="Hạn cuối (ngày đó vẫn còn trong hạn).")
     days_left: int = Field(..., description="Số ngày còn lại; số âm là số ngày đã quá hạn.")
     overdue: bool
-    status: str = Field(..., description="«quá hạn 3 ngày», «hết hạn hôm nay», «còn 12 ngày».")
+    milestone: bool = Field(
+        ...,
+        description="Đúng: một mốc (như ngày hết thời kỳ dự bị), từ ngày đó là đến hạn, không bao "
+        "giờ quá hạn; thời hạn phải làm sau mốc là một việc riêng.",
+    )
+    status: str = Field(
+        ...,
+        description="«quá hạn 3 ngày», «hết hạn hôm nay», «còn 12 ngày»; với một mốc: "
+        "«đến hạn hôm nay», «đến hạn từ 3 ngày trước».",
+    )
     rule: str = Field(..., description="Văn bản quy định thời hạn.")
     detail: str
     url: str = Field(..., description="Trang của hồ sơ liên quan.")
@@ -114,6 +123,7 @@ def radar_out(result: Radar) -> dict:
                 "due_on": d.due_on,
                 "days_left": d.days_left(today),
                 "overdue": d.is_overdue(today),
+                "milestone": d.milestone,
                 "status": days_text(d, today),
                 "rule": d.rule,
                 "detail": d.detail,

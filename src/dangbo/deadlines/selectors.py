@@ -7,7 +7,9 @@ then by due date) and counts it per kind and per organization directly under
 the one asked about.
 
 A deadline's ``due_on`` is the last day allowed: on that day it is still in
-time; from the next day it is overdue (``Deadline.is_overdue``).
+time; from the next day it is overdue (``Deadline.is_overdue``). A milestone
+(the end of probation) is due from its day on and never overdue: the limit
+that follows it is a deadline of its own.
 """
 
 from __future__ import annotations
@@ -80,8 +82,8 @@ class Radar:
 
     @property
     def soon(self) -> int:
-        """Not overdue and due within 30 days."""
-        return sum(1 for d in self.items if 0 <= d.days_left(self.today) <= SOON_DAYS)
+        """Not overdue and due within 30 days (a milestone already reached is due now)."""
+        return sum(1 for d in self.items if is_due_soon(d, self.today))
 
     @property
     def upcoming(self) -> int:
@@ -90,6 +92,11 @@ class Radar:
 
     def kind_label(self, kind: str) -> str:
         return dict(self.available_kinds).get(kind, kind)
+
+
+def is_due_soon(deadline: Deadline, today: dt.date) -> bool:
+    """Not overdue and due within ``SOON_DAYS`` days, or a milestone whose day has come."""
+    return not deadline.is_overdue(today) and deadline.days_left(today) <= SOON_DAYS
 
 
 def sort_key(deadline: Deadline) -> tuple:
@@ -127,7 +134,8 @@ def radar(
         and is_within(d.organization_path, org.path)
         and (visible is None or visible(d.kind))
     ]
-    found.sort(key=sort_key)
+    # Overdue first (a milestone already reached is due, not overdue), then soonest first.
+    found.sort(key=lambda d: (not d.is_overdue(today), *sort_key(d)))
     available = _kinds_of(found)
     wanted = tuple(k for k in (kinds or ()) if k)
     items = [
@@ -210,7 +218,7 @@ def counts_by_child(org: Organization, items: list[Deadline], today: dt.date) ->
                 is_self=owner.pk == org.pk,
                 total=len(group),
                 overdue=sum(1 for d in group if d.is_overdue(today)),
-                soon=sum(1 for d in group if 0 <= d.days_left(today) <= SOON_DAYS),
+                soon=sum(1 for d in group if is_due_soon(d, today)),
             )
         )
     return _merge_self(rows)
@@ -236,8 +244,11 @@ def _merge_self(rows: list[OrgCount]) -> list[OrgCount]:
 
 
 def days_text(deadline: Deadline, today: dt.date) -> str:
-    """Return "quá hạn 3 ngày", "hết hạn hôm nay" or "còn 12 ngày"."""
+    """Return "quá hạn 3 ngày", "hết hạn hôm nay" or "còn 12 ngày"; for a milestone,
+    "đến hạn hôm nay" or "đến hạn từ 3 ngày trước" once its day has come."""
     left = deadline.days_left(today)
+    if deadline.milestone and left <= 0:
+        return "đến hạn hôm nay" if left == 0 else f"đến hạn từ {-left} ngày trước"
     if left < 0:
         return f"quá hạn {-left} ngày"
     if left == 0:

@@ -5,7 +5,9 @@ organizations). Members are far more numerous: their events are generated
 in memory, their states derived with ``members.rules.derive_states`` (the
 rule the member services use) and everything is written with
 ``bulk_create`` in batches, with the same derived fields
-``members.services.rebuild_states`` would store.
+``members.services.rebuild_states`` would store, together with the Party
+badges of their history (``badges``). A few faults are planted in the
+registry for the data-quality view (``flaws``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MemberSt
 from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, Sector
 
+from .badges import BadgeHistory
+from .flaws import FlawPlanter, PlantedFlaws
 from .pathways import PathwayResult, build_pathways
 from .people import MemberGenerator
 from .plan import REORG_ON, ROOT_CODE, TreePlan, plan_tree
@@ -59,6 +63,9 @@ class DemoResult:
     events: int = 0
     states: int = 0
     organizations: int = 0
+    badges: int = 0  # Party badges of the registry's history (pathways record a few more)
+    badges_missed: int = 0  # due in the last year, left unrecorded on purpose
+    flaws: PlantedFlaws = field(default_factory=PlantedFlaws)  # faults for the quality view
     seconds: float = 0.0
     logins: list[DemoLogin] = field(default_factory=list)
     pathways: PathwayResult | None = None
@@ -100,7 +107,8 @@ def build_demo(
         record(
             actor=None, action="demo.built", target=orgs[ROOT_CODE], org_path=orgs[ROOT_CODE].path,
             after={"members": result.members, "events": result.events, "states": result.states,
-                   "organizations": result.organizations, "seed": seed, "as_of": as_of.isoformat()},
+                   "organizations": result.organizations, "badges": result.badges,
+                   "seed": seed, "as_of": as_of.isoformat()},
             note="Dữ liệu mẫu do lệnh «dangbo demo» tạo.",
         )  # fmt: skip
     result.seconds = time.monotonic() - began
@@ -177,11 +185,14 @@ def _build_members(
     batch_states: list[MemberState] = []
     kind_labels = dict(MemberEvent.Kind.choices)
     secretary_from = dt.date(2020, 8, 1)
+    badges = _badge_history(plan, ids, members=members, seed=seed, as_of=as_of)
+    flaws = FlawPlanter(members)
 
     def flush() -> None:
         Member.objects.bulk_create(batch_members, batch_size=BATCH_SIZE)
         MemberEvent.objects.bulk_create(batch_events, batch_size=BATCH_SIZE)
         MemberState.objects.bulk_create(batch_states, batch_size=BATCH_SIZE)
+        badges.flush()
         result.members += len(batch_members)
         result.events += len(batch_events)
         result.states += len(batch_states)
@@ -189,22 +200,29 @@ def _build_members(
         batch_events.clear()
         batch_states.clear()
 
-    for draft in MemberGenerator(plan, members=members, seed=seed, as_of=as_of):
-        member_id = next_id + draft.index
-        identity = draft.identity
-        name = identity["full_name"] = text.normalize(identity["full_name"])
-        keys = sort_keys.get(name)
-        if keys is None:
-            keys = sort_keys[name] = (text.name_sort_key(name), text.fold(name))
+    def derive(draft):
         records = [
             member_rules.Event(
                 e.kind, e.on, ids[e.org] if e.org else None, seq=i, label=kind_labels[e.kind]
             )
             for i, e in enumerate(draft.events)
         ]
-        states = member_rules.derive_states(records, date_of_birth=identity["date_of_birth"])
+        states = member_rules.derive_states(records, date_of_birth=draft.identity["date_of_birth"])
+        return records, states
+
+    for draft in MemberGenerator(plan, members=members, seed=seed, as_of=as_of):
+        member_id = next_id + draft.index
+        records, states = derive(draft)
+        if flaws.spoil(draft, states[-1]):
+            records, states = derive(draft)
+        identity = draft.identity
+        name = identity["full_name"] = text.normalize(identity["full_name"])
+        keys = sort_keys.get(name)
+        if keys is None:
+            keys = sort_keys[name] = (text.name_sort_key(name), text.fold(name))
         admitted_on, official_on = member_rules.admission_dates(records)
         current = states[-1]
+        badges.add(member_id, admitted_on, states, current)
         batch_members.append(Member(
             id=member_id, uid=uuid.uuid5(DEMO_NAMESPACE, str(draft.index)), **identity, name_sort_key=keys[0], search_name=keys[1],
             status=current.status, organization_id=current.organization_id,
@@ -243,12 +261,37 @@ def _build_members(
             if result.members % 50000 == 0:
                 _say(log, f"  … {result.members} đảng viên")
     flush()
+    badges.finish()
+    result.badges, result.badges_missed = badges.written, len(badges.missed)
+    result.flaws = _planted_ids(flaws.planted, next_id)
     Position.objects.bulk_create(positions, batch_size=BATCH_SIZE)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Member]):
                 cursor.execute(sql)
     return holders
+
+
+def _planted_ids(planted: PlantedFlaws, first_id: int) -> PlantedFlaws:
+    """The planted faults by member id (``flaws``)."""
+    duplicate = planted.duplicate
+    return PlantedFlaws(
+        missing_numbers=[first_id + i for i in planted.missing_numbers],
+        duplicate=(first_id + duplicate[0], first_id + duplicate[1]) if duplicate else None,
+        early_official=(
+            first_id + planted.early_official if planted.early_official is not None else None
+        ),
+    )
+
+
+def _badge_history(plan: TreePlan, ids: dict[str, int], *, members, seed, as_of) -> BadgeHistory:
+    """The registry's Party badges (``badges``); those of the demo users' grassroots organization
+    at the last occasion are left to the pathways, which record them through the services."""
+    users = plan.orgs[plan.roles["users"]]
+    cells = {ids[c] for c in [users.code, *users.cells] if c in ids}
+    return BadgeHistory(
+        as_of=as_of, seed=seed, members=members, left_to_pathways=cells, batch=BATCH_SIZE
+    )
 
 
 def _in_org_since(states: list[member_rules.State]) -> dt.date:

@@ -13,7 +13,8 @@ demo is built:
   and waiting for the cell's proposal, one probationer made official;
 * a transfer to another cell waiting for the receiving side, one waiting for
   its letter, one temporary transfer;
-* the year's admission plans and the term's target, and some Party badges.
+* the year's admission plans and the term's target, and the Party badges of the last
+  occasion in the grassroots organization (``badges`` writes the rest of the history).
 """
 
 from __future__ import annotations
@@ -308,14 +309,16 @@ def _transfers(p: _Pathway, other_cell: Organization) -> None:
 
 
 def _badges(p: _Pathway) -> None:
-    """Award the badges due at the last occasion to a few of the members due them."""
+    """Award through the services the badges due in the grassroots organization at the last
+    occasion (the registry's history leaves them to this, as an office records them)."""
     occasion = award_rules.previous_occasion(p.as_of)
     if occasion is None:
         return
     due = award_selectors.badges_due(p.grassroots, [occasion], include_early=False,
                                      include_posthumous=False)  # fmt: skip
-    members = Member.objects.in_bulk([item.member_id for item in due[:5]])
-    for item in due[:5]:
+    awarded = [item for item in due if item.occasion_on == occasion and not item.overdue]
+    members = Member.objects.in_bulk([item.member_id for item in awarded])
+    for item in awarded:
         try:
             award_services.record_award(
                 actor=None, member=members[item.member_id], milestone=item.milestone, occasion_on=occasion,

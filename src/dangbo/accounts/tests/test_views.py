@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 
+from dangbo.accounts import services
 from dangbo.accounts.models import ApiToken, Role, RoleAssignment
 from dangbo.accounts.services import user_for_token
 from dangbo.accounts.tests.factories import PASSWORD, UserFactory, user_with_role
@@ -21,12 +22,45 @@ def test_login_page_is_in_vietnamese(client):
     assert "Mật khẩu" in body
 
 
-def test_login_sends_the_user_to_their_top_organization(client):
+def test_login_sends_the_committee_office_to_its_subtrees_deadlines(client):
     top = bloc(code="KHOI")
     user_with_role(top, username="vanphong")
     response = client.post("/login/", {"username": "vanphong", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1] == ("/o/KHOI/", 302)
+    assert response.redirect_chain[-1] == ("/o/KHOI/deadlines/", 302)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "modules", "where", "page"),
+    [
+        (Role.CELL_SECRETARY, None, "C1", "/o/C1/deadlines/"),
+        (Role.COMMITTEE_ADMIN, None, "DB1", "/o/DB1/deadlines/"),
+        (Role.MODULE_OFFICER, ["indicators", "admissions"], "KHOI", "/o/KHOI/admissions/"),
+        (Role.MODULE_OFFICER, ["registry"], "KHOI", "/o/KHOI/members/"),
+        (Role.MODULE_OFFICER, ["awards"], "KHOI", "/o/KHOI/badges/"),
+        (Role.MODULE_OFFICER, ["indicators"], "KHOI", "/o/KHOI/indicators/"),
+        (Role.MODULE_OFFICER, ["dues"], "KHOI", "/o/KHOI/members/"),
+        (Role.VIEWER, None, "KHOI", "/o/KHOI/indicators/"),
+    ],
+)
+def test_home_sends_each_role_to_the_page_of_its_work(client, role, modules, where, page):
+    top = bloc(code="KHOI")
+    db1 = dang_bo(top, code="DB1")
+    orgs = {"KHOI": top, "DB1": db1, "C1": dependent_cell(db1, code="C1")}
+    client.force_login(user_with_role(orgs[where], role, modules=modules))
+    home = client.get("/")
+    assert (home.status_code, home["Location"]) == (302, page)
+    assert client.get(page).status_code == 200
+
+
+def test_home_follows_the_role_highest_in_the_tree(client):
+    top = bloc(code="KHOI")
+    cell = dependent_cell(dang_bo(top, code="DB1"), code="C1")
+    user = user_with_role(cell, Role.CELL_SECRETARY)
+    client.force_login(user)
+    assert client.get("/")["Location"] == "/o/C1/deadlines/"
+    services.grant_role(actor=None, user=user, role=Role.VIEWER, organization=top)
+    assert client.get("/")["Location"] == "/o/KHOI/indicators/"
 
 
 def test_wrong_password_gives_a_vietnamese_error(client):

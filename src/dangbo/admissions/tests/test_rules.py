@@ -8,7 +8,7 @@ import pytest
 
 from dangbo.admissions import rules
 from dangbo.core.errors import DomainError
-from dangbo.regulations.workdays import WorkCalendar
+from dangbo.regulations.workdays import WorkCalendar, vietnam_calendar
 
 D = dt.date
 PLAIN = WorkCalendar()  # Monday to Friday, no holidays
@@ -412,6 +412,33 @@ def test_qd_24_muc_4_1_ceremony_within_30_working_days_of_receipt():
 
 def test_qd_24_muc_4_2_1_cell_proposes_recognition_within_30_working_days_after_probation():
     assert rules.recognition_proposal_due_on(D(2026, 5, 19), PLAIN) == D(2026, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("today", "standing"),
+    [
+        (D(2026, 4, 19), rules.PROBATION_RUNNING),  # the day before the probation ends
+        (D(2026, 4, 20), rules.PROPOSAL_DUE),  # the day it ends: due, not missed
+        (D(2026, 4, 21), rules.PROPOSAL_DUE),  # the day after: still within the 30 working days
+        (D(2026, 6, 3), rules.PROPOSAL_DUE),  # the day before the proposal's limit
+        (D(2026, 6, 4), rules.PROPOSAL_DUE),  # the limit itself
+        (D(2026, 6, 5), rules.PROPOSAL_OVERDUE),  # the day after the limit
+    ],
+)
+def test_dieu_le_5_end_of_probation_is_due_and_only_the_late_proposal_is_overdue(today, standing):
+    # 30 working days after 20/04/2026 with the holidays of 2026 (26–27/04 Giỗ Tổ Hùng Vương,
+    # 30/04, 01/05) end on 04/06/2026, three days later than on a plain Monday–Friday week.
+    end = rules.statute_article_5_probation_end(D(2026, 4, 20), vietnam_calendar([2026]))
+    assert (end.ends_on, end.ends_rule) == (D(2026, 4, 20), "Điều lệ Đảng, Điều 5 khoản 1")
+    assert end.proposal_due_on == D(2026, 6, 4)
+    assert end.proposal_rule == "Điều lệ Đảng, Điều 5 khoản 2; Quy định 294-QĐ/TW, mục 4.2.1"
+    assert end.standing(today) == standing
+
+
+def test_dieu_le_5_proposal_cites_the_regulation_in_force_when_the_probation_ends():
+    before = rules.statute_article_5_probation_end(D(2025, 6, 30), PLAIN)
+    assert before.proposal_rule == "Điều lệ Đảng, Điều 5 khoản 2; Quy định 232-QĐ/TW, mục 4.2.1"
+    assert before.proposal_due_on == D(2025, 8, 11)
 
 
 def test_qd_24_muc_4_3_1_recognition_decision_within_30_working_days_plus_30():

@@ -57,9 +57,59 @@ def test_deadlines_under_lists_every_open_item_due_by_until_overdue_included(wor
     assert next(d for d in found if d.kind == "admissions.probation_end").url == (
         f"/members/{probationer.pk}/recognition/"
     )
-    assert [d.is_overdue(today) for d in found[:2]] == [True, True]
+    # The stale dossier is overdue; the end of probation is due, never overdue.
+    assert [(d.kind, d.is_overdue(today)) for d in found[:2]] == [
+        ("admissions.dossier", True), ("admissions.probation_end", False),
+    ]  # fmt: skip
     # Nothing of A2 is due before 01/05/2025.
     assert selectors.deadlines_under(world.a2, D(2025, 1, 1), D(2025, 4, 30)) == []
+
+
+def test_end_of_probation_is_due_and_the_cells_proposal_overdue_only_after_30_working_days(world):
+    from dangbo.deadlines.selectors import days_text, radar
+
+    MemberFactory(organization=world.a2, full_name="Lý Văn Bốn", admitted_on=D(2025, 4, 20),
+                  official_on=None)  # fmt: skip
+    end = D(2026, 4, 20)
+    limit = rules.recognition_proposal_due_on(end, work_calendar(world.a, years=range(2025, 2028)))
+    assert limit == D(2026, 6, 4)  # the holidays of April and May 2026 counted out
+
+    def standing(today):
+        found = {d.kind: d for d in selectors.deadlines_under(world.a, today, today)}
+        ending, proposal = (
+            found["admissions.probation_end"],
+            found.get("admissions.recognition_proposal"),
+        )
+        seen = radar(world.a, today, horizon_days=0)
+        return (ending.due_on, ending.is_overdue(today), days_text(ending, today),
+                proposal.is_overdue(today) if proposal else None, seen.overdue)  # fmt: skip
+
+    assert standing(end) == (end, False, "đến hạn hôm nay", None, 0)
+    assert standing(end + dt.timedelta(days=1)) == (end, False, "đến hạn từ 1 ngày trước", None, 0)
+    assert standing(limit - dt.timedelta(days=1))[1:] == (
+        False,
+        "đến hạn từ 44 ngày trước",
+        None,
+        0,
+    )
+    assert standing(limit)[1:] == (False, "đến hạn từ 45 ngày trước", False, 0)
+    assert standing(limit + dt.timedelta(days=1))[1:] == (
+        False,
+        "đến hạn từ 46 ngày trước",
+        True,
+        1,
+    )
+    # The day before the probation ends nothing is due yet.
+    assert (
+        selectors.deadlines_under(world.a, end - dt.timedelta(days=1), end - dt.timedelta(days=1))
+        == []
+    )
+    [ending, proposal] = selectors.deadlines_under(world.a, end, limit)
+    assert (ending.rule, ending.milestone) == ("Điều lệ Đảng, Điều 5 khoản 1", True)
+    assert (proposal.due_on, proposal.rule, proposal.milestone) == (
+        limit, "Điều lệ Đảng, Điều 5 khoản 2; Quy định 294-QĐ/TW, mục 4.2.1", False,
+    )  # fmt: skip
+    assert "đến hết ngày 04/06/2026" in ending.detail
 
 
 def test_deadlines_of_a_recognition_follow_its_votes(world):

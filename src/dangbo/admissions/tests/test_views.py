@@ -205,3 +205,24 @@ def test_decision_documents_download(world):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get(f"/members/{c.member.pk}/recognition/decision.docx").status_code == 200
+
+
+def test_recognition_page_shows_the_end_of_probation_as_reached_and_only_the_late_proposal_overdue(
+    world, monkeypatch
+):
+    member = f.admitted(world).member  # probation ends 19/05/2026; the cell proposes by 30/06
+    client = client_for(user_with_role(world.top, Role.VIEWER))
+    url = f"/members/{member.pk}/recognition/"
+
+    def page_on(day):
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: day)
+        return client.get(url).content.decode()
+
+    body = page_on(D(2026, 5, 20))
+    assert 'Hết thời kỳ dự bị</strong>: ngày 19/05/2026 <span class="badge">đã đến</span>' in body
+    assert "quá hạn" not in body
+    assert "hạn cuối 30/06/2026" in body
+    body = page_on(D(2026, 6, 30))
+    assert "quá hạn" not in body
+    body = page_on(D(2026, 7, 1))
+    assert body.count('<span class="badge danger">quá hạn</span>') == 1

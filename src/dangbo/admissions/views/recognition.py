@@ -44,9 +44,7 @@ class ProbationListView(OrgScopedView):
             due = selectors.recognition_deadlines(
                 p.member, p.recognition, calendars.of(p.member.organization)
             )
-            rows.append(
-                (p, [(d, d.is_overdue(today)) for d in due if d.kind != "admissions.probation_end"])
-            )
+            rows.append((p, [(d, d.is_overdue(today)) for d in due if not d.milestone]))
         context.update(rows=rows, today=today)
         return context
 

@@ -9,9 +9,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import F
+from django.test import Client
 
 from dangbo.accounts.models import Role, RoleAssignment
 from dangbo.audit.models import AuditEntry
+from dangbo.awards.models import BadgeAward
 from dangbo.demo import DEMO_PASSWORD, build_demo
 from dangbo.demo.people import MemberGenerator
 from dangbo.demo.plan import plan_tree
@@ -41,6 +44,7 @@ def _snapshot() -> dict:
         "events": MemberEvent.objects.count(),
         "states": MemberState.objects.count(),
         "org_events": sorted(OrgEvent.objects.values_list("organization__code", "kind", "happened_on")),
+        "badges": sorted(BadgeAward.objects.values_list("member__uid", "milestone", "occasion_on")),
     }  # fmt: skip
 
 
@@ -80,19 +84,22 @@ def test_two_builds_with_the_same_seed_write_the_same_data():
 def test_identity_fields_are_plausible_and_unique(demo):
     assert demo.members == MEMBERS
     assert Member.objects.count() == MEMBERS + demo.pathways.admitted
-    # Members admitted through the pipeline have no card yet; the generated ones all have one.
-    assert Member.objects.filter(card_number__isnull=True).count() == demo.pathways.admitted
-    cards = list(
-        Member.objects.filter(card_number__isnull=False).values_list("card_number", flat=True)
+    # Members admitted through the pipeline have no card yet; the generated ones all have one,
+    # but for the few planted without their numbers (and the second entry of the duplicate,
+    # without an identity number) for the quality view.
+    missing = demo.flaws.missing_numbers
+    assert len(missing) == 3
+    assert Member.objects.filter(card_number__isnull=True).count() == (
+        demo.pathways.admitted + len(missing)
     )
+    generated = Member.objects.filter(card_number__isnull=False)
+    cards = list(generated.values_list("card_number", flat=True))
     ids = list(
-        Member.objects.filter(card_number__isnull=False).values_list(
-            "personal_id_number", flat=True
-        )
+        generated.exclude(pk=demo.flaws.duplicate[1]).values_list("personal_id_number", flat=True)
     )
-    assert len(set(cards)) == MEMBERS
+    assert len(set(cards)) == MEMBERS - len(missing)
     assert all(len(c) == 8 and c.isdigit() for c in cards)
-    assert len(set(ids)) == MEMBERS
+    assert len(set(ids)) == MEMBERS - len(missing) - 1
     assert all(len(i) == 12 and i.isdigit() for i in ids)
     ages = [
         rules.age_on(d, AS_OF)
@@ -272,3 +279,84 @@ def test_the_demo_cell_has_admission_work_transfers_and_badges_on_the_radar(demo
         "admissions.recognition_proposal", "members.transfer_arrival", "members.transfer_start",
         "members.temporary_return",
     } <= kinds  # fmt: skip
+
+
+def test_the_registry_has_its_badge_history_and_the_radar_a_handful_of_misses(demo):
+    from dangbo.deadlines.selectors import radar
+
+    # Members with 30 years and more of party age got their badges at the past occasions,
+    # written with the registry (the build's audit entry covers them).
+    assert demo.badges > 10 * max(demo.badges_missed, 1)
+    recorded = AuditEntry.objects.filter(action="awards.recorded").values_list(
+        "target_id", flat=True
+    )
+    assert len(recorded) == demo.pathways.badges
+    history = BadgeAward.objects.exclude(pk__in=[int(pk) for pk in recorded])
+    assert history.count() == demo.badges
+    assert set(history.values_list("milestone", flat=True)) >= {30, 40}
+    assert not history.filter(occasion_on__gte=AS_OF).exists()
+    assert not history.filter(ceremony_on__lt=F("decision_signed_on")).exists()
+    # The radar shows the few badges left unrecorded on purpose, and they are a small share.
+    root = Organization.objects.get(code="DEMO")
+    result = radar(root, AS_OF)
+    late = [d for d in result.items if d.is_overdue(AS_OF)]
+    late_badges = [d for d in late if d.kind == "awards.badge"]
+    assert 1 <= len(late_badges) == demo.badges_missed <= 3
+    assert len(late_badges) <= len(late)
+    badges_due = [d for d in result.items if d.kind == "awards.badge"]
+    assert len(late_badges) < len(badges_due) / 2
+
+
+def test_the_quality_view_finds_each_fault_planted_in_the_demo(demo):
+    from dangbo.quality import rules as quality_rules
+    from dangbo.quality.selectors import findings_under
+
+    report = findings_under(Organization.objects.get(code="DEMO"), today=AS_OF)
+    found = {(f.check, f.record_id, f.field) for f in report.findings}
+    for pk in demo.flaws.missing_numbers:
+        assert (quality_rules.MISSING_REQUIRED, pk, "card_number") in found
+    first, second = demo.flaws.duplicate
+    assert {(quality_rules.DUPLICATE_NAME_BIRTH, pk) for pk in (first, second)} <= {
+        (check, pk) for check, pk, _ in found
+    }
+    assert (quality_rules.INCONSISTENT_DATES, demo.flaws.early_official, "official_on") in found
+    # A handful of findings, each of a planted kind: what a newcomer can learn from.
+    assert report.totals[quality_rules.MISSING_REQUIRED] == 3
+    assert report.totals[quality_rules.DUPLICATE_NAME_BIRTH] == 2
+    assert report.totals[quality_rules.INCONSISTENT_DATES] == 1
+    for check in (quality_rules.IMPOSSIBLE_DATE, quality_rules.INVALID_IDENTIFIER,
+                  quality_rules.DUPLICATE_PERSONAL_ID, quality_rules.STATUS_MISMATCH):  # fmt: skip
+        assert report.totals[check] == 0, check
+    # The page a newcomer opens shows them.
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    page = client.get("/o/DEMO/quality/")
+    shown = page.context["report"].totals
+    for check in (quality_rules.MISSING_REQUIRED, quality_rules.DUPLICATE_NAME_BIRTH,
+                  quality_rules.INCONSISTENT_DATES):  # fmt: skip
+        # (the page judges as of today, later than the demo day: probations may have run on)
+        assert shown[check] >= report.totals[check]
+        assert quality_rules.CHECKS[check] in page.content.decode()
+
+
+def test_badge_history_awards_each_milestone_at_its_first_occasion_and_posthumously():
+    from dangbo.demo.badges import badge_history
+
+    cell = 7
+    lived = [rules.State("PROBATIONARY", cell, dt.date(1990, 3, 1), dt.date(1991, 3, 1)),
+             rules.State("OFFICIAL", cell, dt.date(1991, 3, 1), None)]  # fmt: skip
+    # 30 years on 01/03/2020: the next occasion is 19/05/2020; 40 years lie ahead.
+    assert badge_history(dt.date(1990, 3, 1), lived, dt.date(2026, 1, 15)) == [
+        (30, dt.date(2020, 5, 19), False, cell)
+    ]
+    # The day of an occasion itself is not in the past yet.
+    assert badge_history(dt.date(1990, 3, 1), lived, dt.date(2020, 5, 19)) == []
+    died = [rules.State("OFFICIAL", cell, dt.date(1996, 1, 10), dt.date(2025, 12, 1)),
+            rules.State("DECEASED", cell, dt.date(2025, 12, 1), None)]  # fmt: skip
+    # Died 41 days short of 30 years: awarded posthumously at the first occasion after death.
+    assert badge_history(dt.date(1996, 1, 10), died, dt.date(2026, 3, 1)) == [
+        (30, dt.date(2026, 2, 3), True, cell)
+    ]
+    moved = [rules.State("OFFICIAL", cell, dt.date(1990, 3, 1), dt.date(2019, 6, 1)),
+             rules.State("TRANSFERRED_OUT", None, dt.date(2019, 6, 1), None)]  # fmt: skip
+    assert badge_history(dt.date(1990, 3, 1), moved, dt.date(2026, 1, 15)) == []

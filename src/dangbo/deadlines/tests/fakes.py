@@ -19,6 +19,7 @@ def deadline(
     rule: str = "QĐ 294-QĐ/TW, mục 4.3.1",
     url: str = "/members/1/",
     detail: str = "",
+    milestone: bool = False,
 ) -> Deadline:
     return Deadline(
         kind=kind,
@@ -31,6 +32,7 @@ def deadline(
         rule=rule,
         url=url,
         detail=detail,
+        milestone=milestone,
     )
 
 

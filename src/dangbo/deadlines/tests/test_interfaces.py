@@ -192,6 +192,7 @@ def test_api_returns_items_and_counts(tree):
         "due_on": day(-3).isoformat(),
         "days_left": -3,
         "overdue": True,
+        "milestone": False,
         "status": "quá hạn 3 ngày",
         "rule": "QĐ 294-QĐ/TW, mục 4.3.1",
         "detail": "",
@@ -236,6 +237,25 @@ def test_command_json_and_overdue_only(tree):
     assert [i["subject"] for i in data["items"]] == ["Nguyễn Văn An"]
     assert data["overdue"] == 1
     assert data["items"][0]["due_on"] == day(-3).isoformat()
+
+
+def test_api_and_command_show_a_reached_milestone_as_due_not_overdue(tree):
+    tree.source.deadlines = [
+        deadline(tree.a1, day(-2), kind="admissions.probation_end", title="Hết thời kỳ dự bị",
+                 subject="Võ Thị Em", rule="Điều lệ Đảng, Điều 5 khoản 1", milestone=True),
+    ]  # fmt: skip
+    api = ApiClient(token_for(user_with_role(tree.root, Role.VIEWER)))
+    body = api.get("/o/A1/deadlines").body
+    assert (body["overdue"], body["due_soon"]) == (0, 1)
+    [item] = body["items"]
+    assert (item["overdue"], item["milestone"], item["status"], item["days_left"]) == (
+        False, True, "đến hạn từ 2 ngày trước", -2,
+    )  # fmt: skip
+    out = StringIO()
+    call_command("deadlines", "--org", "A1", stdout=out)
+    text = out.getvalue()
+    assert "Quá hạn: 0; đến hạn trong 30 ngày: 1;" in text
+    assert f"  {day(-2):%d/%m/%Y}  đến hạn từ 2 ngày trước Hết thời kỳ dự bị — Võ Thị Em" in text
 
 
 def test_command_refuses_an_unknown_organization(tree):

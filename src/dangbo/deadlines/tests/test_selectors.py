@@ -53,6 +53,29 @@ def test_due_today_is_not_overdue_and_due_yesterday_is(tree, fake_source):
     assert overdue.items == [yesterday]
 
 
+def test_a_milestone_is_due_from_its_day_on_and_never_overdue(tree, fake_source):
+    def ending(n):
+        return deadline(tree.a1, day(n), kind="admissions.probation_end", title="Hết thời kỳ dự bị",
+                        subject=f"Mốc {n}", milestone=True)  # fmt: skip
+
+    late = deadline(tree.a1, day(-1), subject="Quá hạn 1 ngày")
+    fake_source.deadlines = [ending(-20), ending(-1), ending(0), ending(1), late]
+    result = radar(tree.a1, TODAY)
+    assert [(d.subject, d.is_overdue(TODAY), days_text(d, TODAY)) for d in result.items] == [
+        ("Quá hạn 1 ngày", True, "quá hạn 1 ngày"),  # what is overdue comes first
+        ("Mốc -20", False, "đến hạn từ 20 ngày trước"),
+        ("Mốc -1", False, "đến hạn từ 1 ngày trước"),
+        ("Mốc 0", False, "đến hạn hôm nay"),
+        ("Mốc 1", False, "còn 1 ngày"),
+    ]  # fmt: skip
+    # Reached milestones are due now: counted as due soon, not as overdue.
+    assert (result.overdue, result.soon, result.upcoming) == (1, 4, 4)
+    assert [(k.kind, k.overdue) for k in result.by_kind] == [
+        ("admissions.probation_end", 0), ("admissions.decision", 1),
+    ]  # fmt: skip
+    assert radar(tree.a1, TODAY, overdue_only=True).items == [late]
+
+
 def test_the_horizon_includes_its_last_day(tree, fake_source):
     fake_source.honest = False  # the radar itself drops what lies past the horizon
     last, after = deadline(tree.a1, day(30)), deadline(tree.a1, day(31))

@@ -119,6 +119,11 @@ class Command(BaseCommand):
             f"{fmt_int(result.members)} đảng viên, {fmt_int(result.events)} sự kiện, "
             f"{fmt_int(result.states)} giai đoạn sinh hoạt."
         ))  # fmt: skip
+        self.stdout.write(
+            f"Huy hiệu Đảng đã trao ở các đợt trước: {fmt_int(result.badges)}; "
+            f"{fmt_int(result.badges_missed)} trường hợp đến hạn trong năm qua cố ý chưa ghi "
+            "nhận, để xem trên trang «Thời hạn»."
+        )
         if result.pathways is not None:
             p = result.pathways
             self.stdout.write(
