@@ -328,4 +328,5 @@ def test_the_committee_admin_made_by_the_first_run_logs_in_to_the_top(client, pa
     call_command("init", "--no-input", *_args())
     client.post(reverse("login"), {"username": "quantri", "password": SECRET})
     response = client.get(reverse("home"))
-    assert response["Location"] == reverse("org-detail", kwargs={"code": "LH"})
+    # The committee administrator's work starts at the top's deadline radar.
+    assert response["Location"] == reverse("deadlines", kwargs={"code": "LH"})
