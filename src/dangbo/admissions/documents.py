@@ -22,6 +22,7 @@ from dangbo.documents import issuers
 from dangbo.documents.rules import DocType, IssuerBlock, IssuingBody
 from dangbo.documents.services import register_entry_of
 from dangbo.members.models import Member
+from dangbo.members.selectors import secretary_name
 from dangbo.organizations.models import Organization
 
 from . import rules, selectors
@@ -63,7 +64,7 @@ def _frame(
         number=issuers.number_line(entry, number, decider, DocType.DECISION),
         place=issuers.place_for(decider, on), signed_on=signed_on, doc_type=DOC_TYPE,
         summary=summary, body=paragraphs, authority=block.authority, signer_title="BÍ THƯ",
-        signer_name=issuers.secretary_of(decider, on), recipients=recipients, title=title,
+        signer_name=secretary_name(decider, on), recipients=recipients, title=title,
         draft=signed_on is None,
     )  # fmt: skip
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
-
-from dangbo.members.models import Position
 from dangbo.organizations.models import CELL_KINDS, Organization, OrgKind
 from dangbo.regulations.selectors import setting_value
 
@@ -48,18 +45,6 @@ def place_for(org: Organization | None, on: dt.date) -> str:
         or setting_value(PLACE_SETTING, org=org, on=on, default="")
         or BLANK_PLACE
     )
-
-
-def secretary_of(org: Organization | None, on: dt.date) -> str:
-    """Return the name of the secretary of ``org`` on ``on`` (the usual signer), or ""."""
-    if org is None:
-        return ""
-    position = (
-        Position.objects.filter(organization=org, title=Position.Title.SECRETARY, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .select_related("member").order_by("-started_on").first()
-    )  # fmt: skip
-    return position.member.full_name if position else ""
 
 
 def number_line(entry: IssuedDocument | None, typed: str, org: Organization | None, doc_type: str):

@@ -345,6 +345,8 @@ ORG_COMPARED = (
     "phone",
     "email",
     "established_decision",
+    "committee_name",
+    "place_name",
 )
 
 

@@ -27,6 +27,7 @@ from dangbo.organizations.selectors import ancestors_of
 
 from . import lifecycle_rules, rules, services
 from .models import Transfer
+from .selectors import secretary_name
 from .transfers import letter_calendar
 
 DOC_TYPE = "GIẤY GIỚI THIỆU"
@@ -144,7 +145,7 @@ def transfer_letter_document(transfer: Transfer) -> PartyDocument:
         body=body,
         authority=block.authority,
         signer_title="BÍ THƯ",
-        signer_name=issuers.secretary_of(issuer, on),
+        signer_name=secretary_name(issuer, on),
         recipients=["Như trên,", "Đảng viên có tên trên,", "Lưu hồ sơ đảng viên."],
         title=f"Giấy giới thiệu sinh hoạt đảng — {member.full_name}",
         draft=letter_on is None,

@@ -253,14 +253,16 @@ def issue_transfer_letter(
     )  # fmt: skip
     number = (letter_number or "").strip()
     if issuer is not None:  # the next number of the issuing committee's register, or the typed one
-        from dangbo.documents.issuers import default_body, secretary_of
+        from dangbo.documents.issuers import default_body
+
+        from .selectors import secretary_name
 
         number = number_document(
             actor=actor, issuer=issuer, doc_type=DocType.TRANSFER_LETTER, typed=number,
             issued_on=letter_on, field="letter_number", source=transfer,
             summary=f"Giới thiệu sinh hoạt đảng: {transfer.member.full_name}, đến "
             f"{transfer.destination}", body=default_body(issuer),
-            signer=secretary_of(issuer, letter_on),
+            signer=secretary_name(issuer, letter_on),
         ).number_text  # fmt: skip
     before = snapshot(transfer)
     transfer.letter_number = number

@@ -17,6 +17,7 @@ from dangbo.documents.rules import DocType, IssuingBody
 from dangbo.documents.services import number_document
 from dangbo.members import services as members
 from dangbo.members.models import MemberEvent, Status
+from dangbo.members.selectors import secretary_name
 from dangbo.organizations.models import Organization
 from dangbo.regulations.workdays import calendar_around
 
@@ -322,12 +323,10 @@ def register_decision(
 ):  # fmt: skip
     """Number a decision in the deciding committee's outgoing register (HD 36-HD/VPTW mục II 1.3):
     the next number of its decisions in the term, or the number typed, recorded there."""
-    from dangbo.documents.issuers import secretary_of
-
     return number_document(
         actor=actor, issuer=decided_by, doc_type=DocType.DECISION, typed=typed, issued_on=on,
         summary=summary, field="decision_number", body=ISSUING_BODIES[decided_by_body],
-        signer=secretary_of(decided_by, on), source=source,
+        signer=secretary_name(decided_by, on), source=source,
     )  # fmt: skip
 
 

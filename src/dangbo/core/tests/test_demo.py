@@ -272,3 +272,21 @@ def test_the_demo_cell_has_admission_work_transfers_and_badges_on_the_radar(demo
         "admissions.recognition_proposal", "members.transfer_arrival", "members.transfer_start",
         "members.temporary_return",
     } <= kinds  # fmt: skip
+
+
+def test_the_demo_root_is_the_provincial_dang_bo_signed_by_its_committee(demo):
+    from dangbo.documents.models import IssuedDocument
+    from dangbo.organizations.naming import derive_committee_name
+
+    root = Organization.objects.get(parent=None)
+    assert (root.name, root.committee, root.document_place()) == (
+        "Đảng bộ tỉnh Lạc Hồng", "Tỉnh ủy Lạc Hồng", "Lạc Hồng",
+    )  # fmt: skip
+    assert derive_committee_name(root.kind, root.name) == "Tỉnh ủy Lạc Hồng"
+    cell = RoleAssignment.objects.get(user__username="bithu").organization
+    assert cell.document_place() == "Lạc Hồng"  # inherited from the root
+    # The decisions and letters the demo records take their numbers from the register.
+    issued = IssuedDocument.objects.filter(external=False)
+    assert issued.filter(doc_type="QD").count() >= 2
+    assert issued.filter(doc_type="GGT").count() >= 1
+    assert not IssuedDocument.objects.filter(external=True).exists()
