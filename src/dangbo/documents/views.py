@@ -10,7 +10,6 @@ from dangbo.accounts.access import scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.core.errors import DomainError
 from dangbo.core.exports import (
-    CHUNK_SIZE,
     Export,
     ExportableListMixin,
     describe_filters,
@@ -19,32 +18,11 @@ from dangbo.core.exports import (
 )
 from dangbo.core.formatting import fmt_date
 from dangbo.core.views import OrgScopedView
-from dangbo.core.xlsx import Column
 
 from . import selectors, services
+from .exports import REGISTER_COLUMNS, register_rows
 from .forms import RegisterFilterForm, TermForm
 from .models import CommitteeTerm
-
-REGISTER_COLUMNS = (
-    Column("Số, ký hiệu", width=16),
-    Column("Ngày ban hành", "date"),
-    Column("Loại văn bản", width=14),
-    Column("Trích yếu", width=50),
-    Column("Cấp ủy ban hành", width=30),
-    Column("Cơ quan ban hành", width=18),
-    Column("Người ký", width=22),
-    Column("Nhiệm kỳ", width=12),
-    Column("Số cấp ngoài hệ thống", "bool"),
-)
-
-
-def register_rows(entries):
-    for e in entries.iterator(chunk_size=CHUNK_SIZE):
-        yield [
-            e.number_text, e.issued_on, e.get_doc_type_display(), e.summary, e.issuer.committee,
-            e.get_issuing_body_display(), e.signer, e.term.label if e.term_id else "",
-            e.external,
-        ]  # fmt: skip
 
 
 class RegisterView(ExportableListMixin, OrgScopedView):

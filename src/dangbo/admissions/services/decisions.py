@@ -365,7 +365,7 @@ def record_ceremony(
     due = rules.ceremony_due_on(received, calendar_around(cell, received, ceremony_on))
     rules.check_ceremony_on_time(ceremony_on, due, late_consent=late_consent, received_on=received)
     before = snapshot(c)
-    issuer = c.decided_by.name if c.decided_by else ""
+    issuer = c.decided_by.committee if c.decided_by else ""
     if c.readmission_of is not None:
         members.record_event(
             actor=actor, member=c.readmission_of, kind=MemberEvent.Kind.READMITTED,

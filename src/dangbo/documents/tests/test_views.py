@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from dangbo.accounts.models import Role
@@ -112,3 +113,21 @@ def test_the_api_lists_the_register_of_the_subtree(w):
         1
     ]
     assert as_user("chibo", Role.VIEWER, w["g"]).get("/o/K/documents").status_code == 404
+
+
+def test_the_register_command_prints_and_writes_the_workbook(w, tmp_path):
+    out = io.StringIO()
+    call_command("register", "--org", "K", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Sổ đăng ký văn bản đi: Đảng bộ Khối Doanh nghiệp (K)"
+    assert "12-CV/ĐU" in lines[1]
+    assert "Lê Văn Ba ký (số cấp ngoài hệ thống)" in lines[1]
+    assert lines[2].split()[0] == "01-GGT/ĐUK"
+    out = io.StringIO()
+    call_command("register", "--org", "K", "--type", "GGT", "--output", str(tmp_path / "so.xlsx"),
+                 stdout=out)  # fmt: skip
+    assert out.getvalue().strip() == f"Đã ghi 1 văn bản vào {tmp_path / 'so.xlsx'}."
+    rows = [list(r) for r in load_workbook(tmp_path / "so.xlsx").active.iter_rows(values_only=True)]
+    assert rows[-1][0] == "01-GGT/ĐUK"
+    with pytest.raises(CommandError):
+        call_command("register", "--org", "KHONG")
