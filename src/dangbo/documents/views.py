@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
@@ -74,7 +75,7 @@ class RegisterView(ExportableListMixin, OrgScopedView):
 
     def post(self, request, *args, **kwargs):
         if not self.can_manage():
-            return self.http_method_not_allowed(request, *args, **kwargs)
+            raise PermissionDenied("Chỉ quản trị cấp ủy ghi được nhiệm kỳ cấp ủy.")
         form = TermForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data

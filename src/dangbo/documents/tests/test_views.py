@@ -90,7 +90,8 @@ def test_the_register_exports_to_xlsx(client, w):
 def test_a_committee_administrator_records_a_term_and_a_viewer_cannot(client, w):
     client.force_login(user_with_role(w["top"], Role.VIEWER))
     post = {"label": "2025–2030", "starts_on": "16/10/2025"}
-    assert client.post("/o/K/documents/", post).status_code == 405
+    assert client.post("/o/K/documents/", post).status_code == 403
+    assert not CommitteeTerm.objects.exists()
     client.force_login(user_with_role(w["top"], Role.COMMITTEE_ADMIN))
     bad = client.post("/o/K/documents/", {"label": "x", "starts_on": "31/02/2025"})
     assert bad.status_code == 400
