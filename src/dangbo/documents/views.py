@@ -18,7 +18,7 @@ from dangbo.core.exports import (
     preamble,
 )
 from dangbo.core.formatting import fmt_date
-from dangbo.core.views import OrgScopedView
+from dangbo.core.views import OrgScopedView, paginate
 
 from . import selectors, services
 from .exports import REGISTER_COLUMNS, register_rows
@@ -62,10 +62,11 @@ class RegisterView(ExportableListMixin, OrgScopedView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        entries = list(self.entries()[:500])
+        page_obj = paginate(self.request, self.entries())
         context.update(
             filter_form=self.filters(),
-            rows=[(e, selectors.file_url(e)) for e in entries],
+            page_obj=page_obj,
+            rows=[(e, selectors.file_url(e)) for e in page_obj],
             terms=CommitteeTerm.objects.filter(organization=self.org),
             can_manage=self.can_manage(),
         )

@@ -13,6 +13,7 @@ from dangbo.accounts.models import Role
 from dangbo.accounts.tests.factories import user_with_role
 from dangbo.audit.models import AuditEntry
 from dangbo.core.tests.api_helpers import as_user
+from dangbo.core.views import PAGE_SIZE
 from dangbo.documents import services
 from dangbo.documents.models import CommitteeTerm
 from dangbo.members import transfers
@@ -58,6 +59,7 @@ def test_the_register_lists_what_the_subtree_issued_with_its_file(client, w):
          f"/transfers/{w['transfer'].pk}/letter.docx"),
     ]  # fmt: skip
     html = page.content.decode()
+    assert "2 văn bản." in html
     assert "Đảng ủy Khối Doanh nghiệp" in html
     assert "(cấp ngoài hệ thống)" in html
     # Below the bloc, a grassroots committee sees only its own documents.
@@ -132,3 +134,15 @@ def test_the_register_command_prints_and_writes_the_workbook(w, tmp_path):
     assert rows[-1][0] == "01-GGT/ĐUK"
     with pytest.raises(CommandError):
         call_command("register", "--org", "KHONG")
+
+
+def test_a_long_register_is_paged_newest_first(client, w):
+    for day in range(1, PAGE_SIZE + 1):
+        services.take_number(actor=None, issuer=w["a"], doc_type="TB", issued_on=D(2026, 1, 1)
+                             + dt.timedelta(days=day), summary=f"Thông báo {day}")  # fmt: skip
+    client.force_login(user_with_role(w["a"], Role.VIEWER))
+    first = client.get("/o/A/documents/")
+    assert first.context["page_obj"].paginator.count == PAGE_SIZE + 1
+    assert first.context["rows"][0][0].summary == f"Thông báo {PAGE_SIZE}"
+    last = client.get("/o/A/documents/", {"page": 2}).context["rows"]
+    assert [e.number_text for e, _ in last] == ["12-CV/ĐU"]
