@@ -33,6 +33,11 @@ and February, so that no digit can be added in front later: "ngày 05 tháng 3
 năm 2026", "ngày 20 tháng 02 năm 2018" (the example of HD 36 Phụ lục 3; HD 36
 itself is dated "ngày 03 tháng 4 năm 2018").
 
+A draft (``draft=True``) carries the mark "DỰ THẢO" in a box under the place
+and date (element 11b; its exact position in HD 36 was not seen). A
+``slip`` (the receipt slip of a transfer letter) follows the signature block
+under a dashed cut line.
+
 Every text is normalized to Unicode NFC (TCVN 6909:2001) and written in Times
 New Roman for every script slot (ascii, hAnsi, eastAsia, cs), so Word on any
 locale shows the same font. The file is deterministic: fixed core properties
@@ -66,7 +71,8 @@ FONT_NAME = "Times New Roman"
 HEADING = "ĐẢNG CỘNG SẢN VIỆT NAM"
 DRAFT_MARK = "DỰ THẢO"
 DECIDES = "QUYẾT ĐỊNH"
-CUT_LINE = "✂ " + "- " * 30
+# The cut line above a detachable slip (dashes only: every font has them).
+CUT_LINE = "- " * 35 + "-"
 # Width of HEADING in Times New Roman bold 15 pt (sum of the glyph advances:
 # 13.78 em x 15 pt = 207 pt): the line under the heading is this long.
 HEADING_WIDTH_MM = 73.0
