@@ -5,13 +5,14 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from dangbo.accounts.access import org_for
 from dangbo.accounts.permissions import Capability
-from dangbo.core.api import InputSchema, OrgCode, Pages, choice, responses
+from dangbo.core.api import Day, InputSchema, OrgCode, Pages, choice, responses, text
 
-from . import selectors
-from .models import IssuedDocument
+from . import selectors, services
+from .models import CommitteeTerm, IssuedDocument
 from .rules import DocType, IssuingBody
 
 router = Router(tags=["Sổ đăng ký văn bản đi"])
@@ -75,3 +76,41 @@ def list_register(request: HttpRequest, code: OrgCode, filters: Query[RegisterFi
     """The documents the committees of the subtree issued, newest first, each with its number."""
     org = org_for(request, code, Capability.VIEW_MEMBERS)
     return selectors.register_under(org, doc_type=filters.doc_type, year=filters.year)
+
+
+class CommitteeTermOut(Schema):
+    id: int
+    label: str
+    starts_on: dt.date = Field(..., description="Ngày sau ngày bế mạc đại hội.")
+    ends_on: dt.date | None = Field(
+        ..., description="Ngày bế mạc đại hội sau (trống: đang diễn ra)."
+    )
+
+
+class CommitteeTermIn(InputSchema):
+    label: text(50, min_length=1) = Field(..., description="Nhiệm kỳ, ví dụ 2025–2030.")
+    starts_on: Day = Field(
+        ..., description="Ngày sau ngày bế mạc đại hội: số văn bản bắt đầu lại từ 01."
+    )
+    ends_on: Day | None = Field(None, description="Ngày bế mạc đại hội nhiệm kỳ sau.")
+
+
+@router.get(
+    "/o/{code}/committee-terms",
+    response=responses(list[CommitteeTermOut]),
+    summary="Các nhiệm kỳ của cấp ủy",
+)
+def list_terms(request: HttpRequest, code: OrgCode):
+    org = org_for(request, code, Capability.VIEW_MEMBERS)
+    return CommitteeTerm.objects.filter(organization=org).order_by("-starts_on")
+
+
+@router.post(
+    "/o/{code}/committee-terms",
+    response=responses(CommitteeTermOut, 201),
+    summary="Ghi một nhiệm kỳ của cấp ủy (số văn bản bắt đầu lại từ 01)",
+)
+def record_term(request: HttpRequest, code: OrgCode, payload: CommitteeTermIn):
+    org = org_for(request, code, Capability.MANAGE_ORGS)
+    term = services.record_term(actor=request.user, organization=org, **payload.dict())
+    return Status(201, term)

@@ -146,3 +146,21 @@ def test_a_long_register_is_paged_newest_first(client, w):
     assert first.context["rows"][0][0].summary == f"Thông báo {PAGE_SIZE}"
     last = client.get("/o/A/documents/", {"page": 2}).context["rows"]
     assert [e.number_text for e, _ in last] == ["12-CV/ĐU"]
+
+
+def test_the_api_records_and_lists_the_committee_terms(w):
+    admin = as_user("quantri", Role.COMMITTEE_ADMIN, w["top"])
+    created = admin.post("/o/K/committee-terms", {"label": "2025–2030", "starts_on": "2025-10-16"})
+    assert created.status_code == 201
+    assert (created.body["label"], created.body["ends_on"]) == ("2025–2030", None)
+    again = admin.post("/o/K/committee-terms", {"label": "x", "starts_on": "2025-10-16"})
+    assert again.status_code == 422
+    assert again.body["detail"][0]["loc"][-1] == "starts_on"
+    backwards = admin.post("/o/K/committee-terms",
+                           {"label": "x", "starts_on": "2020-10-16", "ends_on": "2020-01-01"})  # fmt: skip
+    assert backwards.status_code == 422
+    viewer = as_user("xem", Role.VIEWER, w["top"])
+    assert [t["label"] for t in viewer.get("/o/K/committee-terms").body] == ["2025–2030"]
+    refused = viewer.post("/o/K/committee-terms", {"label": "y", "starts_on": "2030-10-16"})
+    assert refused.status_code == 403
+    assert CommitteeTerm.objects.count() == 1
