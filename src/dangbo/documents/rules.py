@@ -11,8 +11,8 @@ format of Party documents (rules.md §9):
   are signed on behalf of the collective, "T/M" (mục II 1.7.1): "T/M ĐẢNG ỦY",
   "T/M TỈNH ỦY", "T/M BAN THƯỜNG VỤ", "T/M CHI BỘ";
 - element 3, the number: "Số {n}-{type}/{issuer}", counted from 01 for each
-  document type within one committee term (mục II 1.3; numbering in
-  ``numbering_key`` and ``services.py``).
+  document type within one committee term (mục II 1.3; the term by date in
+  ``term_on``, the counting in ``services.take_number``).
 
 The issuing body named in the header is the committee ("TỈNH ỦY LẠC HỒNG",
 "ĐẢNG ỦY HỘI NÔNG DÂN TỈNH"), whichever of its bodies issues: the standing
