@@ -2,10 +2,10 @@
 
 Quyết định kết nạp đảng viên (Mẫu 9-KNĐ of the member-work guidance) and
 Quyết định công nhận đảng viên chính thức, built from the recorded file: the
-deciding committee issues it ("T/M BAN THƯỜNG VỤ" for a standing committee or
-standing office, "T/M ĐẢNG ỦY" for a delegated grassroots committee); before
-the decision is recorded the document is a draft to sign (number and date left
-blank). The wording follows the usual model of these decisions; the 2022
+deciding committee issues it (its issuer block and "T/M BAN THƯỜNG VỤ", "T/M
+THƯỜNG TRỰC TỈNH ỦY" or "T/M ĐẢNG ỦY" from ``dangbo.documents.rules.issuer_block``);
+before the decision is recorded the document is a draft ("DỰ THẢO", number and
+date left blank); once recorded, its number is the one in the outgoing register. The wording follows the usual model of these decisions; the 2022
 appendix text itself was not seen (rules.md §2.7, UNCONFIRMED).
 """
 
@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from dangbo.core.documents import Para, PartyDocument, docx_response, render_docx, upper
+from dangbo.core.documents import Para, PartyDocument, decides, docx_response, render_docx
 from dangbo.core.formatting import fmt_date
-from dangbo.members.models import Member, Position
-from dangbo.organizations.models import CELL_KINDS, Organization, OrgKind
-from dangbo.regulations.selectors import setting_value
+from dangbo.documents import issuers
+from dangbo.documents.rules import DocType, IssuerBlock, IssuingBody
+from dangbo.documents.services import register_entry_of
+from dangbo.members.models import Member
+from dangbo.members.selectors import secretary_name
+from dangbo.organizations.models import Organization
 
 from . import rules, selectors
-from .models import Candidate, DecidingBody, Recognition
+from .models import Candidate, DecidingBody, Recognition, Vote
 
-PLACE_SETTING = "documents.place"
 DOC_TYPE = "QUYẾT ĐỊNH"
-ISSUER_SYMBOLS = {OrgKind.BLOC: "ĐUK", OrgKind.DISTRICT: "HU", OrgKind.PROVINCIAL: "TU"}
 REGULATION_SIGNED = {
     "Quy định 294-QĐ/TW": ("294-QĐ/TW", "26/05/2025"),
     "Quy định 232-QĐ/TW": ("232-QĐ/TW", "20/01/2025"),
@@ -37,39 +37,14 @@ REGULATION_SIGNED = {
     "Quy định 45-QĐ/TW": ("45-QĐ/TW", "01/11/2011"),
     "Quy định 23-QĐ/TW": ("23-QĐ/TW", "31/10/2006"),
 }
+# Who decides (DecidingBody) → which body issues and signs (T/M …).
+ISSUING_BODIES = {
+    DecidingBody.GRASSROOTS_COMMITTEE: IssuingBody.COMMITTEE,
+    DecidingBody.STANDING_COMMITTEE: IssuingBody.STANDING_COMMITTEE,
+    DecidingBody.PROVINCIAL_STANDING_OFFICE: IssuingBody.STANDING_OFFICE,
+}
 
 __all__ = ["admission_decision_docx", "docx_response", "recognition_decision_docx"]
-
-
-def committee_name(org: Organization) -> str:
-    """Return the name a committee signs with: "Đảng bộ Công ty A" issues as "Đảng ủy Công ty A"."""
-    if org.kind not in CELL_KINDS and org.name.lower().startswith("đảng bộ "):
-        return "Đảng ủy " + org.name[len("Đảng bộ ") :]
-    return org.name
-
-
-def number_text(number: str, issuer: Organization) -> str:
-    """Return "Số 101-QĐ/ĐUK": the number as recorded (completed with its symbol), or blanks."""
-    symbol = ISSUER_SYMBOLS.get(issuer.kind, "ĐU")
-    number = number.strip()
-    if not number:
-        return f"Số      -QĐ/{symbol}"
-    if "-" in number or "/" in number:
-        return f"Số {number}"
-    return f"Số {number}-QĐ/{symbol}"
-
-
-def authority(body: str) -> str:
-    return "T/M ĐẢNG ỦY" if body == DecidingBody.GRASSROOTS_COMMITTEE else "T/M BAN THƯỜNG VỤ"
-
-
-def secretary_of(org: Organization, on: dt.date) -> str:
-    position = (
-        Position.objects.filter(organization=org, title=Position.Title.SECRETARY, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .select_related("member").order_by("-started_on").first()
-    )  # fmt: skip
-    return position.member.full_name if position else ""
 
 
 def regulation_basis(on: dt.date) -> str:
@@ -79,20 +54,27 @@ def regulation_basis(on: dt.date) -> str:
 
 
 def _frame(
-    *, decider: Organization, body: str, number: str, signed_on: dt.date | None, summary: str,
-    paragraphs: list[Para | str], title: str, recipients: list[str],
+    *, decider: Organization, block: IssuerBlock, number: str, signed_on: dt.date | None,
+    summary: str, paragraphs: list[Para | str], title: str, recipients: list[str], source,
 ) -> PartyDocument:  # fmt: skip
     on = signed_on or timezone.localdate()
-    parent = decider.parent
+    entry = register_entry_of(source) if source is not None and source.pk else None
     return PartyDocument(
-        superior_body=upper(parent.name) if parent is not None else "",
-        issuing_body=upper(committee_name(decider)),
-        number=number_text(number, decider),
-        place=setting_value(PLACE_SETTING, org=decider, on=on, default="") or "……",
-        signed_on=signed_on, doc_type=DOC_TYPE, summary=summary, body=paragraphs,
-        authority=authority(body), signer_title="BÍ THƯ", signer_name=secretary_of(decider, on),
-        recipients=recipients, title=title,
+        superior_body=block.superior, issuing_body=block.issuing,
+        number=issuers.number_line(entry, number, decider, DocType.DECISION),
+        place=issuers.place_for(decider, on), signed_on=signed_on, doc_type=DOC_TYPE,
+        summary=summary, body=paragraphs, authority=block.authority, signer_title="BÍ THƯ",
+        signer_name=secretary_name(decider, on), recipients=recipients, title=title,
+        draft=signed_on is None,
     )  # fmt: skip
+
+
+def _cell_resolution(votes, on: dt.date | None) -> str:
+    """Return "Nghị quyết số 05-NQ/CB" of the cell's resolution of ``on`` when it is recorded."""
+    for vote in votes:
+        if vote.body == Vote.Body.CELL and vote.held_on == on and vote.resolution_number.strip():
+            return f"Nghị quyết số {vote.resolution_number.strip()}"
+    return ""
 
 
 def _decider(cell: Organization, org: Organization | None, body: str, on: dt.date):
@@ -106,12 +88,18 @@ def admission_decision_document(candidate: Candidate) -> PartyDocument:
     c, cell = candidate, candidate.organization
     on = c.decision_signed_on or timezone.localdate()
     decider, body = _decider(cell, c.decided_by, c.decided_by_body, on)
+    block = issuers.block_for(decider, ISSUING_BODIES[body])
     grassroots = selectors.grassroots_of(cell)
-    considered = f"nghị quyết đề nghị kết nạp đảng viên của {cell.name}"
-    if c.cell_resolution_on:
-        considered += f" ngày {fmt_date(c.cell_resolution_on)}"
+    resolution = _cell_resolution(selectors.active_votes(c), c.cell_resolution_on)
+    if resolution:  # cited by its number once it is recorded
+        considered = (f"{resolution}, ngày {fmt_date(c.cell_resolution_on)} của {cell.name} đề "
+                      f"nghị kết nạp đảng viên")  # fmt: skip
+    else:
+        considered = f"nghị quyết đề nghị kết nạp đảng viên của {cell.name}"
+        if c.cell_resolution_on:
+            considered += f" ngày {fmt_date(c.cell_resolution_on)}"
     if grassroots is not None and grassroots.pk != cell.pk:
-        considered += f" và của {committee_name(grassroots)}"
+        considered += f" và của {grassroots.committee}"
         if c.committee_resolution_number:
             considered += f" (Nghị quyết số {c.committee_resolution_number}"
             considered += (
@@ -125,8 +113,7 @@ def admission_decision_document(candidate: Candidate) -> PartyDocument:
         Para("- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;"),
         Para(regulation_basis(on)),
         Para(f"- Xét {considered},"),
-        Para(f"{upper(BODY_SIGNERS[body])} {upper(committee_name(decider))} QUYẾT ĐỊNH",
-             bold=True, align="center", indent=False),
+        *decides(block.deciding),
         Para(f"{verb} đồng chí {c.full_name}, sinh ngày {fmt_date(c.date_of_birth)}{origin}, "
              f"vào Đảng Cộng sản Việt Nam.", lead="Điều 1."),
         Para(f"{cell.name} tổ chức lễ kết nạp cho đồng chí {c.full_name} trong thời hạn 30 ngày "
@@ -136,18 +123,11 @@ def admission_decision_document(candidate: Candidate) -> PartyDocument:
              f"thi hành Quyết định này.", lead="Điều 3."),
     ]  # fmt: skip
     return _frame(
-        decider=decider, body=body, number=c.decision_number, signed_on=c.decision_signed_on,
+        decider=decider, block=block, number=c.decision_number, signed_on=c.decision_signed_on,
         summary="về việc kết nạp lại đảng viên" if c.is_readmission else "về việc kết nạp đảng viên",
         paragraphs=paragraphs, title=f"Quyết định kết nạp đảng viên — {c.full_name}",
-        recipients=["Như Điều 3,", "Lưu hồ sơ đảng viên, Văn phòng."],
+        recipients=["Như Điều 3,", "Lưu hồ sơ đảng viên, Văn phòng."], source=c,
     )  # fmt: skip
-
-
-BODY_SIGNERS = {
-    DecidingBody.GRASSROOTS_COMMITTEE: "Ban Chấp hành",
-    DecidingBody.STANDING_COMMITTEE: "Ban Thường vụ",
-    DecidingBody.PROVINCIAL_STANDING_OFFICE: "Ban Thường vụ",
-}
 
 
 def admission_decision_docx(candidate: Candidate) -> tuple[bytes, str]:
@@ -169,10 +149,19 @@ def recognition_decision_document(member: Member, recognition: Recognition | Non
         cell, recognition.decided_by if recognition else None,
         recognition.decided_by_body if recognition else "", on,
     )  # fmt: skip
+    block = issuers.block_for(decider, ISSUING_BODIES[body])
     refused = recognition is not None and recognition.outcome == Recognition.Outcome.NOT_RECOGNIZED
-    considered = f"nghị quyết của {cell.name}"
-    if recognition is not None and recognition.cell_resolution_on:
-        considered += f" ngày {fmt_date(recognition.cell_resolution_on)}"
+    resolved_on = recognition.cell_resolution_on if recognition is not None else None
+    resolution = (
+        _cell_resolution(selectors.active_votes(recognition), resolved_on)
+        if recognition is not None and recognition.pk else ""
+    )  # fmt: skip
+    if resolution:  # cited by its number once it is recorded
+        considered = f"{resolution}, ngày {fmt_date(resolved_on)} của {cell.name}"
+    else:
+        considered = f"nghị quyết của {cell.name}"
+        if resolved_on:
+            considered += f" ngày {fmt_date(resolved_on)}"
     admitted = f", vào Đảng ngày {fmt_date(member.admitted_on)}" if member.admitted_on else ""
     if refused:
         first = (f"Không công nhận đồng chí {member.full_name}, sinh ngày "
@@ -186,14 +175,14 @@ def recognition_decision_document(member: Member, recognition: Recognition | Non
         Para("- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;"),
         Para(regulation_basis(on)),
         Para(f"- Xét {considered} đề nghị {'không ' if refused else ''}công nhận đảng viên chính thức,"),
-        Para(f"{upper(BODY_SIGNERS[body])} {upper(committee_name(decider))} QUYẾT ĐỊNH",
-             bold=True, align="center", indent=False),
+        *decides(block.deciding),
         Para(first, lead="Điều 1."),
         Para(f"{cell.name}, các cơ quan liên quan và đồng chí có tên tại Điều 1 chịu trách nhiệm "
              f"thi hành Quyết định này.", lead="Điều 2."),
     ]  # fmt: skip
     return _frame(
-        decider=decider, body=body, number=recognition.decision_number if recognition else "",
+        decider=decider, block=block, source=recognition,
+        number=recognition.decision_number if recognition else "",
         signed_on=recognition.decision_signed_on if recognition else None,
         summary=("về việc không công nhận đảng viên chính thức" if refused
                  else "về việc công nhận đảng viên chính thức"),

@@ -217,7 +217,11 @@ class RecognitionVoteForm(VoteForm):
 
 
 class DecisionFields(forms.Form):
-    decision_number = forms.CharField(label="Số quyết định", max_length=100, required=False)
+    decision_number = forms.CharField(
+        label="Số quyết định", max_length=100, required=False,
+        help_text="Để trống: lấy số tiếp theo trong sổ đăng ký văn bản đi. Ghi số nếu quyết định "
+        "đã được cấp số ngoài hệ thống.",
+    )  # fmt: skip
     decision_signed_on = date_field("Ngày ký")
     decided_by = OrgChoiceField(label="Cấp ủy quyết định", queryset=Organization.objects.none())
     decided_by_body = forms.ChoiceField(label="Cơ quan quyết định", choices=DecidingBody.choices)

@@ -344,9 +344,15 @@ class AdmissionCommitteeProposalIn(AdmissionVoteIn):
     eligible: Annotated[int, Field(ge=1, le=1_000_000)]
 
 
+NUMBER_HELP = (
+    "Trống: số tiếp theo trong sổ đăng ký văn bản đi của cấp ủy quyết định. Số đã cấp ngoài hệ "
+    "thống (ví dụ 101-QĐ/ĐUK) được ghi vào sổ; số đã có trong sổ bị từ chối."
+)
+
+
 class AdmissionDecisionIn(InputSchema):
     admit: bool = True
-    decision_number: text(100) = ""
+    decision_number: text(100) = Field("", description=NUMBER_HELP)
     decision_signed_on: Day
     decided_by: OrgCode = Field(..., description="Mã tổ chức của cấp ủy quyết định.")
     decided_by_body: BodyCode
@@ -385,7 +391,7 @@ class RecognitionVoteIn(AdmissionVoteIn):
 
 class RecognitionDecisionIn(InputSchema):
     outcome: choice(Recognition.Outcome)
-    decision_number: text(100, min_length=1)
+    decision_number: text(100) = Field("", description=NUMBER_HELP)
     decision_signed_on: Day
     decided_by: OrgCode
     decided_by_body: BodyCode

@@ -8,6 +8,7 @@ from dangbo.admissions.api import router as admissions_router
 from dangbo.awards.api import router as awards_router
 from dangbo.core.api import api, docs_asset, not_found
 from dangbo.deadlines.api import router as deadlines_router
+from dangbo.documents.api import router as documents_router
 from dangbo.exchange.api import router as exchange_router
 from dangbo.imports.api import router as imports_router
 from dangbo.indicators.api import router as indicators_router
@@ -22,6 +23,7 @@ api.add_router("", members_org_router)
 api.add_router("", members_router)
 api.add_router("", admissions_router)
 api.add_router("", awards_router)
+api.add_router("", documents_router)
 api.add_router("", deadlines_router)
 api.add_router("", indicators_router)
 api.add_router("", quality_router)

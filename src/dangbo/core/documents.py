@@ -33,6 +33,11 @@ and February, so that no digit can be added in front later: "ngày 05 tháng 3
 năm 2026", "ngày 20 tháng 02 năm 2018" (the example of HD 36 Phụ lục 3; HD 36
 itself is dated "ngày 03 tháng 4 năm 2018").
 
+A draft (``draft=True``) carries the mark "DỰ THẢO" in a box under the place
+and date (element 11b; its exact position in HD 36 was not seen). A
+``slip`` (the receipt slip of a transfer letter) follows the signature block
+under a dashed cut line.
+
 Every text is normalized to Unicode NFC (TCVN 6909:2001) and written in Times
 New Roman for every script slot (ascii, hAnsi, eastAsia, cs), so Word on any
 locale shows the same font. The file is deterministic: fixed core properties
@@ -46,7 +51,7 @@ import datetime as dt
 import io
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -64,6 +69,10 @@ from .exports import file_slug
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT_NAME = "Times New Roman"
 HEADING = "ĐẢNG CỘNG SẢN VIỆT NAM"
+DRAFT_MARK = "DỰ THẢO"
+DECIDES = "QUYẾT ĐỊNH"
+# The cut line above a detachable slip (dashes only: every font has them).
+CUT_LINE = "- " * 35 + "-"
 # Width of HEADING in Times New Roman bold 15 pt (sum of the glyph advances:
 # 13.78 em x 15 pt = 207 pt): the line under the heading is this long.
 HEADING_WIDTH_MM = 73.0
@@ -122,6 +131,9 @@ class PartyDocument:
     urgency: str = ""  # "KHẨN", under the number
     page_numbers: bool = True  # from the second page, centred at the top
     title: str = ""  # the file's title property; defaults to type and summary
+    draft: bool = False  # "DỰ THẢO" (element 11b), under the place and date
+    # Paragraphs after the signature block, below a cut line: a detachable slip.
+    slip: list[Para | str] = field(default_factory=list)
 
 
 def nfc(text: str) -> str:
@@ -223,6 +235,25 @@ def _underline_paragraph(paragraph) -> None:
     ppr.insert_element_before(borders, *_AFTER_PBDR)
 
 
+def _boxed(paragraph) -> None:
+    """Draw a box around ``paragraph`` (the draft mark)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for edge in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{edge}")
+        for key, value in (
+            ("w:val", "single"),
+            ("w:sz", "6"),
+            ("w:space", "1"),
+            ("w:color", "auto"),
+        ):
+            line.set(qn(key), value)
+        borders.append(line)
+    ppr.insert_element_before(borders, *_AFTER_PBDR)
+    paragraph.paragraph_format.left_indent = Mm(20)
+    paragraph.paragraph_format.right_indent = Mm(20)
+
+
 def _borderless(table) -> None:
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -311,6 +342,10 @@ def render_docx(doc: PartyDocument) -> bytes:
     for item in doc.body:
         _body_paragraph(document, item if isinstance(item, Para) else Para(text=item))
     _footer(document, doc, widths)
+    if doc.slip:
+        _paragraph(document, CUT_LINE, size=12, before=18, after=6)
+        for item in doc.slip:
+            _body_paragraph(document, item if isinstance(item, Para) else Para(text=item))
 
     _core_properties(document, doc)
     buffer = io.BytesIO()
@@ -343,6 +378,17 @@ def _header(document, doc: PartyDocument, widths: tuple[float, float]) -> None:
     title.paragraph_format.right_indent = Mm(side)
     _underline_paragraph(title)
     _paragraph(heading, fmt_place_date(doc.place, doc.signed_on), size=14, italic=True, before=6)
+    if doc.draft:
+        _boxed(_paragraph(heading, DRAFT_MARK, size=14, bold=True, before=6))
+
+
+def decides(deciding: str) -> list[Para]:
+    """Return the line before the articles: the deciding body, then "QUYẾT ĐỊNH" on a line of its
+    own, so the two words never split (as the examples of HD 36-HD/VPTW lay it out)."""
+    return [
+        Para(upper(deciding), bold=True, align="center", indent=False),
+        Para(DECIDES, bold=True, align="center", indent=False),
+    ]
 
 
 def _body_paragraph(document, para: Para) -> None:

@@ -129,7 +129,8 @@ def _build_tree(plan: TreePlan, log) -> dict[str, Organization]:
                 actor=None, code=p.code, name=p.name, kind=p.kind,
                 parent=orgs[p.parent] if p.parent else None, established_on=p.established_on,
                 decision=decision, sector=sectors.get(p.sector) if p.sector else None,
-                staff_headcount=p.staff_headcount,
+                staff_headcount=p.staff_headcount, committee_name=p.committee_name,
+                place_name=p.place_name,
             )  # fmt: skip
         elif op.kind == "rename":
             org_services.rename_organization(

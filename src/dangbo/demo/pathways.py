@@ -34,6 +34,7 @@ from dangbo.awards import services as award_services
 from dangbo.core.dates import add_months
 from dangbo.core.errors import DomainError
 from dangbo.members import transfers
+from dangbo.members.letters import letter_issuing_org
 from dangbo.members.models import Member, MemberState, Position, Sex, Status, Transfer
 from dangbo.organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Organization, OrgKind
 from dangbo.regulations.workdays import add_working_days, calendar_around
@@ -182,7 +183,7 @@ class _Pathway:
         admission_services.record_decision(
             actor=None, candidate=c, admit=True, decision_signed_on=decided_on,
             decided_by=self.decider, decided_by_body=self.body,
-            decision_number=self.number("QĐ/ĐU"),
+            decision_number="",  # the next number of the decider's outgoing register
             decision_received_on=add_working_days(decided_on, 2, self.cal),
         )  # fmt: skip
         if wanted < order.index("ADMITTED"):
@@ -291,8 +292,8 @@ def _transfers(p: _Pathway, other_cell: Organization) -> None:
         to_organization=other_cell, triggered_on=p.day(20),
     )  # fmt: skip
     transfers.issue_transfer_letter(
-        actor=None, transfer=t, letter_number=p.number("GGT/ĐU"), letter_on=p.day(10),
-        letter_issuer=p.grassroots.name,
+        actor=None, transfer=t, letter_number="", letter_on=p.day(10),
+        letter_issuer=letter_issuing_org(t).committee,
     )  # fmt: skip
     # A retirement three months ago with no letter yet: past its 60 working days soon.
     transfers.start_transfer(

@@ -39,6 +39,8 @@ BLOC_CODE = "KCQ"
 PARTY_AGENCIES_CODE = "CQD"
 STATE_CODE = "UBND"
 
+# The organization is the provincial đảng bộ; its committee, the Tỉnh ủy, issues and signs.
+ROOT_NAME = "Đảng bộ tỉnh " + names.PROVINCE
 TU = "Tỉnh ủy " + names.PROVINCE
 REORG_DECISION = {"number": "123-QĐ/TU", "signed_on": dt.date(2025, 6, 27), "issuer": TU}
 
@@ -59,6 +61,8 @@ class OrgPlan:
     successor: str | None = None  # where the members of a dissolved cell go
     keep_share: float = 1.0  # the share of them who follow; the others transfer out
     cells: list[str] = field(default_factory=list)
+    committee_name: str = ""  # recorded where the derived one would not do
+    place_name: str = ""  # the place documents name; the others inherit it
 
     @property
     def is_cell(self) -> bool:
@@ -141,7 +145,8 @@ def plan_tree(*, members: int, seed: int, as_of: dt.date) -> TreePlan:
         ops.append(Op(org.established_on, order, "found", org.code, {"decision": decision}))
         return org
 
-    add(OrgPlan(ROOT_CODE, TU, OrgKind.PROVINCIAL, None, PROVINCIAL_ON), 0)
+    add(OrgPlan(ROOT_CODE, ROOT_NAME, OrgKind.PROVINCIAL, None, PROVINCIAL_ON, committee_name=TU,
+                place_name=names.PROVINCE), 0)  # fmt: skip
     add(OrgPlan(BLOC_CODE, "Đảng bộ Khối các cơ quan tỉnh", OrgKind.BLOC, ROOT_CODE, BLOC_ON), 1,
         _decision(rng, BLOC_ON, TU, "QĐ/TU"))  # fmt: skip
 

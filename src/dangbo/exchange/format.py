@@ -135,6 +135,11 @@ ORGANIZATIONS = SheetSpec(
         Col("address", "Địa chỉ", field=(Organization, "address"), width=30),
         Col("phone", "Điện thoại", field=(Organization, "phone")),
         Col("email", "Thư điện tử", "email", field=(Organization, "email")),
+        Col("committee_name", "Tên cấp ủy", field=(Organization, "committee_name"), width=30,
+            help="Cấp ủy ký văn bản, ví dụ «Tỉnh ủy Lạc Hồng» của «Đảng bộ tỉnh Lạc Hồng». "
+            "Trống: suy ra từ tên tổ chức («Đảng bộ …» → «Đảng ủy …»)."),
+        Col("place_name", "Địa danh ghi trên văn bản", field=(Organization, "place_name"),
+            help="Trống: dùng địa danh của tổ chức cấp trên."),
     ),
 )  # fmt: skip
 

@@ -115,6 +115,8 @@ def organization_row(org: Organization, codes: dict[int, str], *, in_scope: bool
         "address": clean_text(org.address),
         "phone": clean_text(org.phone),
         "email": clean_text(org.email),
+        "committee_name": clean_text(org.committee_name),
+        "place_name": clean_text(org.place_name),
     }
 
 

@@ -1250,6 +1250,7 @@ class _Import:
                 established_on=r["established_on"], established_decision=r["established_decision"],
                 dissolved_on=r["dissolved_on"], dissolved_decision=r["dissolved_decision"],
                 address=r["address"], phone=r["phone"], email=r["email"], path=None, depth=0,
+                committee_name=r["committee_name"], place_name=r["place_name"],
             ))  # fmt: skip
         Organization.objects.bulk_create(orgs, batch_size=CHUNK)
         # Every organization of this installation the import has met (by the file, or through

@@ -347,6 +347,8 @@ ORG_COMPARED = (
     "phone",
     "email",
     "established_decision",
+    "committee_name",
+    "place_name",
 )
 
 

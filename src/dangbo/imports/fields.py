@@ -369,6 +369,8 @@ def organization_fields() -> list[FieldSpec]:
         FieldSpec("address", "Địa chỉ", ("dia chi", "tru so"), parse_text(255)),
         FieldSpec("phone", "Điện thoại", ("dien thoai", "so dien thoai"), parse_text(30)),
         FieldSpec("email", "Thư điện tử", ("thu dien tu", "email", "e mail"), parse_text(254)),
+        FieldSpec("committee_name", "Tên cấp ủy", ("ten cap uy", "cap uy", "ten cap uy ky van ban"), parse_text(255)),
+        FieldSpec("place_name", "Địa danh ghi trên văn bản", ("dia danh ghi tren van ban", "dia danh", "dia danh van ban"), parse_text(100)),
     ]  # fmt: skip
 
 

@@ -279,8 +279,10 @@ class TemporaryTransferForm(forms.Form):
 
 class LetterForm(forms.Form):
     letter_number = forms.CharField(
-        label="Số giấy giới thiệu", max_length=100, help_text="Ví dụ: 15-GGT/ĐU."
-    )
+        label="Số giấy giới thiệu", max_length=100, required=False,
+        help_text="Để trống: lấy số tiếp theo trong sổ đăng ký văn bản đi. Ghi số (ví dụ 15-GGT/ĐU) "
+        "nếu giấy đã được cấp số ngoài hệ thống.",
+    )  # fmt: skip
     letter_on = date_field("Ngày giới thiệu")
     letter_issuer = forms.CharField(label="Cấp ủy giới thiệu", max_length=200)
     start_late_explanation = forms.CharField(

@@ -35,6 +35,7 @@ from .models import (
     Member,
     MemberEvent,
     MemberState,
+    Position,
     Transfer,
 )
 
@@ -477,3 +478,15 @@ def transfer_deadlines_under(org: Organization, today: dt.date, until: dt.date) 
             detail=_deadline_detail(transfer, clock),
         ))  # fmt: skip
     return sorted(found, key=lambda d: (d.due_on, d.subject, d.url))
+
+
+def secretary_name(org: Organization | None, on: dt.date) -> str:
+    """Return the name of the secretary of ``org`` on ``on`` (the usual signer), or ""."""
+    if org is None:
+        return ""
+    position = (
+        Position.objects.filter(organization=org, title=Position.Title.SECRETARY, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .select_related("member").order_by("-started_on").first()
+    )  # fmt: skip
+    return position.member.full_name if position else ""

@@ -25,6 +25,8 @@ from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.core.locking import lock, save_changed, values
+from dangbo.documents.rules import DocType
+from dangbo.documents.services import number_document
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.regulations.workdays import calendar_around
 
@@ -195,6 +197,12 @@ def start_transfer(
     return transfer
 
 
+def _letter_issuing_org(transfer: Transfer):
+    from .letters import letter_issuing_org
+
+    return letter_issuing_org(transfer)
+
+
 def letter_calendar(transfer: Transfer, *days: dt.date | None):
     """Return the working calendar the transfer's clocks are counted in (the sending side's)."""
     org = transfer.from_organization or transfer.to_organization
@@ -224,7 +232,8 @@ def issue_transfer_letter(
             f"thiệu (lần này: {transfer.get_status_display().lower()})."
         )
     errors = {}
-    if not (letter_number or "").strip():
+    issuer = _letter_issuing_org(transfer)
+    if not (letter_number or "").strip() and issuer is None:
         errors["letter_number"] = "Cần ghi số giấy giới thiệu sinh hoạt đảng."
     if letter_on is None:
         errors["letter_on"] = "Cần ghi ngày giới thiệu."
@@ -242,8 +251,21 @@ def issue_transfer_letter(
         calendar=letter_calendar(transfer, transfer.triggered_on, letter_on),
         explanation=explanation,
     )  # fmt: skip
+    number = (letter_number or "").strip()
+    if issuer is not None:  # the next number of the issuing committee's register, or the typed one
+        from dangbo.documents.issuers import default_body
+
+        from .selectors import secretary_name
+
+        number = number_document(
+            actor=actor, issuer=issuer, doc_type=DocType.TRANSFER_LETTER, typed=number,
+            issued_on=letter_on, field="letter_number", source=transfer,
+            summary=f"Giới thiệu sinh hoạt đảng: {transfer.member.full_name}, đến "
+            f"{transfer.destination}", body=default_body(issuer),
+            signer=secretary_name(issuer, letter_on),
+        ).number_text  # fmt: skip
     before = snapshot(transfer)
-    transfer.letter_number = letter_number.strip()
+    transfer.letter_number = number
     transfer.letter_on = letter_on
     transfer.letter_issuer = letter_issuer.strip()
     transfer.start_late_explanation = explanation

@@ -46,7 +46,7 @@ from .forms import (
     cells_within,
     destination_cells,
 )  # fmt: skip
-from .letters import committee_name, letter_filename, letter_issuing_org, transfer_letter_document
+from .letters import letter_filename, letter_issuing_org, transfer_letter_document
 from .lifecycle_rules import REGULATION_STRIKING_GROUNDS
 from .models import ACTIVE_STATUSES, OPEN_TRANSFER_STATUSES, MemberEvent, Status, Transfer
 from .selectors import (
@@ -601,7 +601,7 @@ class TransferDetailView(TransferScopedView):
         issuer = letter_issuing_org(self.transfer)
         return {
             "letter_on": timezone.localdate(),
-            "letter_issuer": committee_name(issuer) if issuer is not None else "",
+            "letter_issuer": issuer.committee if issuer is not None else "",
         }
 
 

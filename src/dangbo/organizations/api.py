@@ -89,6 +89,15 @@ class OrgCounts(Schema):
 
 
 class OrgDetailOut(OrgOut):
+    committee_name: str = Field(..., description="Tên cấp ủy như đã ghi (trống: suy ra từ tên).")
+    committee: str = Field(
+        ..., description="Tên cấp ủy ký văn bản: như đã ghi, hoặc suy ra từ loại và tên tổ chức."
+    )
+    place_name: str = Field(..., description="Địa danh ghi trên văn bản, như đã ghi.")
+    document_place: str = Field(
+        ...,
+        description="Địa danh dùng trên văn bản: của tổ chức, hoặc của tổ chức cấp trên gần nhất.",
+    )
     staff_headcount: int | None
     hardship_area: bool
     established_decision: str
@@ -98,6 +107,10 @@ class OrgDetailOut(OrgOut):
     email: str
     ancestors: list[OrgRef]
     counts: OrgCounts
+
+    @staticmethod
+    def resolve_document_place(obj: Organization) -> str:
+        return obj.document_place()
 
 
 class TreeNodeOut(Schema):
@@ -167,6 +180,12 @@ def org_detail(org: Organization) -> Organization:
 # --------------------------------------------------------------------------
 
 
+COMMITTEE_DESCRIPTION = (
+    "Tên cấp ủy ký văn bản («Tỉnh ủy Lạc Hồng» của «Đảng bộ tỉnh Lạc Hồng»); trống: suy ra từ tên."
+)
+PLACE_DESCRIPTION = "Địa danh ghi trên văn bản; trống: dùng địa danh của tổ chức cấp trên."
+
+
 class FoundIn(InputSchema):
     code: text(30, min_length=1, pattern=CODE_PATTERN, message=CODE_MESSAGE)
     name: text(255, min_length=1)
@@ -178,6 +197,8 @@ class FoundIn(InputSchema):
     )
     staff_headcount: int | None = Field(None, ge=0, le=10_000_000)
     hardship_area: bool = False
+    committee_name: text(255) = Field("", description=COMMITTEE_DESCRIPTION)
+    place_name: text(100) = Field("", description=PLACE_DESCRIPTION)
     address: text(255) = ""
     phone: text(30) = ""
     email: text(254) = ""
@@ -187,6 +208,8 @@ class OrgPatchIn(InputSchema):
     sector: text(30) | None = None
     staff_headcount: int | None = Field(None, ge=0, le=10_000_000)
     hardship_area: bool | None = None
+    committee_name: text(255) | None = Field(None, description=COMMITTEE_DESCRIPTION)
+    place_name: text(100) | None = Field(None, description=PLACE_DESCRIPTION)
     address: text(255) | None = None
     phone: text(30) | None = None
     email: text(254) | None = None
@@ -332,7 +355,8 @@ def update_org(request: HttpRequest, code: OrgCode, payload: OrgPatchIn):
     changes = payload.dict(exclude_unset=True)
     if "sector" in changes:
         changes["sector"] = _sector(changes["sector"])
-    for field in ("address", "phone", "email", "established_decision", "hardship_area"):
+    for field in ("address", "phone", "email", "established_decision", "hardship_area",
+                  "committee_name", "place_name"):  # fmt: skip
         if field in changes and changes[field] is None:
             raise DomainError({field: "Giá trị không được để trống (null)."})
     org = services.update_organization(actor=request.user, org=org, **changes)

@@ -8,6 +8,15 @@ from dangbo.core.views import date_field
 
 from .models import Organization, OrgKind, Sector
 
+COMMITTEE_HELP = (
+    "Cấp ủy ký văn bản, ví dụ «Tỉnh ủy Lạc Hồng» cho «Đảng bộ tỉnh Lạc Hồng». Để trống: suy ra từ "
+    "tên tổ chức («Đảng bộ …» → «Đảng ủy …»); chi bộ ký «T/M CHI BỘ»."
+)
+PLACE_HELP = (
+    "Địa danh ở dòng «…, ngày … tháng … năm …» của văn bản. Để trống: dùng địa danh của tổ chức "
+    "cấp trên."
+)
+
 
 class DecisionFields(forms.Form):
     decision_number = forms.CharField(label="Số quyết định", max_length=100, required=False)
@@ -30,11 +39,19 @@ class FoundForm(DecisionFields):
         empty_label="— Không chọn —",
     )
     established_on = date_field("Ngày thành lập")
+    committee_name = forms.CharField(
+        label="Tên cấp ủy", max_length=255, required=False, help_text=COMMITTEE_HELP
+    )
+    place_name = forms.CharField(
+        label="Địa danh ghi trên văn bản", max_length=100, required=False, help_text=PLACE_HELP
+    )
 
     field_order = [
         "code",
         "name",
         "kind",
+        "committee_name",
+        "place_name",
         "sector",
         "established_on",
         "decision_number",
@@ -47,6 +64,8 @@ class DetailsForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = [
+            "committee_name",
+            "place_name",
             "sector",
             "staff_headcount",
             "hardship_area",
@@ -55,6 +74,7 @@ class DetailsForm(forms.ModelForm):
             "email",
             "established_decision",
         ]
+        help_texts = {"committee_name": COMMITTEE_HELP, "place_name": PLACE_HELP}
 
 
 class RenameForm(DecisionFields):

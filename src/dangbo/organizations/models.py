@@ -141,6 +141,22 @@ class Organization(TimeStampedModel):
     def is_grassroots(self) -> bool:
         return self.kind in GRASSROOTS_KINDS
 
+    @property
+    def committee(self) -> str:
+        """The name its committee issues and signs with ("Tỉnh ủy Lạc Hồng"), recorded or derived."""
+        from .naming import committee_name_of
+
+        return committee_name_of(self)
+
+    def document_place(self) -> str:
+        """The place its documents name: its own place name, else the nearest one above ("" if none)."""
+        from .naming import inherited_place
+        from .selectors import ancestors_of
+
+        if self.place_name.strip():
+            return self.place_name.strip()
+        return inherited_place(a.place_name for a in ancestors_of(self)) if self.path else ""
+
 
 class TreePosition(models.Model):
     """Where an organization stood in the tree, under which name, over a period.

@@ -222,7 +222,9 @@ def found_root_organization(
 
 UPDATABLE_FIELDS = (
     "sector", "staff_headcount", "hardship_area", "address", "phone", "email", "established_decision",
+    "committee_name", "place_name",
 )  # fmt: skip
+STRIPPED_FIELDS = ("committee_name", "place_name")
 UPDATABLE_FIELDS_ATTNAMES = tuple(Organization._meta.get_field(f).attname for f in UPDATABLE_FIELDS)
 
 
@@ -235,7 +237,7 @@ def update_organization(*, actor, org: Organization, **changes: Any) -> Organiza
     lock(org)
     before, original = snapshot(org), values(org)
     for field, value in changes.items():
-        setattr(org, field, value)
+        setattr(org, field, value.strip() if field in STRIPPED_FIELDS and value else value)
     org.full_clean()
     save_changed(org, original, UPDATABLE_FIELDS_ATTNAMES)
     _audit(actor, "updated", org, before)

@@ -212,6 +212,7 @@ class FoundChildView(OrgFormView):
         return services.found_organization(
             actor=self.request.user, code=data["code"], name=data["name"], kind=data["kind"], parent=self.org,
             established_on=data["established_on"], decision=decision_of(data), sector=data["sector"],
+            committee_name=data["committee_name"].strip(), place_name=data["place_name"].strip(),
         )  # fmt: skip
 
     def get_success_message(self, org) -> str:

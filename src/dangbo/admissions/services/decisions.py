@@ -13,13 +13,16 @@ from dangbo.core.dates import whole_months_between
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.core.locking import lock
+from dangbo.documents.rules import DocType, IssuingBody
+from dangbo.documents.services import number_document
 from dangbo.members import services as members
 from dangbo.members.models import MemberEvent, Status
+from dangbo.members.selectors import secretary_name
 from dangbo.organizations.models import Organization
 from dangbo.regulations.workdays import calendar_around
 
 from .. import rules, selectors
-from ..models import Candidate, Vote
+from ..models import Candidate, DecidingBody, Vote
 from ._common import (
     audit,
     check_open,
@@ -255,8 +258,6 @@ def record_decision(
     if selectors.needs_committee_proposal(cell) and c.committee_resolution_on is None:
         raise DomainError("Chưa có nghị quyết của đảng ủy cơ sở đề nghị kết nạp.")
     require(decision_signed_on, "decision_signed_on", "Cần ghi ngày ký quyết định.")
-    if admit:
-        require(decision_number, "decision_number", "Cần ghi số quyết định kết nạp.")
     on = decision_signed_on
     last_resolution = c.committee_resolution_on or c.cell_resolution_on
     not_before(on, last_resolution, "decision_signed_on",
@@ -284,8 +285,15 @@ def record_decision(
             + f", tức đến hết ngày {fmt_date(due)}: quyết định ký ngày {fmt_date(on)} cần ghi giải "
             f"trình của cấp ủy về việc chậm ({rules.cite(on, '4.3.1')})."
         )})  # fmt: skip
+    number = text.normalize(decision_number)
+    if admit:  # the next number of the outgoing register, or the one typed, recorded there
+        number = register_decision(
+            actor=actor, source=c, decided_by=decided_by, decided_by_body=decided_by_body,
+            typed=number, on=on, summary=f"Kết nạp {'lại ' if c.is_readmission else ''}đảng viên: "
+            f"{c.full_name}",
+        ).number_text  # fmt: skip
     before = snapshot(c)
-    c.decision_number = text.normalize(decision_number)
+    c.decision_number = number
     c.decision_signed_on = on
     c.decided_by = decided_by
     c.decided_by_body = decided_by_body
@@ -299,6 +307,27 @@ def record_decision(
     derive_candidate(c, original)
     audit(actor, "decision_recorded", c, cell, before=before, after=c)
     return c
+
+
+# Who decides → which body of the committee issues and signs the decision.
+ISSUING_BODIES = {
+    DecidingBody.GRASSROOTS_COMMITTEE: IssuingBody.COMMITTEE,
+    DecidingBody.STANDING_COMMITTEE: IssuingBody.STANDING_COMMITTEE,
+    DecidingBody.PROVINCIAL_STANDING_OFFICE: IssuingBody.STANDING_OFFICE,
+}
+
+
+def register_decision(
+    *, actor, source, decided_by: Organization, decided_by_body: str, typed: str, on: dt.date,
+    summary: str,
+):  # fmt: skip
+    """Number a decision in the deciding committee's outgoing register (HD 36-HD/VPTW mục II 1.3):
+    the next number of its decisions in the term, or the number typed, recorded there."""
+    return number_document(
+        actor=actor, issuer=decided_by, doc_type=DocType.DECISION, typed=typed, issued_on=on,
+        summary=summary, field="decision_number", body=ISSUING_BODIES[decided_by_body],
+        signer=secretary_name(decided_by, on), source=source,
+    )  # fmt: skip
 
 
 def _check_consents(c: Candidate, on: dt.date) -> None:
@@ -336,7 +365,7 @@ def record_ceremony(
     due = rules.ceremony_due_on(received, calendar_around(cell, received, ceremony_on))
     rules.check_ceremony_on_time(ceremony_on, due, late_consent=late_consent, received_on=received)
     before = snapshot(c)
-    issuer = c.decided_by.name if c.decided_by else ""
+    issuer = c.decided_by.committee if c.decided_by else ""
     if c.readmission_of is not None:
         members.record_event(
             actor=actor, member=c.readmission_of, kind=MemberEvent.Kind.READMITTED,

@@ -27,7 +27,7 @@ from ._common import (
     not_before,
     require,
 )
-from .decisions import _vote, cell_eligible
+from .decisions import _vote, cell_eligible, register_decision
 
 NOT_RECOGNIZED_GROUNDS = "Không được công nhận đảng viên chính thức (Điều lệ Đảng, Điều 5)"
 Outcome = Recognition.Outcome
@@ -192,7 +192,6 @@ def record_recognition_decision(
     if outcome not in (Outcome.RECOGNIZED, Outcome.NOT_RECOGNIZED):
         raise DomainError({"outcome": "Cần chọn kết quả: công nhận hoặc không công nhận."})
     require(on, "decision_signed_on", "Cần ghi ngày ký quyết định.")
-    require(decision_number, "decision_number", "Cần ghi số quyết định.")
     if (
         member.status != Status.PROBATIONARY
         or member.probation_ends_on != recognition.probation_ends_on
@@ -223,8 +222,16 @@ def record_recognition_decision(
             + f", tức đến hết ngày {fmt_date(due)}: quyết định ký ngày {fmt_date(on)} cần ghi giải "
             f"trình của cấp ủy về việc chậm ({rules.cite(on, '4.3.1')})."
         )})  # fmt: skip
+    summary = (
+        f"{'Không công nhận' if outcome == Outcome.NOT_RECOGNIZED else 'Công nhận'} đảng viên "
+        f"chính thức: {member.full_name}"
+    )
+    number = register_decision(
+        actor=actor, source=recognition, decided_by=decided_by, decided_by_body=decided_by_body,
+        typed=text.normalize(decision_number), on=on, summary=summary,
+    ).number_text  # fmt: skip
     before = snapshot(recognition)
-    number, issuer = text.normalize(decision_number), decided_by.name
+    issuer = decided_by.committee
     if outcome == Outcome.RECOGNIZED:
         members.record_event(
             actor=actor, member=member, kind=MemberEvent.Kind.MADE_OFFICIAL,

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dangbo.members",
     "dangbo.admissions",
     "dangbo.awards",
+    "dangbo.documents",
     "dangbo.accounts",
     "dangbo.deadlines",
     "dangbo.indicators",

@@ -360,3 +360,21 @@ def test_badge_history_awards_each_milestone_at_its_first_occasion_and_posthumou
     moved = [rules.State("OFFICIAL", cell, dt.date(1990, 3, 1), dt.date(2019, 6, 1)),
              rules.State("TRANSFERRED_OUT", None, dt.date(2019, 6, 1), None)]  # fmt: skip
     assert badge_history(dt.date(1990, 3, 1), moved, dt.date(2026, 1, 15)) == []
+
+
+def test_the_demo_root_is_the_provincial_dang_bo_signed_by_its_committee(demo):
+    from dangbo.documents.models import IssuedDocument
+    from dangbo.organizations.naming import derive_committee_name
+
+    root = Organization.objects.get(parent=None)
+    assert (root.name, root.committee, root.document_place()) == (
+        "Đảng bộ tỉnh Lạc Hồng", "Tỉnh ủy Lạc Hồng", "Lạc Hồng",
+    )  # fmt: skip
+    assert derive_committee_name(root.kind, root.name) == "Tỉnh ủy Lạc Hồng"
+    cell = RoleAssignment.objects.get(user__username="bithu").organization
+    assert cell.document_place() == "Lạc Hồng"  # inherited from the root
+    # The decisions and letters the demo records take their numbers from the register.
+    issued = IssuedDocument.objects.filter(external=False)
+    assert issued.filter(doc_type="QD").count() >= 2
+    assert issued.filter(doc_type="GGT").count() >= 1
+    assert not IssuedDocument.objects.filter(external=True).exists()

@@ -19,6 +19,7 @@ from dangbo.core.documents import (
     FIRST_LINE_INDENT,
     Para,
     PartyDocument,
+    decides,
     docx_response,
     fmt_place_date,
     render_docx,
@@ -218,6 +219,38 @@ def test_place_and_date_pad_the_day_and_only_january_and_february(signed_on, exp
 def test_unsigned_document_leaves_the_date_blank():
     heading = _read(_decision(signed_on=None)).tables[0].rows[0].cells[1]
     assert _texts(heading)[1] == "La Bằng, ngày     tháng     năm 20…"
+
+
+def test_a_draft_carries_the_draft_mark_under_the_place_and_date():
+    heading = _read(_decision(signed_on=None, draft=True)).tables[0].rows[0].cells[1]
+    assert _texts(heading)[1:] == ["La Bằng, ngày     tháng     năm 20…", "DỰ THẢO"]
+    mark = _paragraph(heading, "DỰ THẢO")
+    assert _style(mark) == (14, True, False)
+    borders = mark._p.pPr.find(qn("w:pBdr"))
+    assert {b.tag.split("}")[1] for b in borders} == {"top", "left", "bottom", "right"}
+    assert "DỰ THẢO" not in _texts(_read(_decision()).tables[0].rows[0].cells[1])
+
+
+def test_the_deciding_body_and_quyet_dinh_stand_on_lines_of_their_own():
+    lines = decides("Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh")
+    document = _read(
+        _decision(body=["Căn cứ Điều lệ Đảng;", *lines, Para("Kết nạp.", lead="Điều 1.")])
+    )
+    texts = [t for t in _texts(document) if t]
+    at = texts.index("BAN THƯỜNG VỤ ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH")
+    assert texts[at + 1] == "QUYẾT ĐỊNH"  # never split across two lines
+    assert texts[at + 2] == "Điều 1. Kết nạp."
+    paragraphs = [p for p in document.paragraphs if p.text]
+    for paragraph in paragraphs[at : at + 2]:
+        assert paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
+        assert _style(paragraph)[1] is True
+
+
+def test_a_slip_follows_the_signature_under_a_cut_line():
+    document = _read(_decision(slip=["PHIẾU BÁO", Para("Đã nhận.", indent=False)]))
+    texts = [t for t in _texts(document) if t]
+    assert texts[-3].startswith("- - - - -")
+    assert texts[-2:] == ["PHIẾU BÁO", "Đã nhận."]
 
 
 def test_official_letter_puts_its_summary_under_the_number():

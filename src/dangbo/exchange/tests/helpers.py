@@ -15,6 +15,7 @@ from dangbo.accounts import services as account_services
 from dangbo.accounts.models import ApiToken, Module, Role, RoleAssignment
 from dangbo.accounts.tests.factories import UserFactory
 from dangbo.audit.models import AuditEntry
+from dangbo.documents.models import CommitteeTerm, IssuedDocument, NumberCounter
 from dangbo.exchange.exporting import export_exchange
 from dangbo.exchange.records import RECORD_SHEETS
 from dangbo.members import restructuring
@@ -46,6 +47,7 @@ def build_world() -> dict[str, Any]:
     org_services.update_organization(
         actor=None, org=a, sector=sector, staff_headcount=1234, hardship_area=True,
         address="Số 1, phố Thử", phone="024 1234 5678", email="dangbo.a@example.vn",
+        committee_name="Đảng ủy Công ty Cổ phần A", place_name="Hà Nội",
     )  # fmt: skip
     m1 = MemberFactory(organization=a1, full_name="Nguyễn Văn An", card_number="01000001",
                        personal_id_number="001080012345")  # fmt: skip
@@ -133,6 +135,10 @@ def wipe() -> None:
     MemberEvent.objects.all().delete()
     Member.objects.all().delete()
     get_user_model().objects.all().delete()
+    # The outgoing register is not part of the workbook.
+    IssuedDocument.objects.all().delete()
+    NumberCounter.objects.all().delete()
+    CommitteeTerm.objects.all().delete()
     OrgEvent.objects.all().delete()
     TreePosition.objects.all().delete()
     Organization.objects.update(parent=None)

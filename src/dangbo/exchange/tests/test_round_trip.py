@@ -81,6 +81,8 @@ def test_imported_records_keep_their_lives(tmp_path):
     voided = again[m4.uid].events.get(kind="MOVED")
     assert voided.voided_reason == "Ghi nhầm chi bộ"
     assert again[m4.uid].organization.code == "A1"
+    a = Organization.objects.get(code="A")
+    assert (a.committee_name, a.place_name) == ("Đảng ủy Công ty Cổ phần A", "Hà Nội")
     user = again[m1.uid].user
     assert user.username == "nguyenvanan"
     assert not user.has_usable_password()

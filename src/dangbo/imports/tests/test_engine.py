@@ -330,6 +330,23 @@ def test_reimporting_organizations_is_unchanged_and_a_new_name_needs_an_event(tr
     assert "đổi tên" in sink.issues[0].message
 
 
+def test_the_committee_name_and_the_place_are_read_and_updated(tree):
+    header = [*ORG_HEADER, "Tên cấp ủy", "Địa danh"]
+    orgs = [header, ["DB9", "Đảng bộ Công ty Chín", "Đảng bộ cơ sở", "KHOI", "2015", 300,
+                     "Đảng ủy Công ty CP Chín", "Tân An"]]  # fmt: skip
+    outcome, sink = _run(Book(O=orgs), tree["top"])
+    assert outcome.written, sink.issues
+    db9 = Organization.objects.get(code="DB9")
+    assert (db9.committee_name, db9.place_name, db9.committee) == (
+        "Đảng ủy Công ty CP Chín", "Tân An", "Đảng ủy Công ty CP Chín",
+    )  # fmt: skip
+    orgs[1][6:] = ["Đảng ủy Công ty Chín", "Long An"]
+    outcome, sink = _run(Book(O=orgs), tree["top"])
+    assert outcome.written, sink.issues
+    db9.refresh_from_db()
+    assert (db9.committee_name, db9.place_name) == ("Đảng ủy Công ty Chín", "Long An")
+
+
 def test_an_unknown_parent_code_is_reported(tree):
     orgs = [ORG_HEADER, ["C9", "Chi bộ Văn phòng", "Chi bộ trực thuộc", "NOPE", "01/01/2016", 40]]
     outcome, sink = _run(Book(O=orgs), tree["top"])

@@ -9,6 +9,8 @@ import pytest
 from dangbo.accounts.models import Role
 from dangbo.accounts.tests.factories import user_with_role
 from dangbo.audit.models import AuditEntry
+from dangbo.core.errors import DomainError
+from dangbo.documents.models import IssuedDocument
 from dangbo.members import transfers
 from dangbo.members.models import MemberEvent, Transfer
 from dangbo.members.striking import (
@@ -31,7 +33,8 @@ def w():
     a1 = dependent_cell(a, code="A1", name="Chi bộ A1")
     b1 = dependent_cell(b, code="B1", name="Chi bộ B1")
     g = grassroots_cell(top, code="G", name="Chi bộ Trường G")
-    member = MemberFactory(organization=a1, full_name="Nguyễn Văn Chuyển", card_number="11000001")
+    member = MemberFactory(organization=a1, full_name="Nguyễn Văn Chuyển", card_number="11000001",
+                           home_town="Nam Định")  # fmt: skip
     return {
         "top": top, "a": a, "b": b, "a1": a1, "b1": b1, "g": g, "member": member,
         "sender": user_with_role(a, Role.COMMITTEE_ADMIN),
@@ -173,17 +176,32 @@ def test_the_transfer_letter_downloads_in_the_party_format(client, w):
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in header
     assert header[-1].endswith("ngày 15 tháng 8 năm 2025")
     assert body[:2] == ["GIẤY GIỚI THIỆU", "sinh hoạt đảng"]
-    assert body[3:7] == [
-        "Giới thiệu đồng chí Nguyễn Văn Chuyển, sinh ngày 17/05/1980, là đảng viên chính thức, vào "
-        "Đảng ngày 01/03/2010, chính thức ngày 01/03/2011, số thẻ đảng viên 11000001, hiện sinh "
-        "hoạt tại Chi bộ A1.",
-        "Được chuyển sinh hoạt đảng chính thức đến Chi bộ B1. Lý do: chuyển công tác.",
-        "Đề nghị Chi bộ B1 tiếp nhận và tổ chức cho đồng chí sinh hoạt đảng theo quy định.",
-        "Giấy giới thiệu có giá trị đến hết ngày 30/09/2025 (30 ngày làm việc kể từ ngày giới "
-        "thiệu — Quy định 294-QĐ/TW, mục 6.3.1).",
+    assert body[3:13] == [
+        "Kính gửi: Đảng ủy Công ty B",
+        "Giới thiệu đồng chí: Nguyễn Văn Chuyển",
+        "Sinh ngày: 17/05/1980",
+        "Quê quán: Nam Định",
+        "Là đảng viên chính thức; số thẻ đảng viên: 11000001",
+        "Vào Đảng ngày 01/03/2010, chính thức ngày 01/03/2011",
+        "Hiện sinh hoạt tại: Chi bộ A1",
+        "Được chuyển sinh hoạt đảng chính thức đến: Chi bộ B1",
+        "Đề nghị các đồng chí tiếp nhận và giúp đỡ đồng chí làm nhiệm vụ đảng viên.",
+        "Giấy giới thiệu có giá trị đến hết ngày 30/09/2025.",  # 30 working days, as a date
     ]
+    assert not any("Quy định" in line or "ngày làm việc" in line for line in body)
     signature = [p.text for c in document.tables[1].rows[0].cells for p in c.paragraphs]
     assert "T/M BAN THƯỜNG VỤ" in signature
+    # Under the cut line, the slip the receiving committee sends back.
+    slip = body[body.index("PHIẾU BÁO ĐÃ NHẬN SINH HOẠT ĐẢNG") :]
+    assert slip[1:3] == [
+        "Kính gửi: Đảng ủy Khối Doanh nghiệp",
+        "Đảng ủy Công ty B đã nhận sinh hoạt đảng của đồng chí Nguyễn Văn Chuyển, đảng viên chính "
+        "thức, theo giấy giới thiệu 15-GGT/ĐUK ngày 15/08/2025.",
+    ]
+    assert body.index("PHIẾU BÁO ĐÃ NHẬN SINH HOẠT ĐẢNG") > body.index(
+        "Giấy giới thiệu có giá trị đến hết ngày 30/09/2025."
+    )
+    assert "DỰ THẢO" not in header
 
 
 def test_before_the_letter_is_issued_the_document_is_a_blank_to_fill_in(client, w):
@@ -193,7 +211,8 @@ def test_before_the_letter_is_issued_the_document_is_a_blank_to_fill_in(client, 
     document = docx.Document(io.BytesIO(response.content))
     header = [p.text for c in document.tables[0].rows[0].cells for p in c.paragraphs]
     assert "Số      -GGT/ĐUK" in header
-    assert "ngày     tháng     năm 20…" in header[-1]
+    assert "ngày     tháng     năm 20…" in header[-2]
+    assert header[-1] == "DỰ THẢO"
 
 
 def test_the_transfers_page_lists_both_directions_with_their_limits(client, w):
@@ -297,3 +316,20 @@ def test_the_striking_candidates_page_explains_its_sources_and_lists_them(client
         f'href="/members/{w["member"].pk}/events/new/?kind=STRUCK_OFF&amp;reason_code=MISSED_ACTIVITY_OR_DUES"'
         in html
     )
+
+
+def test_a_letter_without_a_number_takes_the_next_one_of_the_issuing_committees_register(w):
+    first = transfers.issue_transfer_letter(
+        actor=None, transfer=started(w), letter_number="", letter_on=D(2025, 8, 15),
+        letter_issuer="Đảng ủy Khối Doanh nghiệp",
+    )  # fmt: skip
+    assert first.letter_number == "01-GGT/ĐUK"
+    entry = IssuedDocument.objects.get()
+    assert (entry.issuer, entry.number, entry.external, entry.source) == (w["top"], 1, False, first)
+    other = MemberFactory(organization=w["a1"], full_name="Trần Thị Hai", card_number="11000002")
+    with pytest.raises(DomainError) as refused:  # a number already in the register
+        transfers.issue_transfer_letter(
+            actor=None, transfer=started(w, member=other), letter_number="01-GGT/ĐUK",
+            letter_on=D(2025, 8, 16), letter_issuer="Đảng ủy Khối Doanh nghiệp",
+        )  # fmt: skip
+    assert "01-GGT/ĐUK" in refused.value.message_dict["letter_number"][0]

@@ -202,7 +202,7 @@ def test_a_letter_after_the_60_working_days_needs_an_explanation(w):
     issue(transfer, letter_on=D(2025, 10, 28))
 
 
-def test_the_letter_needs_its_number_date_and_issuer(w):
+def test_the_letter_needs_its_date_and_issuer_and_its_number_comes_from_the_register(w):
     transfer = start(w)
     assert refusal(
         transfers.issue_transfer_letter,
@@ -210,8 +210,7 @@ def test_the_letter_needs_its_number_date_and_issuer(w):
         letter_number=" ",
         letter_on=None,
         letter_issuer="",
-    ) == {
-        "letter_number": ["Cần ghi số giấy giới thiệu sinh hoạt đảng."],
+    ) == {  # a blank number is the next one of the issuing committee's register
         "letter_on": ["Cần ghi ngày giới thiệu."],
         "letter_issuer": [
             "Cần ghi cấp ủy giới thiệu sinh hoạt đảng (Quy định 294-QĐ/TW, mục 6.3.1: cấp ủy cấp "

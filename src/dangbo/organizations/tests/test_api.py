@@ -369,3 +369,25 @@ def test_merge_moves_members_and_ends_the_source(tree):
 
 def test_list_endpoints_need_a_token(tree):
     assert ApiClient().get("/o/A/children/").status_code == 401
+
+
+def test_the_committee_name_and_the_place_are_recorded_and_shown_as_used(tree):
+    client = as_user("vanphong", Role.COMMITTEE_ADMIN, tree.root)
+    before = client.get("/o/A1/").body
+    assert (before["committee_name"], before["committee"], before["document_place"]) == (
+        "", "Chi bộ A1", "",
+    )  # fmt: skip
+    assert client.patch("/o/000/", {"place_name": " Lạc Hồng "}).status_code == 200
+    changed = client.patch("/o/A/", {"committee_name": "Đảng ủy Công ty A"}).body
+    assert (changed["committee"], changed["document_place"]) == ("Đảng ủy Công ty A", "Lạc Hồng")
+    assert client.get("/o/A1/").body["document_place"] == "Lạc Hồng"  # inherited from the top
+    assert client.get("/o/B/").body["committee"] == "Đảng ủy B"  # derived from "Đảng bộ B"
+    assert field_error(client.patch("/o/A/", {"place_name": None})) == {
+        "place_name": "Giá trị không được để trống (null)."
+    }
+    founded = client.post("/o/A/children/", {
+        "code": "A9", "name": "Chi bộ Kho", "kind": "DEPENDENT_CELL", "established_on": "2020-01-01",
+        "place_name": "Tân An",
+    })  # fmt: skip
+    assert founded.status_code == 201
+    assert (founded.body["place_name"], founded.body["document_place"]) == ("Tân An", "Tân An")

@@ -155,6 +155,32 @@ def test_found_a_child_organization(client):
     assert child.events.get().decision_number == "12-QĐ/ĐU"
 
 
+def test_the_committee_name_and_place_are_edited_and_shown_on_the_organization_page(client):
+    top, db1, *_ = _tree()
+    _login(client, top)
+    response = client.post(f"/o/{top.code}/edit/", {
+        "committee_name": "", "place_name": "Lạc Hồng", "staff_headcount": "",
+    })  # fmt: skip
+    assert response.status_code == 302
+    response = client.post(f"/o/{db1.code}/edit/", {
+        "committee_name": "Đảng ủy Công ty Cổ phần Một", "place_name": "", "staff_headcount": "",
+    })  # fmt: skip
+    assert response.status_code == 302
+    db1.refresh_from_db()
+    assert (db1.committee, db1.document_place()) == ("Đảng ủy Công ty Cổ phần Một", "Lạc Hồng")
+    page = client.get(f"/o/{db1.code}/").content.decode()
+    assert "Đảng ủy Công ty Cổ phần Một" in page
+    assert 'Lạc Hồng <span class="muted">(theo tổ chức cấp trên)</span>' in page
+    page = client.get("/o/C1/").content.decode()
+    assert 'Chi bộ Phòng Kế toán <span class="muted">(suy ra từ tên tổ chức)</span>' in page
+    found = client.post(f"/o/{db1.code}/found/", {
+        "code": "C3", "name": "Chi bộ Kho vận", "kind": OrgKind.DEPENDENT_CELL,
+        "established_on": "15/03/2021", "place_name": "Tân An",
+    })  # fmt: skip
+    assert found.status_code == 302
+    assert db1.children.get(code="C3").document_place() == "Tân An"
+
+
 def test_found_a_child_of_a_kind_that_cannot_nest_is_refused_with_nothing_saved(client):
     top, db1, *_ = _tree()
     _login(client, top)
