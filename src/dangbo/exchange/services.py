@@ -988,9 +988,11 @@ class _Import:
             source = (
                 plan.row.values if plan.row is not None else R.member_row(existing, self.code_of)
             )
-            birth = None if source["admission_age_exception"] else source["date_of_birth"]
+            exception = bool((source["admission_age_exception"] or "").strip())
             try:
-                states = member_rules.derive_states(records, date_of_birth=birth)
+                states = member_rules.derive_states(
+                    records, date_of_birth=source["date_of_birth"], age_exception=exception
+                )
             except DomainError as exc:
                 where = plan.new_events[0] if plan.new_events else None
                 message = "; ".join(m for ms in exc.message_dict.values() for m in ms)

@@ -221,20 +221,37 @@ def admission_age_problems(facts: MemberFacts) -> list[Problem]:
     (and, from 25/07/2016, up to a full 60 years counted in months).
 
     A noted ``admission_age_exception`` (older statutes, wartime admissions, the
-    consent of the province-level standing committee above 60) silences both.
+    consent of the province-level standing committee above 60) lowers the first
+    limit to 16 and silences the second; an admission before birth or before the
+    16th birthday is an impossible date whatever the exception
+    (``members.rules.dieu_le_dieu_1_admission_age``).
     """
     birth, admitted = facts.date_of_birth, facts.admitted_on
-    if birth is None or admitted is None or _has_age_exception(facts):
+    if birth is None or admitted is None:
         return []
-    if member_rules.age_on(birth, admitted) < MIN_ADMISSION_AGE:
-        if admitted < birth:
-            message = f"Ngày vào Đảng {fmt_date(admitted)} trước ngày sinh {fmt_date(birth)}."
-        else:
-            message = (
-                f"Vào Đảng ngày {fmt_date(admitted)} khi chưa đủ {MIN_ADMISSION_AGE} tuổi "
-                f"(sinh ngày {fmt_date(birth)}; Điều lệ Đảng, Điều 1). Nếu có căn cứ ngoại lệ, "
-                "ghi vào «ngoại lệ tuổi vào Đảng»."
-            )
+    exception = _has_age_exception(facts)
+    if admitted < birth:
+        return [Problem(
+            IMPOSSIBLE_DATE, "admitted_on",
+            f"Ngày vào Đảng {fmt_date(admitted)} trước ngày sinh {fmt_date(birth)}.",
+        )]  # fmt: skip
+    age = member_rules.age_on(birth, admitted)
+    if age < member_rules.MIN_ADMISSION_AGE_WITH_EXCEPTION:
+        return [Problem(
+            IMPOSSIBLE_DATE, "admitted_on",
+            f"Vào Đảng ngày {fmt_date(admitted)} khi chưa đủ "
+            f"{member_rules.MIN_ADMISSION_AGE_WITH_EXCEPTION} tuổi (sinh ngày {fmt_date(birth)}): "
+            "ngoại lệ tuổi vào Đảng không cho phép kết nạp dưới "
+            f"{member_rules.MIN_ADMISSION_AGE_WITH_EXCEPTION} tuổi (Điều lệ Đảng, Điều 1).",
+        )]  # fmt: skip
+    if exception:
+        return []
+    if age < MIN_ADMISSION_AGE:
+        message = (
+            f"Vào Đảng ngày {fmt_date(admitted)} khi chưa đủ {MIN_ADMISSION_AGE} tuổi "
+            f"(sinh ngày {fmt_date(birth)}; Điều lệ Đảng, Điều 1). Nếu có căn cứ ngoại lệ, "
+            "ghi vào «ngoại lệ tuổi vào Đảng»."
+        )
         return [Problem(INCONSISTENT_DATES, "admitted_on", message)]
     if (
         admitted >= MAX_AGE_RULE_SINCE

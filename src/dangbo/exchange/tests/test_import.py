@@ -126,6 +126,24 @@ def test_the_age_rule_gives_way_only_to_a_noted_exception(exported, tmp_path):
     assert import_exchange(write_file(tmp_path, content), actor=None, dry_run=False).ok
 
 
+@pytest.mark.parametrize(
+    ("born", "refused"),
+    [(dt.date(2001, 4, 2), True), (dt.date(1985, 4, 2), True), (dt.date(1985, 4, 1), False)],
+)
+def test_the_age_exception_never_covers_an_admission_before_birth_or_16(
+    exported, tmp_path, born, refused
+):
+    world, content = exported
+    wipe()
+    m3 = world["members"][2]  # admitted on 01/04/2001, the exception noted
+    bad = edit_workbook(content, lambda wb: set_cell(
+        wb, "Đảng viên", "Ngày sinh", ("Mã hồ sơ (UID)", str(m3.uid)), born
+    ))  # fmt: skip
+    result = import_exchange(write_file(tmp_path, bad), actor=None, dry_run=True)
+    found = [m for m in _messages(result) if "trước ngày sinh" in m or "chưa đủ 16 tuổi" in m]
+    assert bool(found) is refused, _messages(result)
+
+
 def test_overlapping_periods_of_one_organization_are_refused(exported, tmp_path):
     _, content = exported
     wipe()

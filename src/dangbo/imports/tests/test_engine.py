@@ -190,6 +190,22 @@ def test_admission_before_18_passes_with_the_exception_noted(tree):
     assert Member.objects.get().admission_age_exception == "Kết nạp trong kháng chiến"
 
 
+@pytest.mark.parametrize(
+    ("admitted", "refused"),
+    [("31/12/1989", True), ("01/01/1990", True), ("31/12/2005", True), ("01/01/2006", False)],
+)
+def test_the_age_exception_never_lets_in_an_admission_before_birth_or_16(tree, admitted, refused):
+    header = [*HEADER, "Ngoại lệ tuổi vào Đảng"]
+    row = [3, "Lê Văn C", "01/01/1990", "Nam", "Kinh", None, None, admitted, None, "C1", None,
+           "Kết nạp trong kháng chiến"]  # fmt: skip
+    outcome, sink = _run(Book(S=[header, row]), tree["db1"], write=False)
+    errors = [i for i in sink.issues if i.is_error]
+    assert bool(errors) is refused, errors
+    if refused:
+        assert outcome.counts.get("ERROR") == 1
+        assert errors[0].column == "Ngày vào Đảng"
+
+
 def test_only_valid_rows_writes_the_good_rows_and_lists_the_rest(tree):
     bad = BAD_ROWS["unknown cell"][0]
     outcome, _ = _run(Book(S=_member_rows(ROW_A, bad)), tree["db1"], valid_only=True)

@@ -170,12 +170,34 @@ def test_dieu_le_d1_born_on_29_february_is_18_on_1_march(admitted, refused):
 
 
 def test_dieu_le_d1_gives_way_to_a_noted_exception():
-    f = facts(date_of_birth=D(1930, 5, 17), admitted_on=D(1946, 1, 1), official_on=D(1947, 1, 1),
+    f = facts(date_of_birth=D(1930, 5, 17), admitted_on=D(1946, 6, 1), official_on=D(1947, 6, 1),
               admission_age_exception="Kết nạp trong kháng chiến, tuổi 16")  # fmt: skip
     assert rules.admission_age_problems(f) == []
     assert rules.admission_age_problems(
         facts(admission_age_exception="  ", date_of_birth=D(1990, 1, 1))
     )
+
+
+@pytest.mark.parametrize(
+    ("admitted", "impossible"),
+    [
+        (D(1979, 1, 1), True),  # before birth
+        (D(1980, 5, 17), True),  # the birth date itself
+        (D(1996, 5, 16), True),  # the day before the 16th birthday
+        (D(1996, 5, 17), False),  # the 16th birthday
+        (D(1996, 5, 18), False),
+    ],
+)
+def test_an_age_exception_never_covers_an_admission_before_birth_or_16(admitted, impossible):
+    f = facts(date_of_birth=D(1980, 5, 17), admitted_on=admitted, official_on=None,
+              status="PROBATIONARY", admission_age_exception="Kết nạp trong kháng chiến")  # fmt: skip
+    problems = rules.admission_age_problems(f)
+    if impossible:
+        assert [(p.check, p.field, p.severity) for p in problems] == [
+            ("impossible_date", "admitted_on", "error")
+        ]
+    else:
+        assert problems == []
 
 
 def test_admission_before_birth_says_so():
