@@ -402,7 +402,9 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
     _clean_identity(member, actor)
     refusal = (
         rules.dieu_le_dieu_1_admission_age(
-            member.date_of_birth, member.admitted_on, age_exception=_age_check(member)["age_exception"]
+            member.date_of_birth,
+            member.admitted_on,
+            age_exception=_age_check(member)["age_exception"],
         )
         if member.admitted_on and member.date_of_birth
         else None
