@@ -27,6 +27,12 @@ IDENTITY_FIELDS = (
     "card_number", "background_number", "general_education", "professional_level",
     "political_theory_level", "admission_age_exception",
 )  # fmt: skip
+# The fields that say who the member is (name, birth date, sex, identity numbers): a change of
+# one of them is listed apart, in the audit (``after["identity_changes"]``) and in an import's plan.
+PERSON_FIELDS = (
+    "full_name", "birth_name", "date_of_birth", "sex", "personal_id_number", "card_number",
+    "background_number",
+)  # fmt: skip
 # What an identity save may write: the identity and the name keys computed from it.
 # Status, organization and the admission dates are the derivation's (rebuild_states).
 IDENTITY_COLUMNS = (*IDENTITY_FIELDS, "name_sort_key", "search_name")
@@ -416,8 +422,21 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
     if not changed(member, original, IDENTITY_COLUMNS):
         return member  # nothing to write, nothing to record
     _save_identity(member, actor, original=original)
-    _audit(actor, "updated", member, before=before, after=member)
+    after = snapshot(member)
+    person = identity_changes(original, member)
+    if person:
+        after["identity_changes"] = person
+    _audit(actor, "updated", member, before=before, after=after)
     return member
+
+
+def identity_changes(original: dict[str, Any], member: Member) -> dict[str, list[Any]]:
+    """The fields of ``PERSON_FIELDS`` that differ from ``original``: {field: [before, after]}."""
+    return {
+        name: [original.get(name), getattr(member, name)]
+        for name in PERSON_FIELDS
+        if (original.get(name) or None) != (getattr(member, name) or None)
+    }
 
 
 @transaction.atomic

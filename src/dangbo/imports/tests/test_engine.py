@@ -59,11 +59,12 @@ def tree():
     return {"top": top, "db1": db1, "c1": c1, "c2": c2, "db2": other, "c3": c3}
 
 
-def _run(book, root, *, write=True, valid_only=False, confirm=False):
+def _run(book, root, *, write=True, valid_only=False, confirm=False, decisions=None):
     mapping = engine.detect(book)
     sink = Collect()
     ctx = engine.Context(root=root, actor=None, file_label="danh-sach.xlsx", write=write,
-                         valid_only=valid_only, confirm_matches=confirm, today=timezone.localdate())  # fmt: skip
+                         valid_only=valid_only, confirm_matches=confirm, today=timezone.localdate(),
+                         decisions=decisions or {})  # fmt: skip
     outcome = engine.run(book, mapping, ctx, sink)
     return outcome, sink
 
@@ -267,6 +268,93 @@ def test_a_different_admission_date_for_an_existing_member_is_an_error(tree):
     outcome, sink = _run(Book(S=_member_rows(changed)), tree["db1"])
     assert not outcome.written
     assert sink.issues[0].column == "Ngày vào Đảng"
+
+
+# Another person given An's card number: name, birth date and sex differ.
+ROW_OTHER = [1, "Trần Thị Cúc", "05/06/1982", "Nữ", "Kinh", "01234567", None,
+             "03/02/2005", "03/02/2006", "C1", "0912 345 678"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "disagrees"),
+    [
+        ({1: "NGUYEN VAN AN"}, False),  # the same name, folded
+        ({1: "Nguyễn Văn Ân"}, False),
+        ({1: "Nguyễn Văn Bình"}, True),
+        ({2: "13/03/1980"}, True),
+        ({3: "Nữ"}, True),
+        ({1: "Trần Thị Cúc", 2: "05/06/1982", 3: "Nữ", 4: "Kinh", 6: None}, True),
+    ],
+)
+def test_a_match_by_card_number_with_another_identity_is_a_conflict(tree, changes, disagrees):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    member = Member.objects.get()
+    row = list(ROW_A)
+    for index, value in changes.items():
+        row[index] = value
+    entries = AuditEntry.objects.count()
+    for write in (False, True):
+        outcome, sink = _run(Book(S=_member_rows(row)), tree["db1"], write=write)
+        [result] = sink.results
+        if disagrees:
+            assert result.action == "CONFLICT", sink.issues
+            assert outcome.counts.get("CONFLICT") == 1
+            assert not outcome.written
+            assert result.comparison[0][:2] == ["Họ và tên", "Nguyễn Văn An"]
+            assert [c[0] for c in result.comparison][-1] == "Số thẻ đảng viên"
+        else:
+            assert result.action == "UPDATE"
+            assert result.identity_changes == {"Họ và tên": ["Nguyễn Văn An", row[1]]}
+    if disagrees:
+        member.refresh_from_db()
+        assert (member.full_name, member.date_of_birth, member.sex) == (
+            "Nguyễn Văn An", dt.date(1980, 3, 12), "M",
+        )  # fmt: skip
+        assert AuditEntry.objects.count() == entries
+
+
+def test_a_conflict_is_skipped_when_only_valid_rows_are_imported(tree):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    outcome, sink = _run(Book(S=_member_rows(ROW_OTHER, ROW_B)), tree["db1"], valid_only=True)
+    assert outcome.written
+    assert [r.action for r in sink.results] == ["CONFLICT", "CREATE"]
+    assert Member.objects.get(card_number="01234567").full_name == "Nguyễn Văn An"
+
+
+def test_a_conflict_decided_same_person_updates_and_audits_the_identity_changes(tree):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    member = Member.objects.get()
+    decisions = {engine.decision_key("S", 4): engine.SAME_PERSON}
+    outcome, sink = _run(Book(S=_member_rows(ROW_OTHER)), tree["db1"], decisions=decisions)
+    assert outcome.written, sink.issues
+    [result] = sink.results
+    assert result.action == "UPDATE"
+    assert result.identity_changes == {
+        "Họ và tên": ["Nguyễn Văn An", "Trần Thị Cúc"],
+        "Ngày sinh": ["12/03/1980", "05/06/1982"],
+        "Giới tính": ["Nam", "Nữ"],
+    }
+    member.refresh_from_db()
+    assert (member.full_name, member.sex) == ("Trần Thị Cúc", "F")
+    entry = AuditEntry.objects.get(action="members.updated", target_id=str(member.pk))
+    changes = entry.after["identity_changes"]
+    assert changes["full_name"] == ["Nguyễn Văn An", "Trần Thị Cúc"]
+    assert changes["date_of_birth"] == ["1980-03-12", "1982-06-05"]
+    assert changes["sex"] == ["M", "F"]
+    assert "phone" not in changes
+
+
+def test_a_conflict_decided_different_person_is_an_error_at_the_number(tree):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    decisions = {engine.decision_key("S", 4): engine.DIFFERENT_PERSON}
+    outcome, sink = _run(Book(S=_member_rows(ROW_OTHER)), tree["db1"], decisions=decisions)
+    assert not outcome.written
+    [result] = sink.results
+    assert result.action == "ERROR"
+    [issue] = sink.issues
+    assert issue.column == "Số thẻ ĐV"
+    assert "người khác" in issue.message
+    assert Member.objects.get().full_name == "Nguyễn Văn An"
 
 
 ORG_HEADER = [
