@@ -98,7 +98,7 @@ def test_export_edit_break_fix_and_import(client):
     # someone else, and waits for a decision.
     assert job.summary.get("CONFLICT") == 1
     [conflict] = job.rows.filter(action="CONFLICT")
-    assert ["Ngày sinh", "28/02/1977"] == [conflict.comparison[1][0], conflict.comparison[1][2]]
+    assert [conflict.comparison[1][0], conflict.comparison[1][2]] == ["Ngày sinh", "28/02/1977"]
     client.post(reverse("import-decide", kwargs={"job": job.pk}),
                 {"sheet": conflict.sheet, "row": conflict.row, "decision": "same"})  # fmt: skip
     client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "ALL"})
