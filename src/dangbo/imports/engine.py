@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,8 @@ SAMPLE_ROWS = 3
 CHUNK = 2000
 ORG_CODE_USED = "Mã tổ chức này đã được dùng; liên hệ cấp ủy cấp trên."
 MAX_ISSUES = 100_000  # a file this broken is reported up to here, then summarised
+# Between a cell's name and its parent's in a member list: "Chi bộ Văn phòng – Đảng bộ …".
+NAME_PARENT_SEPARATOR = re.compile(r"\s+[-–—]\s+")
 
 
 class Abort(Exception):
@@ -363,6 +366,24 @@ class OrgIndex:
         if org.kind in CELL_KINDS:
             self.cells_by_name.setdefault(fold_header(org.name), []).append(org)
 
+    def cells_named(self, written: str) -> list[Organization]:
+        """The cells of the subtree a file names by ``written``: their name alone, or their name
+        and their parent's, "Chi bộ Văn phòng – Đảng bộ Hội Nông dân tỉnh" (with "-", "–" or
+        "—" between spaces; a cell's own name may hold such a dash, so each is tried)."""
+        found = self.cells_by_name.get(fold_header(written), [])
+        if found:
+            return found
+        for match in NAME_PARENT_SEPARATOR.finditer(written):
+            name, parent = written[: match.start()], written[match.end() :]
+            folded_parent = fold_header(parent)
+            found = [
+                cell for cell in self.cells_by_name.get(fold_header(name), [])
+                if cell.parent is not None and fold_header(cell.parent.name) == folded_parent
+            ]  # fmt: skip
+            if found:
+                return found
+        return []
+
     def outside(self, code: str) -> Organization | None:
         """The organization outside the subtree that holds ``code``, if any."""
         return Organization.objects.filter(code__iexact=code).first()
@@ -664,17 +685,17 @@ class MemberRows:
         if name:
             org = self.orgs.by_code.get(name.upper())
             if org is None:
-                found = self.orgs.cells_by_name.get(fold_header(name), [])
+                found = self.orgs.cells_named(name)
                 active = [o for o in found if o.dissolved_on is None] or found
                 if len(active) == 1:
                     org = active[0]
                 elif len(active) > 1:
-                    codes = ", ".join(o.code for o in active)
-                    row.issues.append(
-                        self._issue(
-                            row, "organization", f"Nhiều chi bộ cùng tên ({codes}): ghi mã chi bộ."
-                        )
-                    )
+                    names = "; ".join(f"«{o.label}»" for o in active[:10])
+                    more = f" và {len(active) - 10} chi bộ khác" if len(active) > 10 else ""
+                    row.issues.append(self._issue(row, "organization", (
+                        f"Có {len(active)} chi bộ cùng tên trong phạm vi: {names}{more}. Ghi tên chi bộ "
+                        f"kèm tên tổ chức cấp trên, ví dụ «{active[0].label}»."
+                    )))  # fmt: skip
                     return
             if org is None:
                 row.issues.append(

@@ -357,6 +357,51 @@ def test_a_conflict_decided_different_person_is_an_error_at_the_number(tree):
     assert Member.objects.get().full_name == "Nguyễn Văn An"
 
 
+@pytest.fixture
+def twins(tree):
+    """Two cells named "Chi bộ Văn phòng", one under each đảng bộ."""
+    return (
+        dependent_cell(tree["db1"], code="VP1", name="Chi bộ Văn phòng"),
+        dependent_cell(tree["db2"], code="VP2", name="Chi bộ Văn phòng"),
+    )
+
+
+def _in_cell(name):
+    return [3, "Lê Văn C", "01/01/1985", "Nam", "Kinh", None, None, "01/01/2010", None, name, None]
+
+
+def test_a_cell_named_alone_is_found_when_unique_in_the_uploading_subtree(tree, twins):
+    outcome, sink = _run(Book(S=_member_rows(_in_cell("Chi bộ Văn phòng"))), tree["db1"])
+    assert outcome.written, sink.issues
+    assert Member.objects.get().organization == twins[0]
+
+
+@pytest.mark.parametrize("dash", [" – ", " - ", " — ", "  -  "])
+def test_a_cell_is_found_by_its_name_and_its_parent_name(tree, twins, dash):
+    written = f"Chi bộ Văn phòng{dash}Đảng bộ Công ty Hai"
+    outcome, sink = _run(Book(S=_member_rows(_in_cell(written))), tree["top"])
+    assert outcome.written, sink.issues
+    assert Member.objects.get().organization == twins[1]
+
+
+def test_an_ambiguous_cell_name_lists_the_candidates_by_name_and_parent(tree, twins):
+    outcome, sink = _run(Book(S=_member_rows(_in_cell("Chi bộ Văn phòng"))), tree["top"])
+    assert not outcome.written
+    [issue] = [i for i in sink.issues if i.is_error]
+    assert issue.column == "Chi bộ"
+    assert "«Chi bộ Văn phòng – Đảng bộ Công ty Một»" in issue.message
+    assert "«Chi bộ Văn phòng – Đảng bộ Công ty Hai»" in issue.message
+    assert "VP1" not in issue.message
+    assert "VP2" not in issue.message
+
+
+def test_a_cell_name_holding_a_dash_is_still_found_whole(tree):
+    cell = dependent_cell(tree["db1"], code="KHTC", name="Chi bộ Kế hoạch - Tài chính")
+    outcome, sink = _run(Book(S=_member_rows(_in_cell("Chi bộ Kế hoạch - Tài chính"))), tree["top"])
+    assert outcome.written, sink.issues
+    assert Member.objects.get().organization == cell
+
+
 ORG_HEADER = [
     "Mã tổ chức",
     "Tên tổ chức",
