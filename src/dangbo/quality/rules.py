@@ -691,6 +691,40 @@ def org_fact_problems(facts: OrgFacts, *, today: dt.date) -> list[Problem]:
     return problems
 
 
+# Events that place a member in an organization (mirrors members.rules; no ORM here).
+PLACING_EVENTS = frozenset({"ADMITTED", "READMITTED", "MOVED", "TRANSFERRED_IN"})
+
+
+def founded_before_parent(
+    *, founded: dt.date | None, parent_founded: dt.date | None, parent_name: str
+) -> Problem | None:
+    """An organization founded before the organization it belongs to: history kept as
+    recorded (a parent re-founded, merged, renamed), but worth a look. A warning."""
+    if founded is None or parent_founded is None or founded >= parent_founded:
+        return None
+    return Problem(
+        INCONSISTENT_DATES, "established_on",
+        f"Ngày thành lập {fmt_date(founded)} trước ngày thành lập của tổ chức cấp trên "
+        f"«{parent_name}» ({fmt_date(parent_founded)}): kiểm tra lại.",
+        WARNING,
+    )  # fmt: skip
+
+
+def placed_before_founding(
+    *, kind: str, label: str, on: dt.date, org_name: str, founded: dt.date | None
+) -> Problem | None:
+    """A member admitted into (or moved, transferred to) an organization before the day it
+    was founded: the form refuses it, an imported history keeps it, as a warning."""
+    if kind not in PLACING_EVENTS or founded is None or on >= founded:
+        return None
+    return Problem(
+        INCONSISTENT_DATES, "admitted_on" if kind == "ADMITTED" else "events",
+        f"{label} ngày {fmt_date(on)} vào «{org_name}», trước ngày thành lập tổ chức này "
+        f"({fmt_date(founded)}): kiểm tra lại.",
+        WARNING,
+    )  # fmt: skip
+
+
 def below_minimum_problems(
     *, kind: str, member_count: int, official_count: int, is_cell: bool, is_grassroots_dang_bo: bool
 ) -> list[Problem]:

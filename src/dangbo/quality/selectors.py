@@ -302,6 +302,13 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
             official_on=official_on, events=events.get(pk, ()), org_names=org_names,
         ):  # fmt: skip
             add(problem, MEMBER, pk, name, sort_name, org_id)
+        for event in events.get(pk, ()):
+            place = orgs.get(event.organization_id)
+            early = place and rules.placed_before_founding(
+                kind=event.kind, label=event.label, on=event.on, org_name=place[2], founded=place[7]
+            )  # fmt: skip
+            if early:
+                add(early, MEMBER, pk, name, sort_name, org_id)
         if status in active_statuses:
             active[org_id] += 1
             if status == Status.OFFICIAL:
@@ -364,6 +371,12 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
             sector_code=str(sector_id) if sector_id else None, established_on=founded,
         )  # fmt: skip
         problems = rules.org_fact_problems(facts, today=today)
+        parent = orgs.get(orgs[pk][9])
+        early = parent and rules.founded_before_parent(
+            founded=founded, parent_founded=parent[7], parent_name=parent[2]
+        )
+        if early:
+            problems.append(early)
         is_cell = kind in CELL_KINDS
         if is_cell or kind == OrgKind.GRASSROOTS_DANG_BO:
             problems += rules.below_minimum_problems(

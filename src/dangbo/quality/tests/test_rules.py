@@ -603,3 +603,39 @@ def test_every_problem_code_has_a_title():
         "missing_required", "impossible_date", "inconsistent_dates", "invalid_identifier",
         "duplicate_name_birth", "duplicate_personal_id", "status_mismatch", "below_minimum",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("founded", "warned"),
+    [(D(2009, 12, 31), True), (D(2010, 1, 1), False), (D(2010, 1, 2), False)],
+)
+def test_an_organization_founded_before_its_parent_is_a_warning(founded, warned):
+    problem = rules.founded_before_parent(
+        founded=founded, parent_founded=D(2010, 1, 1), parent_name="Đảng bộ A"
+    )
+    assert (problem is not None) is warned
+    if warned:
+        assert (problem.check, problem.field, problem.severity) == (
+            "inconsistent_dates", "established_on", "warning",
+        )  # fmt: skip
+        assert "«Đảng bộ A»" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("on", "kind", "warned"),
+    [
+        (D(2009, 12, 31), "ADMITTED", True),
+        (D(2010, 1, 1), "ADMITTED", False),
+        (D(2010, 1, 2), "ADMITTED", False),
+        (D(2009, 12, 31), "MOVED", True),
+        (D(2009, 12, 31), "EXEMPTED", False),  # places no one anywhere
+    ],
+)
+def test_a_member_placed_in_an_organization_before_its_founding_is_a_warning(on, kind, warned):
+    problem = rules.placed_before_founding(
+        kind=kind, label="Kết nạp", on=on, org_name="Chi bộ A1", founded=D(2010, 1, 1)
+    )
+    assert (problem is not None) is warned
+    if warned:
+        assert problem.severity == "warning"
+        assert problem.field == ("admitted_on" if kind == "ADMITTED" else "events")
