@@ -827,6 +827,14 @@ class MemberRows:
         decision = self.ctx.decisions.get(decision_key(self.sheet_name, row.number), "")
         if conflict:
             result.comparison = self._comparison(row, member, matched_key)
+            if decision not in (SAME_PERSON, DIFFERENT_PERSON):
+                shown = "; ".join(f"{label}: hệ thống «{a}», tệp «{b}»"
+                                  for label, a, b in result.comparison if a != b)  # fmt: skip
+                row.issues.append(self._issue(row, matched_key, (
+                    f"Trùng {self.labels[matched_key].lower()} với đảng viên «{member.full_name}» nhưng "
+                    f"có thể là người khác ({shown}): chưa cập nhật; cần quyết định cùng một người "
+                    "hay khác người."
+                ), "warning"))  # fmt: skip
             if decision == DIFFERENT_PERSON:
                 what = ", ".join(self.labels[k].lower() for k in conflict)
                 row.issues.append(self._issue(row, matched_key, (

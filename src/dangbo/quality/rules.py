@@ -230,6 +230,11 @@ def admission_age_problems(facts: MemberFacts) -> list[Problem]:
     if birth is None or admitted is None:
         return []
     exception = _has_age_exception(facts)
+    refusal = member_rules.dieu_le_dieu_1_admission_age(birth, admitted, age_exception=exception)
+    if refusal is None and not exception:
+        return _max_admission_age_problems(birth, admitted)
+    if refusal is None:
+        return []
     if admitted < birth:
         return [Problem(
             IMPOSSIBLE_DATE, "admitted_on",
@@ -244,15 +249,16 @@ def admission_age_problems(facts: MemberFacts) -> list[Problem]:
             "ngoại lệ tuổi vào Đảng không cho phép kết nạp dưới "
             f"{member_rules.MIN_ADMISSION_AGE_WITH_EXCEPTION} tuổi (Điều lệ Đảng, Điều 1).",
         )]  # fmt: skip
-    if exception:
-        return []
-    if age < MIN_ADMISSION_AGE:
-        message = (
-            f"Vào Đảng ngày {fmt_date(admitted)} khi chưa đủ {MIN_ADMISSION_AGE} tuổi "
-            f"(sinh ngày {fmt_date(birth)}; Điều lệ Đảng, Điều 1). Nếu có căn cứ ngoại lệ, "
-            "ghi vào «ngoại lệ tuổi vào Đảng»."
-        )
-        return [Problem(INCONSISTENT_DATES, "admitted_on", message)]
+    message = (
+        f"Vào Đảng ngày {fmt_date(admitted)} khi chưa đủ {MIN_ADMISSION_AGE} tuổi "
+        f"(sinh ngày {fmt_date(birth)}; Điều lệ Đảng, Điều 1). Nếu có căn cứ ngoại lệ, "
+        "ghi vào «ngoại lệ tuổi vào Đảng»."
+    )
+    return [Problem(INCONSISTENT_DATES, "admitted_on", message)]
+
+
+def _max_admission_age_problems(birth: dt.date, admitted: dt.date) -> list[Problem]:
+    """The implementing regulation on Đ1 k2, from 25/07/2016: up to a full 60 years."""
     if (
         admitted >= MAX_AGE_RULE_SINCE
         and member_rules.months_between(birth, admitted) > MAX_ADMISSION_AGE_MONTHS

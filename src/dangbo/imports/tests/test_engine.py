@@ -302,6 +302,11 @@ def test_a_match_by_card_number_with_another_identity_is_a_conflict(tree, change
             assert not outcome.written
             assert result.comparison[0][:2] == ["Họ và tên", "Nguyễn Văn An"]
             assert [c[0] for c in result.comparison][-1] == "Số thẻ đảng viên"
+            # The report shows it beside the row, as a warning at the number that matched.
+            [warning] = [i for i in sink.issues if i.severity == "warning"]
+            assert warning.column == "Số thẻ ĐV"
+            assert "«Nguyễn Văn An»" in warning.message
+            assert "hệ thống «" in warning.message
         else:
             assert result.action == "UPDATE"
             assert result.identity_changes == {"Họ và tên": ["Nguyễn Văn An", row[1]]}
