@@ -189,3 +189,10 @@ def test_an_admission_before_birth_or_16_is_an_impossible_date_whatever_the_exce
     [finding] = [f for f in report.findings_for("impossible_date") if f.record_id == tree.bon.pk]
     assert (finding.severity, finding.field) == ("error", "admitted_on")
     assert "trước ngày sinh" in finding.message
+
+
+def test_a_finding_names_its_cell_with_the_parent(tree):
+    report = findings_under(tree.a, today=today())
+    [finding] = report.findings_for("invalid_identifier")
+    assert (finding.org_name, finding.org_label) == ("Chi bộ A1", "Chi bộ A1 – Đảng bộ A")
+    assert finding.as_dict()["organization_label"] == "Chi bộ A1 – Đảng bộ A"
