@@ -9,6 +9,7 @@ from dangbo.core import codes
 from dangbo.core.views import date_field
 from dangbo.members.forms import CellChoiceField
 from dangbo.members.models import Member, Sex
+from dangbo.organizations.forms import OrgChoiceField
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import path_range
 
@@ -24,13 +25,8 @@ def _blank(choices, label: str = "—"):
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Member) -> str:
-        where = f" — {obj.organization.name}" if obj.organization_id else ""
+        where = f" — {obj.organization.label}" if obj.organization_id else ""
         return f"{obj.full_name} ({obj.date_of_birth:%d/%m/%Y}){where}"
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organization) -> str:
-        return f"{obj.code} — {obj.name}"
 
 
 def members_under(org: Organization | None, *statuses: str) -> QuerySet[Member]:
@@ -40,7 +36,7 @@ def members_under(org: Organization | None, *statuses: str) -> QuerySet[Member]:
     return (
         Member.objects.filter(path_range(org.path, "organization__path"), status__in=statuses,
                               voided_at__isnull=True)
-        .select_related("organization").order_by("name_sort_key", "id")
+        .select_related("organization__parent").order_by("name_sort_key", "id")
     )  # fmt: skip
 
 

@@ -175,7 +175,9 @@ def candidates_in(org: Organization, f: CandidateFilter | None = None) -> QueryS
     if f.q:
         for word in text.fold(f.q).split():
             qs = qs.filter(search_name__contains=word)
-    return qs.select_related("organization").order_by("name_sort_key", "date_of_birth", "id")
+    return qs.select_related("organization__parent").order_by(
+        "name_sort_key", "date_of_birth", "id"
+    )
 
 
 def stage_counts(org: Organization) -> dict[str, int]:
@@ -195,7 +197,7 @@ def get_candidate(scope_paths: Iterable[str], pk: int) -> Candidate:
     """Return the file ``pk`` if its cell lies in one of the subtrees, else 404 (voided ones too)."""
     candidate = (
         Candidate.objects.filter(paths_filter(scope_paths, "organization__path"))
-        .select_related("organization", "readmission_of", "member", "decided_by")
+        .select_related("organization__parent", "readmission_of", "member", "decided_by")
         .filter(pk=pk)
         .first()
     )
@@ -250,7 +252,7 @@ def probationers_in(org: Organization) -> list[Probationer]:
         voided_at__isnull=True,
     )  # fmt: skip
     members = list(
-        probationary.select_related("organization").order_by(
+        probationary.select_related("organization__parent").order_by(
             "probation_ends_on", "name_sort_key", "id"
         )
     )
@@ -538,7 +540,7 @@ def deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[D
         Candidate.objects.filter(
             path_range(org.path, "organization__path"), voided_at__isnull=True,
             stage__in=OPEN_STAGES,
-        ).select_related("organization").prefetch_related("introducers")
+        ).select_related("organization__parent").prefetch_related("introducers")
     )  # fmt: skip
     for c in candidates:
         if c.organization_id not in validity:

@@ -92,7 +92,7 @@ def party_record(member: Member) -> rules.PartyRecord:
 
 def awards_of(member: Member) -> QuerySet[BadgeAward]:
     """Return every badge recorded for ``member`` (voided ones too), by milestone."""
-    return member.badge_awards.select_related("organization", "reissue_of").order_by(
+    return member.badge_awards.select_related("organization__parent", "reissue_of").order_by(
         "milestone", "reissue_of_id", "id"
     )
 
@@ -153,7 +153,9 @@ def get_award(
         q |= Q(member_id=own_member_id)
     award = (
         BadgeAward.objects.filter(q)
-        .select_related("member", "member__organization", "organization", "reissue_of")
+        .select_related(
+            "member", "member__organization__parent", "organization__parent", "reissue_of"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -189,9 +191,9 @@ def awards_in(org: Organization, f: AwardFilter | None = None) -> QuerySet[Badge
         qs = qs.filter(milestone=f.milestone)
     if f.occasion_on is not None:
         qs = qs.filter(occasion_on=f.occasion_on)
-    return qs.select_related("member", "member__organization", "organization").order_by(
-        "-occasion_on", "-milestone", "member__name_sort_key", "id"
-    )
+    return qs.select_related(
+        "member", "member__organization__parent", "organization__parent"
+    ).order_by("-occasion_on", "-milestone", "member__name_sort_key", "id")
 
 
 def award_years(org: Organization) -> list[int]:

@@ -154,9 +154,13 @@ n có cùng các cột khóa ứng với bản ghi thứ n trong hệ thống).
   giữ lại gì.
 - Lịch sử được ghi lại nguyên trạng (không chạy lại các thao tác): đường dẫn cây tính lại theo mã
   các cấp, các giai đoạn của một tổ chức không được chồng nhau, tình trạng đảng viên tính lại từ
-  các sự kiện chưa hủy theo quy định (điều kiện đủ 18 tuổi không áp dụng khi hồ sơ ghi ngoại lệ
-  tuổi vào Đảng) và đối chiếu với tệp; ngày hết thời kỳ dự bị tính lại từ ngày lễ kết nạp (12
-  tháng; không có ngày lễ thì từ ngày quyết định kết nạp).
+  các sự kiện chưa hủy theo quy định (hồ sơ ghi ngoại lệ tuổi vào Đảng thì điều kiện đủ 18 tuổi
+  hạ xuống đủ 16 tuổi, không thấp hơn; vào Đảng trước ngày sinh hoặc chưa đủ 16 tuổi luôn là lỗi)
+  và đối chiếu với tệp; ngày hết thời kỳ dự bị tính lại từ ngày lễ kết nạp (12 tháng; không có
+  ngày lễ thì từ ngày quyết định kết nạp).
+- Lịch sử không khớp ngày vẫn được giữ như tệp ghi, nhưng mỗi dòng là một cảnh báo khi chạy thử
+  (và một phát hiện ở trang chất lượng dữ liệu): kết nạp (hay chuyển) đảng viên vào một tổ chức
+  trước ngày thành lập tổ chức đó; tổ chức thành lập trước tổ chức cấp trên của nó.
 - Tài khoản nhập vào không có mật khẩu: quản trị viên đặt mật khẩu trước khi người dùng đăng nhập
   được. Tệp không mang quyền quản trị hệ thống (is_staff, is_superuser).
 - Nhật ký thay đổi ghi một mục cho mỗi tổ chức, đảng viên, người dùng, hồ sơ của các phân hệ

@@ -177,8 +177,14 @@ def _derived(events: list[MemberEvent], member: Member) -> dict[str, Any]:
                            label=e.get_kind_display(), ceremony_on=e.ceremony_on)
         for e in events if e.voided_at is None
     ]  # fmt: skip
-    birth = None if member.admission_age_exception else member.date_of_birth
-    states = member_rules.derive_states(records, date_of_birth=birth) if records else []
+    exception = bool((member.admission_age_exception or "").strip())
+    states = (
+        member_rules.derive_states(
+            records, date_of_birth=member.date_of_birth, age_exception=exception
+        )
+        if records
+        else []
+    )
     current = states[-1] if states else None
     admitted, official = member_rules.admission_dates(records)
     return {

@@ -228,7 +228,8 @@ MEMBERS = SheetSpec(
             field=(Member, "political_theory_level")),
         Col("admission_age_exception", "Ngoại lệ tuổi vào Đảng (căn cứ)",
             field=(Member, "admission_age_exception"), width=30,
-            help="Có giá trị thì không áp dụng điều kiện đủ 18 tuổi khi vào Đảng."),
+            help="Có giá trị thì điều kiện đủ 18 tuổi khi vào Đảng hạ xuống đủ 16 tuổi "
+                 "(không thấp hơn, không trước ngày sinh)."),
         Col("voided_on", "Ngày hủy hồ sơ", "date", help="Trống: hồ sơ có hiệu lực."),
         Col("voided_reason", "Lý do hủy hồ sơ", field=(Member, "voided_reason")),
         Col("status", "Mã tình trạng", "code", role=DERIVED, field=(Member, "status")),

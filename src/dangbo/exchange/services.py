@@ -61,6 +61,7 @@ from dangbo.organizations.models import (
     Sector,
     TreePosition,
 )
+from dangbo.quality import rules as quality_rules
 
 from . import rows as R
 from .exporting import ExchangeContent, collect, exchange_filename, export_exchange
@@ -444,7 +445,45 @@ class _Import:
             plan = self._check_new_org(row, positions.get(code, []), events.get(code, []))
             if plan is not None:
                 self.new_orgs[code] = plan
+            self._warn_founded_before_parent(row)
         self._build_chains()
+
+    def _founded_on(self, code: str) -> dt.date | None:
+        """The founding date of organization ``code`` (of the file or of this installation)."""
+        if code in self.file_orgs:
+            return self.file_orgs[code]["established_on"]
+        org = self.existing_orgs.get(code)
+        return org.established_on if org is not None else None
+
+    def _org_name(self, code: str) -> str:
+        if code in self.file_orgs:
+            return self.file_orgs[code]["name"]
+        org = self.existing_orgs.get(code)
+        return org.name if org is not None else code
+
+    def _warn_founded_before_parent(self, row: Row) -> None:
+        """History is kept as recorded; a child founded before its parent is a warning."""
+        parent = row["parent"]
+        if not parent or parent == row["code"]:
+            return
+        problem = quality_rules.founded_before_parent(
+            founded=row["established_on"], parent_founded=self._founded_on(parent),
+            parent_name=self._org_name(parent),
+        )  # fmt: skip
+        if problem is not None:
+            self.issue(ORGANIZATIONS, row, "established_on", problem.message, warning=True)
+
+    def _warn_placed_before_founding(self, row: Row) -> None:
+        """An admission (or move) into an organization before its founding: kept, with a warning."""
+        code = row["organization"]
+        if not code or not row["happened_on"]:
+            return
+        problem = quality_rules.placed_before_founding(
+            kind=row["kind"], label=dict(MemberEvent.Kind.choices).get(row["kind"], row["kind"]),
+            on=row["happened_on"], org_name=self._org_name(code), founded=self._founded_on(code),
+        )  # fmt: skip
+        if problem is not None:
+            self.issue(MEMBER_EVENTS, row, "happened_on", problem.message, warning=True)
 
     def org_known(self, code: str) -> bool:
         return code in self.file_orgs or code in self.existing_orgs
@@ -764,6 +803,7 @@ class _Import:
                 self.issue(MEMBER_EVENTS, row, "voided_on", "Có lý do hủy thì cần ngày hủy.")
             self._check_ceremony(row)
             self._check_reason(row)
+            self._warn_placed_before_founding(row)
             events[row["member"]].append(row)
         self._check_unique_numbers()
         self._check_code_lists()
@@ -988,9 +1028,11 @@ class _Import:
             source = (
                 plan.row.values if plan.row is not None else R.member_row(existing, self.code_of)
             )
-            birth = None if source["admission_age_exception"] else source["date_of_birth"]
+            exception = bool((source["admission_age_exception"] or "").strip())
             try:
-                states = member_rules.derive_states(records, date_of_birth=birth)
+                states = member_rules.derive_states(
+                    records, date_of_birth=source["date_of_birth"], age_exception=exception
+                )
             except DomainError as exc:
                 where = plan.new_events[0] if plan.new_events else None
                 message = "; ".join(m for ms in exc.message_dict.values() for m in ms)

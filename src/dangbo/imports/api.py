@@ -3,7 +3,7 @@
 import datetime as dt
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest
 from ninja import Field, File, Query, Router, Schema
@@ -80,6 +80,7 @@ class ImportJobOut(Schema):
     mode: str
     confirm_matches: bool
     dry_run_only: bool
+    decisions: dict[str, str]
     created_at: dt.datetime
     finished_at: dt.datetime | None
     created_by: str | None
@@ -136,6 +137,8 @@ class ImportRowOut(Schema):
     label: str
     target_id: int | None
     changes: dict[str, list[str]]
+    identity_changes: dict[str, list[str]]
+    comparison: list[list[str]]
 
 
 ColumnIndex = text(5, pattern=r"^[0-9]+$", message=COLUMN_MESSAGE)
@@ -163,6 +166,24 @@ class ImportMappingIn(InputSchema):
 class ImportConfirmIn(InputSchema):
     mode: choice(ImportJob.Mode) = ImportJob.Mode.ALL
     confirm_matches: bool = False
+
+
+DECISIONS_SCHEMA = {
+    "type": "object",
+    "maxProperties": 1000,
+    "propertyNames": {"type": "string", "maxLength": 120, "pattern": NO_NUL_PATTERN},
+    "additionalProperties": {"type": "string", "enum": ["same", "different", ""]},
+}
+
+
+class ImportDecisionsIn(InputSchema):
+    """The decision on each conflicting row, by "sheet:row": "same" (the same person as the
+    member the row matched: update), "different" (someone else: an error), "" (take it back)."""
+
+    decisions: Annotated[
+        dict[text(120), Literal["same", "different", ""]],
+        WithJsonSchema(DECISIONS_SCHEMA),
+    ] = Field(..., max_length=1000)
 
 
 class ImportRowsFilter(InputSchema):
@@ -255,6 +276,25 @@ def set_mapping(request: HttpRequest, job_id: Id, payload: ImportMappingIn):
             raise DomainError({"sheets": COLUMN_MESSAGE}) from None
     job = services.set_mapping(actor=request.user, job=job, choices=choices)
     tasks.enqueue_analysis(job)
+    job.refresh_from_db()
+    return job
+
+
+@router.post(
+    "/imports/{job_id}/decisions",
+    response=responses(ImportJobOut),
+    summary="Quyết định các dòng xung đột",
+    description=(
+        "Dòng xung đột: trùng số thẻ hoặc số định danh với một đảng viên đã có nhưng khác họ tên, "
+        "ngày sinh hoặc giới tính. Với mỗi dòng («trang:dòng»): «same» (cùng một người, cập nhật), "
+        "«different» (khác người, coi là lỗi) hoặc chuỗi rỗng (bỏ quyết định). Tệp được kiểm tra lại."
+    ),
+)
+def decide(request: HttpRequest, job_id: Id, payload: ImportDecisionsIn):
+    job = _job(request, job_id)
+    job = services.decide(actor=request.user, job=job, decisions=dict(payload.decisions))
+    if job.status == ImportJob.Status.QUEUED:
+        tasks.enqueue_analysis(job)
     job.refresh_from_db()
     return job
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,8 @@ SAMPLE_ROWS = 3
 CHUNK = 2000
 ORG_CODE_USED = "Mã tổ chức này đã được dùng; liên hệ cấp ủy cấp trên."
 MAX_ISSUES = 100_000  # a file this broken is reported up to here, then summarised
+# Between a cell's name and its parent's in a member list: "Chi bộ Văn phòng – Đảng bộ …".
+NAME_PARENT_SEPARATOR = re.compile(r"\s+[-–—]\s+")
 
 
 class Abort(Exception):
@@ -156,11 +159,15 @@ class RowResult:
     sheet: str
     row: int
     kind: str
-    action: str  # CREATE, UPDATE, UNCHANGED, CONFIRM, ERROR
+    action: str  # CREATE, UPDATE, UNCHANGED, CONFIRM, CONFLICT, ERROR
     label: str
     target_id: int | None = None
     changes: dict[str, list[str]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    # The changes of name, birth date, sex or an identity number, listed apart: {label: [before, after]}.
+    identity_changes: dict[str, list[str]] = field(default_factory=dict)
+    # A conflict's record and row side by side: [[label, in the registry, in the file], ...].
+    comparison: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -211,6 +218,20 @@ class Context:
     undo: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     # Called inside the transaction of each such change, to keep it where a restart finds it.
     keep_undo: Callable[[int, dict[str, Any]], None] | None = None
+    # The user's decisions on conflicting rows: {decision_key(sheet, row): SAME_PERSON | DIFFERENT_PERSON}.
+    decisions: dict[str, str] = field(default_factory=dict)
+
+
+# A row matched by a card or identity number whose name, birth date or sex disagrees with the
+# record: a conflict, decided row by row.
+SAME_PERSON = "same"
+DIFFERENT_PERSON = "different"
+DECISIONS = {SAME_PERSON: "Cùng một người: cập nhật", DIFFERENT_PERSON: "Khác người: báo lỗi"}
+
+
+def decision_key(sheet: str, row: int) -> str:
+    """The key of a row's decision: "sheet:row"."""
+    return f"{sheet}:{row}"
 
 
 def writes_in_chunks(mapping: dict[str, Any]) -> bool:
@@ -246,14 +267,14 @@ def run(workbook, mapping: dict[str, Any], ctx: Context, sink: Sink) -> Outcome:
                     done += 1
                     if ctx.progress and done % 500 == 0:
                         ctx.progress(done)
-                    if stop_at_error and result.action == "ERROR":
+                    if stop_at_error and result.action in ("ERROR", "CONFLICT"):
                         raise Abort  # the file was clean when checked: something changed since
                 importer.finish()
             if ctx.progress:
                 ctx.progress(done)
             if not ctx.write:
                 raise Abort
-            if outcome.error_rows and not ctx.valid_only:
+            if (outcome.error_rows or outcome.counts.get("CONFLICT")) and not ctx.valid_only:
                 raise Abort
             outcome.written = True
     except Abort:
@@ -316,6 +337,19 @@ def _domain_issues(
     return issues
 
 
+def _shown_value(key: str, value: Any) -> str:
+    """A member field's value as a page shows it (sex by its Vietnamese name)."""
+    if key == "sex":
+        from dangbo.members.models import Sex
+
+        return dict(Sex.choices).get(value, _as_text(value))
+    return _as_text(value)
+
+
+def _shown(member: Member, key: str) -> str:
+    return _shown_value(key, getattr(member, key))
+
+
 # -- organizations ---------------------------------------------------------------------
 
 
@@ -333,6 +367,24 @@ class OrgIndex:
         self.by_code[org.code.upper()] = org
         if org.kind in CELL_KINDS:
             self.cells_by_name.setdefault(fold_header(org.name), []).append(org)
+
+    def cells_named(self, written: str) -> list[Organization]:
+        """The cells of the subtree a file names by ``written``: their name alone, or their name
+        and their parent's, "Chi bộ Văn phòng – Đảng bộ Hội Nông dân tỉnh" (with "-", "–" or
+        "—" between spaces; a cell's own name may hold such a dash, so each is tried)."""
+        found = self.cells_by_name.get(fold_header(written), [])
+        if found:
+            return found
+        for match in NAME_PARENT_SEPARATOR.finditer(written):
+            name, parent = written[: match.start()], written[match.end() :]
+            folded_parent = fold_header(parent)
+            found = [
+                cell for cell in self.cells_by_name.get(fold_header(name), [])
+                if cell.parent is not None and fold_header(cell.parent.name) == folded_parent
+            ]  # fmt: skip
+            if found:
+                return found
+        return []
 
     def outside(self, code: str) -> Organization | None:
         """The organization outside the subtree that holds ``code``, if any."""
@@ -637,17 +689,17 @@ class MemberRows:
         if name:
             org = self.orgs.by_code.get(name.upper())
             if org is None:
-                found = self.orgs.cells_by_name.get(fold_header(name), [])
+                found = self.orgs.cells_named(name)
                 active = [o for o in found if o.dissolved_on is None] or found
                 if len(active) == 1:
                     org = active[0]
                 elif len(active) > 1:
-                    codes = ", ".join(o.code for o in active)
-                    row.issues.append(
-                        self._issue(
-                            row, "organization", f"Nhiều chi bộ cùng tên ({codes}): ghi mã chi bộ."
-                        )
-                    )
+                    names = "; ".join(f"«{o.label}»" for o in active[:10])
+                    more = f" và {len(active) - 10} chi bộ khác" if len(active) > 10 else ""
+                    row.issues.append(self._issue(row, "organization", (
+                        f"Có {len(active)} chi bộ cùng tên trong phạm vi: {names}{more}. Ghi tên chi bộ "
+                        f"kèm tên tổ chức cấp trên, ví dụ «{active[0].label}»."
+                    )))  # fmt: skip
                     return
             if org is None:
                 row.issues.append(
@@ -662,6 +714,7 @@ class MemberRows:
 
     def _chunk(self, chunk: list[ParsedMember]) -> Iterator[RowResult]:
         matched: dict[int, int] = {}  # row number -> member pk
+        matched_by: dict[int, str] = {}  # row number -> the number that matched (field key)
         confirm: set[int] = set()
         for row in chunk:
             self._resolve_org(row)
@@ -684,6 +737,7 @@ class MemberRows:
                         row.issues.append(self._issue(row, key, self._refuse(row, key, pk)))
                         continue
                     target = pk
+                    matched_by[row.number] = key
             background = values.get("background_number")
             if background:
                 if background in self.seen_background:
@@ -716,14 +770,39 @@ class MemberRows:
         for row in chunk:
             member = members.get(matched.get(row.number))
             if member is not None:
-                result = self._existing(row, member, row.number in confirm)
+                result = self._existing(
+                    row, member, row.number in confirm, matched_by.get(row.number, "")
+                )
             else:
                 result = self._new(row)
             yield result
         if len(self.drafts) >= CHUNK:
             self._flush()
 
-    def _existing(self, row: ParsedMember, member: Member, by_name: bool) -> RowResult:
+    def _disagreement(self, row: ParsedMember, member: Member) -> list[str]:
+        """The fields of who the person is (folded name, birth date, sex) on which the row and
+        the record it matched by a number disagree."""
+        values = row.values
+        found = []
+        if "full_name" in values and text.fold(values["full_name"]) != text.fold(member.full_name):
+            found.append("full_name")
+        if "date_of_birth" in values and values["date_of_birth"] != member.date_of_birth:
+            found.append("date_of_birth")
+        if "sex" in values and values["sex"] != member.sex:
+            found.append("sex")
+        return found
+
+    def _comparison(self, row: ParsedMember, member: Member, key: str) -> list[list[str]]:
+        names = ["full_name", "date_of_birth", "sex", key]
+        return [
+            [self.labels.get(n, n), _shown(member, n), _shown_value(n, row.values[n])]
+            for n in names
+            if n in row.values
+        ]
+
+    def _existing(
+        self, row: ParsedMember, member: Member, by_name: bool, matched_key: str = ""
+    ) -> RowResult:
         result = RowResult(self.sheet_name, row.number, self.kind, "ERROR", member.full_name,
                            target_id=member.pk, issues=row.issues)  # fmt: skip
         values = row.values
@@ -748,6 +827,24 @@ class MemberRows:
                 f"Đảng viên đang sinh hoạt tại «{member.organization.name}»: chuyển sinh hoạt là sự kiện "
                 "có ngày hiệu lực, ghi trên trang của đảng viên."
             )))  # fmt: skip
+        conflict = [] if by_name else self._disagreement(row, member)
+        decision = self.ctx.decisions.get(decision_key(self.sheet_name, row.number), "")
+        if conflict:
+            result.comparison = self._comparison(row, member, matched_key)
+            if decision not in (SAME_PERSON, DIFFERENT_PERSON):
+                shown = "; ".join(f"{label}: hệ thống «{a}», tệp «{b}»"
+                                  for label, a, b in result.comparison if a != b)  # fmt: skip
+                row.issues.append(self._issue(row, matched_key, (
+                    f"Trùng {self.labels[matched_key].lower()} với đảng viên «{member.full_name}» nhưng "
+                    f"có thể là người khác ({shown}): chưa cập nhật; cần quyết định cùng một người "
+                    "hay khác người."
+                ), "warning"))  # fmt: skip
+            if decision == DIFFERENT_PERSON:
+                what = ", ".join(self.labels[k].lower() for k in conflict)
+                row.issues.append(self._issue(row, matched_key, (
+                    f"Đã xác định là người khác với đảng viên «{member.full_name}» đang có "
+                    f"{self.labels[matched_key].lower()} này (khác {what}): sửa số trong tệp."
+                )))  # fmt: skip
         if any(i.is_error for i in row.issues):
             return result
         changes = {}
@@ -760,9 +857,20 @@ class MemberRows:
                 if (current or "") != (new or ""):
                     changes[key] = new
         result.changes = {
-            self.labels.get(k, k): [_as_text(getattr(member, k)), _as_text(v)]
+            self.labels.get(k, k): [_shown(member, k), _shown_value(k, v)]
             for k, v in changes.items()
         }
+        result.identity_changes = {
+            self.labels.get(k, k): [_shown(member, k), _shown_value(k, v)]
+            for k, v in changes.items()
+            if k in member_services.PERSON_FIELDS
+        }
+        if conflict and decision != SAME_PERSON:
+            # Never written until the user says the row and the record are the same person.
+            result.action = "CONFLICT"
+            if not self.ctx.write:
+                self._check_update(result, row, member, changes)  # an error still shows as one
+            return result
         if by_name:
             result.action = "CONFIRM"
             result.changes = {"Ghép theo": ["", "họ tên, ngày sinh và chi bộ"], **result.changes}
@@ -774,16 +882,7 @@ class MemberRows:
         if not by_name:
             result.action = "UPDATE"
         if not self.ctx.write:
-            # The checks of update_member, without writing.
-            try:
-                with transaction.atomic():
-                    member_services.update_member(actor=self.ctx.actor, member=member, **changes)
-                    transaction.set_rollback(True)
-            except ValidationError as exc:
-                result.action = "ERROR"
-                result.issues.extend(
-                    _domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {})
-                )
+            self._check_update(result, row, member, changes)
             return result
         before = {key: getattr(member, key) for key in changes}
         try:
@@ -799,6 +898,22 @@ class MemberRows:
             return result
         self.ctx.undo.append((member.pk, before))
         return result
+
+    def _check_update(
+        self, result: RowResult, row: ParsedMember, member: Member, changes: dict[str, Any]
+    ) -> None:
+        """The checks of update_member, without writing."""
+        if not changes:
+            return
+        try:
+            with transaction.atomic():
+                member_services.update_member(actor=self.ctx.actor, member=member, **changes)
+                transaction.set_rollback(True)
+        except ValidationError as exc:
+            result.action = "ERROR"
+            result.issues.extend(
+                _domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {})
+            )
 
     def _new(self, row: ParsedMember) -> RowResult:
         values = row.values

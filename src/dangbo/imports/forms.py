@@ -74,3 +74,23 @@ class ConfirmForm(forms.Form):
         label="Tôi đã xem các dòng chỉ khớp theo họ tên, ngày sinh và chi bộ, và xác nhận đó là cùng một người.",
         required=False,
     )
+
+
+class DecisionForm(forms.Form):
+    """The decision on one conflicting row: the same person as the record, or someone else."""
+
+    sheet = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    row = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    decision = forms.ChoiceField(
+        label="Quyết định",
+        choices=[
+            ("same", "Cùng một người: cập nhật hồ sơ theo tệp"),
+            ("different", "Khác người: coi dòng này là lỗi"),
+            ("", "Chưa quyết định"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def key(self) -> str:
+        return f"{self.cleaned_data['sheet']}:{self.cleaned_data['row']}"

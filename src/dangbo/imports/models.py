@@ -56,6 +56,9 @@ class ImportJob(models.Model):
     mode = models.CharField("cách nhập", max_length=20, choices=Mode.choices, default=Mode.ALL)
     confirm_matches = models.BooleanField("xác nhận các dòng ghép theo họ tên", default=False)
     dry_run_only = models.BooleanField("chỉ kiểm tra", default=False)
+    # The user's decision on each conflicting row (a row matched by a card or identity number
+    # whose name, birth date or sex differs from the record): {"sheet:row": "same" | "different"}.
+    decisions = models.JSONField("quyết định về các dòng xung đột", default=dict, blank=True)
     # {"rows": n, "create": n, "update": n, "unchanged": n, "confirm": n, "error_rows": n,
     #  "errors": n, "warnings": n, "by_sheet": {...}}: the dry run's, then the import's.
     summary = models.JSONField("kết quả kiểm tra", default=dict, blank=True)
@@ -118,6 +121,7 @@ class ImportRow(models.Model):
         UPDATE = "UPDATE", "Cập nhật"
         UNCHANGED = "UNCHANGED", "Không đổi"
         CONFIRM = "CONFIRM", "Cần xác nhận (ghép theo họ tên, ngày sinh, chi bộ)"
+        CONFLICT = "CONFLICT", "Xung đột: trùng số nhưng khác người? Cần quyết định"
         ERROR = "ERROR", "Có lỗi"
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
@@ -129,6 +133,10 @@ class ImportRow(models.Model):
     target_id = models.BigIntegerField("mã hồ sơ khớp", null=True, blank=True)
     # {field label: [before, after]} for updates and confirmations
     changes = models.JSONField("thay đổi", default=dict, blank=True)
+    # The same for name, birth date, sex and identity numbers only, listed apart.
+    identity_changes = models.JSONField("thay đổi về nhân thân", default=dict, blank=True)
+    # A conflict: [[field label, in the registry, in the file], ...]
+    comparison = models.JSONField("đối chiếu hồ sơ và tệp", default=list, blank=True)
 
     class Meta:
         verbose_name = "dòng nhập dữ liệu"

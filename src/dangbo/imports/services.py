@@ -145,12 +145,75 @@ def confirm(*, actor, job: ImportJob, mode: str, confirm_matches: bool) -> Impor
             f"Có {summary['CONFIRM']} dòng chỉ khớp theo họ tên, ngày sinh và chi bộ: xem lại rồi đánh dấu xác nhận, "
             "hoặc chọn «Chỉ các dòng hợp lệ» để bỏ qua chúng."
         )})  # fmt: skip
+    if mode == ImportJob.Mode.ALL and summary.get("CONFLICT", 0):
+        raise DomainError({"mode": conflicts_message(summary["CONFLICT"])})
     job.mode = mode
     job.confirm_matches = confirm_matches
     job.status = ImportJob.Status.QUEUED
     job.save(update_fields=["mode", "confirm_matches", "status", "updated_at"])
     _audit(actor, "confirmed", job, after={"mode": mode, "confirm_matches": confirm_matches})
     return job
+
+
+def conflicts_message(count: int) -> str:
+    return (
+        f"Còn {count} dòng xung đột chưa quyết định (trùng số thẻ hoặc số định danh với một đảng viên "
+        "nhưng khác họ tên, ngày sinh hoặc giới tính): với từng dòng, chọn «cùng một người» hoặc "
+        "«khác người» rồi nhập lại; hoặc chọn «Chỉ các dòng hợp lệ» để bỏ qua các dòng đó."
+    )
+
+
+def _decision_key(key: str) -> str:
+    sheet, sep, row = key.rpartition(":")
+    if not sep or not sheet or not row.isdigit():
+        raise DomainError({"decisions": f"Dòng «{key}» không hợp lệ: ghi dạng «trang:dòng»."})
+    return engine.decision_key(sheet, int(row))
+
+
+@transaction.atomic
+def decide(*, actor, job: ImportJob, decisions: dict[str, str]) -> ImportJob:
+    """Record the user's decision on conflicting rows: {"sheet:row": "same" | "different" | ""}.
+
+    "same": the row and the member it matched by a number are one person, the row updates
+    the record; "different": they are not, the row is an error. "" takes a decision back.
+    Once analysed, only the conflicting rows of the dry run can be decided; the job is
+    queued for a new dry run (the caller starts it), so the plan shows the decisions.
+    """
+    lock(job)
+    if job.status not in (
+        ImportJob.Status.MAPPING, ImportJob.Status.QUEUED, ImportJob.Status.ANALYSED,
+        ImportJob.Status.FAILED,
+    ):  # fmt: skip
+        raise DomainError("Không thể ghi quyết định cho lần nhập này lúc này.")
+    wanted = {}
+    for key, value in decisions.items():
+        if value not in (*engine.DECISIONS, ""):
+            raise DomainError({"decisions": (
+                f"Quyết định «{value}» không hợp lệ: «same» (cùng một người) hoặc «different» (khác người)."
+            )})  # fmt: skip
+        wanted[_decision_key(key)] = value
+    if job.status == ImportJob.Status.ANALYSED:
+        conflicts = set(conflict_rows(job).values_list("sheet", "row"))
+        for key in wanted:
+            sheet, _, row = key.rpartition(":")
+            if (sheet, int(row)) not in conflicts:
+                raise DomainError({"decisions": (
+                    f"Dòng {row} của trang «{sheet}» không phải dòng xung đột."
+                )})  # fmt: skip
+    before = dict(job.decisions)
+    merged = {**before, **wanted}
+    job.decisions = {k: v for k, v in merged.items() if v}
+    if job.status in (ImportJob.Status.ANALYSED, ImportJob.Status.FAILED):
+        job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["decisions", "status", "updated_at"])
+    _audit(actor, "decided", job, before={"decisions": before}, after={"decisions": job.decisions})
+    return job
+
+
+def conflict_rows(job: ImportJob):
+    """The rows of ``job``'s dry run matched by a number to a member who may be someone else
+    (decided or not), with the record and the row side by side."""
+    return job.rows.filter(kind="members").exclude(comparison=[])
 
 
 CANCELLED_MESSAGE = "Lần nhập đã bị hủy; không có gì được ghi."
@@ -267,7 +330,8 @@ class _Collector(engine.Sink):
         self.rows.append(ImportRow(
             job=self.job, sheet=result.sheet[:100], row=result.row, kind=result.kind,
             action=result.action, label=result.label[:300], target_id=result.target_id,
-            changes=result.changes,
+            changes=result.changes, identity_changes=result.identity_changes,
+            comparison=result.comparison,
         ))  # fmt: skip
 
     def issue(self, issue: Issue) -> None:
@@ -316,6 +380,7 @@ def _context(
         root=job.organization, actor=job.created_by, file_label=job.original_name, write=write,
         valid_only=job.mode == ImportJob.Mode.VALID_ONLY, confirm_matches=job.confirm_matches,
         today=timezone.localdate(), progress=progress, pending_reason=pending_reason,
+        decisions=dict(job.decisions or {}),
     )  # fmt: skip
 
 
@@ -499,6 +564,8 @@ def _conclude(
 ) -> ImportJob:  # fmt: skip
     """Store an import's findings and outcome (unless it was cancelled meanwhile), and audit it."""
     collector.store()
+    if not written and summary.get("CONFLICT") and not summary.get("ERROR"):
+        message = conflicts_message(summary["CONFLICT"])
     _finish(
         job, result=summary, finished_at=timezone.now(), message="" if written else message,
         status=ImportJob.Status.DONE if written else ImportJob.Status.FAILED,
@@ -532,7 +599,7 @@ def _execute_in_chunks(job: ImportJob, *, echo) -> ImportJob:
         if checked is None:
             return job
         summary, _, collector = checked
-        if summary.get("ERROR", 0):
+        if summary.get("ERROR", 0) or summary.get("CONFLICT", 0):
             return _conclude(job, summary, collector, written=False)
     mark = pending_reason(job)
     context = _context(job, write=True, phase="import", echo=echo, pending_reason=mark)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("imports/<int:job>/progress/", views.ProgressView.as_view(), name="import-progress"),
     path("imports/<int:job>/mapping/", views.MappingView.as_view(), name="import-mapping"),
     path("imports/<int:job>/confirm/", views.ConfirmView.as_view(), name="import-confirm"),
+    path("imports/<int:job>/decide/", views.DecideView.as_view(), name="import-decide"),
     path("imports/<int:job>/cancel/", views.CancelView.as_view(), name="import-cancel"),
     path("imports/<int:job>/report.xlsx", views.ReportView.as_view(), name="import-report"),
 ]

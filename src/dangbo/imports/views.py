@@ -17,7 +17,7 @@ from dangbo.core.views import DangboView, OrgScopedView, apply_domain_error, pag
 from dangbo.organizations.selectors import ancestors_of
 
 from . import reports, services, tasks
-from .forms import ConfirmForm, MappingForm, UploadForm
+from .forms import ConfirmForm, DecisionForm, MappingForm, UploadForm
 from .models import ImportJob, ImportRow
 from .selectors import get_job, jobs_under, rows_of
 
@@ -111,8 +111,38 @@ class ImportDetailView(JobView):
             summary=job.result or job.summary,
             mapping_form=kwargs.get("mapping_form") or (MappingForm(job=job) if job.status in (ImportJob.Status.MAPPING,) else None),
             confirm_form=kwargs.get("confirm_form") or ConfirmForm(),
+            conflicts=_conflicts(job, kwargs.get("decision_form")),
+            decision_errors=_unplaced_errors(job, kwargs.get("decision_form")),
+            identity_rows=rows_of(job).exclude(identity_changes={}).filter(action="UPDATE")[:200],
         )  # fmt: skip
         return context
+
+
+def _unplaced_errors(job: ImportJob, bound: DecisionForm | None) -> list[str]:
+    """The errors of a decision posted for a row that is not a conflict (no form shows them)."""
+    if bound is None or not bound.errors:
+        return []
+    rows = {(r.sheet, str(r.row)) for r in services.conflict_rows(job)[:500]}
+    if (bound.data.get("sheet"), bound.data.get("row")) in rows:
+        return []
+    return [m for messages_ in bound.errors.values() for m in messages_]
+
+
+def _conflicts(job: ImportJob, bound: DecisionForm | None) -> list[tuple[ImportRow, DecisionForm]]:
+    """The conflicting rows of the dry run, each with its decision form."""
+    found = []
+    for row in services.conflict_rows(job)[:500]:
+        form = DecisionForm(initial={
+            "sheet": row.sheet, "row": row.row, "decision": job.decisions.get(f"{row.sheet}:{row.row}", ""),
+        })  # fmt: skip
+        if bound is not None and (bound.data.get("sheet"), bound.data.get("row")) == (
+            row.sheet,
+            str(row.row),
+        ):
+            form = bound
+        form.auto_id = f"quyet-dinh-{row.pk}-%s"  # one page holds a form per row
+        found.append((row, form))
+    return found
 
 
 def _page(request, queryset, name):
@@ -166,6 +196,30 @@ class ConfirmView(JobView):
                 )
                 return self.back()
         response = self.render_to_response(self.get_context_data(confirm_form=form))
+        response.status_code = 400
+        return response
+
+
+class DecideView(ImportDetailView):
+    """The decision on one conflicting row; the dry run is run again to show it."""
+
+    http_method_names = ["post"]
+    template_name = "imports/detail.html"
+
+    def post(self, request, *args, **kwargs):
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                job = services.decide(actor=request.user, job=self.job,
+                                      decisions={form.key(): form.cleaned_data["decision"]})  # fmt: skip
+            except ValidationError as exc:
+                apply_domain_error(form, exc, {"decisions": "decision"})
+            else:
+                if job.status == ImportJob.Status.QUEUED:
+                    tasks.enqueue_analysis(job)
+                messages.success(request, "Đã ghi quyết định; hệ thống đang kiểm tra lại tệp.")
+                return self.back()
+        response = self.render_to_response(self.get_context_data(decision_form=form))
         response.status_code = 400
         return response
 

@@ -33,6 +33,7 @@ from dangbo.core.api import (
 )
 from dangbo.core.errors import DomainError
 from dangbo.organizations.api import OrgDetailOut, org_detail, referenced_org
+from dangbo.organizations.models import org_label
 
 from . import restructuring, selectors, services
 from .access import personal_resolver
@@ -69,6 +70,10 @@ class MemberOut(Schema):
         ..., description="Chi bộ đang sinh hoạt; trên danh sách tại một ngày (on): chi bộ ngày đó."
     )
     organization_name: str | None
+    organization_label: str | None = Field(
+        None,
+        description="Tên tổ chức kèm tên tổ chức cấp trên («Chi bộ Văn phòng – Đảng bộ …»): nhiều chi bộ trùng tên.",
+    )
     status: str = Field(
         ...,
         description="Mã tình trạng (PROBATIONARY, OFFICIAL…); rỗng nếu chưa có sự kiện; trên "
@@ -101,6 +106,16 @@ class MemberOut(Schema):
         if hasattr(obj, "cell_then"):
             return obj.cell_then_name
         return obj.organization.name if obj.organization_id else None
+
+    @staticmethod
+    def resolve_organization_label(obj: Member) -> str | None:
+        if hasattr(obj, "cell_then"):
+            return (
+                org_label(obj.cell_then_name, obj.cell_then_parent_name)
+                if obj.cell_then_name
+                else None
+            )
+        return obj.organization.label if obj.organization_id else None
 
     @staticmethod
     def resolve_status(obj: Member) -> str:
@@ -175,6 +190,10 @@ class MemberEventOut(Schema):
     happened_on: dt.date
     organization_code: str | None
     organization_name: str | None
+    organization_label: str | None = Field(
+        None,
+        description="Tên tổ chức kèm tên tổ chức cấp trên («Chi bộ Văn phòng – Đảng bộ …»): nhiều chi bộ trùng tên.",
+    )
     other_party: str
     decision_number: str
     decision_signed_on: dt.date | None
@@ -203,6 +222,10 @@ class MemberEventOut(Schema):
     @staticmethod
     def resolve_organization_name(obj: MemberEvent) -> str | None:
         return obj.organization.name if obj.organization_id else None
+
+    @staticmethod
+    def resolve_organization_label(obj: MemberEvent) -> str | None:
+        return obj.organization.label if obj.organization_id else None
 
     @staticmethod
     def resolve_is_voided(obj: MemberEvent) -> bool:

@@ -62,8 +62,14 @@ class TransferOut(Schema):
     status_label: str
     from_organization_code: str | None
     from_organization_name: str | None
+    from_organization_label: str | None = Field(
+        None, description="Tên chi bộ kèm tên tổ chức cấp trên."
+    )
     to_organization_code: str | None
     to_organization_name: str | None
+    to_organization_label: str | None = Field(
+        None, description="Tên chi bộ kèm tên tổ chức cấp trên."
+    )
     other_party: str
     reason: TransferReason
     reason_label: str
@@ -126,6 +132,14 @@ class TransferOut(Schema):
     @staticmethod
     def resolve_to_organization_name(obj: Transfer) -> str | None:
         return obj.to_organization.name if obj.to_organization_id else None
+
+    @staticmethod
+    def resolve_from_organization_label(obj: Transfer) -> str | None:
+        return obj.from_organization.label if obj.from_organization_id else None
+
+    @staticmethod
+    def resolve_to_organization_label(obj: Transfer) -> str | None:
+        return obj.to_organization.label if obj.to_organization_id else None
 
     @staticmethod
     def resolve_deadline(obj: Transfer, context) -> dict | None:

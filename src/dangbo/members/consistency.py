@@ -148,9 +148,11 @@ def drift_of(
     def drift(field: str, stored: str, derived: str) -> Drift:
         return Drift(member.pk, member.full_name, field, stored, derived)
 
-    birth = None if member.admission_age_exception.strip() else member.date_of_birth
     try:
-        derived = services.derive_records(events, date_of_birth=birth)
+        derived = services.derive_records(
+            events, date_of_birth=member.date_of_birth,
+            age_exception=bool(member.admission_age_exception.strip()),
+        )  # fmt: skip
     except DomainError as exc:
         return [drift("events", "", "; ".join(exc.messages))]
     found = []

@@ -6,6 +6,7 @@ from django import forms
 
 from dangbo.core import codes
 from dangbo.core.views import date_field
+from dangbo.organizations.forms import OrgChoiceField
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.organizations.selectors import paths_filter
 
@@ -23,14 +24,9 @@ def _blank(choices, label: str = "— Tất cả —"):
     return [("", label), *choices]
 
 
-class CellChoiceField(forms.ModelChoiceField):
-    """A cell to place a member in; dissolved cells stay selectable for past events, labelled."""
-
-    def label_from_instance(self, obj: Organization) -> str:
-        label = f"{obj.code} — {obj.name}"
-        if obj.dissolved_on is not None:
-            label += f" (đã giải thể {obj.dissolved_on:%d/%m/%Y})"
-        return label
+class CellChoiceField(OrgChoiceField):
+    """A cell to place a member in, named with its parent; dissolved cells stay selectable for
+    past events, labelled."""
 
 
 def cells_within(paths: list[str]):
@@ -189,7 +185,7 @@ class ReasonForm(forms.Form):
 
 class PositionForm(forms.Form):
     title = forms.ChoiceField(label="Chức vụ", choices=Position.Title.choices)
-    organization = forms.ModelChoiceField(
+    organization = OrgChoiceField(
         label="Tại tổ chức", queryset=Organization.objects.none(), empty_label="— Chọn tổ chức —"
     )
     started_on = date_field("Từ ngày")

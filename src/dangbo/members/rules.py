@@ -35,6 +35,9 @@ GAP_STATUSES = {STRUCK, EXPEL}
 
 # Điều lệ Đảng Đ1: a citizen of at least 18 may be admitted.
 MIN_ADMISSION_AGE = 18
+# An exception noted on the record («Ngoại lệ tuổi vào Đảng»: an earlier statute, a wartime
+# admission) may lower that limit, never below this age, and never before the member was born.
+MIN_ADMISSION_AGE_WITH_EXCEPTION = 16
 
 
 # Điều lệ Đảng Đ5 k1: probation lasts 12 months from the admission ceremony.
@@ -67,6 +70,31 @@ def age_on(birth: dt.date, on: dt.date) -> int:
     return years
 
 
+def dieu_le_dieu_1_admission_age(
+    date_of_birth: dt.date, admitted_on: dt.date, *, age_exception: bool = False
+) -> str | None:
+    """Điều lệ Đảng Đ1: whether someone born on ``date_of_birth`` may be admitted on
+    ``admitted_on``; the reason (Vietnamese) when not, else None.
+
+    A full 18 years, counted to the day (the 18th birthday is the first allowed day).
+    With an age exception noted on the record, the limit is lowered to a full 16 years,
+    never further: an admission before the 16th birthday, or before birth, is impossible
+    whatever the exception says.
+    """
+    if admitted_on < date_of_birth:
+        return f"ngày vào Đảng trước ngày sinh ({fmt_date(date_of_birth)})."
+    age = age_on(date_of_birth, admitted_on)
+    if age < MIN_ADMISSION_AGE and not age_exception:
+        return f"người vào Đảng phải đủ {MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1)."
+    if age < MIN_ADMISSION_AGE_WITH_EXCEPTION:
+        return (
+            f"người vào Đảng chưa đủ {MIN_ADMISSION_AGE_WITH_EXCEPTION} tuổi (sinh ngày "
+            f"{fmt_date(date_of_birth)}); ngoại lệ tuổi vào Đảng không cho phép kết nạp dưới "
+            f"{MIN_ADMISSION_AGE_WITH_EXCEPTION} tuổi (Điều lệ Đảng, Điều 1)."
+        )
+    return None
+
+
 def months_between(start: dt.date, end: dt.date) -> int:
     """Return the whole months from ``start`` to ``end``."""
     months = (end.year - start.year) * 12 + end.month - start.month
@@ -81,13 +109,16 @@ def _refuse(event: Event, message: str) -> DomainError:
     )
 
 
-def derive_states(events: Sequence[Event], *, date_of_birth: dt.date | None = None) -> list[State]:
+def derive_states(
+    events: Sequence[Event], *, date_of_birth: dt.date | None = None, age_exception: bool = False
+) -> list[State]:
     """Derive a member's periods of status and organization from their events.
 
     Refuses an impossible history, naming the event: a first event that is
     not an admission or a transfer in, an official recognition of someone not
     on probation or dated before the admission, a change after death, and an
-    admission before the age of 18 (Điều lệ Đảng Đ1).
+    admission before the age of 18, or with ``age_exception`` before 16 or before birth
+    (``dieu_le_dieu_1_admission_age``).
     """
     ordered = sorted(events, key=lambda e: (e.on, e.seq))
     first_admission = min((e.on for e in ordered if e.kind == ADMITTED), default=None)
@@ -125,11 +156,12 @@ def derive_states(events: Sequence[Event], *, date_of_birth: dt.date | None = No
                 )
             if kind == READMITTED and status not in (STRUCK, EXPEL):
                 raise _refuse(event, "chỉ kết nạp lại người đã bị xóa tên hoặc khai trừ.")
-            if date_of_birth and age_on(date_of_birth, event.on) < MIN_ADMISSION_AGE:
-                raise _refuse(
-                    event,
-                    f"người vào Đảng phải đủ {MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1).",
+            if date_of_birth:
+                refusal = dieu_le_dieu_1_admission_age(
+                    date_of_birth, event.on, age_exception=age_exception
                 )
+                if refusal:
+                    raise _refuse(event, refusal)
             admitted_on = admitted_on or event.on
             open_state(PROBATIONARY, event.organization_id, event.on)
         elif status is None and kind == TRANSFERRED_IN:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from dangbo.core import text
 from dangbo.core.deadlines import Deadline
 from dangbo.core.formatting import fmt_date
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, TreePosition
 from dangbo.organizations.selectors import path_range, paths_filter, positions_under, valid_on
 from dangbo.regulations.workdays import WorkCalendar, work_calendar
 
@@ -114,15 +114,17 @@ def members_in(
         qs = qs.filter(admitted_on__lte=_years_ago(reference, f.party_age_min))
     if f.party_age_max is not None:
         qs = qs.filter(admitted_on__gt=_years_ago(reference, f.party_age_max + 1))
-    return qs.select_related("organization").order_by("name_sort_key", "date_of_birth", "id")
+    return qs.select_related("organization__parent").order_by(
+        "name_sort_key", "date_of_birth", "id"
+    )
 
 
 def as_of(members: QuerySet[Member], root: Organization, on: dt.date) -> QuerySet[Member]:
     """Annotate ``members`` with what the registry under ``root`` held on ``on``.
 
     ``status_then`` and ``cell_then`` (an organization id) come from the member's period
-    that day in the subtree, ``cell_then_name`` and ``cell_then_code`` from the tree of
-    that day. ``departed`` marks a member the subtree no longer holds (now in an
+    that day in the subtree, ``cell_then_name``, ``cell_then_code`` and the name of the
+    cell's parent, ``cell_then_parent_name``, from the tree of that day. ``departed`` marks a member the subtree no longer holds (now in an
     organization outside it): a past list shows of them only what the subtree held,
     no personal data (``models.PERSONAL_FIELDS``, of which no history is kept).
     """
@@ -137,12 +139,18 @@ def as_of(members: QuerySet[Member], root: Organization, on: dt.date) -> QuerySe
     ).annotate(
         cell_then_name=Subquery(cell.values("name")[:1]),
         cell_then_code=Subquery(cell.values("organization__code")[:1]),
+        cell_then_parent=Subquery(cell.values("parent_id")[:1]),
         departed=Case(
             When(path_range(root.path, "organization__path"), then=Value(False)),
             default=Value(True),
             output_field=BooleanField(),
         ),
-    )
+    ).annotate(
+        cell_then_parent_name=Subquery(
+            TreePosition.objects.filter(valid_on(on), organization_id=OuterRef("cell_then_parent"))
+            .values("name")[:1]
+        ),
+    )  # fmt: skip
 
 
 def search_filter(query: str, *, personal: bool = True, within: str | None = None) -> Q:
@@ -168,14 +176,14 @@ def get_member(scope_paths: Iterable[str], pk: int, *, own_member_id: int | None
     q = paths_filter(scope_paths, "organization__path")
     if own_member_id is not None:
         q |= Q(pk=own_member_id)
-    member = Member.objects.filter(q).select_related("organization").filter(pk=pk).first()
+    member = Member.objects.filter(q).select_related("organization__parent").filter(pk=pk).first()
     if member is None:
         raise Http404("Không tìm thấy đảng viên.")
     return member
 
 
 def events_of(member: Member, *, include_voided: bool = True) -> QuerySet[MemberEvent]:
-    qs = member.events.select_related("organization").order_by("happened_on", "id")
+    qs = member.events.select_related("organization__parent").order_by("happened_on", "id")
     if not include_voided:
         qs = qs.filter(voided_at__isnull=True)
     return qs
@@ -314,8 +322,9 @@ def transfers_in(
     for word in text.fold(q).split():
         qs = qs.filter(member__search_name__contains=word)
     return qs.select_related(
-        "member", "member__organization", "from_organization", "to_organization"
-    ).order_by("-created_at", "-id")
+        "member", "member__organization__parent", "from_organization__parent",
+        "to_organization__parent",
+    ).order_by("-created_at", "-id")  # fmt: skip
 
 
 def temporary_members_in(org: Organization) -> QuerySet[Transfer]:
@@ -327,7 +336,7 @@ def temporary_members_in(org: Organization) -> QuerySet[Transfer]:
             voided_at__isnull=True, member__voided_at__isnull=True,
             member__status__in=ACTIVE_STATUSES,
         )
-        .select_related("member", "from_organization", "to_organization")
+        .select_related("member", "from_organization__parent", "to_organization__parent")
         .order_by("member__name_sort_key", "member__date_of_birth", "id")
     )  # fmt: skip
 
@@ -340,7 +349,8 @@ def get_transfer(scope_paths: Iterable[str], pk: int) -> Transfer:
             paths_filter(paths, "from_organization__path")
             | paths_filter(paths, "to_organization__path")
         )
-        .select_related("member", "member__organization", "from_organization", "to_organization", "event")
+        .select_related("member", "member__organization__parent", "from_organization__parent",
+                        "to_organization__parent", "event")
         .filter(pk=pk)
         .first()
     )  # fmt: skip

@@ -27,6 +27,12 @@ IDENTITY_FIELDS = (
     "card_number", "background_number", "general_education", "professional_level",
     "political_theory_level", "admission_age_exception",
 )  # fmt: skip
+# The fields that say who the member is (name, birth date, sex, identity numbers): a change of
+# one of them is listed apart, in the audit (``after["identity_changes"]``) and in an import's plan.
+PERSON_FIELDS = (
+    "full_name", "birth_name", "date_of_birth", "sex", "personal_id_number", "card_number",
+    "background_number",
+)  # fmt: skip
 # What an identity save may write: the identity and the name keys computed from it.
 # Status, organization and the admission dates are the derivation's (rebuild_states).
 IDENTITY_COLUMNS = (*IDENTITY_FIELDS, "name_sort_key", "search_name")
@@ -156,9 +162,9 @@ def save_identity(member: Member, actor=None, organization: Organization | None 
     _save_identity(member, actor, organization)
 
 
-def birth_for_age_check(member: Member) -> dt.date | None:
-    """The birth date the admission-age rule judges, or None when an exception is noted."""
-    return _birth_for_age_check(member)
+def age_check(member: Member) -> dict[str, Any]:
+    """What the admission-age rule judges of ``member``: ``derive_states``'s keyword arguments."""
+    return _age_check(member)
 
 
 def _org_path(member: Member) -> str:
@@ -238,12 +244,14 @@ def derive(member: Member, events: Iterable[MemberEvent]) -> Derived:
 
     Raises ``DomainError`` when the history is impossible.
     """
-    return derive_records(event_records(events), date_of_birth=_birth_for_age_check(member))
+    return derive_records(event_records(events), **_age_check(member))
 
 
-def derive_records(records: list[rules.Event], *, date_of_birth: dt.date | None) -> Derived:
+def derive_records(
+    records: list[rules.Event], *, date_of_birth: dt.date | None, age_exception: bool = False
+) -> Derived:
     """``derive`` from the rule's view of the events (``event_records``)."""
-    states = rules.derive_states(records, date_of_birth=date_of_birth)
+    states = rules.derive_states(records, date_of_birth=date_of_birth, age_exception=age_exception)
     current = states[-1] if states else None
     admitted_on, official_on = rules.admission_dates(records)
     return Derived(
@@ -253,9 +261,12 @@ def derive_records(records: list[rules.Event], *, date_of_birth: dt.date | None)
     )  # fmt: skip
 
 
-def _birth_for_age_check(member: Member) -> dt.date | None:
-    """The birth date the admission-age rule judges, or None when an exception is noted."""
-    return None if member.admission_age_exception.strip() else member.date_of_birth
+def _age_check(member: Member) -> dict[str, Any]:
+    """The birth date the admission-age rule judges and whether an age exception is noted."""
+    return {
+        "date_of_birth": member.date_of_birth,
+        "age_exception": bool((member.admission_age_exception or "").strip()),
+    }
 
 
 def rebuild_states(member: Member) -> list[rules.State]:
@@ -395,20 +406,37 @@ def update_member(*, actor, member: Member, **changes: Any) -> Member:
     for field, value in changes.items():
         setattr(member, field, value)
     _clean_identity(member, actor)
-    if (
-        member.admitted_on
-        and not member.admission_age_exception.strip()
-        and rules.age_on(member.date_of_birth, member.admitted_on) < rules.MIN_ADMISSION_AGE
-    ):
+    refusal = (
+        rules.dieu_le_dieu_1_admission_age(
+            member.date_of_birth,
+            member.admitted_on,
+            age_exception=_age_check(member)["age_exception"],
+        )
+        if member.admitted_on and member.date_of_birth
+        else None
+    )
+    if refusal:
         raise DomainError({"date_of_birth": (
-            f"Với ngày sinh này, đảng viên vào Đảng ngày {fmt_date(member.admitted_on)} khi chưa đủ "
-            f"{rules.MIN_ADMISSION_AGE} tuổi (Điều lệ Đảng, Điều 1)."
+            f"Với ngày sinh này, đảng viên vào Đảng ngày {fmt_date(member.admitted_on)}: {refusal}"
         )})  # fmt: skip
     if not changed(member, original, IDENTITY_COLUMNS):
         return member  # nothing to write, nothing to record
     _save_identity(member, actor, original=original)
-    _audit(actor, "updated", member, before=before, after=member)
+    after = snapshot(member)
+    person = identity_changes(original, member)
+    if person:
+        after["identity_changes"] = person
+    _audit(actor, "updated", member, before=before, after=after)
     return member
+
+
+def identity_changes(original: dict[str, Any], member: Member) -> dict[str, list[Any]]:
+    """The fields of ``PERSON_FIELDS`` that differ from ``original``: {field: [before, after]}."""
+    return {
+        name: [original.get(name), getattr(member, name)]
+        for name in PERSON_FIELDS
+        if (original.get(name) or None) != (getattr(member, name) or None)
+    }
 
 
 @transaction.atomic
@@ -460,7 +488,7 @@ def record_event(
         )})  # fmt: skip
     event.full_clean(exclude=["member"])
     # Check the whole history with the new event before anything is written.
-    rules.derive_states(_event_records(member, [event]), date_of_birth=_birth_for_age_check(member))
+    rules.derive_states(_event_records(member, [event]), **_age_check(member))
     errors = lifecycle_errors(member, event)
     if errors:
         raise DomainError(errors)
@@ -534,7 +562,7 @@ def void_event(*, actor, event: MemberEvent, reason: str) -> MemberEvent:
     if not reason.strip():
         raise DomainError({"reason": "Cần ghi lý do hủy."})
     remaining = [e for e in _event_records(member) if e.seq != event.pk]
-    rules.derive_states(remaining, date_of_birth=_birth_for_age_check(member))
+    rules.derive_states(remaining, **_age_check(member))
     if not remaining:
         raise DomainError(
             "Không thể hủy sự kiện duy nhất của đảng viên: hủy hồ sơ đảng viên thay vì hủy sự kiện."
@@ -558,7 +586,7 @@ def restore_event(*, actor, event: MemberEvent) -> MemberEvent:
         raise DomainError("Sự kiện này đang có hiệu lực.")
     before = {"event": snapshot(event), "member": snapshot(member)}
     event.voided_at = None
-    rules.derive_states(_event_records(member, [event]), date_of_birth=_birth_for_age_check(member))
+    rules.derive_states(_event_records(member, [event]), **_age_check(member))
     event.voided_reason = ""
     event.save(update_fields=["voided_at", "voided_reason"])
     rebuild_states(member)
@@ -667,7 +695,7 @@ def check_draft(draft: MemberDraft) -> Member:
     events = [rules.Event(MemberEvent.Kind.ADMITTED, draft.admitted_on, draft.organization.pk, 0)]
     if draft.official_on is not None:
         events.append(rules.Event(MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None, 1))
-    rules.derive_states(events, date_of_birth=_birth_for_age_check(member))
+    rules.derive_states(events, **_age_check(member))
     return member
 
 
@@ -699,7 +727,7 @@ def register_members(*, actor, drafts: list[MemberDraft], pending_reason: str = 
         if draft.official_on is not None:
             events.append(rules.Event(MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None, 1))
             event_rows.append((pk, MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None))
-        states = rules.derive_states(events, date_of_birth=_birth_for_age_check(member))
+        states = rules.derive_states(events, **_age_check(member))
         current = states[-1]
         member.pk = pk
         member.created_at = member.updated_at = now

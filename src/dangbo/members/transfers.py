@@ -525,7 +525,7 @@ def _new_member_from_outside(
     ] + [rules.Event(MemberEvent.Kind.TRANSFERRED_IN, received_on, organization.pk, seq=len(events),
                      label=MemberEvent.Kind.TRANSFERRED_IN.label)]  # fmt: skip
     try:
-        rules.derive_states(planned, date_of_birth=services.birth_for_age_check(member))
+        rules.derive_states(planned, **services.age_check(member))
     except DomainError as exc:
         raise _rekeyed(exc, {"happened_on": "received_on"}) from exc
     services.save_identity(member, actor, organization)

@@ -160,12 +160,12 @@ class MemberDetailView(MemberScopedView):
         open_transfer = open_transfer_of(member) if context["can_see_transfers"] else None
         context.update(
             events=events_of(member),
-            states=member.states.select_related("organization").order_by("valid_from"),
-            positions=member.positions.select_related("organization").order_by("-started_on"),
+            states=member.states.select_related("organization__parent").order_by("valid_from"),
+            positions=member.positions.select_related("organization__parent").order_by("-started_on"),
             open_transfer=open_transfer,
             can_transfer=open_transfer is None and member.status in ACTIVE_STATUSES,
             transfers=member.transfers.filter(voided_at__isnull=True)
-            .select_related("from_organization", "to_organization").order_by("-created_at", "-id")
+            .select_related("from_organization__parent", "to_organization__parent").order_by("-created_at", "-id")
             if context["can_see_transfers"] else [],
             age=age_years(member),
             party_age=party_age_years(member) if member.admitted_on else None,

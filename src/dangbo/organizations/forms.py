@@ -18,6 +18,24 @@ PLACE_HELP = (
 )
 
 
+class OrgChoiceField(forms.ModelChoiceField):
+    """A choice of organizations, each named with its parent («Chi bộ Văn phòng – Đảng bộ …»,
+    ``Organization.label``): the parents come with the choices, in the same query."""
+
+    def _set_queryset(self, queryset):
+        if queryset is not None:
+            queryset = queryset.select_related("parent")
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj: Organization) -> str:
+        label = f"{obj.label} ({obj.code})"
+        if obj.dissolved_on is not None:
+            label += f" (đã giải thể {obj.dissolved_on:%d/%m/%Y})"
+        return label
+
+
 class DecisionFields(forms.Form):
     decision_number = forms.CharField(label="Số quyết định", max_length=100, required=False)
     decision_signed_on = date_field("Ngày ký quyết định", required=False)

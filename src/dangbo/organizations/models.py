@@ -71,6 +71,15 @@ class OrgKindRule(models.Model):
         return f"{self.get_parent_kind_display()} → {self.get_child_kind_display()}"
 
 
+# Between a cell's name and its parent's: "Chi bộ Văn phòng – Đảng bộ Hội Nông dân tỉnh".
+LABEL_SEPARATOR = " – "
+
+
+def org_label(name: str, parent_name: str | None) -> str:
+    """An organization's name followed by its parent's (``Organization.label``)."""
+    return f"{name}{LABEL_SEPARATOR}{parent_name}" if parent_name else name
+
+
 class Organization(TimeStampedModel):
     """A party organization (any node of the tree).
 
@@ -128,6 +137,19 @@ class Organization(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name with the parent's, as an organization is named outside its own page:
+        "Chi bộ Văn phòng – Đảng bộ Hội Nông dân tỉnh" (many cells share a name).
+
+        Reads the parent's name from a ``parent_name`` annotation or a ``select_related``
+        parent (``selectors.with_parent``); otherwise it costs one query.
+        """
+        parent_name = getattr(self, "parent_name", None)
+        if parent_name is None and self.parent_id is not None:
+            parent_name = self.parent.name
+        return org_label(self.name, parent_name)
 
     @property
     def is_active(self) -> bool:

@@ -66,6 +66,9 @@ class QualityFindingOut(Schema):
     record_label: str
     organization_code: str
     organization_name: str
+    organization_label: str = Field(
+        ..., description="Tên tổ chức kèm tên tổ chức cấp trên (nhiều chi bộ trùng tên)."
+    )
     field: str
     field_label: str
     message: str

@@ -221,21 +221,44 @@ def admission_age_problems(facts: MemberFacts) -> list[Problem]:
     (and, from 25/07/2016, up to a full 60 years counted in months).
 
     A noted ``admission_age_exception`` (older statutes, wartime admissions, the
-    consent of the province-level standing committee above 60) silences both.
+    consent of the province-level standing committee above 60) lowers the first
+    limit to 16 and silences the second; an admission before birth or before the
+    16th birthday is an impossible date whatever the exception
+    (``members.rules.dieu_le_dieu_1_admission_age``).
     """
     birth, admitted = facts.date_of_birth, facts.admitted_on
-    if birth is None or admitted is None or _has_age_exception(facts):
+    if birth is None or admitted is None:
         return []
-    if member_rules.age_on(birth, admitted) < MIN_ADMISSION_AGE:
-        if admitted < birth:
-            message = f"Ngày vào Đảng {fmt_date(admitted)} trước ngày sinh {fmt_date(birth)}."
-        else:
-            message = (
-                f"Vào Đảng ngày {fmt_date(admitted)} khi chưa đủ {MIN_ADMISSION_AGE} tuổi "
-                f"(sinh ngày {fmt_date(birth)}; Điều lệ Đảng, Điều 1). Nếu có căn cứ ngoại lệ, "
-                "ghi vào «ngoại lệ tuổi vào Đảng»."
-            )
-        return [Problem(INCONSISTENT_DATES, "admitted_on", message)]
+    exception = _has_age_exception(facts)
+    refusal = member_rules.dieu_le_dieu_1_admission_age(birth, admitted, age_exception=exception)
+    if refusal is None and not exception:
+        return _max_admission_age_problems(birth, admitted)
+    if refusal is None:
+        return []
+    if admitted < birth:
+        return [Problem(
+            IMPOSSIBLE_DATE, "admitted_on",
+            f"Ngày vào Đảng {fmt_date(admitted)} trước ngày sinh {fmt_date(birth)}.",
+        )]  # fmt: skip
+    age = member_rules.age_on(birth, admitted)
+    if age < member_rules.MIN_ADMISSION_AGE_WITH_EXCEPTION:
+        return [Problem(
+            IMPOSSIBLE_DATE, "admitted_on",
+            f"Vào Đảng ngày {fmt_date(admitted)} khi chưa đủ "
+            f"{member_rules.MIN_ADMISSION_AGE_WITH_EXCEPTION} tuổi (sinh ngày {fmt_date(birth)}): "
+            "ngoại lệ tuổi vào Đảng không cho phép kết nạp dưới "
+            f"{member_rules.MIN_ADMISSION_AGE_WITH_EXCEPTION} tuổi (Điều lệ Đảng, Điều 1).",
+        )]  # fmt: skip
+    message = (
+        f"Vào Đảng ngày {fmt_date(admitted)} khi chưa đủ {MIN_ADMISSION_AGE} tuổi "
+        f"(sinh ngày {fmt_date(birth)}; Điều lệ Đảng, Điều 1). Nếu có căn cứ ngoại lệ, "
+        "ghi vào «ngoại lệ tuổi vào Đảng»."
+    )
+    return [Problem(INCONSISTENT_DATES, "admitted_on", message)]
+
+
+def _max_admission_age_problems(birth: dt.date, admitted: dt.date) -> list[Problem]:
+    """The implementing regulation on Đ1 k2, from 25/07/2016: up to a full 60 years."""
     if (
         admitted >= MAX_AGE_RULE_SINCE
         and member_rules.months_between(birth, admitted) > MAX_ADMISSION_AGE_MONTHS
@@ -672,6 +695,40 @@ def org_fact_problems(facts: OrgFacts, *, today: dt.date) -> list[Problem]:
             IMPOSSIBLE_DATE, "dissolved_on", f"Ngày giải thể {fmt_date(dissolved)} ở tương lai."
         ))  # fmt: skip
     return problems
+
+
+# Events that place a member in an organization (mirrors members.rules; no ORM here).
+PLACING_EVENTS = frozenset({"ADMITTED", "READMITTED", "MOVED", "TRANSFERRED_IN"})
+
+
+def founded_before_parent(
+    *, founded: dt.date | None, parent_founded: dt.date | None, parent_name: str
+) -> Problem | None:
+    """An organization founded before the organization it belongs to: history kept as
+    recorded (a parent re-founded, merged, renamed), but worth a look. A warning."""
+    if founded is None or parent_founded is None or founded >= parent_founded:
+        return None
+    return Problem(
+        INCONSISTENT_DATES, "established_on",
+        f"Ngày thành lập {fmt_date(founded)} trước ngày thành lập của tổ chức cấp trên "
+        f"«{parent_name}» ({fmt_date(parent_founded)}): kiểm tra lại.",
+        WARNING,
+    )  # fmt: skip
+
+
+def placed_before_founding(
+    *, kind: str, label: str, on: dt.date, org_name: str, founded: dt.date | None
+) -> Problem | None:
+    """A member admitted into (or moved, transferred to) an organization before the day it
+    was founded: the form refuses it, an imported history keeps it, as a warning."""
+    if kind not in PLACING_EVENTS or founded is None or on >= founded:
+        return None
+    return Problem(
+        INCONSISTENT_DATES, "admitted_on" if kind == "ADMITTED" else "events",
+        f"{label} ngày {fmt_date(on)} vào «{org_name}», trước ngày thành lập tổ chức này "
+        f"({fmt_date(founded)}): kiểm tra lại.",
+        WARNING,
+    )  # fmt: skip
 
 
 def below_minimum_problems(

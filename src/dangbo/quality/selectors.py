@@ -20,6 +20,7 @@ from dangbo.organizations.models import (
     PATH_SEGMENT_WIDTH,
     Organization,
     OrgKind,
+    org_label,
 )  # fmt: skip
 from dangbo.organizations.selectors import path_range
 
@@ -80,6 +81,12 @@ class Finding:
     org_name: str
     field: str
     message: str
+    org_parent_name: str = ""
+
+    @property
+    def org_label(self) -> str:
+        """The organization named with its parent (cells share names)."""
+        return org_label(self.org_name, self.org_parent_name)
 
     @property
     def check_label(self) -> str:
@@ -102,7 +109,8 @@ class Finding:
             "check": self.check, "check_title": self.check_label, "severity": self.severity,
             "record_type": self.record_type, "record_id": self.record_id,
             "record_label": self.record_label, "organization_code": self.org_code,
-            "organization_name": self.org_name, "field": self.field,
+            "organization_name": self.org_name, "organization_label": self.org_label,
+            "field": self.field,
             "field_label": self.field_label, "message": self.message,
         }  # fmt: skip
 
@@ -265,7 +273,7 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
             (CHECK_ORDER[check_problem.check], group, o[4], sort_name, record_id,
              check_problem.field),
             Finding(check_problem.check, check_problem.severity, record_type, record_id, label,
-                    org_id, o[1], o[2], check_problem.field, check_problem.message),
+                    org_id, o[1], o[2], check_problem.field, check_problem.message, o[10] or ""),
         ))  # fmt: skip
 
     # ---- Members: their facts, their events ------------------------------------------
@@ -302,6 +310,13 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
             official_on=official_on, events=events.get(pk, ()), org_names=org_names,
         ):  # fmt: skip
             add(problem, MEMBER, pk, name, sort_name, org_id)
+        for event in events.get(pk, ()):
+            place = orgs.get(event.organization_id)
+            early = place and rules.placed_before_founding(
+                kind=event.kind, label=event.label, on=event.on, org_name=place[2], founded=place[7]
+            )  # fmt: skip
+            if early:
+                add(early, MEMBER, pk, name, sort_name, org_id)
         if status in active_statuses:
             active[org_id] += 1
             if status == Status.OFFICIAL:
@@ -364,6 +379,12 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
             sector_code=str(sector_id) if sector_id else None, established_on=founded,
         )  # fmt: skip
         problems = rules.org_fact_problems(facts, today=today)
+        parent = orgs.get(orgs[pk][9])
+        early = parent and rules.founded_before_parent(
+            founded=founded, parent_founded=parent[7], parent_name=parent[2]
+        )
+        if early:
+            problems.append(early)
         is_cell = kind in CELL_KINDS
         if is_cell or kind == OrgKind.GRASSROOTS_DANG_BO:
             problems += rules.below_minimum_problems(

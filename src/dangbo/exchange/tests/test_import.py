@@ -126,6 +126,24 @@ def test_the_age_rule_gives_way_only_to_a_noted_exception(exported, tmp_path):
     assert import_exchange(write_file(tmp_path, content), actor=None, dry_run=False).ok
 
 
+@pytest.mark.parametrize(
+    ("born", "refused"),
+    [(dt.date(2001, 4, 2), True), (dt.date(1985, 4, 2), True), (dt.date(1985, 4, 1), False)],
+)
+def test_the_age_exception_never_covers_an_admission_before_birth_or_16(
+    exported, tmp_path, born, refused
+):
+    world, content = exported
+    wipe()
+    m3 = world["members"][2]  # admitted on 01/04/2001, the exception noted
+    bad = edit_workbook(content, lambda wb: set_cell(
+        wb, "Đảng viên", "Ngày sinh", ("Mã hồ sơ (UID)", str(m3.uid)), born
+    ))  # fmt: skip
+    result = import_exchange(write_file(tmp_path, bad), actor=None, dry_run=True)
+    found = [m for m in _messages(result) if "trước ngày sinh" in m or "chưa đủ 16 tuổi" in m]
+    assert bool(found) is refused, _messages(result)
+
+
 def test_overlapping_periods_of_one_organization_are_refused(exported, tmp_path):
     _, content = exported
     wipe()
@@ -206,7 +224,9 @@ def test_a_bad_cell_names_its_sheet_row_and_column(exported, tmp_path):
     assert issue.message.startswith("Mã «CHI_BO» không hợp lệ")
 
 
-def _minimal_workbook() -> bytes:
+def _minimal_workbook(
+    parent_founded="01/01/2000", cell_founded=dt.date(2005, 5, 5), admitted="01/06/2015"
+) -> bytes:
     """A file typed by hand: only the required sheets and columns, in another column order."""
     wb = Workbook()
     info = wb.active
@@ -218,14 +238,14 @@ def _minimal_workbook() -> bytes:
     orgs.append(
         ["Mã tổ chức", "Tên tổ chức", "Mã loại tổ chức", "Ngày thành lập", "Mã tổ chức cấp trên"]
     )
-    orgs.append(["K", "Đảng ủy Khối K", "BLOC", "01/01/2000", None])
-    orgs.append(["K-1", "Chi bộ Một", "GRASSROOTS_CELL", dt.date(2005, 5, 5), "K"])
+    orgs.append(["K", "Đảng ủy Khối K", "BLOC", parent_founded, None])
+    orgs.append(["K-1", "Chi bộ Một", "GRASSROOTS_CELL", cell_founded, "K"])
     members = wb.create_sheet("Đảng viên")
     members.append(["Họ và tên", "Mã hồ sơ (UID)", "Ngày sinh", "Giới tính (mã)"])
     members.append(["Trần  Thị Hoa", "2f1d8e52-6d3c-4a56-9d8a-0e0b6f1a2b3c", "12/03/1990", "F"])
     events = wb.create_sheet("Sự kiện đảng viên")
     events.append(["Mã hồ sơ (UID)", "Ngày hiệu lực", "Mã loại sự kiện", "Mã tổ chức"])
-    events.append(["2f1d8e52-6d3c-4a56-9d8a-0e0b6f1a2b3c", "01/06/2015", "ADMITTED", "K-1"])
+    events.append(["2f1d8e52-6d3c-4a56-9d8a-0e0b6f1a2b3c", admitted, "ADMITTED", "K-1"])
     events.append(["2f1d8e52-6d3c-4a56-9d8a-0e0b6f1a2b3c", "01/06/2016", "MADE_OFFICIAL", None])
     out = io.BytesIO()
     wb.save(out)
@@ -251,6 +271,43 @@ def test_a_minimal_hand_typed_version_1_file_imports(tmp_path):
     assert (member.status, member.organization, member.ethnicity) == ("OFFICIAL", cell, "01")
     assert (member.admitted_on, member.official_on) == (dt.date(2015, 6, 1), dt.date(2016, 6, 1))
     assert AuditEntry.objects.filter(action="exchange.imported").count() == 1
+
+
+def _warnings(result) -> list[tuple[str, str, str]]:
+    return [(i.sheet, i.column, i.message) for i in result.issues if not i.is_error]
+
+
+@pytest.mark.parametrize(
+    ("founded", "warned"),
+    [(dt.date(2015, 6, 2), True), (dt.date(2015, 6, 1), False), (dt.date(2015, 5, 31), False)],
+)
+def test_an_admission_before_the_cell_was_founded_is_kept_with_a_warning(tmp_path, founded, warned):
+    path = write_file(tmp_path, _minimal_workbook(cell_founded=founded))  # admitted 01/06/2015
+    dry = import_exchange(path, actor=None, dry_run=True)
+    assert dry.errors == [], dry.errors
+    found = [w for w in _warnings(dry) if "trước ngày thành lập tổ chức này" in w[2]]
+    assert bool(found) is warned, _warnings(dry)
+    if warned:
+        assert found[0][:2] == ("Sự kiện đảng viên", "Ngày hiệu lực")
+        assert "«Chi bộ Một»" in found[0][2]
+    assert import_exchange(path, actor=None, dry_run=False).ok
+    assert Member.objects.get().admitted_on == dt.date(2015, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("parent_founded", "warned"),
+    [("06/05/2005", True), ("05/05/2005", False), ("04/05/2005", False)],
+)
+def test_a_child_founded_before_its_parent_is_kept_with_a_warning(tmp_path, parent_founded, warned):
+    path = write_file(tmp_path, _minimal_workbook(parent_founded=parent_founded))
+    dry = import_exchange(path, actor=None, dry_run=True)
+    assert dry.errors == [], dry.errors
+    found = [w for w in _warnings(dry) if "tổ chức cấp trên" in w[2]]
+    assert bool(found) is warned, _warnings(dry)
+    if warned:
+        assert found[0][:2] == ("Tổ chức", "Ngày thành lập")
+    assert import_exchange(path, actor=None, dry_run=False).ok
+    assert Organization.objects.get(code="K-1").established_on == dt.date(2005, 5, 5)
 
 
 def test_other_spreadsheets_are_not_exchange_workbooks(tmp_path):

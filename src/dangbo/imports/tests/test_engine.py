@@ -59,11 +59,12 @@ def tree():
     return {"top": top, "db1": db1, "c1": c1, "c2": c2, "db2": other, "c3": c3}
 
 
-def _run(book, root, *, write=True, valid_only=False, confirm=False):
+def _run(book, root, *, write=True, valid_only=False, confirm=False, decisions=None):
     mapping = engine.detect(book)
     sink = Collect()
     ctx = engine.Context(root=root, actor=None, file_label="danh-sach.xlsx", write=write,
-                         valid_only=valid_only, confirm_matches=confirm, today=timezone.localdate())  # fmt: skip
+                         valid_only=valid_only, confirm_matches=confirm, today=timezone.localdate(),
+                         decisions=decisions or {})  # fmt: skip
     outcome = engine.run(book, mapping, ctx, sink)
     return outcome, sink
 
@@ -190,6 +191,22 @@ def test_admission_before_18_passes_with_the_exception_noted(tree):
     assert Member.objects.get().admission_age_exception == "Kết nạp trong kháng chiến"
 
 
+@pytest.mark.parametrize(
+    ("admitted", "refused"),
+    [("31/12/1989", True), ("01/01/1990", True), ("31/12/2005", True), ("01/01/2006", False)],
+)
+def test_the_age_exception_never_lets_in_an_admission_before_birth_or_16(tree, admitted, refused):
+    header = [*HEADER, "Ngoại lệ tuổi vào Đảng"]
+    row = [3, "Lê Văn C", "01/01/1990", "Nam", "Kinh", None, None, admitted, None, "C1", None,
+           "Kết nạp trong kháng chiến"]  # fmt: skip
+    outcome, sink = _run(Book(S=[header, row]), tree["db1"], write=False)
+    errors = [i for i in sink.issues if i.is_error]
+    assert bool(errors) is refused, errors
+    if refused:
+        assert outcome.counts.get("ERROR") == 1
+        assert errors[0].column == "Ngày vào Đảng"
+
+
 def test_only_valid_rows_writes_the_good_rows_and_lists_the_rest(tree):
     bad = BAD_ROWS["unknown cell"][0]
     outcome, _ = _run(Book(S=_member_rows(ROW_A, bad)), tree["db1"], valid_only=True)
@@ -251,6 +268,143 @@ def test_a_different_admission_date_for_an_existing_member_is_an_error(tree):
     outcome, sink = _run(Book(S=_member_rows(changed)), tree["db1"])
     assert not outcome.written
     assert sink.issues[0].column == "Ngày vào Đảng"
+
+
+# Another person given An's card number: name, birth date and sex differ.
+ROW_OTHER = [1, "Trần Thị Cúc", "05/06/1982", "Nữ", "Kinh", "01234567", None,
+             "03/02/2005", "03/02/2006", "C1", "0912 345 678"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "disagrees"),
+    [
+        ({1: "NGUYEN VAN AN"}, False),  # the same name, folded
+        ({1: "Nguyễn Văn Ân"}, False),
+        ({1: "Nguyễn Văn Bình"}, True),
+        ({2: "13/03/1980"}, True),
+        ({3: "Nữ"}, True),
+        ({1: "Trần Thị Cúc", 2: "05/06/1982", 3: "Nữ", 4: "Kinh", 6: None}, True),
+    ],
+)
+def test_a_match_by_card_number_with_another_identity_is_a_conflict(tree, changes, disagrees):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    member = Member.objects.get()
+    row = list(ROW_A)
+    for index, value in changes.items():
+        row[index] = value
+    entries = AuditEntry.objects.count()
+    for write in (False, True):
+        outcome, sink = _run(Book(S=_member_rows(row)), tree["db1"], write=write)
+        [result] = sink.results
+        if disagrees:
+            assert result.action == "CONFLICT", sink.issues
+            assert outcome.counts.get("CONFLICT") == 1
+            assert not outcome.written
+            assert result.comparison[0][:2] == ["Họ và tên", "Nguyễn Văn An"]
+            assert [c[0] for c in result.comparison][-1] == "Số thẻ đảng viên"
+            # The report shows it beside the row, as a warning at the number that matched.
+            [warning] = [i for i in sink.issues if i.severity == "warning"]
+            assert warning.column == "Số thẻ ĐV"
+            assert "«Nguyễn Văn An»" in warning.message
+            assert "hệ thống «" in warning.message
+        else:
+            assert result.action == "UPDATE"
+            assert result.identity_changes == {"Họ và tên": ["Nguyễn Văn An", row[1]]}
+    if disagrees:
+        member.refresh_from_db()
+        assert (member.full_name, member.date_of_birth, member.sex) == (
+            "Nguyễn Văn An", dt.date(1980, 3, 12), "M",
+        )  # fmt: skip
+        assert AuditEntry.objects.count() == entries
+
+
+def test_a_conflict_is_skipped_when_only_valid_rows_are_imported(tree):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    outcome, sink = _run(Book(S=_member_rows(ROW_OTHER, ROW_B)), tree["db1"], valid_only=True)
+    assert outcome.written
+    assert [r.action for r in sink.results] == ["CONFLICT", "CREATE"]
+    assert Member.objects.get(card_number="01234567").full_name == "Nguyễn Văn An"
+
+
+def test_a_conflict_decided_same_person_updates_and_audits_the_identity_changes(tree):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    member = Member.objects.get()
+    decisions = {engine.decision_key("S", 4): engine.SAME_PERSON}
+    outcome, sink = _run(Book(S=_member_rows(ROW_OTHER)), tree["db1"], decisions=decisions)
+    assert outcome.written, sink.issues
+    [result] = sink.results
+    assert result.action == "UPDATE"
+    assert result.identity_changes == {
+        "Họ và tên": ["Nguyễn Văn An", "Trần Thị Cúc"],
+        "Ngày sinh": ["12/03/1980", "05/06/1982"],
+        "Giới tính": ["Nam", "Nữ"],
+    }
+    member.refresh_from_db()
+    assert (member.full_name, member.sex) == ("Trần Thị Cúc", "F")
+    entry = AuditEntry.objects.get(action="members.updated", target_id=str(member.pk))
+    changes = entry.after["identity_changes"]
+    assert changes["full_name"] == ["Nguyễn Văn An", "Trần Thị Cúc"]
+    assert changes["date_of_birth"] == ["1980-03-12", "1982-06-05"]
+    assert changes["sex"] == ["M", "F"]
+    assert "phone" not in changes
+
+
+def test_a_conflict_decided_different_person_is_an_error_at_the_number(tree):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    decisions = {engine.decision_key("S", 4): engine.DIFFERENT_PERSON}
+    outcome, sink = _run(Book(S=_member_rows(ROW_OTHER)), tree["db1"], decisions=decisions)
+    assert not outcome.written
+    [result] = sink.results
+    assert result.action == "ERROR"
+    [issue] = sink.issues
+    assert issue.column == "Số thẻ ĐV"
+    assert "người khác" in issue.message
+    assert Member.objects.get().full_name == "Nguyễn Văn An"
+
+
+@pytest.fixture
+def twins(tree):
+    """Two cells named "Chi bộ Văn phòng", one under each đảng bộ."""
+    return (
+        dependent_cell(tree["db1"], code="VP1", name="Chi bộ Văn phòng"),
+        dependent_cell(tree["db2"], code="VP2", name="Chi bộ Văn phòng"),
+    )
+
+
+def _in_cell(name):
+    return [3, "Lê Văn C", "01/01/1985", "Nam", "Kinh", None, None, "01/01/2010", None, name, None]
+
+
+def test_a_cell_named_alone_is_found_when_unique_in_the_uploading_subtree(tree, twins):
+    outcome, sink = _run(Book(S=_member_rows(_in_cell("Chi bộ Văn phòng"))), tree["db1"])
+    assert outcome.written, sink.issues
+    assert Member.objects.get().organization == twins[0]
+
+
+@pytest.mark.parametrize("dash", [" – ", " - ", " — ", "  -  "])
+def test_a_cell_is_found_by_its_name_and_its_parent_name(tree, twins, dash):
+    written = f"Chi bộ Văn phòng{dash}Đảng bộ Công ty Hai"
+    outcome, sink = _run(Book(S=_member_rows(_in_cell(written))), tree["top"])
+    assert outcome.written, sink.issues
+    assert Member.objects.get().organization == twins[1]
+
+
+def test_an_ambiguous_cell_name_lists_the_candidates_by_name_and_parent(tree, twins):
+    outcome, sink = _run(Book(S=_member_rows(_in_cell("Chi bộ Văn phòng"))), tree["top"])
+    assert not outcome.written
+    [issue] = [i for i in sink.issues if i.is_error]
+    assert issue.column == "Chi bộ"
+    assert "«Chi bộ Văn phòng – Đảng bộ Công ty Một»" in issue.message
+    assert "«Chi bộ Văn phòng – Đảng bộ Công ty Hai»" in issue.message
+    assert "VP1" not in issue.message
+    assert "VP2" not in issue.message
+
+
+def test_a_cell_name_holding_a_dash_is_still_found_whole(tree):
+    cell = dependent_cell(tree["db1"], code="KHTC", name="Chi bộ Kế hoạch - Tài chính")
+    outcome, sink = _run(Book(S=_member_rows(_in_cell("Chi bộ Kế hoạch - Tài chính"))), tree["top"])
+    assert outcome.written, sink.issues
+    assert Member.objects.get().organization == cell
 
 
 ORG_HEADER = [

@@ -340,3 +340,124 @@ def test_an_exchange_workbook_uploaded_here_is_recognised_and_changes_nothing_wh
     assert job.status == ImportJob.Status.ANALYSED, job.message
     assert job.summary.get("ERROR", 0) == 0, list(job.issues.values_list("message", flat=True))
     assert job.summary["UNCHANGED"] >= 2
+
+
+# Someone else written with An's card number: name, birth date and sex differ.
+OTHER = [1, "Trần Thị Cúc", "05/06/1982", "Nữ", "Kinh", "01234567", "03/02/2005", "03/02/2006",
+         "C1", "0912345678"]  # fmt: skip
+RENAMED = [1, "Nguyễn Văn Ân", "12/03/1980", "Nam", "Kinh", "01234567", "03/02/2005",
+           "03/02/2006", "C1", "0912345678"]  # fmt: skip
+
+
+def _an(tree, tmp_path):
+    path = tmp_path / "an.xlsx"
+    path.write_bytes(xlsx(HEADER, GOOD))
+    call_command("import", str(path), "--org", "DB1")
+    return Member.objects.get()
+
+
+def test_a_conflict_is_shown_side_by_side_and_decided_row_by_row_in_the_browser(
+    client, tree, tmp_path
+):
+    an = _an(tree, tmp_path)
+    client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
+    _upload(client, tree["db1"], xlsx(HEADER, OTHER))
+    job = ImportJob.objects.order_by("-pk").first()
+    assert job.summary["CONFLICT"] == 1
+    assert job.summary.get("UPDATE", 0) == 0
+    page = client.get(reverse("import-detail", kwargs={"job": job.pk})).content.decode()
+    assert "Xung đột" in page
+    assert "Nguyễn Văn An" in page
+    assert "Trần Thị Cúc" in page
+    assert "Ghi quyết định cho dòng 4" in page
+    # All or nothing refuses to run while a conflict is undecided.
+    refused = client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "ALL"})
+    assert refused.status_code == 400
+    assert "xung đột chưa quyết định" in refused.content.decode()
+    an.refresh_from_db()
+    assert an.full_name == "Nguyễn Văn An"
+    decide = reverse("import-decide", kwargs={"job": job.pk})
+    bad = client.post(decide, {"sheet": "Đảng viên", "row": 5, "decision": "same"})
+    assert bad.status_code == 400
+    assert "không phải dòng xung đột" in bad.content.decode(), bad.context["decision_errors"]
+    done = client.post(decide, {"sheet": "Đảng viên", "row": 4, "decision": "different"})
+    assert done.status_code == 302
+    job.refresh_from_db()
+    assert job.decisions == {"Đảng viên:4": "different"}
+    assert job.status == ImportJob.Status.ANALYSED  # checked again with the decision
+    assert job.summary.get("CONFLICT", 0) == 0
+    assert job.summary["ERROR"] == 1
+    assert AuditEntry.objects.filter(action="imports.decided").exists()
+    client.post(decide, {"sheet": "Đảng viên", "row": 4, "decision": "same"})
+    job.refresh_from_db()
+    assert job.summary["UPDATE"] == 1
+    page = client.get(reverse("import-detail", kwargs={"job": job.pk})).content.decode()
+    assert "Thay đổi về nhân thân" in page
+    assert (
+        client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "ALL"}).status_code
+        == 302
+    )
+    an.refresh_from_db()
+    assert (an.full_name, an.sex) == ("Trần Thị Cúc", "F")
+    entry = AuditEntry.objects.filter(action="members.updated", target_id=str(an.pk)).get()
+    assert entry.after["identity_changes"]["full_name"] == ["Nguyễn Văn An", "Trần Thị Cúc"]
+
+
+def test_conflicts_are_decided_through_the_api(client, tree, tmp_path):
+    _an(tree, tmp_path)
+    user = user_with_role(tree["db1"], Role.COMMITTEE_ADMIN)
+    token = issue_token(actor=user, user=user, name="tích hợp")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    job = client.post(
+        "/api/v1/o/DB1/imports", {"file": SimpleUploadedFile("a.xlsx", xlsx(HEADER, OTHER))}, **auth
+    ).json()
+    assert job["summary"]["CONFLICT"] == 1
+    [row] = client.get(f"/api/v1/imports/{job['id']}/rows?action=CONFLICT", **auth).json()["items"]
+    assert row["comparison"][0] == ["Họ và tên", "Nguyễn Văn An", "Trần Thị Cúc"]
+    refused = client.post(f"/api/v1/imports/{job['id']}/confirm", json.dumps({"mode": "ALL"}),
+                          content_type="application/json", **auth)  # fmt: skip
+    assert refused.status_code == 422
+    decided = client.post(f"/api/v1/imports/{job['id']}/decisions",
+                          json.dumps({"decisions": {"Đảng viên:4": "different"}}),
+                          content_type="application/json", **auth)  # fmt: skip
+    assert decided.status_code == 200, decided.content
+    body = decided.json()
+    assert body["decisions"] == {"Đảng viên:4": "different"}
+    assert body["summary"]["ERROR"] == 1
+    wrong = client.post(f"/api/v1/imports/{job['id']}/decisions",
+                        json.dumps({"decisions": {"Đảng viên:4": "maybe"}}),
+                        content_type="application/json", **auth)  # fmt: skip
+    assert wrong.status_code == 422
+
+
+def test_the_command_line_lists_conflicts_and_takes_decisions(tree, tmp_path, capsys):
+    an = _an(tree, tmp_path)
+    path = tmp_path / "khac.xlsx"
+    path.write_bytes(xlsx(HEADER, OTHER))
+    capsys.readouterr()
+    with pytest.raises(CommandError, match="xung đột chưa quyết định"):
+        call_command("import", str(path), "--org", "DB1")
+    out = capsys.readouterr().out
+    assert "Đảng viên, dòng 4" in out
+    assert "hệ thống «Nguyễn Văn An» ≠ tệp «Trần Thị Cúc»" in out
+    an.refresh_from_db()
+    assert an.full_name == "Nguyễn Văn An"
+    with pytest.raises(CommandError):
+        call_command("import", str(path), "--org", "DB1", "--different-person", "4")
+    an.refresh_from_db()
+    assert an.full_name == "Nguyễn Văn An"
+    call_command("import", str(path), "--org", "DB1", "--same-person", "Đảng viên:4")
+    an.refresh_from_db()
+    assert an.full_name == "Trần Thị Cúc"
+
+
+def test_a_corrected_spelling_is_an_update_listed_as_an_identity_change(client, tree, tmp_path):
+    _an(tree, tmp_path)
+    client.force_login(user_with_role(tree["db1"], Role.COMMITTEE_ADMIN))
+    _upload(client, tree["db1"], xlsx(HEADER, RENAMED))
+    job = ImportJob.objects.order_by("-pk").first()
+    assert job.summary["UPDATE"] == 1
+    [row] = job.rows.all()
+    assert row.identity_changes == {"Họ và tên": ["Nguyễn Văn An", "Nguyễn Văn Ân"]}
+    page = client.get(reverse("import-detail", kwargs={"job": job.pk})).content.decode()
+    assert "Thay đổi về nhân thân" in page

@@ -94,6 +94,13 @@ def test_export_edit_break_fix_and_import(client):
     fixed_wb.save(fixed)
     job = _upload(client, db1, fixed.getvalue(), "bao-cao-da-sua.xlsx")
     assert job.summary.get("ERROR", 0) == 0, list(job.issues.values_list("message", flat=True))
+    # The fixed birth date is not the member's: matched by the card number, the row may be
+    # someone else, and waits for a decision.
+    assert job.summary.get("CONFLICT") == 1
+    [conflict] = job.rows.filter(action="CONFLICT")
+    assert [conflict.comparison[1][0], conflict.comparison[1][2]] == ["Ngày sinh", "28/02/1977"]
+    client.post(reverse("import-decide", kwargs={"job": job.pk}),
+                {"sheet": conflict.sheet, "row": conflict.row, "decision": "same"})  # fmt: skip
     client.post(reverse("import-confirm", kwargs={"job": job.pk}), {"mode": "ALL"})
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE

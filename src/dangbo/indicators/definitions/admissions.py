@@ -34,7 +34,9 @@ def _files(q: Query) -> QuerySet[Candidate]:
 
 
 def _candidates(qs: QuerySet[Candidate]) -> QuerySet[Candidate]:
-    return qs.select_related("organization").order_by("name_sort_key", "date_of_birth", "id")
+    return qs.select_related("organization__parent").order_by(
+        "name_sort_key", "date_of_birth", "id"
+    )
 
 
 def stage_on(on: dt.date) -> Case:
@@ -132,7 +134,7 @@ def _admission_events(q: Query, kinds=(ADMITTED, READMITTED)) -> QuerySet[Member
 def _members_of(events: QuerySet[MemberEvent]) -> QuerySet[Member]:
     return (
         Member.objects.filter(pk__in=events.values("member_id"))
-        .select_related("organization").order_by("name_sort_key", "date_of_birth", "id")
+        .select_related("organization__parent").order_by("name_sort_key", "date_of_birth", "id")
     )  # fmt: skip
 
 

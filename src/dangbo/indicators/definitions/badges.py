@@ -31,7 +31,7 @@ def _milestone_rows(counts: dict[int, int]) -> list[Row]:
 def _members(ids) -> QuerySet[Member]:
     return (
         Member.objects.filter(pk__in=ids)
-        .select_related("organization")
+        .select_related("organization__parent")
         .order_by("name_sort_key", "date_of_birth", "id")
     )
 

@@ -94,7 +94,7 @@ def _events(q: Query, kinds) -> QuerySet[MemberEvent]:
 def _members(events: QuerySet[MemberEvent]) -> QuerySet[Member]:
     return (
         Member.objects.filter(pk__in=events.values("member_id"))
-        .select_related("organization")
+        .select_related("organization__parent")
         .order_by("name_sort_key", "date_of_birth", "id")
     )
 

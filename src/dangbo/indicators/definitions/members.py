@@ -66,7 +66,9 @@ def membership(q: Query, condition: Q | None = None) -> QuerySet[Member]:
     qs = Member.objects.filter(pk__in=membership_states(q).values("member_id"))
     if condition is not None:
         qs = qs.filter(condition)
-    return qs.select_related("organization").order_by("name_sort_key", "date_of_birth", "id")
+    return qs.select_related("organization__parent").order_by(
+        "name_sort_key", "date_of_birth", "id"
+    )
 
 
 def _count_by(q: Query, field: str) -> dict:

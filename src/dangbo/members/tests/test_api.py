@@ -229,7 +229,10 @@ def test_detail_and_patch(tree):
     assert patched.status_code == 200
     assert patched.body["occupation"] == "Kỹ sư"
     assert field_error(too_young) == {
-        "date_of_birth": "Với ngày sinh này, đảng viên vào Đảng ngày 02/03/2010 khi chưa đủ 18 tuổi (Điều lệ Đảng, Điều 1)."
+        "date_of_birth": (
+            "Với ngày sinh này, đảng viên vào Đảng ngày 02/03/2010: "
+            "người vào Đảng phải đủ 18 tuổi (Điều lệ Đảng, Điều 1)."
+        )
     }
     assert field_error(null_name) == {"full_name": "Giá trị không được để trống (null)."}
     assert (

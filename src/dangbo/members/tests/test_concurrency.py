@@ -31,7 +31,7 @@ from dangbo.audit.models import AuditEntry
 from dangbo.core.tests.api_helpers import API, add_member, build_tree, make_user, token_for
 from dangbo.members import rules
 from dangbo.members.models import Member, MemberEvent
-from dangbo.members.services import birth_for_age_check
+from dangbo.members.services import age_check
 
 pytestmark = [pytest.mark.parallel_writers, pytest.mark.usefixtures("reference_data")]
 
@@ -88,7 +88,7 @@ def derived(member: Member) -> list[rules.State]:
         rules.Event(e.kind, e.happened_on, e.organization_id, seq=e.pk, ceremony_on=e.ceremony_on)
         for e in member.events.filter(voided_at__isnull=True)
     ]
-    return rules.derive_states(events, date_of_birth=birth_for_age_check(member))
+    return rules.derive_states(events, **age_check(member))
 
 
 def assert_row_follows_events(member: Member) -> None:

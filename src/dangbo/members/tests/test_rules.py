@@ -31,6 +31,39 @@ def test_dieu_le_d1_admission_needs_age_18(admitted, refused):
         )
 
 
+BORN = D(2000, 5, 10)
+
+
+@pytest.mark.parametrize(
+    ("admitted", "exception", "refusal"),
+    [
+        (D(2000, 5, 9), True, "trước ngày sinh"),  # the day before birth
+        (BORN, True, "chưa đủ 16 tuổi"),  # the birth date itself
+        (D(2016, 5, 9), True, "chưa đủ 16 tuổi"),  # the day before the 16th birthday
+        (D(2016, 5, 10), True, None),  # the 16th birthday
+        (D(2016, 5, 11), True, None),
+        (D(2016, 5, 10), False, "đủ 18 tuổi"),  # without an exception 16 is not enough
+        (D(2018, 5, 9), False, "đủ 18 tuổi"),
+        (D(2018, 5, 10), False, None),
+        (D(2000, 5, 9), False, "trước ngày sinh"),
+    ],
+)
+def test_dieu_le_d1_an_age_exception_never_goes_below_16_nor_before_birth(
+    admitted, exception, refusal
+):
+    found = rules.dieu_le_dieu_1_admission_age(BORN, admitted, age_exception=exception)
+    if refusal is None:
+        assert found is None
+    else:
+        assert refusal in found
+    events = [Event(rules.ADMITTED, admitted, 1)]
+    if refusal is None:
+        rules.derive_states(events, date_of_birth=BORN, age_exception=exception)
+    else:
+        with pytest.raises(DomainError, match=refusal):
+            rules.derive_states(events, date_of_birth=BORN, age_exception=exception)
+
+
 def test_states_follow_the_events():
     events = [
         Event(rules.ADMITTED, D(2015, 3, 1), 1, seq=1),

@@ -268,6 +268,25 @@ def test_update_refuses_a_birth_date_making_admission_under_18(cells):
     assert m.date_of_birth == D(1985, 5, 5)
 
 
+@pytest.mark.parametrize(
+    ("born", "refused"),
+    [(D(2015, 3, 2), True), (D(1999, 3, 2), True), (D(1999, 3, 1), False)],
+)
+def test_an_age_exception_never_allows_an_admission_before_birth_or_16(cells, born, refused):
+    """Admitted on 01/03/2015 with an exception: born the day after, or 16 the day after, is refused."""
+    if refused:
+        with pytest.raises(DomainError):
+            add(cells[1], date_of_birth=born, admission_age_exception="Ngoại lệ thời chiến")
+        assert not Member.objects.exists()
+        m = add(cells[1], admission_age_exception="Ngoại lệ thời chiến")
+        with pytest.raises(DomainError) as exc:
+            services.update_member(actor=None, member=m, date_of_birth=born)
+        assert "date_of_birth" in exc.value.message_dict
+    else:
+        m = add(cells[1], date_of_birth=born, admission_age_exception="Ngoại lệ thời chiến")
+        assert m.status == Status.OFFICIAL
+
+
 # --------------------------------------------------------------------------
 # Instances loaded before another write
 # --------------------------------------------------------------------------

@@ -176,6 +176,7 @@ def test_api_findings_paged_and_filtered(tree):
         "record_label": "Lê Văn Hai",
         "organization_code": "A1",
         "organization_name": "Chi bộ A1",
+        "organization_label": "Chi bộ A1 – Đảng bộ A",
         "field": "status",
         "field_label": "Tình trạng",
         "message": "Tình trạng lưu là «Dự bị», theo các sự kiện là «Chính thức».",

@@ -170,12 +170,34 @@ def test_dieu_le_d1_born_on_29_february_is_18_on_1_march(admitted, refused):
 
 
 def test_dieu_le_d1_gives_way_to_a_noted_exception():
-    f = facts(date_of_birth=D(1930, 5, 17), admitted_on=D(1946, 1, 1), official_on=D(1947, 1, 1),
+    f = facts(date_of_birth=D(1930, 5, 17), admitted_on=D(1946, 6, 1), official_on=D(1947, 6, 1),
               admission_age_exception="Kết nạp trong kháng chiến, tuổi 16")  # fmt: skip
     assert rules.admission_age_problems(f) == []
     assert rules.admission_age_problems(
         facts(admission_age_exception="  ", date_of_birth=D(1990, 1, 1))
     )
+
+
+@pytest.mark.parametrize(
+    ("admitted", "impossible"),
+    [
+        (D(1979, 1, 1), True),  # before birth
+        (D(1980, 5, 17), True),  # the birth date itself
+        (D(1996, 5, 16), True),  # the day before the 16th birthday
+        (D(1996, 5, 17), False),  # the 16th birthday
+        (D(1996, 5, 18), False),
+    ],
+)
+def test_an_age_exception_never_covers_an_admission_before_birth_or_16(admitted, impossible):
+    f = facts(date_of_birth=D(1980, 5, 17), admitted_on=admitted, official_on=None,
+              status="PROBATIONARY", admission_age_exception="Kết nạp trong kháng chiến")  # fmt: skip
+    problems = rules.admission_age_problems(f)
+    if impossible:
+        assert [(p.check, p.field, p.severity) for p in problems] == [
+            ("impossible_date", "admitted_on", "error")
+        ]
+    else:
+        assert problems == []
 
 
 def test_admission_before_birth_says_so():
@@ -581,3 +603,39 @@ def test_every_problem_code_has_a_title():
         "missing_required", "impossible_date", "inconsistent_dates", "invalid_identifier",
         "duplicate_name_birth", "duplicate_personal_id", "status_mismatch", "below_minimum",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("founded", "warned"),
+    [(D(2009, 12, 31), True), (D(2010, 1, 1), False), (D(2010, 1, 2), False)],
+)
+def test_an_organization_founded_before_its_parent_is_a_warning(founded, warned):
+    problem = rules.founded_before_parent(
+        founded=founded, parent_founded=D(2010, 1, 1), parent_name="Đảng bộ A"
+    )
+    assert (problem is not None) is warned
+    if warned:
+        assert (problem.check, problem.field, problem.severity) == (
+            "inconsistent_dates", "established_on", "warning",
+        )  # fmt: skip
+        assert "«Đảng bộ A»" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("on", "kind", "warned"),
+    [
+        (D(2009, 12, 31), "ADMITTED", True),
+        (D(2010, 1, 1), "ADMITTED", False),
+        (D(2010, 1, 2), "ADMITTED", False),
+        (D(2009, 12, 31), "MOVED", True),
+        (D(2009, 12, 31), "EXEMPTED", False),  # places no one anywhere
+    ],
+)
+def test_a_member_placed_in_an_organization_before_its_founding_is_a_warning(on, kind, warned):
+    problem = rules.placed_before_founding(
+        kind=kind, label="Kết nạp", on=on, org_name="Chi bộ A1", founded=D(2010, 1, 1)
+    )
+    assert (problem is not None) is warned
+    if warned:
+        assert problem.severity == "warning"
+        assert problem.field == ("admitted_on" if kind == "ADMITTED" else "events")

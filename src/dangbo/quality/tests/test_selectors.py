@@ -152,3 +152,47 @@ def test_the_whole_table_read_gives_the_same_report(tree, monkeypatch):
     monkeypatch.setattr(selectors.Member.objects, "count", lambda: 0)  # pretend a huge subtree
     scanned = findings_under(tree.a1, today=today())
     assert scanned.findings == indexed.findings
+
+
+def test_an_admission_before_the_cell_was_founded_is_a_finding(tree):
+    admitted = tree.duc.admitted_on
+    for founded, found in ((admitted + dt.timedelta(days=1), True), (admitted, False)):
+        Organization.objects.filter(pk=tree.a1.pk).update(established_on=founded)
+        report = findings_under(tree.a1, today=today())
+        mine = [f for f in report.findings_for("inconsistent_dates") if f.record_id == tree.duc.pk]
+        assert bool(mine) is found
+        if found:
+            assert (mine[0].severity, mine[0].field) == ("warning", "admitted_on")
+            assert "trước ngày thành lập tổ chức này" in mine[0].message
+
+
+def test_a_child_founded_before_its_parent_is_a_finding(tree):
+    founded = tree.a1.established_on
+    for parent_founded, found in ((founded + dt.timedelta(days=1), True), (founded, False)):
+        Organization.objects.filter(pk=tree.a.pk).update(established_on=parent_founded)
+        report = findings_under(tree.a, today=today())
+        mine = [
+            (f.record_label, f.field, f.severity)
+            for f in report.findings_for("inconsistent_dates")
+            if f.record_type == "organization"
+        ]
+        assert mine == ([("Chi bộ A1", "established_on", "warning"),
+                         ("Chi bộ A2", "established_on", "warning")] if found else [])  # fmt: skip
+
+
+def test_an_admission_before_birth_or_16_is_an_impossible_date_whatever_the_exception(tree):
+    Member.objects.filter(pk=tree.bon.pk).update(
+        admission_age_exception="Kết nạp thời chiến",
+        date_of_birth=tree.bon.admitted_on + dt.timedelta(days=1),
+    )
+    report = findings_under(tree.a1, today=today())
+    [finding] = [f for f in report.findings_for("impossible_date") if f.record_id == tree.bon.pk]
+    assert (finding.severity, finding.field) == ("error", "admitted_on")
+    assert "trước ngày sinh" in finding.message
+
+
+def test_a_finding_names_its_cell_with_the_parent(tree):
+    report = findings_under(tree.a, today=today())
+    [finding] = report.findings_for("invalid_identifier")
+    assert (finding.org_name, finding.org_label) == ("Chi bộ A1", "Chi bộ A1 – Đảng bộ A")
+    assert finding.as_dict()["organization_label"] == "Chi bộ A1 – Đảng bộ A"

@@ -55,6 +55,11 @@ class Command(BaseCommand):
                             help="nhập các dòng hợp lệ, bỏ qua và liệt kê các dòng có lỗi")  # fmt: skip
         parser.add_argument("--confirm-matches", action="store_true",
                             help="chấp nhận các dòng chỉ khớp theo họ tên, ngày sinh và chi bộ")  # fmt: skip
+        parser.add_argument("--same-person", action="append", default=[], metavar="DÒNG[,DÒNG]",
+                            help="dòng xung đột (trùng số thẻ hoặc số định danh nhưng khác họ tên, ngày sinh, "
+                                 "giới tính) là cùng một người: cập nhật hồ sơ; DÒNG là số dòng hoặc «trang:dòng»")  # fmt: skip
+        parser.add_argument("--different-person", action="append", default=[], metavar="DÒNG[,DÒNG]",
+                            help="dòng xung đột là người khác: coi là lỗi")  # fmt: skip
         parser.add_argument("--map", action="append", default=[], metavar="CỘT=TRƯỜNG",
                             help="ghép một cột không nhận ra với một trường, ví dụ --map 'Số ĐT=phone'")  # fmt: skip
         parser.add_argument("--report", help="ghi báo cáo lỗi (Excel) vào tệp này")
@@ -85,12 +90,16 @@ class Command(BaseCommand):
             )
             if map or job.status == ImportJob.Status.MAPPING:
                 job = self._apply_map(job, map, actor)
+            decisions = self._decisions(job, options["same_person"], options["different_person"])
+            if decisions:
+                job = services.decide(actor=actor, job=job, decisions=decisions)
             job = services.run_now(job, dry_run=dry_run, valid_only=valid_only,
                                    confirm_matches=confirm_matches, echo=echo)  # fmt: skip
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         sys.stderr.write("\n")
         self._print(job, time.monotonic() - started)
+        self._print_conflicts(job)
         if report:
             self._write_report(job, report)
         # Exit status 1 when the file has errors: a refused import, and a dry run that found any.
@@ -153,6 +162,48 @@ class Command(BaseCommand):
                 "Chưa ghép được cột: dùng --map 'Tiêu đề cột=trường' (hoặc =  để bỏ qua)."
             )
         return services.set_mapping(actor=actor, job=job, choices=choices)
+
+    def _decisions(self, job: ImportJob, same: list[str], different: list[str]) -> dict[str, str]:
+        """{"sheet:row": decision} from --same-person / --different-person; a bare row number
+        means that row of every member sheet."""
+        member_sheets = [
+            s["name"] for s in job.mapping.get("sheets", []) if s.get("kind") == "members"
+        ]
+        found: dict[str, str] = {}
+        for decision, values in ((engine.SAME_PERSON, same), (engine.DIFFERENT_PERSON, different)):
+            for value in values:
+                for part in filter(None, (p.strip() for p in value.split(","))):
+                    sheet, sep, row = part.rpartition(":")
+                    if not row.isdigit() or (sep and not sheet):
+                        raise CommandError(
+                            f"Dòng «{part}» không hợp lệ: ghi số dòng hoặc «trang:dòng»."
+                        )
+                    for name in [sheet] if sep else member_sheets:
+                        key = engine.decision_key(name, int(row))
+                        if found.get(key, decision) != decision:
+                            raise CommandError(
+                                f"Dòng «{part}» vừa là cùng một người vừa là người khác."
+                            )
+                        found[key] = decision
+        return found
+
+    def _print_conflicts(self, job: ImportJob) -> None:
+        """Each conflicting row: the record and the row side by side, and how to decide it."""
+        rows = list(services.conflict_rows(job).filter(action="CONFLICT")[:SHOWN_ISSUES])
+        if not rows:
+            return
+        self.stdout.write(
+            "Dòng xung đột (trùng số nhưng khác họ tên, ngày sinh hoặc giới tính), chưa quyết định:"
+        )
+        for row in rows:
+            self.stdout.write(f"  {row.sheet}, dòng {row.row}:")
+            for label, registry, file in row.comparison:
+                mark = "≠" if registry != file else "="
+                self.stdout.write(f"    {label:22} hệ thống «{registry}» {mark} tệp «{file}»")
+        self.stdout.write(
+            "  Quyết định bằng --same-person DÒNG (cùng một người, cập nhật) hoặc "
+            "--different-person DÒNG (người khác, coi là lỗi)."
+        )
 
     def _print_mapping(self, job: ImportJob) -> None:
         for sheet in job.mapping.get("sheets", []):
