@@ -210,7 +210,9 @@ def test_indicators_page_with_a_bad_date_falls_back_to_today(world):
     assert response.status_code == 200
     assert "Ngày không có thật: 99/99/2018. Đang hiển thị" in response.content.decode()
     response = client.get("/o/DUK/indicators/", {"on": "hôm qua"})
-    assert "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy. Đang hiển thị" in response.content.decode()
+    assert (
+        "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy. Đang hiển thị" in response.content.decode()
+    )
 
 
 def test_records_page_lists_the_organizations_behind_a_figure(world):

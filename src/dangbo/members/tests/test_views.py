@@ -229,7 +229,9 @@ def test_add_member_with_a_badly_typed_date_gives_a_field_error(client):
     assert not Member.objects.exists()
 
 
-@pytest.mark.parametrize("typed", ["31/02/2000", "29/02/2001", "31-04-2000", "2000-02-31", "1/13/2000"])
+@pytest.mark.parametrize(
+    "typed", ["31/02/2000", "29/02/2001", "31-04-2000", "2000-02-31", "1/13/2000"]
+)
 def test_add_member_with_a_day_the_calendar_lacks_names_it_as_the_import_does(client, typed):
     _top, db1, c1, _c2, _g1 = _tree()
     _login(client, db1)
