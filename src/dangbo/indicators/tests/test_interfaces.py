@@ -84,6 +84,7 @@ def test_cli_prints_a_vietnamese_table(world):
         "  Tổng số đảng viên................ 6",
         "",
         "Tỷ lệ đảng viên trên số cán bộ, nhân viên của đơn vị [members.share_of_staff]",
+        "  (đảng viên/cán bộ, nhân viên = tỷ lệ)",
         "  Cơ quan hành chính nhà nước.. 3/100 = 3,0%",
         "  Đơn vị sự nghiệp công lập.... 2/20 = 10,0%",
         "  Chung........................ 5/120 = 4,2%",
@@ -136,7 +137,13 @@ def test_api_lists_the_registry(world):
         "time": "as_of",
         "dimension": "loại tổ chức",
         "records": "organizations",
+        "numerator_label": "",
+        "denominator_label": "",
     }
+    share = next(i for i in body if i["code"] == "members.share_of_staff")
+    assert (share["numerator_label"], share["denominator_label"]) == (
+        "Đảng viên", "Cán bộ, nhân viên",
+    )  # fmt: skip
 
 
 def test_api_values_with_drilldown(world):
@@ -161,6 +168,9 @@ def test_api_values_with_drilldown(world):
     share = next(f for f in everything["indicators"] if f["code"] == "members.share_of_staff")
     assert share["total"]["value"] == 4.2
     assert (share["total"]["numerator"], share["total"]["denominator"]) == (5, 120)
+    assert (share["numerator_label"], share["denominator_label"]) == (
+        "Đảng viên", "Cán bộ, nhân viên",
+    )  # fmt: skip
 
 
 def test_api_scoping_and_errors(world):
