@@ -150,7 +150,7 @@ def test_changed_choices_and_listed_codes_are_shown_by_their_names(tree):
     _run(Book(S=_member_rows(ROW_A)), tree["db1"])
     changed = list(ROW_A)
     changed[3], changed[4] = "Nữ", "Tày"
-    outcome, sink = _run(Book(S=_member_rows(changed)), tree["db1"], write=False)
+    _outcome, sink = _run(Book(S=_member_rows(changed)), tree["db1"], write=False)
     changes = sink.results[0].changes
     assert changes["Giới tính"] == ["Nam", "Nữ"]
     assert changes["Dân tộc"] == ["Kinh", "Tày"]
