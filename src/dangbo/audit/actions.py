@@ -23,6 +23,8 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
+from dangbo.core.formatting import fmt_date
+
 _LABELS: dict[str, str] = {
     # Accounts
     "accounts.user_created": "Tạo tài khoản người dùng",
@@ -184,7 +186,10 @@ def target_model(target_type: str):
 
 def target_type_label(target_type: str) -> str:
     model = target_model(target_type)
-    return str(model._meta.verbose_name).capitalize() if model else ""
+    if model is None:
+        return ""
+    name = str(model._meta.verbose_name)
+    return name[:1].upper() + name[1:]
 
 
 # Values a field holds without declaring choices (a role's modules, a JSON list), named by
@@ -199,8 +204,6 @@ def register_value_labels(target_type: str, field: str, labels: Mapping[str, str
 
 def value_text(field, value: Any, target_type: str = "") -> str:
     """Return ``value`` of ``field`` as a page shows it: a choice's label, a date dd/mm/yyyy."""
-    from dangbo.core.formatting import fmt_date
-
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):

@@ -184,15 +184,21 @@ ENGLISH_IN_ADMIN = ["Django", "AXES", "Axes", "Task Result", "Tasks Database", "
 @pytest.mark.parametrize(
     "path",
     ["/admin/", "/admin/axes/accessattempt/", "/admin/axes/accesslog/",
-     "/admin/django_tasks_database/dbtaskresult/"],
+     "/admin/django_tasks_database/dbtaskresult/", "/admin/audit/auditentry/"],
 )  # fmt: skip
 def test_the_admin_names_itself_its_apps_and_their_models_in_vietnamese(client, superuser, path):
+    from dangbo.audit.services import record
+
+    record(actor=superuser, action="auth.user.admin_changed", target=superuser)
     client.force_login(superuser)
     response = client.get(path)
     assert response.status_code == 200
     text = _visible_text(response.content.decode())
+    assert "auth.user.admin_changed" not in text
     for word in ENGLISH_IN_ADMIN:
         assert word not in text, (path, word)
+    if path == "/admin/audit/auditentry/":
+        assert "Sửa người dùng qua trang quản trị" in text  # the entry the fixture's change wrote
     if path == "/admin/":
         assert "Quản trị hệ thống dangbo" in text
         assert "Theo dõi đăng nhập" in text
