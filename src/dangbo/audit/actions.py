@@ -160,8 +160,11 @@ def action_label(code: str) -> str:
 
 
 def action_choices(codes: list[str] | None = None) -> list[tuple[str, str]]:
-    """Return (code, label) pairs for a filter, in the order of the labels."""
-    codes = list(_LABELS) if codes is None else codes
+    """Return (code, label) pairs for a filter, in the order of the labels (by default every
+    action with its own label and every member event)."""
+    if codes is None:
+        kinds = apps.get_model("members", "MemberEvent").Kind.values
+        codes = [*_LABELS, *(f"members.event.{kind.lower()}" for kind in kinds)]
     return sorted(((c, action_label(c)) for c in codes), key=lambda pair: pair[1])
 
 

@@ -115,3 +115,10 @@ def test_changes_name_fields_and_choices_in_vietnamese():
     roles_after = {"modules": ["registry", "admissions"]}
     [(_label, old, new)] = actions.changes("accounts.roleassignment", roles_before, roles_after)
     assert (old, new) == ("Tổ chức và đảng viên", "Tổ chức và đảng viên, Phát triển đảng viên")
+
+
+def test_the_filter_offers_every_labelled_action_and_member_event_by_its_label():
+    choices = dict(actions.action_choices())
+    assert choices["demo.built"] == "Dựng dữ liệu mẫu"
+    assert choices["members.event.admitted"] == "Ghi sự kiện «Kết nạp vào Đảng» của đảng viên"
+    assert list(choices.values()) == sorted(choices.values())
