@@ -63,6 +63,12 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} — {self.organization}"
 
+    @property
+    def module_labels(self) -> str:
+        """The modules the role is limited to, by their Vietnamese names ("" for all)."""
+        names = dict(Module.choices)
+        return ", ".join(str(names.get(m, m)) for m in self.modules or [])
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored."""

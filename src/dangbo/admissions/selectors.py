@@ -173,8 +173,7 @@ def candidates_in(org: Organization, f: CandidateFilter | None = None) -> QueryS
     elif f.stage != "all":
         qs = qs.filter(stage=f.stage)
     if f.q:
-        for word in text.fold(f.q).split():
-            qs = qs.filter(search_name__contains=word)
+        qs = qs.filter(text.name_words_match("search_name", f.q))
     return qs.select_related("organization__parent").order_by(
         "name_sort_key", "date_of_birth", "id"
     )

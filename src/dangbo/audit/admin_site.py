@@ -73,6 +73,10 @@ class AuditedAdminMixin:
 class AuditedAdminSite(admin.AdminSite):
     """The admin site whose every registered model is audited and never deleted."""
 
+    site_header = "Quản trị hệ thống dangbo"
+    site_title = "Quản trị dangbo"
+    index_title = "Quản trị hệ thống"
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AuditedAdminMixin):

@@ -73,6 +73,7 @@ MAX_PAGE_SIZE = 200
 # ``_no_nul`` with a Vietnamese message.
 NO_NUL_PATTERN = r"^[^\x00]*$"
 DATE_MESSAGE = "Ngày phải viết theo dạng YYYY-MM-DD, từ 1900-01-01 đến 2100-12-31."
+IMPOSSIBLE_DATE_MESSAGE = "Ngày không có thật: {value}."
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 # A calendar date in ISO form whose year lies in 1900..2100 (format "date" rules out 30/02).
 ISO_DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -139,7 +140,8 @@ def _iso_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(DATE_MESSAGE) from None
+            # Written right, but the calendar has no such day (2000-02-31): say so.
+            raise ValueError(IMPOSSIBLE_DATE_MESSAGE.format(value=value)) from None
     if (
         isinstance(value, dt.date)
         and not isinstance(value, dt.datetime)

@@ -15,6 +15,8 @@ import functools
 import re
 import unicodedata
 
+from django.db.models import Q
+
 _TONES = {
     "\u0300": "1",  # huyền
     "\u0309": "2",  # hỏi
@@ -43,6 +45,20 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", normalize(value).lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("đ", "d")
+
+
+def name_words_match(field: str, query: str) -> Q:
+    """Match every typed word against the start of a word of the folded name in ``field``.
+
+    "nguyen van an" finds "Nguyễn Văn An", "Nguyễn Văn Anh" and "Nguyễn Văn Ân", never
+    "Nguyễn Văn Bình" (whose "văn" merely contains "an"). The folded name has single
+    spaces, so a word starts the name or follows a space; both tests are plain LIKE
+    patterns and work alike on SQLite and PostgreSQL.
+    """
+    q = Q()
+    for word in fold(query).split():
+        q &= Q(**{f"{field}__startswith": word}) | Q(**{f"{field}__contains": f" {word}"})
+    return q
 
 
 def split_name(full_name: str) -> tuple[str, str, str]:

@@ -9,6 +9,7 @@ through ``accounts.access`` only, so a code outside the user's subtrees gives
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -42,12 +43,42 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
 
 
+# Text shaped like a date (day, month, year in figures), whether or not that day exists.
+_DAY_MONTH_YEAR = re.compile(r"^\d{1,2}[/-]\d{1,2}[/-]\d{4}$")
+_YEAR_MONTH_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+class DayField(forms.DateField):
+    """A date typed dd/mm/yyyy (or yyyy-mm-dd); a day the calendar lacks is named as such.
+
+    "31/02/2000" is written correctly but names no day: it gets the import's words,
+    «Ngày không có thật: 31/02/2000.», not a reminder of the format.
+    """
+
+    default_error_messages = {
+        "invalid": "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy.",
+        "impossible": "Ngày không có thật: %(value)s.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = str(value).strip()
+            if _DAY_MONTH_YEAR.match(text) or _YEAR_MONTH_DAY.match(text):
+                raise ValidationError(
+                    self.error_messages["impossible"], code="impossible", params={"value": text}
+                ) from None
+            raise
+
+
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, input_formats=DATE_INPUT_FORMATS, widget=DateInput(),
-        help_text=help_text,
-        error_messages={"invalid": "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy."},
-    )  # fmt: skip
+    return DayField(label=label, required=required, help_text=help_text)
 
 
 def apply_domain_error(

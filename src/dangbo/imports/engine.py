@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 
 from dangbo.audit.services import keeps_refusals, record_refusal
-from dangbo.core import text
+from dangbo.core import codes, text
 from dangbo.core.formatting import fmt_date
 from dangbo.core.spreadsheets import Formula, Issue
 from dangbo.members import services as member_services
@@ -65,6 +65,27 @@ class Abort(Exception):
 
 
 # -- detecting the header row and mapping ---------------------------------------------
+
+
+# Fields whose values are codes of a list of names (core.codes), not choices of the field.
+_CODE_LISTS = {
+    "ethnicity": "ethnicity",
+    "religion": "religion",
+    "general_education": "general_education",
+}
+
+
+def _value_text(model: type, key: str, value: Any) -> str:
+    """Return a value as the dry run shows it: a choice or a listed code by its name ("Nữ", "Tày")."""
+    if value not in (None, "") and key in _CODE_LISTS:
+        return codes.name_of(_CODE_LISTS[key], str(value))
+    try:
+        field = model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return _as_text(value)
+    if field.choices and value not in (None, ""):
+        return str(dict(field.flatchoices).get(value, value))
+    return _as_text(value)
 
 
 def _as_text(value: Any) -> str:
@@ -338,12 +359,8 @@ def _domain_issues(
 
 
 def _shown_value(key: str, value: Any) -> str:
-    """A member field's value as a page shows it (sex by its Vietnamese name)."""
-    if key == "sex":
-        from dangbo.members.models import Sex
-
-        return dict(Sex.choices).get(value, _as_text(value))
-    return _as_text(value)
+    """A member field's value as a page shows it (a choice or a listed code by its name)."""
+    return _value_text(Member, key, value)
 
 
 def _shown(member: Member, key: str) -> str:
@@ -541,7 +558,11 @@ class OrganizationRows:
         result.action = "UPDATE"
         labels = {s.key: s.label for s in self.specs.values()}
         result.changes = {
-            labels[k]: [_as_text(getattr(org, k)), _as_text(v)] for k, v in changes.items()
+            labels[k]: [
+                _value_text(Organization, k, getattr(org, k)),
+                _value_text(Organization, k, v),
+            ]
+            for k, v in changes.items()
         }
         try:
             with transaction.atomic():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from ninja import Field, Router, Schema
 from ninja import Query as QueryParams
-from ninja import Router, Schema
 
 from dangbo.accounts.access import org_for
 from dangbo.accounts.permissions import Capability
@@ -26,6 +26,12 @@ class IndicatorOut(Schema):
     time: str
     dimension: str
     records: str
+    numerator_label: str = Field(
+        "", description="Tên tử số của một tỷ lệ (đơn vị %), rỗng với chỉ tiêu đếm."
+    )
+    denominator_label: str = Field(
+        "", description="Tên mẫu số của một tỷ lệ (đơn vị %), rỗng với chỉ tiêu đếm."
+    )
 
 
 class RowOut(Schema):
@@ -42,6 +48,8 @@ class FigureOut(Schema):
     code: str
     title: str
     unit: str
+    numerator_label: str = ""
+    denominator_label: str = ""
     dimension: str
     on: dt.date
     start: dt.date | None = None
@@ -76,6 +84,7 @@ def _indicator_out(i: registry.Indicator) -> dict:
     return {
         "code": i.code, "title": i.title, "description": i.description, "unit": i.unit.value,
         "time": i.time.value, "dimension": i.dimension, "records": i.records.value,
+        "numerator_label": i.numerator_label, "denominator_label": i.denominator_label,
     }  # fmt: skip
 
 

@@ -47,6 +47,11 @@ def render() -> str:
             ind.description,
             "",
             f"- Đơn vị: {ind.unit.label}",
+            *(
+                [f"- Tỷ lệ: {ind.numerator_label.lower()} / {ind.denominator_label.lower()}"]
+                if ind.unit == registry.Unit.PERCENT
+                else []
+            ),
             f"- Thời gian: {ind.time.label}",
             f"- Phân tổ theo: {ind.dimension}",
             f"- Danh sách chi tiết: {ind.records.label}",

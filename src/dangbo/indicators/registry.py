@@ -25,6 +25,9 @@ selectors, never the other way round::
         time=PERIOD,                              # or AS_OF
         dimension="giới tính",
         records=RecordKind.MEMBERS,               # what the drill-down lists
+        # A percentage (unit=Unit.PERCENT) also names what it divides by what:
+        # numerator_label="Được kết nạp", denominator_label="Kế hoạch kết nạp",
+        # and may say why a row has no value: missing_label="chưa đặt kế hoạch".
     )
     def admitted_by_sex(q: Query) -> Result:
         counts = ...  # one aggregate query (GROUP BY), never a loop over members
@@ -184,8 +187,22 @@ class Indicator:
     records: RecordKind
     compute: Callable[[Query], Result]
     list_records: Callable[[Query, str], QuerySet] | None = field(default=None, repr=False)
+    # A percentage's own words for its two counts (the column heads, the drill-down's
+    # sentence, the export): "Được kết nạp" / "Kế hoạch kết nạp", never a unit's default.
+    numerator_label: str = ""
+    denominator_label: str = ""
+    # What a row without a value shows instead (a percentage whose denominator is missing).
+    missing_label: str = "–"
     # An indicator is callable; templates must read its attributes, not call it.
     do_not_call_in_templates: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        check_labels(self)
+
+    @property
+    def value_label(self) -> str:
+        """The head of the value column: "Tỷ lệ" for a percentage, else "Số đảng viên"..."""
+        return "Tỷ lệ" if self.unit == Unit.PERCENT else f"Số {self.unit.label}"
 
     def records_of(self, fn: Callable[[Query, str], QuerySet]) -> Callable[[Query, str], QuerySet]:
         """Declare the function returning the records behind a row (used as a decorator)."""
@@ -194,6 +211,18 @@ class Indicator:
 
     def __call__(self, q: Query) -> Result:
         return self.compute(q)
+
+
+def check_labels(ind: Indicator) -> None:
+    """Refuse an indicator whose labels would not say what its figures are."""
+    if not (ind.title.strip() and ind.dimension.strip() and ind.missing_label.strip()):
+        raise ValueError(f"{ind.code}: title, dimension and missing_label must not be empty")
+    labels = (ind.numerator_label.strip(), ind.denominator_label.strip())
+    if ind.unit == Unit.PERCENT:
+        if not all(labels) or labels[0].lower() == labels[1].lower():
+            raise ValueError(f"{ind.code}: a percentage needs two distinct count labels")
+    elif any(labels):
+        raise ValueError(f"{ind.code}: only a percentage has numerator and denominator labels")
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -223,6 +252,9 @@ def indicator(
     time: TimeKind,
     dimension: str,
     records: RecordKind,
+    numerator_label: str = "",
+    denominator_label: str = "",
+    missing_label: str = "–",
 ) -> Callable[[Callable[[Query], Result]], Indicator]:
     """Declare and register an indicator computed by the decorated function."""
 
@@ -230,6 +262,8 @@ def indicator(
         return register(Indicator(
             code=code, title=title, description=" ".join(description.split()), unit=unit,
             time=time, dimension=dimension, records=records, compute=fn,
+            numerator_label=numerator_label, denominator_label=denominator_label,
+            missing_label=missing_label,
         ))  # fmt: skip
 
     return decorate
@@ -294,11 +328,16 @@ def _drilldown(ind: Indicator, q: Query, row: Row) -> str:
 
 
 def evaluate(ind: Indicator, q: Query) -> Result:
-    """Compute ``ind`` for ``q`` and fill in each row's display and drill-down link."""
+    """Compute ``ind`` for ``q`` and fill in each row's display and drill-down link.
+
+    A row without a value (a percentage of a missing plan) shows the indicator's
+    ``missing_label``, so that its link, to the records counted all the same, is never empty.
+    """
     result = ind.compute(q)
 
     def finish(row: Row) -> Row:
-        return replace(row, url=_drilldown(ind, q, row), display=display(ind.unit, row.value))
+        shown = ind.missing_label if row.value is None else display(ind.unit, row.value)
+        return replace(row, url=_drilldown(ind, q, row), display=shown)
 
     return Result([finish(r) for r in result.rows], finish(result.total) if result.total else None)
 
@@ -319,6 +358,8 @@ def as_dict(ind: Indicator, q: Query, result: Result) -> dict[str, Any]:
         "code": ind.code,
         "title": ind.title,
         "unit": ind.unit.value,
+        "numerator_label": ind.numerator_label,
+        "denominator_label": ind.denominator_label,
         "dimension": ind.dimension,
         "on": q.on.isoformat(),
         "start": q.period_start.isoformat() if ind.time == PERIOD else None,

@@ -27,8 +27,10 @@ INDICATOR_EXPORT_COLUMNS = (
     Column("Nhóm", width=34),
     Column("Số lượng", "int"),
     Column("Tỷ lệ", "percent"),
-    Column("Đảng viên", "int"),
-    Column("Cán bộ, nhân viên", "int"),
+    Column("Tử số", "int"),
+    Column("Tử số là", width=22),
+    Column("Mẫu số", "int"),
+    Column("Mẫu số là", width=22),
     Column("Đơn vị tính", width=12),
 )
 
@@ -44,7 +46,8 @@ def figure_rows(figures):
                 ind.code, ind.title, ind.dimension, row.label,
                 None if percent or value is None else int(value),
                 Decimal(value) / 100 if percent and value is not None else None,
-                row.numerator if percent else None, row.denominator if percent else None,
+                row.numerator if percent else None, ind.numerator_label or None,
+                row.denominator if percent else None, ind.denominator_label or None,
                 ind.unit.label,
             ]  # fmt: skip
 

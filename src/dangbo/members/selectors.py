@@ -154,13 +154,11 @@ def as_of(members: QuerySet[Member], root: Organization, on: dt.date) -> QuerySe
 
 
 def search_filter(query: str, *, personal: bool = True, within: str | None = None) -> Q:
-    """Match names accent-insensitively ("nguyen van hung" finds "Nguyễn Văn Hùng"), and card or
+    """Match names accent-insensitively, each typed word the start of a word of the name ("nguyen
+    van hung" finds "Nguyễn Văn Hùng", "an" finds "An" and "Ân" but not "Văn"), and card or
     background numbers, and identity numbers when ``personal`` (of the members now in the
     subtree at path ``within``, if given)."""
-    folded = text.fold(query)
-    q = Q()
-    for word in folded.split():
-        q &= Q(search_name__contains=word)
+    q = text.name_words_match("search_name", query)
     raw = query.strip().upper()
     if raw.isalnum():
         q |= Q(card_number=raw) | Q(background_number=raw)
@@ -319,8 +317,8 @@ def transfers_in(
         qs = qs.filter(kind=kind)
     if not include_voided:
         qs = qs.filter(voided_at__isnull=True)
-    for word in text.fold(q).split():
-        qs = qs.filter(member__search_name__contains=word)
+    if q:
+        qs = qs.filter(text.name_words_match("member__search_name", q))
     return qs.select_related(
         "member", "member__organization__parent", "from_organization__parent",
         "to_organization__parent",

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, Q, QuerySet
 
+from dangbo.audit.actions import action_label, changes, target_type_label
 from dangbo.core.exports import CHUNK_SIZE, cell_text
+from dangbo.core.formatting import fmt_date
 from dangbo.core.xlsx import Column
 
 from .models import Organization, OrgKind
@@ -36,11 +38,12 @@ AUDIT_EXPORT_COLUMNS: tuple[Column, ...] = (
     Column("Thời điểm", "datetime"),
     Column("Người thực hiện", width=24),
     Column("Tài khoản", width=16),
-    Column("Thao tác", width=26),
+    Column("Thao tác", width=36),
     Column("Loại đối tượng", width=16),
     Column("Mã đối tượng", width=12),
     Column("Đối tượng", width=36),
     Column("Ghi chú", width=30),
+    Column("Thay đổi", width=44),
     Column("Trước khi sửa", width=40),
     Column("Sau khi sửa", width=40),
 )
@@ -155,6 +158,11 @@ def _json(value) -> str:
     return cell_text(json.dumps(value, ensure_ascii=False, sort_keys=True, default=str))
 
 
+def _changes_text(entry) -> str:
+    lines = changes(entry.target_type, entry.before, entry.after)
+    return "\n".join(f"{name}: {old} → {new}" for name, old, new in lines)
+
+
 def audit_rows(entries: Iterable) -> Iterator[list]:
     """Yield audit entries (with ``actor`` selected) as ``AUDIT_EXPORT_COLUMNS``."""
     if isinstance(entries, QuerySet):
@@ -165,11 +173,36 @@ def audit_rows(entries: Iterable) -> Iterator[list]:
             e.at,
             (actor.get_full_name() or actor.get_username()) if actor else "Hệ thống",
             actor.get_username() if actor else "",
-            e.action,
-            e.target_type,
+            action_label(e.action),
+            target_type_label(e.target_type),
             e.target_id,
             e.target_repr,
             cell_text(e.note),
+            cell_text(
+                "\n".join(
+                    f"{name}: {old} → {new}"
+                    for name, old, new in changes(e.target_type, e.before, e.after)
+                )
+            ),
             _json(e.before),
             _json(e.after),
         ]
+
+
+def audit_filter_lines(form) -> list[str]:
+    """Name the audit log's filters in force, as the export's preamble lists them."""
+    data = form.filters()
+    lines = []
+    if data.get("action"):
+        lines.append(f"thao tác: {action_label(data['action'])}")
+    if data.get("actor"):
+        lines.append(f"người thực hiện: {data['actor']}")
+    if data.get("start"):
+        lines.append(f"từ ngày {fmt_date(data['start'])}")
+    if data.get("end"):
+        lines.append(f"đến ngày {fmt_date(data['end'])}")
+    if data.get("target"):
+        lines.append(f"đối tượng: {data['target']}")
+    if data.get("within"):
+        lines.append(f"trong tổ chức: {data['within'].name}")
+    return lines

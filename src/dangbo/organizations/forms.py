@@ -142,3 +142,51 @@ class MergeForm(DecisionFields):
 class RestoreForm(forms.Form):
     happened_on = date_field("Khôi phục từ ngày")
     note = forms.CharField(label="Lý do khôi phục", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; the organizations offered are those of the page's subtree."""
+
+    action = forms.ChoiceField(label="Thao tác", required=False)
+    actor = forms.CharField(
+        label="Người thực hiện", max_length=150, required=False,
+        help_text="Tên đăng nhập, hoặc một phần họ tên.",
+    )  # fmt: skip
+    start = date_field("Từ ngày", required=False)
+    end = date_field("Đến ngày", required=False)
+    target = forms.CharField(
+        label="Đối tượng", max_length=150, required=False,
+        help_text="Một phần tên của hồ sơ, tổ chức... hoặc số hiệu của nó.",
+    )  # fmt: skip
+    organization = forms.ModelChoiceField(
+        label="Trong tổ chức", queryset=Organization.objects.none(), required=False,
+        empty_label="— Toàn bộ phạm vi —", to_field_name="code",
+    )  # fmt: skip
+
+    def __init__(self, data=None, *, org: Organization, **kwargs):
+        from dangbo.audit.actions import action_choices
+
+        from .selectors import path_range
+
+        super().__init__(data, **kwargs)
+        self.fields["action"].choices = [("", "— Mọi thao tác —"), *action_choices()]
+        self.fields["organization"].queryset = Organization.objects.filter(
+            path_range(org.path)
+        ).order_by("path")
+        self.fields["organization"].label_from_instance = lambda o: f"{o.name} ({o.code})"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "Ngày cuối phải từ ngày đầu trở đi.")
+        return data
+
+    def filters(self) -> dict:
+        """The selector's keyword arguments (none when the filters are not valid)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "action": data["action"], "actor": data["actor"], "start": data["start"],
+            "end": data["end"], "target": data["target"], "within": data["organization"],
+        }  # fmt: skip

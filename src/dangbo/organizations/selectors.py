@@ -97,3 +97,46 @@ def events_of(org: Organization) -> QuerySet[OrgEvent]:
 
 def history_of(org: Organization) -> QuerySet[TreePosition]:
     return org.positions.select_related("parent").order_by("valid_from")
+
+
+def audit_entries(
+    org: Organization,
+    *,
+    action: str = "",
+    actor: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    target: str = "",
+    within: Organization | None = None,
+) -> QuerySet:
+    """Return the audit entries of ``org``'s subtree (or of ``within``, a part of it), newest first.
+
+    ``actor`` matches a user name exactly or a part of the person's name; ``target`` a part
+    of the object's name or its number; ``start`` and ``end`` are days in local time.
+    """
+    from dangbo.audit.models import AuditEntry
+
+    qs = AuditEntry.objects.filter(path_range(org.path, "org_path"))
+    if within is not None and within.path.startswith(org.path):
+        qs = qs.filter(path_range(within.path, "org_path"))
+    if action:
+        qs = qs.filter(action=action)
+    if actor := actor.strip():
+        qs = qs.filter(
+            Q(actor__username__iexact=actor)
+            | Q(actor__first_name__icontains=actor)
+            | Q(actor__last_name__icontains=actor)
+        )
+    if start is not None:
+        qs = qs.filter(at__gte=_local_midnight(start))
+    if end is not None:
+        qs = qs.filter(at__lt=_local_midnight(end + dt.timedelta(days=1)))
+    if target := target.strip():
+        qs = qs.filter(Q(target_repr__icontains=target) | Q(target_id=target))
+    return qs.select_related("actor")
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dangbo.accounts.access import scope_of
 from dangbo.accounts.permissions import Capability
-from dangbo.audit.models import AuditEntry
+from dangbo.audit.actions import action_label, changes
 from dangbo.core.exports import Export, ExportableListMixin, export_name, preamble
 from dangbo.core.views import OrgScopedView, ServiceFormMixin, decision_of, paginate
 from dangbo.members import restructuring
@@ -20,6 +20,7 @@ from dangbo.members.selectors import counts_by_child, members_in
 from . import exports, rules, services
 from .forms import (
     AsOfForm,
+    AuditFilterForm,
     ChangeKindForm,
     DetailsForm,
     DissolveForm,
@@ -30,7 +31,14 @@ from .forms import (
     RestoreForm,
 )  # fmt: skip
 from .models import Organization, OrgKind
-from .selectors import children_of, events_of, get_org, history_of, path_range, positions_under
+from .selectors import (
+    audit_entries,
+    children_of,
+    events_of,
+    get_org,
+    history_of,
+    positions_under,
+)
 
 
 def as_of(request) -> tuple[AsOfForm, dt.date | None]:
@@ -368,22 +376,36 @@ class AuditLogView(ExportableListMixin, OrgScopedView):
     capability = Capability.VIEW_AUDIT
     template_name = "organizations/audit.html"
 
-    def entries(self):
-        return AuditEntry.objects.filter(path_range(self.org.path, "org_path")).select_related(
-            "actor"
-        )
+    def filter_form(self) -> AuditFilterForm:
+        params = self.request.GET.copy()
+        for key in ("export", "page"):
+            params.pop(key, None)
+        return AuditFilterForm(params if params else None, org=self.org)
+
+    def entries(self, form: AuditFilterForm | None = None):
+        form = form or self.filter_form()
+        return audit_entries(self.org, **form.filters())
 
     def get_export(self, fmt):
         day = timezone.localdate()
+        form = self.filter_form()
         return Export(
             name=export_name("nhat-ky", self.org.code, day),
             sheet_title="Nhật ký thay đổi",
             columns=exports.AUDIT_EXPORT_COLUMNS,
-            rows=exports.audit_rows(self.entries()),
-            preamble=preamble("Nhật ký thay đổi", self.org, on=day, user=self.request.user),
-        )
+            rows=exports.audit_rows(self.entries(form)),
+            preamble=preamble(
+                "Nhật ký thay đổi", self.org, on=day, user=self.request.user,
+                filters=exports.audit_filter_lines(form),
+            ),
+        )  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_obj"] = paginate(self.request, self.entries())
+        form = self.filter_form()
+        page = paginate(self.request, self.entries(form))
+        for entry in page:
+            entry.action_label = action_label(entry.action)
+            entry.changes = changes(entry.target_type, entry.before, entry.after)
+        context.update(page_obj=page, filter_form=form, filtered=bool(form.filters()))
         return context

@@ -172,6 +172,9 @@ def test_stage_counts_and_candidate_filters(world):
     assert names() == ["Hoàng Thị Mai"]
     assert names(stage="all") == ["Trịnh Văn Dừng", "Hoàng Thị Mai"]
     assert names(stage="WITHDRAWN", q="trinh") == ["Trịnh Văn Dừng"]
+    # Each typed word starts a word of the name: "ai" is inside "mai", not at its start.
+    assert names(stage="all", q="ai") == []
+    assert names(stage="all", q="thi ma") == ["Hoàng Thị Mai"]
 
 
 def test_command_lists_the_deadlines_of_a_subtree(world):

@@ -175,3 +175,55 @@ def test_a_password_set_in_the_admin_is_audited_without_the_hash(client, superus
     assert "password" not in entry.after
     assert user.password not in str(entry.after)
     assert entry.actor == superuser
+
+
+ENGLISH_IN_ADMIN = ["Django", "AXES", "Axes", "Task Result", "Tasks Database", "Access ",
+                    "access ", "Attempt", "Username", "IP Address", "Status"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/", "/admin/axes/accessattempt/", "/admin/axes/accesslog/",
+     "/admin/django_tasks_database/dbtaskresult/", "/admin/audit/auditentry/"],
+)  # fmt: skip
+def test_the_admin_names_itself_its_apps_and_their_models_in_vietnamese(client, superuser, path):
+    from dangbo.audit.services import record
+
+    record(actor=superuser, action="auth.user.admin_changed", target=superuser)
+    client.force_login(superuser)
+    response = client.get(path)
+    assert response.status_code == 200
+    text = _visible_text(response.content.decode())
+    assert "auth.user.admin_changed" not in text
+    for word in ENGLISH_IN_ADMIN:
+        assert word not in text, (path, word)
+    if path == "/admin/audit/auditentry/":
+        assert "Sửa người dùng qua trang quản trị" in text  # the entry the fixture's change wrote
+    if path == "/admin/":
+        assert "Quản trị hệ thống dangbo" in text
+        assert "Theo dõi đăng nhập" in text
+        assert "Tác vụ chạy nền" in text
+        assert "Kết quả tác vụ chạy nền" in text
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())

@@ -66,6 +66,7 @@ def client(db):
         ("post", "/o/A/rename", {**RENAME, "name": "x" * 256}, {"payload.name": "Không được dài quá 255 ký tự."}),
         ("post", "/o/A/rename", {**RENAME, "name": 5}, {"payload.name": "Phải là chuỗi ký tự."}),
         ("post", "/o/A/rename", {**RENAME, "happened_on": "30/02/2021"}, {"payload.happened_on": DATE_MESSAGE}),
+        ("post", "/o/A/rename", {**RENAME, "happened_on": "2021-02-30"}, {"payload.happened_on": "Ngày không có thật: 2021-02-30."}),
         ("post", "/o/A/rename", {**RENAME, "name": "Tên\x00"}, {"payload.name": "Không được chứa ký tự NUL."}),
         ("post", "/o/A/rename", {**RENAME, "decision": "QĐ 1"}, {"payload.decision": OBJECT_MESSAGE}),
         ("post", "/o/A/rename", {**RENAME, "decision": {"number": "x" * 101}}, {"payload.decision.number": "Không được dài quá 100 ký tự."}),

@@ -147,6 +147,16 @@ def test_a_changed_cell_updates_the_member_with_an_audit_entry(tree):
     assert AuditEntry.objects.filter(action="members.updated", target_id=str(member.pk)).exists()
 
 
+def test_changed_choices_and_listed_codes_are_shown_by_their_names(tree):
+    _run(Book(S=_member_rows(ROW_A)), tree["db1"])
+    changed = list(ROW_A)
+    changed[3], changed[4] = "Nữ", "Tày"
+    _outcome, sink = _run(Book(S=_member_rows(changed)), tree["db1"], write=False)
+    changes = sink.results[0].changes
+    assert changes["Giới tính"] == ["Nam", "Nữ"]
+    assert changes["Dân tộc"] == ["Kinh", "Tày"]
+
+
 def test_dry_run_writes_nothing_but_plans_everything(tree):
     entries = AuditEntry.objects.count()
     outcome, _ = _run(Book(S=_member_rows(ROW_A, ROW_B)), tree["db1"], write=False)

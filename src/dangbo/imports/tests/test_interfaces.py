@@ -212,6 +212,17 @@ def test_the_command_line_dry_run_and_import(tree, tmp_path, capsys):
     assert Member.objects.count() == 2
 
 
+def test_the_command_line_names_sheet_kinds_and_fields_in_vietnamese(tree, tmp_path, capsys):
+    path = tmp_path / "thieu-cot.xlsx"
+    path.write_bytes(xlsx(HEADER, GOOD))
+    with pytest.raises(CommandError):  # the names' column skipped: the sheet lacks one
+        call_command("import", str(path), "--org", "DB1", "--map", "Họ và tên=")
+    out = capsys.readouterr().out
+    assert "(danh sách đảng viên):" in out
+    assert "(members)" not in out
+    assert "→ Ngày sinh (--map …=date_of_birth)" in out
+
+
 def test_the_command_line_refuses_a_file_with_errors_and_writes_a_report(tree, tmp_path):
     path = tmp_path / "loi.xlsx"
     path.write_bytes(xlsx(HEADER, GOOD, BAD))

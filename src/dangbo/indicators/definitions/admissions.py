@@ -179,14 +179,17 @@ def _percent(numerator: int, denominator: int | None) -> Decimal | None:
 @indicator(
     code="admissions.plan",
     title="Kết nạp đảng viên so với kế hoạch năm",
-    description="""Số người được kết nạp (kể cả kết nạp lại) trong kỳ chia cho số dự kiến kết nạp
-    trong kế hoạch của năm chứa ngày cuối kỳ, bằng phần trăm: của tổ chức được hỏi (dòng tổng) và
-    của từng tổ chức trực thuộc trực tiếp đã đặt kế hoạch. Tổ chức chưa đặt kế hoạch không có tỷ lệ.
-    Danh sách chi tiết là các đảng viên được kết nạp trong kỳ.""",
+    description="""Số người được kết nạp (kể cả kết nạp lại) trong kỳ chia cho kế hoạch kết nạp
+    (số dự kiến kết nạp trong kế hoạch của năm chứa ngày cuối kỳ), bằng phần trăm: của tổ chức được
+    hỏi (dòng tổng) và của từng tổ chức trực thuộc trực tiếp đã đặt kế hoạch. Tổ chức chưa đặt kế
+    hoạch không có tỷ lệ. Danh sách chi tiết là các đảng viên được kết nạp trong kỳ.""",
     unit=Unit.PERCENT,
     time=PERIOD,
     dimension="tổ chức",
     records=RecordKind.MEMBERS,
+    numerator_label="Được kết nạp",
+    denominator_label="Kế hoạch kết nạp",
+    missing_label="chưa đặt kế hoạch",
 )
 def plan(q: Query) -> Result:
     year = q.on.year
@@ -201,8 +204,9 @@ def plan(q: Query) -> Result:
     own = admissions.plan_of(q.org, year)
     done = _distinct_members(_admission_events(q))
     planned = own.planned if own else None
-    return Result(rows, Row(TOTAL, f"{q.org.name} (kế hoạch năm {year})", _percent(done, planned),
-                            numerator=done, denominator=planned))  # fmt: skip
+    label = f"{q.org.name} (kế hoạch năm {year})" if own else f"{q.org.name} (năm {year})"
+    return Result(rows, Row(TOTAL, label, _percent(done, planned), numerator=done,
+                            denominator=planned))  # fmt: skip
 
 
 @plan.records_of

@@ -439,6 +439,9 @@ def _grassroots_with_staff(q: Query) -> QuerySet[TreePosition]:
     time=AS_OF,
     dimension="loại hình tổ chức cơ sở đảng",
     records=RecordKind.ORGANIZATIONS,
+    numerator_label="Đảng viên",
+    denominator_label="Cán bộ, nhân viên",
+    missing_label="chưa ghi số cán bộ, nhân viên",
 )
 def share_of_staff(q: Query) -> Result:
     grassroots = {

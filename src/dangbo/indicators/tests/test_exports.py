@@ -49,9 +49,8 @@ def test_figures_export_has_one_line_per_row_of_every_indicator(world):
     assert lines[("members.by_status", "Tổng số đảng viên")]["Số lượng"] == 6
     share = lines[("members.share_of_staff", "Chung")]
     assert share["Số lượng"] is None
-    assert share["Đảng viên"] * 100 / share["Cán bộ, nhân viên"] == pytest.approx(
-        share["Tỷ lệ"] * 100
-    )
+    assert (share["Tử số là"], share["Mẫu số là"]) == ("Đảng viên", "Cán bộ, nhân viên")
+    assert share["Tử số"] * 100 / share["Mẫu số"] == pytest.approx(share["Tỷ lệ"] * 100)
     index = [(r[0], r[3]) for r in table.rows].index(("members.share_of_staff", "Chung"))
     assert table.cell(index, "Tỷ lệ").number_format == "0.0%"
     assert "export=xlsx" in client.get("/o/DUK/indicators/").content.decode()

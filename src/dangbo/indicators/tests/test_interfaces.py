@@ -84,6 +84,7 @@ def test_cli_prints_a_vietnamese_table(world):
         "  Tổng số đảng viên................ 6",
         "",
         "Tỷ lệ đảng viên trên số cán bộ, nhân viên của đơn vị [members.share_of_staff]",
+        "  (đảng viên/cán bộ, nhân viên = tỷ lệ)",
         "  Cơ quan hành chính nhà nước.. 3/100 = 3,0%",
         "  Đơn vị sự nghiệp công lập.... 2/20 = 10,0%",
         "  Chung........................ 5/120 = 4,2%",
@@ -136,7 +137,13 @@ def test_api_lists_the_registry(world):
         "time": "as_of",
         "dimension": "loại tổ chức",
         "records": "organizations",
+        "numerator_label": "",
+        "denominator_label": "",
     }
+    share = next(i for i in body if i["code"] == "members.share_of_staff")
+    assert (share["numerator_label"], share["denominator_label"]) == (
+        "Đảng viên", "Cán bộ, nhân viên",
+    )  # fmt: skip
 
 
 def test_api_values_with_drilldown(world):
@@ -161,6 +168,9 @@ def test_api_values_with_drilldown(world):
     share = next(f for f in everything["indicators"] if f["code"] == "members.share_of_staff")
     assert share["total"]["value"] == 4.2
     assert (share["total"]["numerator"], share["total"]["denominator"]) == (5, 120)
+    assert (share["numerator_label"], share["denominator_label"]) == (
+        "Đảng viên", "Cán bộ, nhân viên",
+    )  # fmt: skip
 
 
 def test_api_scoping_and_errors(world):
@@ -205,9 +215,14 @@ def test_indicators_page_shows_figures_as_links(world):
 
 
 def test_indicators_page_with_a_bad_date_falls_back_to_today(world):
-    response = logged_in(user_at(world.root)).get("/o/DUK/indicators/", {"on": "99/99/2018"})
+    client = logged_in(user_at(world.root))
+    response = client.get("/o/DUK/indicators/", {"on": "99/99/2018"})
     assert response.status_code == 200
-    assert "Ngày không hợp lệ" in response.content.decode()
+    assert "Ngày không có thật: 99/99/2018. Đang hiển thị" in response.content.decode()
+    response = client.get("/o/DUK/indicators/", {"on": "hôm qua"})
+    assert (
+        "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy. Đang hiển thị" in response.content.decode()
+    )
 
 
 def test_records_page_lists_the_organizations_behind_a_figure(world):

@@ -196,6 +196,39 @@ def test_search_is_accent_insensitive_and_order_is_vietnamese(cells):
     ]
 
 
+def test_search_matches_each_typed_word_at_the_start_of_a_word_of_the_name(cells):
+    names = ["Nguyễn Văn An", "Nguyễn Văn Anh", "Trần Ân", "Nguyễn Văn Bình", "Lê Thị Lan",
+             "Phan Văn Tú", "Nguyễn Thị An"]  # fmt: skip
+    for i, name in enumerate(names):
+        add(cells[1], name=name, card=str(20 + i))
+
+    def found(q: str) -> set[str]:
+        return {m.full_name for m in selectors.members_in(cells[0], selectors.MemberFilter(q=q))}
+
+    # "an" inside "văn", "lan" or "phan" is not the start of a word.
+    assert found("an") == {"Nguyễn Văn An", "Nguyễn Văn Anh", "Trần Ân", "Nguyễn Thị An"}
+    assert found("nguyen van an") == {"Nguyễn Văn An", "Nguyễn Văn Anh"}
+    assert found("NGUYỄN văn ÂN") == {"Nguyễn Văn An", "Nguyễn Văn Anh"}
+    assert found("ph") == {"Phan Văn Tú"}
+    assert found("van tu") == {"Phan Văn Tú"}
+    assert found("an%") == found("_n") == set()
+
+
+def test_transfer_search_matches_words_from_their_start(cells):
+    from dangbo.members.transfers import start_transfer
+
+    for i, name in enumerate(["Nguyễn Văn Bình", "Trần Ân"]):
+        member = add(cells[1], name=name, card=str(30 + i))
+        start_transfer(actor=None, member=member, reason="WORK_CHANGE", to_organization=cells[2],
+                       triggered_on=D(2024, 5, 2))  # fmt: skip
+
+    def found(q: str) -> list[str]:
+        return [t.member.full_name for t in selectors.transfers_in(cells[0], q=q, status="all")]
+
+    assert found("an") == ["Trần Ân"]
+    assert found("binh") == ["Nguyễn Văn Bình"]
+
+
 def test_age_and_party_age_filters(cells):
     add(
         cells[1],

@@ -221,11 +221,23 @@ def test_add_member_with_a_duplicate_card_number_gives_a_field_error_and_saves_n
 def test_add_member_with_a_badly_typed_date_gives_a_field_error(client):
     _top, db1, c1, _c2, _g1 = _tree()
     _login(client, db1)
-    response = client.post(f"/o/{db1.code}/members/new/", _add_form(c1, date_of_birth="1990-13-45"))
+    response = client.post(f"/o/{db1.code}/members/new/", _add_form(c1, date_of_birth="mùng 5"))
     assert response.status_code == 400
     assert response.context["form"].errors["date_of_birth"] == [
         "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy."
     ]
+    assert not Member.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "typed", ["31/02/2000", "29/02/2001", "31-04-2000", "2000-02-31", "1/13/2000"]
+)
+def test_add_member_with_a_day_the_calendar_lacks_names_it_as_the_import_does(client, typed):
+    _top, db1, c1, _c2, _g1 = _tree()
+    _login(client, db1)
+    response = client.post(f"/o/{db1.code}/members/new/", _add_form(c1, date_of_birth=typed))
+    assert response.status_code == 400
+    assert response.context["form"].errors["date_of_birth"] == [f"Ngày không có thật: {typed}."]
     assert not Member.objects.exists()
 
 

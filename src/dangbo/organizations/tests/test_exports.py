@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dangbo.accounts.models import Role
 from dangbo.accounts.tests.factories import user_with_role
+from dangbo.audit.actions import action_label
 from dangbo.audit.models import AuditEntry
 from dangbo.core.tests.export_helpers import Table
 from dangbo.members.tests.factories import MemberFactory
@@ -106,10 +107,13 @@ def test_audit_export_has_every_entry_of_the_subtree_newest_first(client, tree):
     table = Table(client.get("/o/DB1/audit/?export=xlsx"))
     entries = list(AuditEntry.objects.filter(path_range(tree["db1"].path, "org_path")))
     assert len(table.rows) == len(entries) == page.context["page_obj"].paginator.count
-    assert table.column("Thao tác") == [e.action for e in entries]
+    assert table.column("Thao tác") == [action_label(e.action) for e in entries]
     first = dict(zip(table.headers, table.rows[0], strict=True))
     assert first["Người thực hiện"] == "Phạm Thu Trang"
     assert first["Tài khoản"] == admin.username
+    assert first["Thao tác"] == "Đổi tên tổ chức đảng"
+    assert first["Loại đối tượng"] == "Tổ chức đảng"
+    assert first["Thay đổi"] == "Tên tổ chức: Chi bộ Phòng Kế toán → Chi bộ Tài chính"
     assert "Chi bộ Tài chính" in first["Sau khi sửa"]
     assert table.cell(0, "Thời điểm").number_format == "dd/mm/yyyy hh:mm"
     assert table.rows[-1][1] == "Hệ thống"
@@ -124,3 +128,52 @@ def test_sibling_administrator_gets_404_and_a_viewer_of_orgs_no_audit(client, tr
     _login(client, tree["db1"], Role.VIEWER)
     assert client.get("/o/DB1/tree/?export=xlsx").status_code == 200
     assert client.get("/o/DB1/audit/?export=xlsx").status_code == 403
+
+
+def test_audit_log_filters_by_action_user_dates_object_and_organization(client, tree):
+    admin = user_with_role(tree["db1"], Role.COMMITTEE_ADMIN, full_name="Phạm Thu Trang")
+    other = user_with_role(tree["db1"], Role.COMMITTEE_ADMIN, full_name="Ngô Văn Khoa")
+    services.rename_organization(actor=admin, org=tree["c1"], name="Chi bộ Tài chính",
+                                 on=dt.date(2024, 1, 1))  # fmt: skip
+    services.rename_organization(actor=other, org=tree["c2"], name="Chi bộ Sản xuất",
+                                 on=dt.date(2024, 1, 1))  # fmt: skip
+    services.rename_organization(actor=admin, org=tree["d1"], name="Chi bộ Kho vận",
+                                 on=dt.date(2024, 1, 1))  # fmt: skip
+    AuditEntry.objects.filter(target_id=str(tree["c2"].pk), action="organizations.renamed").update(
+        at=timezone.now() - dt.timedelta(days=40)
+    )
+    client.force_login(admin)
+
+    def shown(**params) -> list[str]:
+        page = client.get("/o/DB1/audit/", params)
+        assert page.status_code == 200
+        return [e.target_repr for e in page.context["page_obj"]]
+
+    renamed = {"action": "organizations.renamed"}
+    assert shown(**renamed) == ["Chi bộ Tài chính", "Chi bộ Sản xuất"]  # not DB2's cell
+    assert shown(**renamed, actor="khoa") == ["Chi bộ Sản xuất"]
+    assert shown(**renamed, actor=admin.username) == ["Chi bộ Tài chính"]
+    today = timezone.localdate()
+    assert shown(**renamed, start=(today - dt.timedelta(days=1)).strftime("%d/%m/%Y")) == [
+        "Chi bộ Tài chính"
+    ]
+    assert shown(**renamed, end=(today - dt.timedelta(days=30)).strftime("%d/%m/%Y")) == [
+        "Chi bộ Sản xuất"
+    ]
+    assert shown(**renamed, target="tài chính") == ["Chi bộ Tài chính"]
+    assert shown(**renamed, organization="C2") == ["Chi bộ Sản xuất"]
+    html = client.get("/o/DB1/audit/", renamed).content.decode()
+    assert "Đổi tên tổ chức đảng" in html
+    assert "organizations.renamed</" not in html
+    assert "Tên tổ chức: <del>Chi bộ Phòng Kế toán</del> → Chi bộ Tài chính" in html
+
+    # An organization outside the page's subtree is not a choice; reversed dates are refused.
+    page = client.get("/o/DB1/audit/", {"organization": "D1"})
+    assert "organization" in page.context["filter_form"].errors
+    page = client.get("/o/DB1/audit/", {"start": "02/01/2024", "end": "01/01/2024"})
+    assert page.context["filter_form"].errors["end"] == ["Ngày cuối phải từ ngày đầu trở đi."]
+
+    table = Table(client.get("/o/DB1/audit/", {**renamed, "actor": "khoa", "export": "xlsx"}))
+    assert table.column("Đối tượng") == ["Chi bộ Sản xuất"]
+    assert table.column("Thao tác") == ["Đổi tên tổ chức đảng"]
+    assert "thao tác: Đổi tên tổ chức đảng; người thực hiện: khoa" in table.preamble[1]

@@ -206,10 +206,15 @@ class Command(BaseCommand):
         )
 
     def _print_mapping(self, job: ImportJob) -> None:
+        kinds = {"members": "danh sách đảng viên", "organizations": "danh sách tổ chức"}
         for sheet in job.mapping.get("sheets", []):
-            self.stdout.write(f"Trang «{sheet['name']}» ({sheet.get('kind') or 'không nhận ra'}):")
+            kind = sheet.get("kind")
+            self.stdout.write(f"Trang «{sheet['name']}» ({kinds.get(kind, 'không nhận ra')}):")
+            labels = {s.key: s.label for s in fields_for(kind)} if kind else {}
             for column in sheet.get("columns", []):
-                self.stdout.write(f"  {column['header']!r:40} → {column.get('field') or '?'}")
+                key = column.get("field")
+                shown = f"{labels.get(key, key)} (--map …={key})" if key else "?"
+                self.stdout.write(f"  {column['header']!r:40} → {shown}")
 
     def _print(self, job: ImportJob, seconds: float) -> None:
         summary = job.result or job.summary

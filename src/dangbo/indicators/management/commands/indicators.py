@@ -101,6 +101,11 @@ class Command(BaseCommand):
         for f in figures:
             self.stdout.write("")
             self.stdout.write(f"{f.indicator.title} [{f.indicator.code}]")
+            if f.indicator.unit == Unit.PERCENT:
+                self.stdout.write(
+                    f"  ({f.indicator.numerator_label.lower()}/"
+                    f"{f.indicator.denominator_label.lower()} = tỷ lệ)"
+                )
             rows = f.result.all_rows
             if not rows:
                 self.stdout.write("  Không có số liệu.")
@@ -114,5 +119,6 @@ class Command(BaseCommand):
     @staticmethod
     def _value(figure, row) -> str:
         if figure.indicator.unit == Unit.PERCENT:
-            return f"{fmt_int(row.numerator)}/{fmt_int(row.denominator)} = {row.display or '–'}"
+            numerator, denominator = fmt_int(row.numerator), fmt_int(row.denominator)
+            return f"{numerator or '–'}/{denominator or '–'} = {row.display}"
         return row.display
