@@ -102,11 +102,16 @@ _LABELS: dict[str, str] = {
     "imports.interrupted": "Lần nhập tệp bị gián đoạn",
     "imports.imported": "Nhập tệp xong",
     "imports.refused": "Lần nhập tệp không ghi được gì",
+    "imports.decided": "Quyết định dòng trùng số mà khác người khi nhập tệp",
     "exchange.export_requested": "Yêu cầu xuất tệp trao đổi dữ liệu",
     "exchange.export_interrupted": "Lần xuất tệp trao đổi dữ liệu bị gián đoạn",
     "exchange.exported": "Xuất tệp trao đổi dữ liệu",
     "exchange.downloaded": "Tải về tệp trao đổi dữ liệu đã xuất",
     "exchange.imported": "Nhập tệp trao đổi dữ liệu",
+    # The outgoing register
+    "documents.number_given": "Cấp số văn bản đi",
+    "documents.number_recorded": "Ghi số văn bản đi đã ban hành ngoài hệ thống",
+    "documents.term_recorded": "Ghi nhiệm kỳ cấp ủy",
     # The installation
     "backup.restored": "Phục hồi dữ liệu từ bản sao lưu",
     "demo.built": "Dựng dữ liệu mẫu",

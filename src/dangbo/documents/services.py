@@ -53,7 +53,7 @@ def register_entry_of(source: models.Model) -> IssuedDocument | None:
     ).first()
 
 
-def _audit(actor, entry: IssuedDocument, action: str) -> None:
+def _audit(actor, action: str, entry: IssuedDocument) -> None:
     record(actor=actor, action=f"documents.{action}", target=entry, after=snapshot(entry),
            org_path=entry.issuer.path or "")  # fmt: skip
 
@@ -87,7 +87,7 @@ def take_number(
             issued_on=issued_on, summary=summary[:500], signer=signer[:150],
             recipients=recipients[:500], source=source,
         )  # fmt: skip
-        _audit(actor, entry, "number_given")
+        _audit(actor, "number_given", entry)
         return entry
 
 
@@ -134,7 +134,7 @@ def record_number(
             summary=summary[:500], signer=signer[:150], recipients=recipients[:500],
             external=True, source=source,
         )  # fmt: skip
-        _audit(actor, entry, "number_recorded")
+        _audit(actor, "number_recorded", entry)
         return entry
 
 

@@ -23,12 +23,13 @@ HELPERS = [
     ("admissions/services/*.py", "audit", "admissions."),
     ("imports/services.py", "_audit", "imports."),
     ("exchange/jobs.py", "_audit", "exchange."),
+    ("documents/services.py", "_audit", "documents."),
 ]
 # Where an action is built from a variable: each file has its helper (or family) above.
 BUILT_ACTIONS = {
     "members/services.py", "members/transfers.py", "organizations/services.py",
     "awards/services.py", "admissions/services/_common.py", "imports/services.py",
-    "exchange/jobs.py", "audit/admin_site.py",
+    "exchange/jobs.py", "audit/admin_site.py", "documents/services.py",
 }  # fmt: skip
 LITERAL = re.compile(r"""(?:action=|_audit\(|_audit_row\(\s*)"([a-z_]+(?:\.[a-z_]+)+)\"""")
 DUPLICATE = re.compile(r"""refuse_duplicate\([^)]*?action="([a-z_]+)\"""", re.S)
