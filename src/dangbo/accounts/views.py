@@ -221,7 +221,7 @@ class UsersView(ExportableListMixin, OrgScopedView):
             RoleAssignment.objects.filter(
                 path_range(self.org.path, "organization__path"), revoked_at__isnull=True
             )
-            .select_related("user", "organization")
+            .select_related("user", "organization__parent")
             .order_by("user__username", "organization__path")
         )
 

@@ -402,7 +402,9 @@ def plan_achievement(org: Organization, year: int) -> PlanAchievement:
 
 def plans_of_children(org: Organization, year: int) -> list[PlanAchievement]:
     """Return ``plan_achievement`` for each (active) organization directly under ``org``."""
-    children = org.children.filter(dissolved_on__isnull=True).order_by("code")
+    children = (
+        org.children.filter(dissolved_on__isnull=True).select_related("parent").order_by("code")
+    )
     return [plan_achievement(child, year) for child in children]
 
 

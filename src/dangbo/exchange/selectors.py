@@ -16,7 +16,7 @@ from .models import ExportJob
 def exports_under(org: Organization) -> QuerySet[ExportJob]:
     """The exports made for ``org`` or any organization under it, newest first."""
     return ExportJob.objects.filter(path_range(org.path, "organization__path")).select_related(
-        "organization", "created_by"
+        "organization__parent", "created_by"
     )
 
 
@@ -24,7 +24,7 @@ def get_export(scope_paths: Iterable[str], pk: int) -> ExportJob:
     """Return export ``pk`` if its organization lies in one of the subtrees, else 404."""
     job = (
         ExportJob.objects.filter(paths_filter(list(scope_paths), "organization__path"), pk=pk)
-        .select_related("organization", "created_by")
+        .select_related("organization__parent", "created_by")
         .first()
     )
     if job is None:

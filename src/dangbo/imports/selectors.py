@@ -16,7 +16,7 @@ from .models import ImportJob, ImportRow
 def jobs_under(org: Organization) -> QuerySet[ImportJob]:
     """The imports made for ``org`` or any organization under it, newest first."""
     return ImportJob.objects.filter(path_range(org.path, "organization__path")).select_related(
-        "organization", "created_by"
+        "organization__parent", "created_by"
     )
 
 
@@ -24,7 +24,7 @@ def get_job(scope_paths: Iterable[str], pk: int) -> ImportJob:
     """Return import ``pk`` if its organization lies in one of the subtrees, else 404."""
     job = (
         ImportJob.objects.filter(paths_filter(list(scope_paths), "organization__path"), pk=pk)
-        .select_related("organization", "created_by")
+        .select_related("organization__parent", "created_by")
         .first()
     )
     if job is None:

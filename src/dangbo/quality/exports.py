@@ -63,7 +63,7 @@ def report_sheets(report: Report, check: str = "") -> list[Sheet]:
                 f.record_id,
                 f.record_label,
                 f.org_code,
-                f.org_name,
+                f.org_label,
                 f.field_label,
                 f.message,
             )

@@ -219,3 +219,20 @@ def test_users_page_needs_the_manage_users_capability(client):
     top = bloc(code="KHOI")
     client.force_login(user_with_role(top, Role.VIEWER))
     assert client.get("/o/KHOI/users/").status_code == 403
+
+
+def test_the_users_page_names_cells_with_their_parent(client):
+    top = bloc(code="KHOI")
+    first, second = (
+        dang_bo(top, code="DB1", name="Đảng bộ Công ty Một"),
+        dang_bo(top, code="DB2", name="Đảng bộ Công ty Hai"),
+    )
+    for parent, code in ((first, "VP1"), (second, "VP2")):
+        cell = dependent_cell(parent, code=code, name="Chi bộ Văn phòng")
+        user_with_role(cell, username=f"bithu{code.lower()}", role=Role.CELL_SECRETARY)
+    client.force_login(user_with_role(top, username="vanphong"))
+
+    body = client.get("/o/KHOI/users/").content.decode()
+
+    assert "Chi bộ Văn phòng – Đảng bộ Công ty Một" in body
+    assert "Chi bộ Văn phòng – Đảng bộ Công ty Hai" in body
