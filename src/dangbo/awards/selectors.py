@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import (
+    BooleanField,
     Case,
-    Exists,
     F,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -278,11 +276,12 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def _top_awarded(awards_until: dt.date | None):
-    awards = BadgeAward.objects.filter(member=OuterRef("pk"), voided_at__isnull=True)
+    """The highest milestone awarded to each member (0 when none): a grouped join on the awards,
+    not a subquery per member."""
+    awarded = Q(badge_awards__voided_at__isnull=True)
     if awards_until is not None:
-        awards = awards.filter(decision_signed_on__lte=awards_until)
-    top = awards.order_by().values("member").annotate(top=Max("milestone")).values("top")
-    return Coalesce(Subquery(top, output_field=IntegerField()), 0)
+        awarded &= Q(badge_awards__decision_signed_on__lte=awards_until)
+    return Coalesce(Max("badge_awards__milestone", filter=awarded), 0)
 
 
 def _narrowed(
@@ -304,29 +303,38 @@ def _narrowed(
     """
     first = rules.milestone_deadline(occasions[0], cutoff)
     last = rules.milestone_deadline(occasions[-1], cutoff)
+
+    def max_window(m: int) -> int:
+        return max(
+            rules.early_award_months(m) if include_early else 0,
+            rules.POSTHUMOUS_EARLY_MONTHS if include_posthumous else 0,
+        )
+
     # The highest milestone whose band the admission date falls in (bands overlap; a member
     # is kept when no badge at or above it is recorded, so the highest band decides).
     whens = []
     for i in reversed(range(len(rules.MILESTONES))):
         m = rules.MILESTONES[i]
-        window = max(
-            rules.early_award_months(m) if include_early else 0,
-            rules.POSTHUMOUS_EARLY_MONTHS if include_posthumous else 0,
-        )
-        band = Q(admitted_on__lte=_years_before(add_months(last, window), m))
+        band = Q(admitted_on__lte=_years_before(add_months(last, max_window(m)), m))
         if i + 1 < len(rules.MILESTONES):
             band &= Q(admitted_on__gt=_years_before(first, rules.MILESTONES[i + 1]))
         whens.append(When(band, then=Value(m)))
-    gaps = MemberState.objects.filter(member=OuterRef("pk"), status__in=member_rules.GAP_STATUSES)
+    # Nobody admitted after the latest end of a band reaches a milestone, gaps or not.
+    latest = max(_years_before(add_months(last, max_window(m)), m) for m in rules.MILESTONES)
+    # One uncorrelated set of ids (evaluated once), not an EXISTS per member.
+    gaps = MemberState.objects.filter(status__in=member_rules.GAP_STATUSES).values("member_id")
     return (
-        members.filter(admitted_on__isnull=False)
+        members.filter(admitted_on__isnull=False, admitted_on__lte=latest)
         .annotate(
             band=Case(*whens, default=Value(None), output_field=IntegerField()),
+            has_gap=Case(
+                When(pk__in=gaps, then=Value(True)), default=Value(False),
+                output_field=BooleanField(),
+            ),
             top_awarded=_top_awarded(awards_until),
-            has_gap=Exists(gaps),
         )
         .filter(Q(band__gt=F("top_awarded")) | Q(has_gap=True))
-    )
+    )  # fmt: skip
 
 
 def due_among(
