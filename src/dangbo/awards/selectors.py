@@ -25,11 +25,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.core.dates import add_months
-from dangbo.core.deadlines import Deadline
+from dangbo.core.deadlines import Deadline, url_maker
 from dangbo.core.formatting import fmt_date
 from dangbo.members import rules as member_rules
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Status
@@ -477,6 +476,7 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
         return []
     cutoff = badge_cutoff(org, occasions[0])
     deadlines = []
+    member_url = url_maker("member-detail", "pk")
     for due in badges_due(org, occasions, include_early=False):
         due_on = due.occasion_on
         if due.overdue:
@@ -497,7 +497,7 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
                 organization_path=due.organization_path,
                 due_on=due_on,
                 rule=rules.badge_guidance(due_on),
-                url=reverse("member-detail", kwargs={"pk": due.member_id}),
+                url=member_url(due.member_id),
                 detail=detail,
             )
         )

@@ -18,11 +18,10 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.core import text
-from dangbo.core.deadlines import Deadline
+from dangbo.core.deadlines import Deadline, url_maker
 from dangbo.core.formatting import fmt_date
 from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import path_range, paths_filter, positions_under, valid_on
@@ -464,6 +463,7 @@ def transfer_deadlines_under(org: Organization, today: dt.date, until: dt.date) 
     """
     calendars = Calendars()
     found = []
+    transfer_url = url_maker("transfer-detail", "transfer")
     for transfer in transfers_in(org, status="open"):
         clock = transfer_clock(transfer, calendars)
         if clock is None or clock.due_on > until:
@@ -473,7 +473,7 @@ def transfer_deadlines_under(org: Organization, today: dt.date, until: dt.date) 
             kind=clock.kind, title=clock.title, subject=transfer.member.full_name,
             organization_id=place.pk, organization_name=place.name,
             organization_path=place.path or "", due_on=clock.due_on, rule=clock.rule,
-            url=reverse("transfer-detail", kwargs={"transfer": transfer.pk}),
+            url=transfer_url(transfer.pk),
             detail=_deadline_detail(transfer, clock),
         ))  # fmt: skip
     return sorted(found, key=lambda d: (d.due_on, d.subject, d.url))
