@@ -291,6 +291,7 @@ def _narrowed(
     include_early: bool,
     include_posthumous: bool,
     awards_until: dt.date | None,
+    reached_after: dt.date | None = None,
 ) -> QuerySet[Member]:
     """Keep the members whose admission date puts them near a milestone not yet awarded.
 
@@ -299,6 +300,10 @@ def _narrowed(
     milestone was reached by the first occasion, and no badge at or above it.
     Party age with gaps is never older than the calendar, so a member with a
     gap may be behind any of these bands: those are kept too (they are few).
+
+    ``reached_after`` leaves out the living members whose milestone of the
+    band was reached on or before that day (the radar does not go back that
+    far): without a gap, the milestone is reached on the anniversary.
     """
     first = rules.milestone_deadline(occasions[0], cutoff)
     last = rules.milestone_deadline(occasions[-1], cutoff)
@@ -317,6 +322,8 @@ def _narrowed(
         band = Q(admitted_on__lte=_years_before(add_months(last, max_window(m)), m))
         if i + 1 < len(rules.MILESTONES):
             band &= Q(admitted_on__gt=_years_before(first, rules.MILESTONES[i + 1]))
+        if reached_after is not None:
+            band &= Q(status=Status.DECEASED) | Q(admitted_on__gt=_years_before(reached_after, m))
         whens.append(When(band, then=Value(m)))
     # Nobody admitted after the latest end of a band reaches a milestone, gaps or not.
     latest = max(_years_before(add_months(last, max_window(m)), m) for m in rules.MILESTONES)
@@ -344,12 +351,15 @@ def due_among(
     include_early: bool = True,
     include_posthumous: bool = True,
     awards_until: dt.date | None = None,
+    reached_after: dt.date | None = None,
 ) -> list[BadgeDue]:
     """Return the badges due at ``occasions`` to ``members`` (a queryset already scoped).
 
     ``awards_until`` counts only the awards decided by that day (the
-    indicators ask as of a date). See ``rules.due_milestones`` for who is due
-    at which occasion.
+    indicators ask as of a date). ``reached_after`` may leave out (it is a
+    narrowing in SQL, not a filter of the result) the living members whose
+    milestone was reached on or before that day. See ``rules.due_milestones``
+    for who is due at which occasion.
     """
     occasions = sorted(set(occasions))
     if not occasions:
@@ -358,6 +368,7 @@ def due_among(
     candidates = _narrowed(
         members, occasions, cutoff=cutoff, include_early=include_early,
         include_posthumous=include_posthumous, awards_until=awards_until,
+        reached_after=reached_after,
     )  # fmt: skip
     rows = list(
         candidates.values(
@@ -428,6 +439,7 @@ def badges_due(
     *,
     include_early: bool = True,
     include_posthumous: bool = True,
+    reached_after: dt.date | None = None,
 ) -> list[BadgeDue]:
     """Return the badges due at ``occasions`` to the members of ``org``'s subtree.
 
@@ -442,7 +454,7 @@ def badges_due(
     )
     return due_among(
         members, occasions, org=org, include_early=include_early,
-        include_posthumous=include_posthumous,
+        include_posthumous=include_posthumous, reached_after=reached_after,
     )  # fmt: skip
 
 
@@ -477,14 +489,19 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
     cutoff = badge_cutoff(org, occasions[0])
     deadlines = []
     member_url = url_maker("member-detail", "pk")
-    for due in badges_due(org, occasions, include_early=False):
+    oldest = today - dt.timedelta(days=RADAR_LOOKBACK_DAYS)
+    # A milestone passed is due at the first occasion after it was reached (with the end-of-year
+    # cut-off, the first of its year): one reached more than a year before the oldest day kept
+    # cannot fall due on or after it, so the query leaves those members out.
+    reached_after = oldest - dt.timedelta(days=366)
+    for due in badges_due(org, occasions, include_early=False, reached_after=reached_after):
         due_on = due.occasion_on
         if due.overdue:
             since = due.died_on if due.basis == rules.POSTHUMOUS else due.reached_on
             due_on = rules.first_eligible_occasion(
                 since, cutoff, posthumous=due.died_on is not None
             )
-        if due_on > until or due_on < today - dt.timedelta(days=RADAR_LOOKBACK_DAYS):
+        if due_on > until or due_on < oldest:
             continue
         detail = due.note or f"Đủ {due.milestone} năm tuổi Đảng ngày {fmt_date(due.reached_on)}."
         deadlines.append(
