@@ -19,7 +19,7 @@ from dangbo.members.models import Member, MemberEvent, MemberState, Status
 from dangbo.organizations.models import GRASSROOTS_KINDS, Organization, OrgKind, TreePosition
 from dangbo.organizations.selectors import ancestors_of, path_range, paths_filter, valid_on
 from dangbo.regulations.models import CalendarDay
-from dangbo.regulations.selectors import setting_value
+from dangbo.regulations.selectors import setting_value, setting_values
 from dangbo.regulations.workdays import WorkCalendar, work_calendar
 
 from . import rules
@@ -560,6 +560,9 @@ def deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[D
     the overdue ones (due before ``today``) included, soonest first."""
     calendars = Calendars(org, range(today.year - 3, until.year + 2))
     out: list[Deadline] = []
+    validity_of = setting_values(
+        CERTIFICATE_VALIDITY, on=today, default=rules.CERTIFICATE_VALIDITY_MONTHS
+    )
     validity: dict[int, int] = {}
     file_url = url_maker("admission-candidate", "candidate")
     probation_url = url_maker("member-recognition", "pk")
@@ -571,7 +574,7 @@ def deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[D
     )  # fmt: skip
     for c in candidates:
         if c.organization_id not in validity:
-            validity[c.organization_id] = certificate_validity_months(c.organization, today)
+            validity[c.organization_id] = int(validity_of(c.organization))
         out += candidate_deadlines(
             c, calendars.of(c.organization), validity_months=validity[c.organization_id],
             url_of=file_url,
