@@ -8,7 +8,7 @@ in their party age) and computes the party age with its gaps only for those.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -352,7 +352,7 @@ def due_among(
     include_posthumous: bool = True,
     awards_until: dt.date | None = None,
     reached_after: dt.date | None = None,
-) -> list[BadgeDue]:
+) -> DueList:
     """Return the badges due at ``occasions`` to ``members`` (a queryset already scoped).
 
     ``awards_until`` counts only the awards decided by that day (the
@@ -363,7 +363,7 @@ def due_among(
     """
     occasions = sorted(set(occasions))
     if not occasions:
-        return []
+        return DueList([], None)
     cutoff = badge_cutoff(org, occasions[0])
     candidates = _narrowed(
         members, occasions, cutoff=cutoff, include_early=include_early,
@@ -378,7 +378,7 @@ def due_among(
         )
     )  # fmt: skip
     if not rows:
-        return []
+        return DueList([], None)
     # Full histories only for the members whose party age or life they change (few).
     states: dict[int, list[member_rules.State]] = {}
     with_history = [r["pk"] for r in rows if r["has_gap"] or r["status"] == Status.DECEASED]
@@ -398,7 +398,23 @@ def due_among(
             gift_cache[milestone, on] = rules.badge_gift(milestone, on, multiple=multiple)
         return gift_cache[milestone, on]
 
-    found: list[tuple[tuple, BadgeDue]] = []
+    def build(entry: tuple) -> BadgeDue:
+        _key, r, died_on, item = entry
+        return BadgeDue(
+            member_id=r["pk"], member_name=r["full_name"], date_of_birth=r["date_of_birth"],
+            status=r["status"], organization_id=r["organization_id"],
+            organization_code=r["organization__code"] or "",
+            organization_name=r["organization__name"] or "",
+            organization_path=r["organization__path"] or "", admitted_on=r["admitted_on"],
+            milestone=item.milestone, occasion_on=item.occasion_on, reached_on=item.reached_on,
+            basis=item.basis, overdue=item.overdue, died_on=died_on,
+            deferred=item.deferral is not None,
+            deferred_until=item.deferral.until if item.deferral else None,
+            deferral=item.deferral.message() if item.deferral else "",
+            gift_estimate=gift(item.milestone, item.occasion_on),
+        )  # fmt: skip
+
+    found: list[tuple] = []
     for r in rows:
         record = rules.PartyRecord(
             r["admitted_on"], tuple(states.get(r["pk"], ())), penalties.get(r["pk"], ())
@@ -408,29 +424,79 @@ def due_among(
             cutoff=cutoff, include_early=include_early, include_posthumous=include_posthumous,
         )  # fmt: skip
         for item in items:
-            due = BadgeDue(
-                member_id=r["pk"], member_name=r["full_name"], date_of_birth=r["date_of_birth"],
-                status=r["status"], organization_id=r["organization_id"],
-                organization_code=r["organization__code"] or "",
-                organization_name=r["organization__name"] or "",
-                organization_path=r["organization__path"] or "", admitted_on=r["admitted_on"],
-                milestone=item.milestone, occasion_on=item.occasion_on, reached_on=item.reached_on,
-                basis=item.basis, overdue=item.overdue, died_on=record.died_on,
-                deferred=item.deferral is not None,
-                deferred_until=item.deferral.until if item.deferral else None,
-                deferral=item.deferral.message() if item.deferral else "",
-                gift_estimate=gift(item.milestone, item.occasion_on),
-            )  # fmt: skip
             key = (
                 item.occasion_on,
-                due.organization_path,
+                r["organization__path"] or "",
                 r["name_sort_key"],
                 r["pk"],
                 -item.milestone,
             )
-            found.append((key, due))
-    found.sort(key=lambda pair: pair[0])
-    return [due for _, due in found]
+            found.append((key, r, record.died_on, item))
+    found.sort(key=lambda entry: entry[0])
+    return DueList(found, build)
+
+
+class DueList(Sequence[BadgeDue]):
+    """The due list, in occasion, organization and name order, each ``BadgeDue`` built when first
+    read: a page reads 50 of tens of thousands, and the counts need none (``counts``).
+
+    Compares equal to a list of the same items.
+    """
+
+    def __init__(self, entries: list[tuple], build: Callable[[tuple], BadgeDue] | None):
+        self._entries = entries  # (sort key, row, died on, rules.DueMilestone)
+        self._build = build
+        self._built: dict[int, BadgeDue] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index not in self._built:
+            self._built[index] = self._build(self._entries[index])
+        return self._built[index]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, DueList | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DueList({len(self)} items)"
+
+    def keep(self, wanted: Callable[[rules.DueMilestone], bool]) -> DueList:
+        """Return the items whose ``rules.DueMilestone`` is ``wanted`` (none is built)."""
+        return DueList([e for e in self._entries if wanted(e[3])], self._build)
+
+    def counts(self) -> dict[dt.date, dict[int, int]]:
+        """Return {occasion: {milestone: members}}, without building the items."""
+        counts: dict[dt.date, dict[int, int]] = {}
+        for entry in self._entries:
+            item = entry[3]
+            per = counts.setdefault(item.occasion_on, {})
+            per[item.milestone] = per.get(item.milestone, 0) + 1
+        return counts
+
+    def milestone_counts(self) -> dict[int, int]:
+        """Return {milestone: items}, without building the items."""
+        counts: dict[int, int] = {}
+        for entry in self._entries:
+            counts[entry[3].milestone] = counts.get(entry[3].milestone, 0) + 1
+        return counts
+
+    def member_ids(self, milestone: int | None = None) -> set[int]:
+        """Return the members listed (for ``milestone`` only, when given)."""
+        return {
+            e[1]["pk"] for e in self._entries if milestone is None or e[3].milestone == milestone
+        }
 
 
 def badges_due(
@@ -440,7 +506,7 @@ def badges_due(
     include_early: bool = True,
     include_posthumous: bool = True,
     reached_after: dt.date | None = None,
-) -> list[BadgeDue]:
+) -> DueList:
     """Return the badges due at ``occasions`` to the members of ``org``'s subtree.
 
     The members in the membership now (dự bị, chính thức, miễn công tác) and,
@@ -460,6 +526,8 @@ def badges_due(
 
 def due_counts(items: Iterable[BadgeDue]) -> dict[dt.date, dict[int, int]]:
     """Return {occasion: {milestone: members}} for a due list."""
+    if isinstance(items, DueList):
+        return items.counts()
     counts: dict[dt.date, dict[int, int]] = {}
     for item in items:
         per = counts.setdefault(item.occasion_on, {})

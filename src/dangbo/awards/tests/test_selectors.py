@@ -250,3 +250,25 @@ def test_the_radar_leaves_the_old_backlog_out_in_sql_and_lists_the_same(world):
     assert {b.pk for b in backlog} <= {
         x.member_id for x in selectors.badges_due(tree.db1, occasions)
     }
+
+
+def test_the_due_list_builds_a_row_only_when_it_is_read_and_counts_without_rows(world):
+    tree, m = world
+    for i in range(60):
+        member_admitted(tree.c2, d(1997, 1, 1) + dt.timedelta(days=i), full_name=f"Đến Hạn {i:02d}")
+    items = selectors.badges_due(tree.top, NEXT_YEAR)
+    assert isinstance(items, selectors.DueList)
+    assert len(items) == 66
+    counts = selectors.due_counts(items)
+    assert sum(sum(per.values()) for per in counts.values()) == len(items)
+    assert items._built == {}  # counting built nothing
+    page = items[10:20]
+    assert len(items._built) == 10
+    assert page == list(items)[10:20]
+    assert items == list(items)  # equal to the same rows as a list
+    # Filtering reads the rules' items; the rows kept are built when read.
+    forty = items.keep(lambda item: item.milestone == 40)
+    assert [i.member_name for i in forty] == ["Lê Thị Cúc"]
+    assert forty.member_ids() == {m["forty"].pk}
+    assert items.member_ids(40) == {m["forty"].pk}
+    assert sum(items.milestone_counts().values()) == len(items)
