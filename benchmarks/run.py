@@ -110,6 +110,7 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
     for label, fn in cases:
         ms, value = _median_ms(fn, repeat)
         queries.append({"label": label, "ms": ms, "ratio": ms / baseline_ms, "value": value})
+    pages, page_baseline_ms = _pages(root, grassroots, repeat)
     rows_per_s = result.rows / result.seconds
     return {
         "members": result.members,
@@ -118,4 +119,57 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
                   "baseline_rows_per_s": baseline_rate, "ratio": rows_per_s / baseline_rate},
         "baseline_ms": baseline_ms,
         "queries": queries,
+        "page_baseline_ms": page_baseline_ms,
+        "pages": pages,
     }  # fmt: skip
+
+
+# The goals of the pages at province scale (500.000 members), in milliseconds.
+RADAR_GOAL_MS = 500
+HOME_GOAL_MS = 100
+
+
+def _pages(root, grassroots, repeat: int) -> tuple[list[dict], float]:
+    """Time the radar and the home page as their users get them (a request through the whole
+    Django stack, templates included), against a logged-in page that reads nothing more."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    users = get_user_model().objects
+
+    def client(username: str) -> Client:
+        c = Client(HTTP_HOST="127.0.0.1")
+        c.force_login(users.get(username=username))
+        return c
+
+    def get(c: Client, url: str, *, follow: bool = False) -> Callable[[], int]:
+        def fetch() -> int:
+            response = c.get(url, follow=follow)
+            if response.status_code != 200 and not (response.status_code == 302 and not follow):
+                raise RuntimeError(f"{url}: {response.status_code}")
+            return response.status_code
+
+        return fetch
+
+    admin, office, secretary, member = (client(u) for u in ("admin", "coso", "bithu", "dangvien"))
+    page_baseline_ms, _ = _median_ms(get(admin, reverse("tokens")), repeat)
+    radar = lambda code: reverse("deadlines", kwargs={"code": code})  # noqa: E731
+    cases = [
+        ("trang radar thời hạn toàn DEMO", get(admin, radar(root.code)), RADAR_GOAL_MS),
+        (f"trang radar thời hạn {grassroots.code}", get(office, radar(grassroots.code)),
+         RADAR_GOAL_MS),
+        ("trang chủ (chuyển hướng theo vai trò)", get(admin, reverse("home")), HOME_GOAL_MS),
+        ("trang chủ → radar DEMO (quản trị cấp ủy)", get(admin, reverse("home"), follow=True),
+         RADAR_GOAL_MS),
+        ("trang chủ → radar chi bộ (bí thư)", get(secretary, reverse("home"), follow=True),
+         HOME_GOAL_MS),
+        ("trang chủ → hồ sơ của mình (đảng viên)", get(member, reverse("home"), follow=True),
+         HOME_GOAL_MS),
+    ]  # fmt: skip
+    pages = []
+    for label, fn, goal_ms in cases:
+        ms, value = _median_ms(fn, repeat)
+        pages.append({"label": label, "ms": ms, "ratio": ms / page_baseline_ms, "value": value,
+                      "goal_ms": goal_ms})  # fmt: skip
+    return pages, page_baseline_ms

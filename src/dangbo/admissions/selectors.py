@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,14 +12,14 @@ from django.http import Http404
 from django.urls import reverse
 
 from dangbo.core import text
-from dangbo.core.deadlines import Deadline
+from dangbo.core.deadlines import Deadline, url_maker
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.members.models import Member, MemberEvent, MemberState, Status
 from dangbo.organizations.models import GRASSROOTS_KINDS, Organization, OrgKind, TreePosition
 from dangbo.organizations.selectors import ancestors_of, path_range, paths_filter, valid_on
 from dangbo.regulations.models import CalendarDay
-from dangbo.regulations.selectors import setting_value
+from dangbo.regulations.selectors import setting_value, setting_values
 from dangbo.regulations.workdays import WorkCalendar, work_calendar
 
 from . import rules
@@ -230,6 +230,13 @@ class Probationer:
     recognition: Recognition | None
 
 
+# What a probationer's deadlines read (``recognition_deadlines``).
+PROBATIONER_FIELDS = (
+    "full_name", "status", "probation_ends_on", "organization__name", "organization__path",
+    "organization__code",
+)  # fmt: skip
+
+
 def current_recognition(member: Member) -> Recognition | None:
     """Return the member's (not voided) recognition for their current probation, if opened."""
     if member.probation_ends_on is None:
@@ -243,18 +250,25 @@ def current_recognition(member: Member) -> Recognition | None:
     )
 
 
-def probationers_in(org: Organization) -> list[Probationer]:
+def probationers_in(org: Organization, *, ending_by: dt.date | None = None) -> list[Probationer]:
     """Return the probationary members of the subtree, soonest probation end first, each with
-    the recognition of their current probation (when opened)."""
+    the recognition of their current probation (when opened).
+
+    ``ending_by`` keeps, in SQL, those whose probation ends on or before that day, and loads
+    only what their deadlines show (the radar asks a whole province for a few months ahead).
+    """
     probationary = Member.objects.filter(
         path_range(org.path, "organization__path"), status=Status.PROBATIONARY,
         voided_at__isnull=True,
     )  # fmt: skip
-    members = list(
-        probationary.select_related("organization__parent").order_by(
-            "probation_ends_on", "name_sort_key", "id"
+    # The cell is named with its parent on the pages (``Organization.label``).
+    selected = probationary.select_related("organization__parent")
+    if ending_by is not None:
+        probationary = probationary.filter(probation_ends_on__lte=ending_by)
+        selected = probationary.select_related("organization__parent").only(
+            *PROBATIONER_FIELDS, "organization__parent", "organization__parent__name"
         )
-    )
+    members = list(selected.order_by("probation_ends_on", "name_sort_key", "id"))
     recognitions = {
         (r.member_id, r.probation_ends_on): r
         for r in Recognition.objects.filter(
@@ -446,21 +460,31 @@ def _deadline(kind, title, subject, org, due_on, rule, url, detail="", milestone
     )  # fmt: skip
 
 
-def candidate_url(candidate: Candidate) -> str:
+def candidate_url(candidate: Candidate, url_of: Callable[[object], str] | None = None) -> str:
+    if url_of is not None:
+        return url_of(candidate.pk)
     return reverse("admission-candidate", kwargs={"candidate": candidate.pk})
 
 
-def recognition_url(member: Member) -> str:
+def recognition_url(member: Member, url_of: Callable[[object], str] | None = None) -> str:
+    if url_of is not None:
+        return url_of(member.pk)
     return reverse("member-recognition", kwargs={"pk": member.pk})
 
 
 def candidate_deadlines(
-    candidate: Candidate, calendar: WorkCalendar, *, validity_months: int
+    candidate: Candidate,
+    calendar: WorkCalendar,
+    *,
+    validity_months: int,
+    url_of: Callable[[object], str] | None = None,
 ) -> list[Deadline]:
-    """Return what is due on one open file: decision, ceremony, certificate, stale dossier."""
+    """Return what is due on one open file: decision, ceremony, certificate, stale dossier.
+
+    ``url_of`` (a file's number -> its page) saves reversing the URL per file."""
     if candidate.is_closed:
         return []
-    c, org, url, out = candidate, candidate.organization, candidate_url(candidate), []
+    c, org, url, out = candidate, candidate.organization, candidate_url(candidate, url_of), []
     if c.cell_resolution_on and not c.decision_signed_on:
         due = rules.admission_decision_due_on(
             c.cell_resolution_on, c.extension_working_days, calendar
@@ -496,12 +520,18 @@ def candidate_deadlines(
 
 
 def recognition_deadlines(
-    member: Member, recognition: Recognition | None, calendar: WorkCalendar
+    member: Member,
+    recognition: Recognition | None,
+    calendar: WorkCalendar,
+    url_of: Callable[[object], str] | None = None,
 ) -> list[Deadline]:
-    """Return what is due on one probationer: probation end, the cell's vote, the decision."""
+    """Return what is due on one probationer: probation end, the cell's vote, the decision.
+
+    ``url_of`` (a member's number -> the recognition page) saves reversing the URL per member."""
     if member.status != Status.PROBATIONARY or member.probation_ends_on is None:
         return []
-    end, org, url, out = member.probation_ends_on, member.organization, recognition_url(member), []
+    end, org = member.probation_ends_on, member.organization
+    url, out = recognition_url(member, url_of), []
     if recognition is not None and recognition.is_decided:
         return []
     voted = recognition is not None and recognition.cell_resolution_on is not None
@@ -536,7 +566,12 @@ def deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[D
     the overdue ones (due before ``today``) included, soonest first."""
     calendars = Calendars(org, range(today.year - 3, until.year + 2))
     out: list[Deadline] = []
+    validity_of = setting_values(
+        CERTIFICATE_VALIDITY, on=today, default=rules.CERTIFICATE_VALIDITY_MONTHS
+    )
     validity: dict[int, int] = {}
+    file_url = url_maker("admission-candidate", "candidate")
+    probation_url = url_maker("member-recognition", "pk")
     candidates = (
         Candidate.objects.filter(
             path_range(org.path, "organization__path"), voided_at__isnull=True,
@@ -545,15 +580,15 @@ def deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[D
     )  # fmt: skip
     for c in candidates:
         if c.organization_id not in validity:
-            validity[c.organization_id] = certificate_validity_months(c.organization, today)
+            validity[c.organization_id] = int(validity_of(c.organization))
         out += candidate_deadlines(
-            c, calendars.of(c.organization), validity_months=validity[c.organization_id]
+            c, calendars.of(c.organization), validity_months=validity[c.organization_id],
+            url_of=file_url,
+        )  # fmt: skip
+    for p in probationers_in(org, ending_by=until):
+        out += recognition_deadlines(
+            p.member, p.recognition, calendars.of(p.member.organization), url_of=probation_url
         )
-    for p in probationers_in(org):
-        if p.member.probation_ends_on and p.member.probation_ends_on <= until:
-            out += recognition_deadlines(
-                p.member, p.recognition, calendars.of(p.member.organization)
-            )
     return sorted(
         (d for d in out if d.due_on <= until), key=lambda d: (d.due_on, d.kind, d.subject)
     )

@@ -8,30 +8,27 @@ in their party age) and computes the party age with its gaps only for those.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import (
+    BooleanField,
     Case,
-    Exists,
     F,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.core.dates import add_months
-from dangbo.core.deadlines import Deadline
+from dangbo.core.deadlines import Deadline, url_maker
 from dangbo.core.formatting import fmt_date
 from dangbo.members import rules as member_rules
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Status
@@ -280,11 +277,12 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def _top_awarded(awards_until: dt.date | None):
-    awards = BadgeAward.objects.filter(member=OuterRef("pk"), voided_at__isnull=True)
+    """The highest milestone awarded to each member (0 when none): a grouped join on the awards,
+    not a subquery per member."""
+    awarded = Q(badge_awards__voided_at__isnull=True)
     if awards_until is not None:
-        awards = awards.filter(decision_signed_on__lte=awards_until)
-    top = awards.order_by().values("member").annotate(top=Max("milestone")).values("top")
-    return Coalesce(Subquery(top, output_field=IntegerField()), 0)
+        awarded &= Q(badge_awards__decision_signed_on__lte=awards_until)
+    return Coalesce(Max("badge_awards__milestone", filter=awarded), 0)
 
 
 def _narrowed(
@@ -295,6 +293,7 @@ def _narrowed(
     include_early: bool,
     include_posthumous: bool,
     awards_until: dt.date | None,
+    reached_after: dt.date | None = None,
 ) -> QuerySet[Member]:
     """Keep the members whose admission date puts them near a milestone not yet awarded.
 
@@ -303,32 +302,47 @@ def _narrowed(
     milestone was reached by the first occasion, and no badge at or above it.
     Party age with gaps is never older than the calendar, so a member with a
     gap may be behind any of these bands: those are kept too (they are few).
+
+    ``reached_after`` leaves out the living members whose milestone of the
+    band was reached on or before that day (the radar does not go back that
+    far): without a gap, the milestone is reached on the anniversary.
     """
     first = rules.milestone_deadline(occasions[0], cutoff)
     last = rules.milestone_deadline(occasions[-1], cutoff)
+
+    def max_window(m: int) -> int:
+        return max(
+            rules.early_award_months(m) if include_early else 0,
+            rules.POSTHUMOUS_EARLY_MONTHS if include_posthumous else 0,
+        )
+
     # The highest milestone whose band the admission date falls in (bands overlap; a member
     # is kept when no badge at or above it is recorded, so the highest band decides).
     whens = []
     for i in reversed(range(len(rules.MILESTONES))):
         m = rules.MILESTONES[i]
-        window = max(
-            rules.early_award_months(m) if include_early else 0,
-            rules.POSTHUMOUS_EARLY_MONTHS if include_posthumous else 0,
-        )
-        band = Q(admitted_on__lte=_years_before(add_months(last, window), m))
+        band = Q(admitted_on__lte=_years_before(add_months(last, max_window(m)), m))
         if i + 1 < len(rules.MILESTONES):
             band &= Q(admitted_on__gt=_years_before(first, rules.MILESTONES[i + 1]))
+        if reached_after is not None:
+            band &= Q(status=Status.DECEASED) | Q(admitted_on__gt=_years_before(reached_after, m))
         whens.append(When(band, then=Value(m)))
-    gaps = MemberState.objects.filter(member=OuterRef("pk"), status__in=member_rules.GAP_STATUSES)
+    # Nobody admitted after the latest end of a band reaches a milestone, gaps or not.
+    latest = max(_years_before(add_months(last, max_window(m)), m) for m in rules.MILESTONES)
+    # One uncorrelated set of ids (evaluated once), not an EXISTS per member.
+    gaps = MemberState.objects.filter(status__in=member_rules.GAP_STATUSES).values("member_id")
     return (
-        members.filter(admitted_on__isnull=False)
+        members.filter(admitted_on__isnull=False, admitted_on__lte=latest)
         .annotate(
             band=Case(*whens, default=Value(None), output_field=IntegerField()),
+            has_gap=Case(
+                When(pk__in=gaps, then=Value(True)), default=Value(False),
+                output_field=BooleanField(),
+            ),
             top_awarded=_top_awarded(awards_until),
-            has_gap=Exists(gaps),
         )
         .filter(Q(band__gt=F("top_awarded")) | Q(has_gap=True))
-    )
+    )  # fmt: skip
 
 
 def due_among(
@@ -339,20 +353,24 @@ def due_among(
     include_early: bool = True,
     include_posthumous: bool = True,
     awards_until: dt.date | None = None,
-) -> list[BadgeDue]:
+    reached_after: dt.date | None = None,
+) -> DueList:
     """Return the badges due at ``occasions`` to ``members`` (a queryset already scoped).
 
     ``awards_until`` counts only the awards decided by that day (the
-    indicators ask as of a date). See ``rules.due_milestones`` for who is due
-    at which occasion.
+    indicators ask as of a date). ``reached_after`` may leave out (it is a
+    narrowing in SQL, not a filter of the result) the living members whose
+    milestone was reached on or before that day. See ``rules.due_milestones``
+    for who is due at which occasion.
     """
     occasions = sorted(set(occasions))
     if not occasions:
-        return []
+        return DueList([], None)
     cutoff = badge_cutoff(org, occasions[0])
     candidates = _narrowed(
         members, occasions, cutoff=cutoff, include_early=include_early,
         include_posthumous=include_posthumous, awards_until=awards_until,
+        reached_after=reached_after,
     )  # fmt: skip
     rows = list(
         candidates.values(
@@ -362,7 +380,7 @@ def due_among(
         )
     )  # fmt: skip
     if not rows:
-        return []
+        return DueList([], None)
     # Full histories only for the members whose party age or life they change (few).
     states: dict[int, list[member_rules.State]] = {}
     with_history = [r["pk"] for r in rows if r["has_gap"] or r["status"] == Status.DECEASED]
@@ -382,7 +400,23 @@ def due_among(
             gift_cache[milestone, on] = rules.badge_gift(milestone, on, multiple=multiple)
         return gift_cache[milestone, on]
 
-    found: list[tuple[tuple, BadgeDue]] = []
+    def build(entry: tuple) -> BadgeDue:
+        _key, r, died_on, item = entry
+        return BadgeDue(
+            member_id=r["pk"], member_name=r["full_name"], date_of_birth=r["date_of_birth"],
+            status=r["status"], organization_id=r["organization_id"],
+            organization_code=r["organization__code"] or "",
+            organization_name=r["organization__name"] or "",
+            organization_path=r["organization__path"] or "", admitted_on=r["admitted_on"],
+            milestone=item.milestone, occasion_on=item.occasion_on, reached_on=item.reached_on,
+            basis=item.basis, overdue=item.overdue, died_on=died_on,
+            deferred=item.deferral is not None,
+            deferred_until=item.deferral.until if item.deferral else None,
+            deferral=item.deferral.message() if item.deferral else "",
+            gift_estimate=gift(item.milestone, item.occasion_on),
+        )  # fmt: skip
+
+    found: list[tuple] = []
     for r in rows:
         record = rules.PartyRecord(
             r["admitted_on"], tuple(states.get(r["pk"], ())), penalties.get(r["pk"], ())
@@ -392,29 +426,79 @@ def due_among(
             cutoff=cutoff, include_early=include_early, include_posthumous=include_posthumous,
         )  # fmt: skip
         for item in items:
-            due = BadgeDue(
-                member_id=r["pk"], member_name=r["full_name"], date_of_birth=r["date_of_birth"],
-                status=r["status"], organization_id=r["organization_id"],
-                organization_code=r["organization__code"] or "",
-                organization_name=r["organization__name"] or "",
-                organization_path=r["organization__path"] or "", admitted_on=r["admitted_on"],
-                milestone=item.milestone, occasion_on=item.occasion_on, reached_on=item.reached_on,
-                basis=item.basis, overdue=item.overdue, died_on=record.died_on,
-                deferred=item.deferral is not None,
-                deferred_until=item.deferral.until if item.deferral else None,
-                deferral=item.deferral.message() if item.deferral else "",
-                gift_estimate=gift(item.milestone, item.occasion_on),
-            )  # fmt: skip
             key = (
                 item.occasion_on,
-                due.organization_path,
+                r["organization__path"] or "",
                 r["name_sort_key"],
                 r["pk"],
                 -item.milestone,
             )
-            found.append((key, due))
-    found.sort(key=lambda pair: pair[0])
-    return [due for _, due in found]
+            found.append((key, r, record.died_on, item))
+    found.sort(key=lambda entry: entry[0])
+    return DueList(found, build)
+
+
+class DueList(Sequence[BadgeDue]):
+    """The due list, in occasion, organization and name order, each ``BadgeDue`` built when first
+    read: a page reads 50 of tens of thousands, and the counts need none (``counts``).
+
+    Compares equal to a list of the same items.
+    """
+
+    def __init__(self, entries: list[tuple], build: Callable[[tuple], BadgeDue] | None):
+        self._entries = entries  # (sort key, row, died on, rules.DueMilestone)
+        self._build = build
+        self._built: dict[int, BadgeDue] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index not in self._built:
+            self._built[index] = self._build(self._entries[index])
+        return self._built[index]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, DueList | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DueList({len(self)} items)"
+
+    def keep(self, wanted: Callable[[rules.DueMilestone], bool]) -> DueList:
+        """Return the items whose ``rules.DueMilestone`` is ``wanted`` (none is built)."""
+        return DueList([e for e in self._entries if wanted(e[3])], self._build)
+
+    def counts(self) -> dict[dt.date, dict[int, int]]:
+        """Return {occasion: {milestone: members}}, without building the items."""
+        counts: dict[dt.date, dict[int, int]] = {}
+        for entry in self._entries:
+            item = entry[3]
+            per = counts.setdefault(item.occasion_on, {})
+            per[item.milestone] = per.get(item.milestone, 0) + 1
+        return counts
+
+    def milestone_counts(self) -> dict[int, int]:
+        """Return {milestone: items}, without building the items."""
+        counts: dict[int, int] = {}
+        for entry in self._entries:
+            counts[entry[3].milestone] = counts.get(entry[3].milestone, 0) + 1
+        return counts
+
+    def member_ids(self, milestone: int | None = None) -> set[int]:
+        """Return the members listed (for ``milestone`` only, when given)."""
+        return {
+            e[1]["pk"] for e in self._entries if milestone is None or e[3].milestone == milestone
+        }
 
 
 def badges_due(
@@ -423,7 +507,8 @@ def badges_due(
     *,
     include_early: bool = True,
     include_posthumous: bool = True,
-) -> list[BadgeDue]:
+    reached_after: dt.date | None = None,
+) -> DueList:
     """Return the badges due at ``occasions`` to the members of ``org``'s subtree.
 
     The members in the membership now (dự bị, chính thức, miễn công tác) and,
@@ -437,12 +522,14 @@ def badges_due(
     )
     return due_among(
         members, occasions, org=org, include_early=include_early,
-        include_posthumous=include_posthumous,
+        include_posthumous=include_posthumous, reached_after=reached_after,
     )  # fmt: skip
 
 
 def due_counts(items: Iterable[BadgeDue]) -> dict[dt.date, dict[int, int]]:
     """Return {occasion: {milestone: members}} for a due list."""
+    if isinstance(items, DueList):
+        return items.counts()
     counts: dict[dt.date, dict[int, int]] = {}
     for item in items:
         per = counts.setdefault(item.occasion_on, {})
@@ -471,14 +558,20 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
         return []
     cutoff = badge_cutoff(org, occasions[0])
     deadlines = []
-    for due in badges_due(org, occasions, include_early=False):
+    member_url = url_maker("member-detail", "pk")
+    oldest = today - dt.timedelta(days=RADAR_LOOKBACK_DAYS)
+    # A milestone passed is due at the first occasion after it was reached (with the end-of-year
+    # cut-off, the first of its year): one reached more than a year before the oldest day kept
+    # cannot fall due on or after it, so the query leaves those members out.
+    reached_after = oldest - dt.timedelta(days=366)
+    for due in badges_due(org, occasions, include_early=False, reached_after=reached_after):
         due_on = due.occasion_on
         if due.overdue:
             since = due.died_on if due.basis == rules.POSTHUMOUS else due.reached_on
             due_on = rules.first_eligible_occasion(
                 since, cutoff, posthumous=due.died_on is not None
             )
-        if due_on > until or due_on < today - dt.timedelta(days=RADAR_LOOKBACK_DAYS):
+        if due_on > until or due_on < oldest:
             continue
         detail = due.note or f"Đủ {due.milestone} năm tuổi Đảng ngày {fmt_date(due.reached_on)}."
         deadlines.append(
@@ -491,7 +584,7 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
                 organization_path=due.organization_path,
                 due_on=due_on,
                 rule=rules.badge_guidance(due_on),
-                url=reverse("member-detail", kwargs={"pk": due.member_id}),
+                url=member_url(due.member_id),
                 detail=detail,
             )
         )

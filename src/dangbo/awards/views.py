@@ -106,12 +106,15 @@ class BadgesView(ExportableListMixin, OrgScopedView):
         count = data.get("occasions") or DEFAULT_OCCASIONS
         occasions = rules.award_occasions(at, count)
         items = selectors.badges_due(self.org, occasions)
-        kept = [
-            i for i in items
-            if (data.get("milestone") is None or i.milestone == data["milestone"])
-            and (not data.get("basis") or i.basis == data["basis"])
-            and not (data.get("hide_overdue") and i.overdue)
-        ]  # fmt: skip
+        # Filtered on the rules' items: a due row is built only when the page (or the export)
+        # shows it.
+        kept = items.keep(
+            lambda i: (
+                (data.get("milestone") is None or i.milestone == data["milestone"])
+                and (not data.get("basis") or i.basis == data["basis"])
+                and not (data.get("hide_overdue") and i.overdue)
+            )
+        )
         return form, at, occasions, items, kept
 
     def due_context(self) -> dict:

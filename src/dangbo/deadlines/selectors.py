@@ -18,6 +18,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dangbo.core.deadlines import Deadline
 from dangbo.core.text import fold
@@ -66,7 +67,20 @@ class Radar:
     available_kinds: list[tuple[str, str]] = field(default_factory=list)
     by_kind: list[KindCount] = field(default_factory=list)
     by_org: list[OrgCount] = field(default_factory=list)
-    org_codes: dict[int, str] = field(default_factory=dict)  # organization id -> code
+
+    @cached_property
+    def org_codes(self) -> dict[int, str]:
+        """Organization id -> code for every item (read once, when asked: the page reads only
+        those of the items it shows, ``codes_of``)."""
+        return self.codes_of(self.items)
+
+    def codes_of(self, items: Iterable[Deadline]) -> dict[int, str]:
+        """Organization id -> code for the organizations of ``items``."""
+        ids = {d.organization_id for d in items}
+        if "org_codes" in self.__dict__ or not ids:
+            known = self.__dict__.get("org_codes", {})
+            return {pk: known[pk] for pk in ids if pk in known}
+        return dict(Organization.objects.filter(pk__in=ids).values_list("pk", "code"))
 
     @property
     def until(self) -> dt.date:
@@ -161,11 +175,6 @@ def radar(
         if totals[kind]
     ]
     result.by_org = counts_by_child(org, items, today)
-    result.org_codes = dict(
-        Organization.objects.filter(pk__in={d.organization_id for d in items}).values_list(
-            "pk", "code"
-        )
-    )
     return result
 
 

@@ -58,14 +58,12 @@ class RadarView(ExportableListMixin, OrgScopedView):
         context = super().get_context_data(**kwargs)
         result = self.get_radar()
         today = result.today
-        rows = [
-            Row(
-                d,
-                days_text(d, today),
-                d.is_overdue(today),
-                result.org_codes.get(d.organization_id, ""),
-            )
-            for d in result.items
+        # Only the page shown is turned into rows (the list may hold tens of thousands).
+        page_obj = paginate(self.request, result.items)
+        codes = result.codes_of(page_obj.object_list)
+        page_obj.object_list = [
+            Row(d, days_text(d, today), d.is_overdue(today), codes.get(d.organization_id, ""))
+            for d in page_obj.object_list
         ]
         context.update(
             radar=result,
@@ -75,6 +73,6 @@ class RadarView(ExportableListMixin, OrgScopedView):
             soon_days=SOON_DAYS,
             # The table per organization is worth showing when something lies below this one.
             org_rows=result.by_org if any(not r.is_self for r in result.by_org) else [],
-            page_obj=paginate(self.request, rows),
+            page_obj=page_obj,
         )
         return context

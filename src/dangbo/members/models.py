@@ -268,6 +268,13 @@ class MemberState(models.Model):
         indexes = [
             models.Index(fields=["organization", "valid_from"], name="memberstate_org_from"),
             models.Index(fields=["member", "valid_from"], name="memberstate_member_from"),
+            # The few members with a gap in their party age (struck off or expelled, then
+            # readmitted): the badge lists find them without reading every state.
+            models.Index(
+                fields=["member"],
+                condition=models.Q(status__in=[Status.STRUCK_OFF, Status.EXPELLED]),
+                name="memberstate_gaps",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,11 +18,10 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from dangbo.core import text
-from dangbo.core.deadlines import Deadline
+from dangbo.core.deadlines import Deadline, url_maker
 from dangbo.core.formatting import fmt_date
 from dangbo.organizations.models import Organization, TreePosition
 from dangbo.organizations.selectors import path_range, paths_filter, positions_under, valid_on
@@ -372,17 +371,40 @@ def open_transfer_of(member: Member) -> Transfer | None:
 
 
 class Calendars:
-    """Working calendars per organization, built once per (organization, years)."""
+    """Working calendars per organization, built once per (organization, years).
+
+    An organization under no committee that recorded days of its own gets the
+    installation's calendar, shared: a list of many transfers builds one
+    calendar per span of years, not one per organization.
+    """
 
     def __init__(self) -> None:
         self._cache: dict[tuple, WorkCalendar] = {}
+        self._local_paths: list[str] | None = None
+
+    def _has_own_days(self, org: Organization | None) -> bool:
+        if org is None or not org.path:
+            return False
+        if self._local_paths is None:
+            from dangbo.regulations.models import CalendarDay
+
+            self._local_paths = sorted(
+                set(
+                    CalendarDay.objects.filter(
+                        organization__isnull=False, voided_at__isnull=True
+                    ).values_list("organization__path", flat=True)
+                )
+                - {None, ""}
+            )
+        return any(org.path.startswith(p) for p in self._local_paths)
 
     def around(self, org: Organization | None, *days: dt.date | None) -> WorkCalendar:
         known = [d for d in days if d is not None] or [timezone.localdate()]
         first, last = min(d.year for d in known), max(d.year for d in known) + 1
-        key = (org.pk if org is not None else None, first, last)
+        own = org if self._has_own_days(org) else None
+        key = (own.pk if own is not None else None, first, last)
         if key not in self._cache:
-            self._cache[key] = work_calendar(org, years=range(first, last + 1))
+            self._cache[key] = work_calendar(own, years=range(first, last + 1))
         return self._cache[key]
 
 
@@ -473,6 +495,7 @@ def transfer_deadlines_under(org: Organization, today: dt.date, until: dt.date) 
     """
     calendars = Calendars()
     found = []
+    transfer_url = url_maker("transfer-detail", "transfer")
     for transfer in transfers_in(org, status="open"):
         clock = transfer_clock(transfer, calendars)
         if clock is None or clock.due_on > until:
@@ -482,7 +505,7 @@ def transfer_deadlines_under(org: Organization, today: dt.date, until: dt.date) 
             kind=clock.kind, title=clock.title, subject=transfer.member.full_name,
             organization_id=place.pk, organization_name=place.name,
             organization_path=place.path or "", due_on=clock.due_on, rule=clock.rule,
-            url=reverse("transfer-detail", kwargs={"transfer": transfer.pk}),
+            url=transfer_url(transfer.pk),
             detail=_deadline_detail(transfer, clock),
         ))  # fmt: skip
     return sorted(found, key=lambda d: (d.due_on, d.subject, d.url))

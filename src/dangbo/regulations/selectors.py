@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -32,19 +33,31 @@ def setting_value(key: str, *, org: Organization | None, on: dt.date, default: A
     installation-wide row, then ``default``; among rows of one organization,
     the latest effective on or before ``on``.
     """
+    return setting_values(key, on=on, default=default)(org)
+
+
+def setting_values(key: str, *, on: dt.date, default: Any) -> Callable[[Organization | None], Any]:
+    """Return ``org -> setting_value(key, org=org, on=on, default=default)``, reading the rows
+    once: for a list that needs the value for many organizations."""
     rows = list(
         Setting.objects.filter(key=key, effective_on__lte=on)
         .select_related("organization")
         .order_by("-effective_on", "-id")
     )
-    best: tuple[int, Any] | None = None
-    for row in rows:
-        if row.organization is None:
-            depth = -1
-        elif org is not None and org.path and org.path.startswith(row.organization.path or "\0"):
-            depth = row.organization.depth
-        else:
-            continue
-        if best is None or depth > best[0]:
-            best = (depth, row.value)
-    return default if best is None else best[1]
+
+    def value_for(org: Organization | None) -> Any:
+        best: tuple[int, Any] | None = None
+        for row in rows:
+            if row.organization is None:
+                depth = -1
+            elif (
+                org is not None and org.path and org.path.startswith(row.organization.path or "\0")
+            ):
+                depth = row.organization.depth
+            else:
+                continue
+            if best is None or depth > best[0]:
+                best = (depth, row.value)
+        return default if best is None else best[1]
+
+    return value_for

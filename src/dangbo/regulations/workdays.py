@@ -53,12 +53,18 @@ def add_working_days(start: dt.date, count: int, calendar: WorkCalendar) -> dt.d
     """
     if count < 0:
         raise ValueError("count must not be negative")
+    # The answers are kept on the calendar: a list of thousands of limits (the deadline radar of
+    # a province) counts from far fewer distinct days.
+    known = calendar.__dict__.setdefault("_added", {})
+    if (start, count) in known:
+        return known[start, count]
     day = start
     left = count
     while left:
         day += dt.timedelta(days=1)
         if calendar.is_working_day(day):
             left -= 1
+    known[start, count] = day
     return day
 
 

@@ -192,3 +192,25 @@ def test_command_lists_the_deadlines_of_a_subtree(world):
     assert lines[1].endswith(
         "Tổ chức lễ kết nạp — Hoàng Thị Mai (Chi bộ Phòng Kỹ thuật); Quy định 232-QĐ/TW, mục 4.1"
     )
+
+
+def test_probationers_ending_by_a_day_are_chosen_in_sql_with_their_recognitions(world):
+    """The radar asks only for the probations ending by its horizon; the database chooses them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    early = MemberFactory(organization=world.a1, full_name="Sớm Văn Một", admitted_on=D(2024, 5, 2),
+                          official_on=None)  # fmt: skip
+    MemberFactory(organization=world.a2, full_name="Muộn Văn Hai", admitted_on=D(2025, 5, 2),
+                  official_on=None)  # fmt: skip
+    r = services.open_recognition(actor=None, member=early)
+    everyone = selectors.probationers_in(world.a)
+    assert [p.member.full_name for p in everyone] == ["Sớm Văn Một", "Muộn Văn Hai"]
+    with CaptureQueriesContext(connection) as queries:
+        [chosen] = selectors.probationers_in(world.a, ending_by=D(2025, 5, 2))
+    assert (chosen.member.pk, chosen.recognition.pk) == (early.pk, r.pk)
+    assert chosen.member.organization.path == world.a1.path
+    assert len(queries) == 3  # the members, the recognitions, their votes
+    assert '"probation_ends_on" <=' in queries[0]["sql"]
+    # The day before the first probation ends, nobody.
+    assert selectors.probationers_in(world.a, ending_by=D(2025, 5, 1)) == []

@@ -216,3 +216,59 @@ def test_outlook_of_a_member(world):
     )  # fmt: skip
     awarded = selectors.badge_outlook(m["awarded"], d(2026, 12, 1))
     assert (awarded.unawarded, awarded.upcoming) == (None, 45)
+
+
+def test_the_radar_leaves_the_old_backlog_out_in_sql_and_lists_the_same(world):
+    """A registry brought in without its past awards: milestones passed long ago are not read
+    for the radar (they cannot fall due within its year back), and the radar lists the same."""
+    tree, m = world
+    # Their 30th anniversary passed in 2020–2024, more than two years back.
+    backlog = [
+        member_admitted(tree.c1, d(year, 6, 1), full_name=f"Tồn Đọng {year}")
+        for year in (1990, 1991, 1992, 1993, 1994)
+    ]
+    today, until = d(2027, 1, 1), d(2027, 6, 30)
+    reached_after = today - dt.timedelta(days=selectors.RADAR_LOOKBACK_DAYS + 366)
+    members = selectors.Member.objects.filter(organization__path__startswith=tree.db1.path)
+    occasions = rules.award_occasions_between(today, until)
+    narrowed = lambda after: set(  # noqa: E731
+        selectors._narrowed(
+            members, occasions, cutoff=rules.CUTOFF_ON_OCCASION, include_early=False,
+            include_posthumous=True, awards_until=None, reached_after=after,
+        ).values_list("pk", flat=True)
+    )  # fmt: skip
+    everyone, recent = narrowed(None), narrowed(reached_after)
+    assert {b.pk for b in backlog} <= everyone
+    assert not {b.pk for b in backlog} & recent
+    # The member with a gap and the one who died are still read.
+    assert {m["gap"].pk, m["died"].pk, m["thirty"].pk, m["forty"].pk} <= recent
+    deadlines = selectors.badge_deadlines_under(tree.db1, today, until)
+    assert [x.subject for x in deadlines] == [
+        "Nguyễn Văn An", "Bùi Thị Lan", "Hoàng Văn Em", "Lê Thị Cúc",
+    ]  # fmt: skip
+    # On the badges page the backlog is still due.
+    assert {b.pk for b in backlog} <= {
+        x.member_id for x in selectors.badges_due(tree.db1, occasions)
+    }
+
+
+def test_the_due_list_builds_a_row_only_when_it_is_read_and_counts_without_rows(world):
+    tree, m = world
+    for i in range(60):
+        member_admitted(tree.c2, d(1997, 1, 1) + dt.timedelta(days=i), full_name=f"Đến Hạn {i:02d}")
+    items = selectors.badges_due(tree.top, NEXT_YEAR)
+    assert isinstance(items, selectors.DueList)
+    assert len(items) == 66
+    counts = selectors.due_counts(items)
+    assert sum(sum(per.values()) for per in counts.values()) == len(items)
+    assert items._built == {}  # counting built nothing
+    page = items[10:20]
+    assert len(items._built) == 10
+    assert page == list(items)[10:20]
+    assert items == list(items)  # equal to the same rows as a list
+    # Filtering reads the rules' items; the rows kept are built when read.
+    forty = items.keep(lambda item: item.milestone == 40)
+    assert [i.member_name for i in forty] == ["Lê Thị Cúc"]
+    assert forty.member_ids() == {m["forty"].pk}
+    assert items.member_ids(40) == {m["forty"].pk}
+    assert sum(items.milestone_counts().values()) == len(items)

@@ -121,6 +121,31 @@ def test_htmx_filter_gets_only_the_results(tree):
     assert "Trần Thị Bình" not in html
 
 
+def test_a_long_radar_builds_rows_for_the_page_shown_only(tree):
+    tree.source.deadlines = [
+        deadline(tree.a1 if i % 2 else tree.b1, day(i % 80), subject=f"Đảng viên {i:03d}",
+                 url=f"/members/{i}/")
+        for i in range(120)
+    ]  # fmt: skip
+    client = logged_in(user_with_role(tree.root, Role.COMMITTEE_ADMIN))
+    first = client.get(url("000"))
+    radar = first.context["radar"]
+    page = first.context["page_obj"]
+    assert radar.total == page.paginator.count == len(radar.items) == 120
+    assert sum(r.total for r in first.context["org_rows"]) == radar.total
+    assert sum(k.total for k in radar.by_kind) == radar.total
+    assert [r.deadline for r in page] == radar.items[:50]
+    assert {r.org_code for r in page} == {"A1", "B1"}
+    # The codes are read for the organizations of the page, not for every item.
+    assert "org_codes" not in radar.__dict__
+    last = client.get(url("000"), {"page": "3"}).context["page_obj"]
+    assert [r.deadline.subject for r in last] == [
+        d.subject for d in last.paginator.object_list[100:]
+    ]
+    assert all(r.org_code == ("A1" if r.deadline.organization_id == tree.a1.pk else "B1")
+               for r in last)  # fmt: skip
+
+
 def test_empty_radar_says_so(tree):
     tree.source.deadlines = []
     client = logged_in(user_with_role(tree.a, Role.COMMITTEE_ADMIN))

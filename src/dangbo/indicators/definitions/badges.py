@@ -12,7 +12,7 @@ from django.db.models import Count, QuerySet
 
 from dangbo.awards import rules as badge_rules
 from dangbo.awards.models import BadgeAward, Milestone
-from dangbo.awards.selectors import BadgeDue, due_among
+from dangbo.awards.selectors import DueList, due_among
 from dangbo.members.models import Member
 
 from ..registry import AS_OF, PERIOD, TOTAL, Query, RecordKind, Result, Row, Unit, indicator
@@ -79,11 +79,11 @@ def badges_awarded_records(q: Query, key: str) -> QuerySet:
 # --------------------------------------------------------------------------
 
 
-def due_next_occasion(q: Query) -> list[BadgeDue]:
+def due_next_occasion(q: Query) -> DueList:
     """Return the members of the membership on ``q.on`` due at the first occasion on or after it."""
     occasions = badge_rules.award_occasions(q.on, 1)
     if not occasions:
-        return []
+        return DueList([], None)
     return due_among(
         membership(q), occasions, org=q.org, include_early=False, include_posthumous=False,
         awards_until=q.on,
@@ -104,16 +104,14 @@ def due_next_occasion(q: Query) -> list[BadgeDue]:
     records=RecordKind.MEMBERS,
 )
 def badges_due(q: Query) -> Result:
-    due = due_next_occasion(q)
-    counts: dict[int, int] = {}
-    for d in due:
-        counts[d.milestone] = counts.get(d.milestone, 0) + 1
-    total = len({d.member_id for d in due})
-    return Result(_milestone_rows(counts), Row(TOTAL, "Tổng số", total))
+    due = due_next_occasion(q)  # counted without building a row per member
+    total = len(due.member_ids())
+    return Result(_milestone_rows(due.milestone_counts()), Row(TOTAL, "Tổng số", total))
 
 
 @badges_due.records_of
 def badges_due_records(q: Query, key: str) -> QuerySet:
     due = due_next_occasion(q)
-    ids = {d.member_id for d in due if key == TOTAL or str(d.milestone) == key}
-    return _members(ids)
+    if key == TOTAL:
+        return _members(due.member_ids())
+    return _members(due.member_ids(int(key)) if key.isdigit() else set())

@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from dangbo.core import codes
 from dangbo.members import rules
@@ -450,18 +450,17 @@ def share_of_staff(q: Query) -> Result:
             "path", "organization__sector__code", "organization__staff_headcount"
         )
     }
-    path_of_org = TreePosition.objects.filter(
-        valid_on(q.on), organization=OuterRef("organization_id")
-    )
-    by_path = (
-        membership_states(q).annotate(path=Subquery(path_of_org.values("path")[:1]))
-        .values_list("path").annotate(n=Count("id"))
-    )  # fmt: skip
+    # Members per organization (one grouped scan), then each organization's path on that day
+    # from the subtree's positions (one row per organization), not a subquery per member.
+    path_of_org = dict(q.tree.values_list("organization_id", "path"))
+    by_path: dict[str, int] = defaultdict(int)
+    for org_id, n in membership_states(q).values_list("organization_id").annotate(n=Count("id")):
+        by_path[path_of_org.get(org_id) or ""] += n
     members: dict[str, int] = defaultdict(int)
     staff: dict[str, int] = defaultdict(int)
     for sector, headcount in grassroots.values():
         staff[sector] += headcount
-    for path, n in by_path:
+    for path, n in by_path.items():
         for end in range(SEGMENT, len(path or "") + 1, SEGMENT):
             if path[:end] in grassroots:
                 members[grassroots[path[:end]][0]] += n

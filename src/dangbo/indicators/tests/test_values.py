@@ -128,6 +128,19 @@ def test_share_of_staff_per_sector_and_overall(world):
     assert figure.result.total.value == Decimal(5) * 100 / Decimal(120)
 
 
+def test_share_of_staff_reads_each_organizations_path_once_not_per_member(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        figure = selectors.figure(world.root, "members.share_of_staff", on=ON_2018)
+    assert figure.result.total.numerator == 5
+    # No subquery in the member scan to look up the path of each member's organization.
+    scans = [q["sql"] for q in queries if "members_memberstate" in q["sql"]]
+    assert scans
+    assert all("LIMIT 1" not in sql for sql in scans)
+
+
 def test_a_2018_question_is_answered_with_the_2018_tree(world):
     # G2 moved to DUK2 on 01/01/2019; G3 merged into C12 on 01/01/2021; m8 admitted in 2019.
     on_2020, on_2022 = dt.date(2020, 6, 20), dt.date(2022, 6, 20)

@@ -581,3 +581,23 @@ def test_a_stale_transfer_completed_meanwhile_is_not_cancelled(w):
     ]
     w.member.refresh_from_db()
     assert w.member.organization == w.b1
+
+
+def test_calendars_share_the_installations_and_keep_a_committees_own_days(
+    w, django_assert_max_num_queries
+):
+    from dangbo.regulations.models import CalendarDay
+
+    on = dt.date(2026, 3, 9)
+    CalendarDay.objects.create(day=dt.date(2026, 3, 10), name="Nghỉ riêng", organization=w.a)
+    calendars = selectors.Calendars()
+    own = calendars.around(w.a1, on)
+    assert not own.is_working_day(dt.date(2026, 3, 10))
+    shared = calendars.around(w.b1, on)
+    assert shared.is_working_day(dt.date(2026, 3, 10))
+    # Every other organization without days of its own gets the one installation calendar.
+    with django_assert_max_num_queries(0):
+        assert calendars.around(w.g, on) is shared
+        assert calendars.around(w.top, on) is shared
+        assert calendars.around(None, on) is shared
+    assert not calendars.around(w.a2, on).is_working_day(dt.date(2026, 3, 10))

@@ -72,3 +72,14 @@ def test_a_library_holiday_can_be_made_a_working_day():
     assert not work_calendar(None, years=[2026]).is_working_day(D(2026, 11, 24))
     CalendarDay.objects.create(day=D(2026, 11, 24), name="Chưa áp dụng", is_working_day=True)
     assert work_calendar(None, years=[2026]).is_working_day(D(2026, 11, 24))
+
+
+def test_a_limit_counted_again_on_the_same_calendar_is_remembered_for_that_calendar_only():
+    plain = vietnam_calendar([2026])
+    off = vietnam_calendar([2026], extra=[(D(2026, 3, 10), False, "Nghỉ riêng")])
+    assert add_working_days(D(2026, 3, 9), 1, plain) == D(2026, 3, 10)
+    assert add_working_days(D(2026, 3, 9), 1, off) == D(2026, 3, 11)
+    assert plain.__dict__["_added"] == {(D(2026, 3, 9), 1): D(2026, 3, 10)}
+    assert add_working_days(D(2026, 3, 9), 1, plain) == D(2026, 3, 10)
+    assert add_working_days(D(2026, 3, 9), 1, off) == D(2026, 3, 11)
+    assert plain == vietnam_calendar([2026])  # what is remembered is not part of the calendar
