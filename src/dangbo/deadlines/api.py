@@ -28,6 +28,9 @@ class DeadlineOut(Schema):
     subject: str = Field(..., description="Đối tượng: họ tên đảng viên, quần chúng…")
     organization_code: str
     organization_name: str
+    organization_label: str = Field(
+        ..., description="Tên tổ chức kèm tên tổ chức cấp trên (nhiều chi bộ trùng tên)."
+    )
     due_on: dt.date = Field(..., description="Hạn cuối (ngày đó vẫn còn trong hạn).")
     days_left: int = Field(..., description="Số ngày còn lại; số âm là số ngày đã quá hạn.")
     overdue: bool
@@ -120,6 +123,7 @@ def radar_out(result: Radar) -> dict:
                 "subject": d.subject,
                 "organization_code": result.org_codes.get(d.organization_id, ""),
                 "organization_name": d.organization_name,
+                "organization_label": result.org_labels.get(d.organization_id, d.organization_name),
                 "due_on": d.due_on,
                 "days_left": d.days_left(today),
                 "overdue": d.is_overdue(today),

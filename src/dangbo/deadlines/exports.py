@@ -46,7 +46,7 @@ def radar_export(request, radar: Radar) -> Export:
                 days_text(d, today),
                 d.title,
                 d.subject,
-                d.organization_name,
+                radar.org_labels.get(d.organization_id, d.organization_name),
                 radar.org_codes.get(d.organization_id, ""),
                 d.rule,
                 d.detail,

@@ -22,7 +22,7 @@ from functools import cached_property
 
 from dangbo.core.deadlines import Deadline
 from dangbo.core.text import fold
-from dangbo.organizations.models import Organization
+from dangbo.organizations.models import Organization, org_label
 from dangbo.organizations.rules import is_within
 
 from . import sources
@@ -81,6 +81,20 @@ class Radar:
             known = self.__dict__.get("org_codes", {})
             return {pk: known[pk] for pk in ids if pk in known}
         return dict(Organization.objects.filter(pk__in=ids).values_list("pk", "code"))
+
+    @cached_property
+    def org_labels(self) -> dict[int, str]:
+        """Organization id -> name with its parent's, for every item (cells share names)."""
+        return self.labels_of(self.items)
+
+    def labels_of(self, items: Iterable[Deadline]) -> dict[int, str]:
+        """Organization id -> "name – parent name" for the organizations of ``items``."""
+        ids = {d.organization_id for d in items}
+        if "org_labels" in self.__dict__ or not ids:
+            known = self.__dict__.get("org_labels", {})
+            return {pk: known[pk] for pk in ids if pk in known}
+        rows = Organization.objects.filter(pk__in=ids).values_list("pk", "name", "parent__name")
+        return {pk: org_label(name, parent) for pk, name, parent in rows}
 
     @property
     def until(self) -> dt.date:

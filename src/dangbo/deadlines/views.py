@@ -24,6 +24,7 @@ class Row:
     days: str  # "quá hạn 3 ngày", "còn 12 ngày"
     overdue: bool
     org_code: str
+    org_label: str = ""  # the organization named with its parent
 
 
 class RadarView(ExportableListMixin, OrgScopedView):
@@ -61,10 +62,12 @@ class RadarView(ExportableListMixin, OrgScopedView):
         # Only the page shown is turned into rows (the list may hold tens of thousands).
         page_obj = paginate(self.request, result.items)
         codes = result.codes_of(page_obj.object_list)
+        labels = result.labels_of(page_obj.object_list)
         page_obj.object_list = [
-            Row(d, days_text(d, today), d.is_overdue(today), codes.get(d.organization_id, ""))
+            Row(d, days_text(d, today), d.is_overdue(today), codes.get(d.organization_id, ""),
+                labels.get(d.organization_id, d.organization_name))
             for d in page_obj.object_list
-        ]
+        ]  # fmt: skip
         context.update(
             radar=result,
             filter_form=self.filter_form,

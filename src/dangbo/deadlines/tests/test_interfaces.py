@@ -74,7 +74,7 @@ def test_committee_sees_the_subtree_with_counts_per_organization(tree):
     assert "còn 12 ngày" in html
     assert "hết hạn hôm nay" in html
     assert '<a href="/members/11/">Nguyễn Văn An</a>' in html
-    assert f'<a href="{url("A1")}">Chi bộ A1</a>' in html
+    assert f'<a href="{url("A1")}">Chi bộ A1 – Đảng bộ A</a>' in html
     assert "QĐ 94-QĐ/TW" in html
     assert "Đủ 40 năm tuổi đảng" in html
 
@@ -214,6 +214,7 @@ def test_api_returns_items_and_counts(tree):
         "subject": "Nguyễn Văn An",
         "organization_code": "A1",
         "organization_name": "Chi bộ A1",
+        "organization_label": "Chi bộ A1 – Đảng bộ A",
         "due_on": day(-3).isoformat(),
         "days_left": -3,
         "overdue": True,
@@ -286,3 +287,20 @@ def test_api_and_command_show_a_reached_milestone_as_due_not_overdue(tree):
 def test_command_refuses_an_unknown_organization(tree):
     with pytest.raises(CommandError, match=r"Không tìm thấy tổ chức mã «ZZ»\."):
         call_command("deadlines", "--org", "ZZ")
+
+
+def test_the_page_the_api_and_the_file_name_each_cell_with_its_parent(tree):
+    from dangbo.organizations.models import Organization
+
+    # Two cells of one name, under two đảng bộ.
+    Organization.objects.filter(pk__in=[tree.a1.pk, tree.b1.pk]).update(name="Chi bộ Văn phòng")
+    user = user_with_role(tree.root, Role.COMMITTEE_ADMIN)
+
+    page = logged_in(user).get(url("000")).content.decode()
+    body = ApiClient(token_for(user)).get("/o/000/deadlines").body
+    table = Table(logged_in(user).get(url("000") + "?export=xlsx"))
+
+    for label in ("Chi bộ Văn phòng – Đảng bộ A", "Chi bộ Văn phòng – Đảng bộ B"):
+        assert label in page
+        assert label in {item["organization_label"] for item in body["items"]}
+        assert label in table.column("Tổ chức")
