@@ -555,9 +555,12 @@ def run_country(*, members: int, seed: int, repeat: int) -> dict:
     results = {}
     for key, org in subjects:
         print(f"Đo {org.name}…", flush=True)
-        results[key] = measure(
+        results[key] = m = measure(
             org, today, codes, repeat if key != "country" else max(repeat - 2, 1)
         )
+        print(f"  {m['active']} đảng viên: lần đầu {m['first_s']:.2f} s, trung vị {m['median_s']:.2f} s, "
+              f"jit tắt {m['jit_off_s'] or 0:.2f} s, SQL một lượt {m['baseline_s']:.2f} s, "
+              f"khớp: {m['agree']}", flush=True)  # fmt: skip
     return {
         "members": members,
         "organizations": loaded["organizations"],
@@ -604,6 +607,6 @@ def print_result(r: dict) -> None:
         name = f"{labels[key]} ({m['code']})"
         print(f"  {name:<36} {fmt_int(m['active']):>10} {fmt_decimal(m['first_s'], 2):>10} "
               f"{fmt_decimal(m['median_s'], 2):>10} {fmt_decimal(m['us_per_member'], 2):>7} "
-              f"{fmt_decimal(m['jit_off_s'], 2) if m['jit_off_s'] is not None else '–':>9} "
+              f"{fmt_decimal(m['jit_off_s'], 2) if m.get('jit_off_s') is not None else '–':>9} "
               f"{fmt_decimal(m['baseline_s'], 2):>12} {fmt_decimal(m['ratio'], 1):>6}  "
               f"{'có' if m['agree'] else 'KHÔNG'}   {goal}")  # fmt: skip
