@@ -22,7 +22,7 @@ CHROMIUM := /usr/bin/chromium
 # empty folder, so benchmarks/ is absent until it has files).
 LINT_PATHS := $(wildcard src tests benchmarks conftest.py)
 
-.PHONY: help install python-packages test test-sqlite test-postgresql demo lint format bench api-fuzz
+.PHONY: help install python-packages test test-sqlite test-postgresql demo lint format bench bench-country api-fuzz
 
 help:
 	@echo "make install          cài uv, các gói Python (uv.lock), Chromium và PostgreSQL"
@@ -33,6 +33,7 @@ help:
 	@echo "make lint             kiểm tra mã bằng ruff"
 	@echo "make format           định dạng mã bằng ruff"
 	@echo "make bench            chạy đo hiệu năng"
+	@echo "make bench-country    đo dữ liệu tổng hợp quy mô toàn quốc nạp bằng COPY (PostgreSQL)"
 	@echo "make api-fuzz         schemathesis (dòng lệnh) với máy chủ đang chạy trên dữ liệu mẫu"
 
 install: python-packages
@@ -125,3 +126,11 @@ BENCH_MEMBERS ?= 500000
 bench:
 	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite queries
 	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite import
+	@$(MAKE) --no-print-directory bench-country
+
+# A synthetic national registry (tree in the country's proportions, members with their
+# periods) loaded with COPY into a scratch PostgreSQL database; the as-of member indicators
+# for the country and two provinces (docs/scaling.md).  About 1 GB of disk per million.
+BENCH_COUNTRY_MEMBERS ?= 2000000
+bench-country: python-packages
+	$(RUN) python -m benchmarks --suite country --db postgresql --members $(BENCH_COUNTRY_MEMBERS) --repeat 3

@@ -165,13 +165,20 @@ def main() -> None:
         "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
     )
     parser.add_argument(
-        "--suite", choices=("queries", "import"), default="queries",
-        help="queries: dựng mẫu và đo truy vấn; import: nhập danh sách từ tệp (mặc định queries)",
+        "--suite", choices=("queries", "import", "country"), default="queries",
+        help="queries: dựng mẫu và đo truy vấn; import: nhập danh sách từ tệp; country: dữ liệu "
+        "tổng hợp quy mô toàn quốc nạp bằng COPY, chỉ trên PostgreSQL (mặc định queries)",
     )  # fmt: skip
     parser.add_argument("--child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.suite == "country":
+        args.db = "postgresql"
     if args.child:
-        if args.suite == "import":
+        if args.suite == "country":
+            from .country import run_country
+
+            result = run_country(members=args.members, seed=args.seed, repeat=args.repeat)
+        elif args.suite == "import":
             from .imports import run_imports
 
             result = run_imports(members=args.members, seed=args.seed)
@@ -195,6 +202,14 @@ def main() -> None:
 
         for db, result in results.items():
             print_result(db, result)
+    elif args.suite == "country":
+        import django
+
+        django.setup()
+        from .country import print_result as print_country
+
+        for result in results.values():
+            print_country(result)
     else:
         _print_table(results)
     if len(results) < (2 if args.db == "both" else 1):
