@@ -129,6 +129,10 @@ def _print_table(results: dict[str, dict]) -> None:
             print(
                 f"  {q['label'].ljust(width)}  {fmt_decimal(q['ms'], 2):>10}  {fmt_decimal(q['ratio'], 2):>9}  {q['value']}"
             )
+        if "indicators" in result:
+            from .indicators import print_result
+
+            print_result(result["indicators"])
 
 
 def main() -> None:

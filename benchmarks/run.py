@@ -110,6 +110,9 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
     for label, fn in cases:
         ms, value = _median_ms(fn, repeat)
         queries.append({"label": label, "ms": ms, "ratio": ms / baseline_ms, "value": value})
+    from . import indicators
+
+    figures = indicators.run(root, today, lambda fn: _median_ms(fn, repeat))
     rows_per_s = result.rows / result.seconds
     return {
         "members": result.members,
@@ -118,4 +121,5 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
                   "baseline_rows_per_s": baseline_rate, "ratio": rows_per_s / baseline_rate},
         "baseline_ms": baseline_ms,
         "queries": queries,
+        "indicators": figures,
     }  # fmt: skip
