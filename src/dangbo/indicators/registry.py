@@ -38,6 +38,16 @@ selectors, never the other way round::
     def admitted_by_sex_records(q: Query, key: str) -> QuerySet:
         ...  # the records behind row ``key`` (``TOTAL`` for the total): their count is the value
 
+An indicator over the membership on a date does not write its own query: it
+declares the groups it reads from the shared source and derives its rows from
+their counts, so that the registry scans the membership once for all of them
+(``evaluate_many``; docs/architecture.md, "Indicators in one pass")::
+
+    @indicator(code="members.by_sex", ..., reads=MEMBERSHIP.reading("sex"))
+    def by_sex(q: Query, scanned: dict) -> Result:
+        counts = scanned["sex"]  # {key: members}
+        ...
+
 A row whose records the member list can show exactly sets ``member_params``
 (MemberFilter field names); its drill-down is then ``/o/<code>/members/?...``.
 Any other row links to ``/o/<code>/indicators/<indicator>/<key>/``, which
@@ -191,6 +201,7 @@ class Source:
     name: str
     scan: Callable[[Query, frozenset[str]], dict[str, dict]] = field(repr=False, compare=False)
     groups: frozenset[str] = frozenset()
+    label: str = field(default="", compare=False)  # in Vietnamese, for docs/indicators.md
 
     def reading(self, *groups: str) -> Reads:
         unknown = set(groups) - self.groups

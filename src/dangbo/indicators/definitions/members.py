@@ -175,7 +175,10 @@ def scan_membership(q: Query, groups: frozenset[str]) -> dict[str, dict]:
     return counts
 
 
-MEMBERSHIP = Source("membership", scan_membership, MEMBERSHIP_GROUPS)
+MEMBERSHIP = Source(
+    "membership", scan_membership, MEMBERSHIP_GROUPS,
+    label="đảng số của cây tổ chức vào ngày được hỏi (một lượt đọc chung cho mọi chỉ tiêu đảng viên)",
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------
