@@ -131,6 +131,10 @@ def _print_table(results: dict[str, dict]) -> None:
             )
         if result.get("pages"):
             _print_pages(result)
+        if "indicators" in result:
+            from .indicators import print_result
+
+            print_result(result["indicators"])
 
 
 def _print_pages(result: dict) -> None:

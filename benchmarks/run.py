@@ -111,6 +111,9 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
         ms, value = _median_ms(fn, repeat)
         queries.append({"label": label, "ms": ms, "ratio": ms / baseline_ms, "value": value})
     pages, page_baseline_ms = _pages(root, grassroots, repeat)
+    from . import indicators
+
+    figures = indicators.run(root, today, lambda fn: _median_ms(fn, repeat))
     rows_per_s = result.rows / result.seconds
     return {
         "members": result.members,
@@ -121,6 +124,7 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
         "queries": queries,
         "page_baseline_ms": page_baseline_ms,
         "pages": pages,
+        "indicators": figures,
     }  # fmt: skip
 
 

@@ -325,9 +325,21 @@ def events_in_subtree(
     member_org = MemberState.objects.filter(
         on_day(OuterRef("happened_on")), Exists(cell_org), member=OuterRef("member_id")
     )
+    # Start from the subtree: only the organizations that stood in it at some time of the
+    # period (and the members who belonged to them then) can have an event counted here.
+    orgs_then = (
+        TreePosition.objects.filter(within, valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
+        .values("organization_id")
+    )
+    members_then = (
+        MemberState.objects.filter(organization_id__in=orgs_then, valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
+        .values("member_id")
+    )
     return MemberEvent.objects.filter(
-        (Q(organization__isnull=False) & Exists(event_org))
-        | (Q(organization__isnull=True) & Exists(member_org)),
+        (Q(organization__isnull=False, organization_id__in=orgs_then) & Exists(event_org))
+        | (Q(organization__isnull=True, member_id__in=members_then) & Exists(member_org)),
         kind__in=list(kinds), happened_on__gte=start, happened_on__lte=end,
         voided_at__isnull=True, member__voided_at__isnull=True,
     )  # fmt: skip

@@ -24,6 +24,12 @@ Mỗi dòng số liệu dẫn tới danh sách hồ sơ đứng sau nó: danh s�
 (`/o/<mã>/members/?…&on=dd/mm/yyyy`) khi bộ lọc của danh sách diễn tả được đúng dòng đó, nếu
 không thì `/o/<mã>/indicators/<mã chỉ tiêu>/<khóa dòng>/`.
 
+Mỗi chỉ tiêu khai báo dữ liệu nó đọc. Các chỉ tiêu đọc cùng một nguồn chung (đảng số của cây tổ
+chức vào ngày được hỏi) được tính từ một lượt đọc duy nhất nguồn đó, mỗi cách phân tổ là một
+nhóm (GROUP BY) trên cùng kết quả; hỏi riêng một chỉ tiêu thì chỉ đọc các nhóm của nó, và hai
+cách cho cùng số liệu. Các chỉ tiêu trong kỳ bắt đầu từ các tổ chức thuộc cây trong kỳ, không từ
+mọi sự kiện của hệ thống. Thiết kế: docs/architecture.md, mục «Indicators in one pass».
+
 Thêm chỉ tiêu: xem chú thích đầu tệp `src/dangbo/indicators/registry.py`.
 """
 
@@ -55,5 +61,6 @@ def render() -> str:
             f"- Thời gian: {ind.time.label}",
             f"- Phân tổ theo: {ind.dimension}",
             f"- Danh sách chi tiết: {ind.records.label}",
+            *([f"- Đọc từ nguồn chung: {ind.reads.source.label}"] if ind.reads else []),
         ]
     return "\n".join(parts) + "\n"

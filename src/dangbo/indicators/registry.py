@@ -38,6 +38,16 @@ selectors, never the other way round::
     def admitted_by_sex_records(q: Query, key: str) -> QuerySet:
         ...  # the records behind row ``key`` (``TOTAL`` for the total): their count is the value
 
+An indicator over the membership on a date does not write its own query: it
+declares the groups it reads from the shared source and derives its rows from
+their counts, so that the registry scans the membership once for all of them
+(``evaluate_many``; docs/architecture.md, "Indicators in one pass")::
+
+    @indicator(code="members.by_sex", ..., reads=MEMBERSHIP.reading("sex"))
+    def by_sex(q: Query, scanned: dict) -> Result:
+        counts = scanned["sex"]  # {key: members}
+        ...
+
 A row whose records the member list can show exactly sets ``member_params``
 (MemberFilter field names); its drill-down is then ``/o/<code>/members/?...``.
 Any other row links to ``/o/<code>/indicators/<indicator>/<key>/``, which
@@ -176,6 +186,38 @@ class Result:
         return {row.key: row.value for row in self.all_rows}
 
 
+@dataclass(frozen=True)
+class Source:
+    """A shared read that many indicators can be answered from (the planner's unit).
+
+    ``scan(q, groups)`` reads the source once for ``q`` and returns, for each
+    name in ``groups``, the counts grouped by that breakdown ({key: count}).
+    An indicator that reads a source declares which groups it needs
+    (``reads=SOURCE.reading("sex", ...)``) and computes its result from them
+    (``derive(q, scanned)``); the registry then scans the source once for all
+    the indicators asked for together.
+    """
+
+    name: str
+    scan: Callable[[Query, frozenset[str]], dict[str, dict]] = field(repr=False, compare=False)
+    groups: frozenset[str] = frozenset()
+    label: str = field(default="", compare=False)  # in Vietnamese, for docs/indicators.md
+
+    def reading(self, *groups: str) -> Reads:
+        unknown = set(groups) - self.groups
+        if unknown:
+            raise ValueError(f"{self.name} has no group {sorted(unknown)}")
+        return Reads(self, frozenset(groups))
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one indicator reads: the groups it needs from a shared source."""
+
+    source: Source
+    groups: frozenset[str]
+
+
 @dataclass
 class Indicator:
     code: str
@@ -193,6 +235,10 @@ class Indicator:
     denominator_label: str = ""
     # What a row without a value shows instead (a percentage whose denominator is missing).
     missing_label: str = "–"
+    # What the indicator reads, when it is answered from a shared source (see ``Source``);
+    # ``derive`` then computes the result from the scanned groups.
+    reads: Reads | None = field(default=None, repr=False)
+    derive: Callable[[Query, dict[str, dict]], Result] | None = field(default=None, repr=False)
     # An indicator is callable; templates must read its attributes, not call it.
     do_not_call_in_templates: ClassVar[bool] = True
 
@@ -211,6 +257,15 @@ class Indicator:
 
     def __call__(self, q: Query) -> Result:
         return self.compute(q)
+
+
+def _from_source(reads: Reads, derive: Callable[[Query, dict[str, dict]], Result]):
+    """Return the indicator's own compute: scan its source for its groups alone, then derive."""
+
+    def compute(q: Query) -> Result:
+        return derive(q, reads.source.scan(q, reads.groups))
+
+    return compute
 
 
 def check_labels(ind: Indicator) -> None:
@@ -255,15 +310,23 @@ def indicator(
     numerator_label: str = "",
     denominator_label: str = "",
     missing_label: str = "–",
-) -> Callable[[Callable[[Query], Result]], Indicator]:
-    """Declare and register an indicator computed by the decorated function."""
+    reads: Reads | None = None,
+) -> Callable[[Callable[..., Result]], Indicator]:
+    """Declare and register an indicator computed by the decorated function.
 
-    def decorate(fn: Callable[[Query], Result]) -> Indicator:
+    Without ``reads`` the function takes the query and returns the result. With
+    ``reads`` (what the indicator reads from a shared ``Source``) it takes the
+    query and the scanned groups, so that the registry can answer many
+    indicators from one scan (``evaluate_many``).
+    """
+
+    def decorate(fn: Callable[..., Result]) -> Indicator:
+        compute = fn if reads is None else _from_source(reads, fn)
         return register(Indicator(
             code=code, title=title, description=" ".join(description.split()), unit=unit,
-            time=time, dimension=dimension, records=records, compute=fn,
+            time=time, dimension=dimension, records=records, compute=compute,
             numerator_label=numerator_label, denominator_label=denominator_label,
-            missing_label=missing_label,
+            missing_label=missing_label, reads=reads, derive=fn if reads else None,
         ))  # fmt: skip
 
     return decorate
@@ -327,13 +390,41 @@ def _drilldown(ind: Indicator, q: Query, row: Row) -> str:
     return records_url(ind, q, row.key)
 
 
-def evaluate(ind: Indicator, q: Query) -> Result:
+def plan(indicators: list[Indicator]) -> dict[Source, frozenset[str]]:
+    """Return the shared reads of ``indicators``: each source once, with every group they need."""
+    needs: dict[Source, set[str]] = {}
+    for ind in indicators:
+        if ind.reads is not None:
+            needs.setdefault(ind.reads.source, set()).update(ind.reads.groups)
+    return {source: frozenset(groups) for source, groups in needs.items()}
+
+
+def evaluate_many(indicators: list[Indicator], q: Query) -> list[Result]:
+    """Evaluate ``indicators`` for one query: each shared source scanned once for all of them.
+
+    An indicator that declares what it reads is derived from its source's
+    scan; any other is computed on its own. The results are the ones
+    ``evaluate`` gives for each indicator alone.
+    """
+    scanned = {source: source.scan(q, groups) for source, groups in plan(indicators).items()}
+    results = []
+    for ind in indicators:
+        if ind.reads is not None and ind.derive is not None:
+            results.append(evaluate(ind, q, ind.derive(q, scanned[ind.reads.source])))
+        else:
+            results.append(evaluate(ind, q))
+    return results
+
+
+def evaluate(ind: Indicator, q: Query, result: Result | None = None) -> Result:
     """Compute ``ind`` for ``q`` and fill in each row's display and drill-down link.
 
     A row without a value (a percentage of a missing plan) shows the indicator's
     ``missing_label``, so that its link, to the records counted all the same, is never empty.
+    ``result``, when given, is the value already computed (``evaluate_many``).
     """
-    result = ind.compute(q)
+    if result is None:
+        result = ind.compute(q)
 
     def finish(row: Row) -> Row:
         shown = ind.missing_label if row.value is None else display(ind.unit, row.value)

@@ -21,7 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from dangbo.members.lifecycle_rules import EXEMPTION_GROUNDS, STRIKING_GROUNDS
 from dangbo.members.models import Member, MemberEvent, MemberState
 from dangbo.organizations.models import TreePosition
-from dangbo.organizations.selectors import path_range
+from dangbo.organizations.selectors import path_range, paths_filter
 
 from ..registry import PERIOD, TOTAL, Query, RecordKind, Result, Row, Unit, indicator
 
@@ -72,6 +72,31 @@ def _inside(spans: list[Span], org_field: str, *, day_before: bool = False) -> Q
                 days &= Q(happened_on__lt=root_until)
         clause |= days & Q(Exists(positions))
     return clause
+
+
+def _orgs_then(q: Query, spans: list[Span]):
+    """The organizations that stood in the subtree on some day of the period or the day before."""
+    return (
+        TreePosition.objects.filter(paths_filter([path for path, _, _ in spans]))
+        .filter(valid_from__lte=q.on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=q.period_start))
+        .values("organization_id")
+    )
+
+
+def _arriving(q: Query, spans: list[Span]) -> Q:
+    """Necessary for "the destination stood in the subtree": start from the subtree's organizations."""
+    return Q(organization_id__in=_orgs_then(q, spans))
+
+
+def _leaving(q: Query, spans: list[Span]) -> Q:
+    """Necessary for "the origin stood in the subtree": a state there ended in the period."""
+    left = MemberState.objects.filter(
+        organization_id__in=_orgs_then(q, spans),
+        valid_until__gte=q.period_start,
+        valid_until__lte=q.on,
+    ).values("member_id")
+    return Q(member_id__in=left)
 
 
 def _events(q: Query, kinds) -> QuerySet[MemberEvent]:
@@ -133,7 +158,10 @@ def _transfers(q: Query, direction: str, key: str = TOTAL) -> QuerySet[MemberEve
         outside_kind = Q(kind=Kind.TRANSFERRED_OUT) & origin
         moved = Q(kind=Kind.MOVED) & origin & ~dest
     kinds = [Kind.TRANSFERRED_IN if direction == "in" else Kind.TRANSFERRED_OUT, Kind.MOVED]
-    events = _events(q, kinds)
+    # Every transfer in arrives in the subtree, every transfer out leaves it.
+    events = _events(q, kinds).filter(
+        _arriving(q, spans) if direction == "in" else _leaving(q, spans)
+    )
     if key == Kind.MOVED:
         return events.filter(moved)
     if key != TOTAL:
@@ -202,7 +230,8 @@ def transfers_out_records(q: Query, key: str) -> QuerySet:
 
 
 def _happened_here(q: Query, kind: str) -> QuerySet[MemberEvent]:
-    return _events(q, [kind]).filter(_inside(_root_spans(q), "origin", day_before=True))
+    spans = _root_spans(q)
+    return _events(q, [kind]).filter(_leaving(q, spans), _inside(spans, "origin", day_before=True))
 
 
 def _reason_result(q: Query, kind: str, codes, total_label: str) -> Result:

@@ -14,7 +14,9 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 
 from dangbo.core import codes
 from dangbo.members import rules
@@ -34,7 +36,7 @@ from dangbo.organizations.models import (
 )
 from dangbo.organizations.selectors import valid_on
 
-from ..registry import AS_OF, TOTAL, Query, RecordKind, Result, Row, Unit, indicator
+from ..registry import AS_OF, TOTAL, Query, RecordKind, Result, Row, Source, Unit, indicator
 from .organizations import organizations_at
 
 NONE = "none"
@@ -71,10 +73,6 @@ def membership(q: Query, condition: Q | None = None) -> QuerySet[Member]:
     )
 
 
-def _count_by(q: Query, field: str) -> dict:
-    return dict(membership_states(q).values_list(f"member__{field}").annotate(n=Count("id")))
-
-
 def _total(rows: list[Row]) -> Row:
     return Row(TOTAL, TOTAL_LABEL, sum(int(r.value or 0) for r in rows), member_params={})
 
@@ -99,18 +97,88 @@ def band_q(field: str, on: dt.date, low: int | None, high: int | None) -> Q:
     return cond
 
 
-def _banded_counts(q: Query, field: str, bands) -> dict[str, int]:
-    whens = [
-        When(band_q(f"member__{field}", q.on, lo, hi), then=Value(key)) for key, _, lo, hi in bands
-    ]
-    band = Case(*whens, default=Value(UNKNOWN), output_field=CharField())
-    return dict(
-        membership_states(q).annotate(band=band).values_list("band").annotate(n=Count("id"))
-    )
-
-
 def _unknown_row(counts: dict, key=UNKNOWN, label="Chưa cập nhật") -> list[Row]:
     return [Row(NONE if key in ("", None) else key, label, counts[key])] if counts.get(key) else []
+
+
+# --------------------------------------------------------------------------
+# The membership source: one grouped scan for every as-of member indicator.
+# --------------------------------------------------------------------------
+
+
+def _band(field: str, on: dt.date, bands) -> Case:
+    whens = [
+        When(band_q(f"member__{field}", on, lo, hi), then=Value(key)) for key, _, lo, hi in bands
+    ]
+    return Case(*whens, default=Value(UNKNOWN), output_field=CharField())
+
+
+def _group_columns(q: Query) -> dict:
+    """The breakdowns the membership can be grouped by: name -> expression on ``MemberState``."""
+    return {
+        "status": F("status"),
+        "sex": F("member__sex"),
+        "ethnicity": F("member__ethnicity"),
+        "political_theory_level": F("member__political_theory_level"),
+        "professional_level": F("member__professional_level"),
+        "general_education": F("member__general_education"),
+        "age_band": _band("date_of_birth", q.on, AGE_BANDS),
+        "party_age_band": _band("admitted_on", q.on, PARTY_AGE_BANDS),
+        "organization": F("organization_id"),
+    }
+
+
+MEMBERSHIP_GROUPS = frozenset(
+    ["status", "sex", "ethnicity", "political_theory_level", "professional_level",
+     "general_education", "age_band", "party_age_band", "organization"]
+)  # fmt: skip
+
+
+def scan_membership(q: Query, groups: frozenset[str]) -> dict[str, dict]:
+    """Return {group: {key: members}} for ``groups``, from ONE statement over the membership.
+
+    The membership on ``q.on`` (``membership_states``: the states valid that
+    day, in the subtree as it stood that day, members not voided) is read once
+    into a common table expression with one column per group asked for; each
+    group is a GROUP BY over it, the groups joined by UNION ALL. So however
+    many member indicators a page shows, the member tables are scanned once.
+    """
+    if not groups:
+        return {}
+    columns = _group_columns(q)
+    names = sorted(groups)
+    aliases = {name: f"g_{i}" for i, name in enumerate(names)}
+    base = membership_states(q).annotate(**{aliases[n]: columns[n] for n in names})
+    base = base.values(*aliases.values())
+    counts: dict[str, dict] = {name: {} for name in names}
+    try:
+        sql, params = base.query.sql_with_params()
+    except EmptyResultSet:  # the organization did not exist on the date
+        return counts
+    text = f"CAST(NULL AS {'varchar(40)' if connection.vendor == 'postgresql' else 'text'})"
+    parts = []
+    for name in names:
+        column = aliases[name]
+        if name == "organization":
+            key, org = text, column
+        else:
+            key, org = column, "CAST(NULL AS integer)"
+        parts.append(
+            f"SELECT '{name}' AS grp, {key} AS k, {org} AS org, COUNT(*) AS n "
+            f"FROM membership GROUP BY {column}"
+        )
+    statement = f"WITH membership AS MATERIALIZED ({sql}) " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for group, key, org, n in cursor.fetchall():
+            counts[group][org if group == "organization" else key] = n
+    return counts
+
+
+MEMBERSHIP = Source(
+    "membership", scan_membership, MEMBERSHIP_GROUPS,
+    label="đảng số của cây tổ chức vào ngày được hỏi (một lượt đọc chung cho mọi chỉ tiêu đảng viên)",
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------
@@ -125,9 +193,10 @@ def _unknown_row(counts: dict, key=UNKNOWN, label="Chưa cập nhật") -> list[
     time=AS_OF,
     dimension="tình trạng đảng viên",
     records=RecordKind.MEMBERS,
+    reads=MEMBERSHIP.reading("status"),
 )
-def by_status(q: Query) -> Result:
-    counts = dict(membership_states(q).values_list("status").annotate(n=Count("id")))
+def by_status(q: Query, scanned: dict) -> Result:
+    counts = scanned["status"]
     rows = [
         Row(s.value, s.label, counts.get(s.value, 0), member_params={"status": s.value})
         for s in ACTIVE_STATUSES
@@ -153,9 +222,10 @@ def by_status_records(q: Query, key: str) -> QuerySet:
     time=AS_OF,
     dimension="giới tính",
     records=RecordKind.MEMBERS,
+    reads=MEMBERSHIP.reading("sex"),
 )
-def by_sex(q: Query) -> Result:
-    counts = _count_by(q, "sex")
+def by_sex(q: Query, scanned: dict) -> Result:
+    counts = scanned["sex"]
     rows = [
         Row(s.value, s.label, counts.get(s.value, 0), member_params={"sex": s.value}) for s in Sex
     ]
@@ -190,9 +260,10 @@ AGE_BANDS = [
     time=AS_OF,
     dimension="độ tuổi",
     records=RecordKind.MEMBERS,
+    reads=MEMBERSHIP.reading("age_band"),
 )
-def by_age_band(q: Query) -> Result:
-    counts = _banded_counts(q, "date_of_birth", AGE_BANDS)
+def by_age_band(q: Query, scanned: dict) -> Result:
+    counts = scanned["age_band"]
     rows = [
         Row(key, label, counts.get(key, 0), member_params={"age_min": lo, "age_max": hi})
         for key, label, lo, hi in AGE_BANDS
@@ -272,9 +343,10 @@ def _party_age_corrections(q: Query) -> dict[int, tuple[str, str]]:
     time=AS_OF,
     dimension="tuổi đảng",
     records=RecordKind.MEMBERS,
+    reads=MEMBERSHIP.reading("party_age_band"),
 )
-def by_party_age_band(q: Query) -> Result:
-    counts = _banded_counts(q, "admitted_on", PARTY_AGE_BANDS)
+def by_party_age_band(q: Query, scanned: dict) -> Result:
+    counts = dict(scanned["party_age_band"])
     for naive, exact in _party_age_corrections(q).values():
         counts[naive] -= 1
         counts[exact] = counts.get(exact, 0) + 1
@@ -307,9 +379,10 @@ def by_party_age_band_records(q: Query, key: str) -> QuerySet:
     time=AS_OF,
     dimension="dân tộc (Kinh, thiểu số)",
     records=RecordKind.MEMBERS,
+    reads=MEMBERSHIP.reading("ethnicity"),
 )
-def by_ethnic_minority(q: Query) -> Result:
-    counts = _count_by(q, "ethnicity")
+def by_ethnic_minority(q: Query, scanned: dict) -> Result:
+    counts = scanned["ethnicity"]
     kinh = counts.get(KINH, 0)
     rows = [
         Row("kinh", "Dân tộc Kinh", kinh, member_params={"ethnicity": KINH}),
@@ -332,9 +405,10 @@ def by_ethnic_minority_records(q: Query, key: str) -> QuerySet:
     time=AS_OF,
     dimension="dân tộc",
     records=RecordKind.MEMBERS,
+    reads=MEMBERSHIP.reading("ethnicity"),
 )
-def by_ethnicity(q: Query) -> Result:
-    counts = _count_by(q, "ethnicity")
+def by_ethnicity(q: Query, scanned: dict) -> Result:
+    counts = scanned["ethnicity"]
     rows = [
         Row(code, codes.name_of("ethnicity", code), n, member_params={"ethnicity": code})
         for code, n in sorted(counts.items(), key=lambda item: item[0] or "")
@@ -354,8 +428,8 @@ def by_ethnicity_records(q: Query, key: str) -> QuerySet:
 def _level_indicator(field: str, choices, list_name: str | None = None):
     """Compute and list a breakdown by a qualification field ('' = not recorded)."""
 
-    def compute(q: Query) -> Result:
-        counts = _count_by(q, field)
+    def compute(q: Query, scanned: dict) -> Result:
+        counts = scanned[field]
         if choices is not None:
             rows = [
                 Row(c.value, c.label, counts.get(c.value, 0), member_params={field: c.value})
@@ -385,6 +459,7 @@ members_by_political_theory = indicator(
     time=AS_OF,
     dimension="trình độ lý luận chính trị",
     records=RecordKind.MEMBERS,
+    reads=MEMBERSHIP.reading("political_theory_level"),
 )(_theory)
 members_by_political_theory.records_of(_theory_records)
 
@@ -399,6 +474,7 @@ members_by_professional = indicator(
     time=AS_OF,
     dimension="trình độ chuyên môn",
     records=RecordKind.MEMBERS,
+    reads=MEMBERSHIP.reading("professional_level"),
 )(_professional)
 members_by_professional.records_of(_professional_records)
 
@@ -413,6 +489,7 @@ members_by_general_education = indicator(
     time=AS_OF,
     dimension="giáo dục phổ thông",
     records=RecordKind.MEMBERS,
+    reads=MEMBERSHIP.reading("general_education"),
 )(_education)
 members_by_general_education.records_of(_education_records)
 
@@ -442,20 +519,19 @@ def _grassroots_with_staff(q: Query) -> QuerySet[TreePosition]:
     numerator_label="Đảng viên",
     denominator_label="Cán bộ, nhân viên",
     missing_label="chưa ghi số cán bộ, nhân viên",
+    reads=MEMBERSHIP.reading("organization"),
 )
-def share_of_staff(q: Query) -> Result:
+def share_of_staff(q: Query, scanned: dict) -> Result:
     grassroots = {
         path: (sector or NONE, staff)
         for path, sector, staff in _grassroots_with_staff(q).values_list(
             "path", "organization__sector__code", "organization__staff_headcount"
         )
     }
-    # Members per organization (one grouped scan), then each organization's path on that day
-    # from the subtree's positions (one row per organization), not a subquery per member.
-    path_of_org = dict(q.tree.values_list("organization_id", "path"))
+    path_of = dict(q.tree.values_list("organization_id", "path"))
     by_path: dict[str, int] = defaultdict(int)
-    for org_id, n in membership_states(q).values_list("organization_id").annotate(n=Count("id")):
-        by_path[path_of_org.get(org_id) or ""] += n
+    for org_id, n in scanned["organization"].items():
+        by_path[path_of.get(org_id, "")] += n
     members: dict[str, int] = defaultdict(int)
     staff: dict[str, int] = defaultdict(int)
     for sector, headcount in grassroots.values():
