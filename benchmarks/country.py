@@ -421,7 +421,7 @@ def as_of_member_codes() -> list[str]:
     return [
         ind.code
         for ind in registry.all_indicators()
-        if ind.time == registry.AS_OF and ind.compute.__module__.endswith("definitions.members")
+        if ind.time == registry.AS_OF and ind.code.startswith("members.")
     ]
 
 
