@@ -76,6 +76,27 @@ def insert_rows(
     return count
 
 
+def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> int:
+    """Insert unsaved instances of ``model`` with ``insert_rows`` (COPY on PostgreSQL).
+
+    Every concrete field is written as the instance holds it after the field's ``pre_save``
+    (``auto_now`` times), as ``bulk_create`` would; the primary key only when the first
+    instance has one (then all must). The instances' primary keys are not read back.
+    """
+    if not objs:
+        return 0
+    meta = model._meta
+    fields = [
+        f for f in meta.local_concrete_fields
+        if not (f.primary_key and getattr(objs[0], f.attname) is None)
+    ]  # fmt: skip
+    return insert_rows(
+        model,
+        [f.attname for f in fields],
+        ([f.pre_save(obj, True) for f in fields] for obj in objs),
+    )
+
+
 def _sqlite_adapter(field: models.Field):
     """A cheap converter to what Django would store for ``field`` on SQLite."""
     if isinstance(field, models.JSONField):

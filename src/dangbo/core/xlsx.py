@@ -47,6 +47,19 @@ DEFAULT_WIDTHS = {"date": 12, "datetime": 17, "int": 10, "decimal": 12, "percent
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Zip entries get this time, so one content always gives the same bytes.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# The most rows Excel opens in one sheet, the header and the lines above it included. A sheet
+# with more rows goes on in numbered parts ("Sự kiện đảng viên (2)", ...), each with the header.
+MAX_SHEET_ROWS = 1_048_576
+# Bytes copied at a time when the workbook is rewritten with fixed times.
+COPY_BYTES = 1024 * 1024
+
+
+def part_title(title: str, part: int) -> str:
+    """The title of the ``part``-th sheet of ``title`` (1: the title itself), at most 31 characters."""
+    if part == 1:
+        return title[:31]
+    suffix = f" ({part})"
+    return title[: 31 - len(suffix)] + suffix
 
 
 @dataclass(frozen=True)
@@ -129,8 +142,9 @@ def write_workbook(
     header_fill = PatternFill("solid", fgColor="FFE9EEF6")
     header_alignment = Alignment(wrap_text=True, vertical="center")
     total = 0
-    for spec in sheets:
-        ws = wb.create_sheet(title=spec.title[:31])
+
+    def start(spec: Sheet, part: int):
+        ws = wb.create_sheet(title=part_title(spec.title, part))
         for index, column in enumerate(spec.columns, start=1):
             ws.column_dimensions[get_column_letter(index)].width = column.display_width
         header_row = len(spec.preamble) + 1
@@ -148,24 +162,36 @@ def write_workbook(
             cell.alignment = header_alignment
             header.append(cell)
         ws.append(header)
+        return ws, MAX_SHEET_ROWS - header_row
+
+    for spec in sheets:
+        part = 1
+        ws, room = start(spec, part)
         styles: dict = {}
         columns = list(spec.columns)
         for row in spec.rows:
+            if room == 0:
+                part += 1
+                ws, room = start(spec, part)
             ws.append(
                 [
                     _fast(ws, value, column, styles)
                     for value, column in zip(row, columns, strict=False)
                 ]
             )
+            room -= 1
             total += 1
     if not sheets:
         wb.create_sheet(title="Trống")
     if stamp is None:
         wb.save(target)
         return total
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    _make_reproducible(buffer, target, stamp)
+    # Saved to a temporary file, then copied part by part in chunks: memory stays flat
+    # however large the sheets are.
+    with tempfile.TemporaryFile() as saved:
+        wb.save(saved)
+        saved.seek(0)
+        _make_reproducible(saved, target, stamp)
     return total
 
 
@@ -173,21 +199,24 @@ _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\
 
 
 def _make_reproducible(
-    buffer: io.BytesIO, target: str | Path | IO[bytes], stamp: dt.datetime
+    source: IO[bytes], target: str | Path | IO[bytes], stamp: dt.datetime
 ) -> None:
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    buffer.seek(0)
     out = open(target, "wb") if isinstance(target, (str, Path)) else target  # noqa: SIM115
     try:
-        with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
             for info in src.infolist():
-                data = src.read(info.filename)
-                if info.filename == "docProps/core.xml":
-                    data = _CORE_TIMES.sub(lambda m: m.group(1) + iso + m.group(3), data)
                 entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 entry.external_attr = 0o600 << 16
-                dst.writestr(entry, data)
+                if info.filename == "docProps/core.xml":
+                    data = _CORE_TIMES.sub(lambda m: m.group(1) + iso + m.group(3), src.read(info))
+                    dst.writestr(entry, data)
+                    continue
+                entry.file_size = info.file_size  # tells zipfile whether ZIP64 is needed
+                with src.open(info) as part, dst.open(entry, "w") as copy:
+                    while chunk := part.read(COPY_BYTES):
+                        copy.write(chunk)
     finally:
         if out is not target:
             out.close()

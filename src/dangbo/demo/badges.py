@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dangbo.awards import rules as award_rules
 from dangbo.awards.models import BadgeAward
 from dangbo.awards.selectors import RADAR_LOOKBACK_DAYS
+from dangbo.core.bulk import insert_objects
 from dangbo.core.dates import add_months
 from dangbo.members import rules as member_rules
 
@@ -132,7 +133,7 @@ class BadgeHistory:
 
     def flush(self) -> None:
         """Write the badges collected so far (their members are written already)."""
-        BadgeAward.objects.bulk_create(self.batch, batch_size=self.batch_size)
+        insert_objects(BadgeAward, self.batch)
         self.written += len(self.batch)
         self.batch.clear()
 

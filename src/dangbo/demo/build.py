@@ -3,8 +3,8 @@
 The tree goes through the organization services (a few hundred
 organizations). Members are far more numerous: their events are generated
 in memory, their states derived with ``members.rules.derive_states`` (the
-rule the member services use) and everything is written with
-``bulk_create`` in batches, with the same derived fields
+rule the member services use) and everything is written in batches
+through ``core.bulk`` (COPY on PostgreSQL, the path of imports), with the same derived fields
 ``members.services.rebuild_states`` would store, together with the Party
 badges of their history (``badges``). A few faults are planted in the
 registry for the data-quality view (``flaws``).
@@ -27,6 +27,7 @@ from dangbo.accounts import services as account_services
 from dangbo.accounts.models import Module, Role
 from dangbo.audit.services import record
 from dangbo.core import text
+from dangbo.core.bulk import insert_objects
 from dangbo.members import restructuring
 from dangbo.members import rules as member_rules
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MemberState, Position
@@ -190,9 +191,10 @@ def _build_members(
     flaws = FlawPlanter(members)
 
     def flush() -> None:
-        Member.objects.bulk_create(batch_members, batch_size=BATCH_SIZE)
-        MemberEvent.objects.bulk_create(batch_events, batch_size=BATCH_SIZE)
-        MemberState.objects.bulk_create(batch_states, batch_size=BATCH_SIZE)
+        # The same bulk path as imports (COPY on PostgreSQL).
+        insert_objects(Member, batch_members)
+        insert_objects(MemberEvent, batch_events)
+        insert_objects(MemberState, batch_states)
         badges.flush()
         result.members += len(batch_members)
         result.events += len(batch_events)
@@ -265,7 +267,7 @@ def _build_members(
     badges.finish()
     result.badges, result.badges_missed = badges.written, len(badges.missed)
     result.flaws = _planted_ids(flaws.planted, next_id)
-    Position.objects.bulk_create(positions, batch_size=BATCH_SIZE)
+    insert_objects(Position, positions)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Member]):

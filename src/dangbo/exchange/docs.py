@@ -92,6 +92,13 @@ Sheet «Thông tin» ghi định dạng `{FORMAT_NAME}` và phiên bản (hiện
   và bị bỏ qua khi nhập.
 - Cột *tính ra*: dangbo tính từ dữ liệu khác (tình trạng đảng viên từ các sự kiện). Khi nhập, hệ
   thống tính lại và báo lỗi nếu ô có giá trị khác.
+- **Sheet dài được chia phần.** Một sheet XLSX chứa tối đa 1.048.576 dòng (kể cả dòng tiêu đề).
+  Sheet có nhiều dòng hơn (ví dụ «Sự kiện đảng viên» của cả một tỉnh) được ghi tiếp sang các
+  sheet đánh số ngay sau nó: «Sự kiện đảng viên (2)», «Sự kiện đảng viên (3)»…, mỗi phần có cùng
+  dòng tiêu đề (tiêu đề quá 31 ký tự thì phần đầu tên được cắt cho vừa hậu tố). Khi nhập, các phần
+  được nối lại theo thứ tự thành một sheet; lỗi của một dòng ghi tên phần và số dòng trong phần
+  đó. Phần không đúng thứ tự (thiếu một số, không đứng sau phần trước) hoặc có dòng tiêu đề khác
+  là lỗi, cả tệp bị từ chối. Số dòng ở sheet «Thông tin» là tổng của mọi phần.
 
 ## Phạm vi của tệp xuất
 

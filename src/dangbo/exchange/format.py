@@ -369,6 +369,11 @@ class RawSheet:
     headers: list[str]
     header_row: int
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    # A sheet too long for one XLSX sheet goes on in numbered parts: (index in ``rows`` of
+    # the part's first row, the part's title), in order; empty for a sheet in one part.
+    parts: list[tuple[int, str]] = field(default_factory=list)
+    # Why the sheet cannot be read (a part out of order or with another header), or "".
+    error: str = ""
 
 
 # A file of version N is turned into version N + 1 by UPGRADES[N], on the raw

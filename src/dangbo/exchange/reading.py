@@ -28,6 +28,7 @@ from django.core.validators import validate_email
 
 from dangbo.core.formatting import fmt_date, parse_date
 from dangbo.core.spreadsheets import Formula, Issue, SpreadsheetError, open_workbook
+from dangbo.core.xlsx import part_title
 
 from . import rows as R
 from .format import (
@@ -60,6 +61,16 @@ class Row:
 
     number: int
     values: dict[str, Any]
+    # A row of a further part of a long sheet ("Sự kiện đảng viên (2)"): that part and the
+    # row's number there. ``number`` then goes on from the part before, so it keeps the order
+    # of the rows in the whole sheet and names one row.
+    sheet: str = ""
+    line: int | None = None
+
+    @property
+    def shown(self) -> int:
+        """The row's number as the spreadsheet shows it (in its part)."""
+        return self.number if self.line is None else self.line
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -97,15 +108,23 @@ def _blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+_PART = re.compile(r"(.+) \((\d+)\)")
+
+
 def _read_raw(path: Path, filename: str, *, only: set[str] | None = None) -> dict[str, RawSheet]:
-    """Every visible sheet (or those named in ``only``): the first non-blank row is the header."""
+    """Every visible sheet (or those named in ``only``): the first non-blank row is the header.
+
+    The numbered parts of a format sheet ("Sự kiện đảng viên (2)", ...: a sheet past the
+    XLSX row limit is written so) are joined to it, in order, each with the same header.
+    """
     sheets: dict[str, RawSheet] = {}
     with open_workbook(Path(path), filename=filename) as workbook:
         if workbook.kind != "xlsx":
             raise SpreadsheetError(NOT_EXCHANGE)
         for title in workbook.sheet_names:
             key = _header_text(title)
-            if only is not None and key not in only:
+            base = _part_base(key)
+            if only is not None and key not in only and base not in only:
                 continue
             raw: RawSheet | None = None
             for number, cells in workbook.rows(title):
@@ -116,8 +135,43 @@ def _read_raw(path: Path, filename: str, *, only: set[str] | None = None) -> dic
                     raw = RawSheet(title=title, headers=headers, header_row=number)
                     continue
                 raw.rows.append((number, list(cells)))
-            sheets[key] = raw or RawSheet(title=title, headers=[], header_row=1)
+            raw = raw or RawSheet(title=title, headers=[], header_row=1)
+            if base is not None:
+                _join_part(sheets, base, key, raw)
+            else:
+                sheets[key] = raw
     return sheets
+
+
+def _part_base(key: str) -> str | None:
+    """The format sheet whose further part ``key`` names ("Sự kiện đảng viên (2)"), or None."""
+    match = _PART.fullmatch(key)
+    if match is None:
+        return None
+    number = int(match.group(2))
+    for title in SHEETS_BY_TITLE:
+        if number >= 2 and part_title(title, number) == key:
+            return title
+    return None
+
+
+def _join_part(sheets: dict[str, RawSheet], base: str, key: str, part: RawSheet) -> None:
+    """Add the rows of a further part to its sheet; a part out of order or with another
+    header is refused (an error on the part)."""
+    sheet = sheets.get(base)
+    number = len(sheet.parts) + 2 if sheet is not None else 2
+    if sheet is None or key != part_title(base, number):
+        part.error = (
+            f"Phần tiếp theo của sheet «{base}» không đúng thứ tự: các phần phải nối tiếp "
+            "ngay sau sheet đó, đánh số (2), (3)… liên tục."
+        )
+    elif part.rows and part.headers != sheet.headers:
+        part.error = f"Dòng tiêu đề khác với dòng tiêu đề của sheet «{base}»."
+    if part.error:
+        sheets[key] = part
+        return
+    sheet.parts.append((len(sheet.rows), part.title))
+    sheet.rows.extend(part.rows)
 
 
 def _header_text(value: Any) -> str:
@@ -336,7 +390,9 @@ def read_exchange(path: str | Path, *, filename: str = "") -> ExchangeData:
         raw = upgrade(raw)
     data.info = values
     for title, sheet in raw.items():
-        if title not in SHEETS_BY_TITLE:
+        if sheet.error:
+            data.issues.append(Issue(sheet.title, sheet.header_row, "", "", sheet.error))
+        elif title not in SHEETS_BY_TITLE:
             data.issues.append(Issue(
                 sheet.title, None, "", "", "Sheet không thuộc định dạng trao đổi: bỏ qua.",
                 severity="warning",
@@ -379,24 +435,31 @@ def _read_sheet(spec: SheetSpec, sheet: RawSheet, data: ExchangeData) -> None:
     if missing:
         return
     typed = [c for c in spec.columns if c.role in (DATA, DERIVED) or c.key == "scope"]
-    for number, cells in sheet.rows:
+    title, parts = spec.title, list(sheet.parts)
+    previous, shift = 0, 0
+    for index, (line, cells) in enumerate(sheet.rows):
+        while parts and parts[0][0] == index:
+            title = parts.pop(0)[1]  # the rows of a further part: issues name that part
+            shift = previous + 1 - line
+        number, previous = line + shift, line + shift
         values: dict[str, Any] = {}
         for col in typed:
             at = positions.get(col.key)
             cell = cells[at] if at is not None and at < len(cells) else None
             if isinstance(cell, Formula):
                 data.issues.append(Issue(
-                    spec.title, number, col.header, cell.expression,
+                    title, line, col.header, cell.expression,
                     "Ô chứa công thức: dùng giá trị đã tính.", severity="warning",
                 ))  # fmt: skip
             try:
                 values[col.key] = type_cell(col, cell)
             except CellError as exc:
-                data.issues.append(
-                    Issue(spec.title, number, col.header, _clean_str(cell), str(exc))
-                )
+                data.issues.append(Issue(title, line, col.header, _clean_str(cell), str(exc)))
                 values[col.key] = _empty(col)
-        rows.append(Row(number, values))
+        if title == spec.title:
+            rows.append(Row(number, values))
+        else:
+            rows.append(Row(number, values, title, line))
 
 
 def _typed_info(data: ExchangeData) -> dict[str, Any]:

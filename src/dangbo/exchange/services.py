@@ -243,7 +243,8 @@ class _Import:
             "" if value is None else (fmt_date(value) if isinstance(value, dt.date) else str(value))
         )
         self.result.issues.append(Issue(
-            spec.title, row.number if row else None, header, shown, message,
+            (row.sheet if row else "") or spec.title, row.shown if row else None, header, shown,
+            message,
             severity="warning" if warning else "error",
         ))  # fmt: skip
 
@@ -929,7 +930,7 @@ class _Import:
                         self.issue(MEMBERS, row, key, member_services.refuse_duplicate(
                             self.actor, holder, key, value, attempt=(
                                 f"«{row['full_name']}» (tệp trao đổi {self.filename}, dòng "
-                                f"{row.number})"
+                                f"{row.shown}{f' sheet «{row.sheet}»' if row.sheet else ''})"
                             ),
                         ))  # fmt: skip
 

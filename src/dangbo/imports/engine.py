@@ -987,7 +987,7 @@ class MemberRows:
             official_on=values.get("official_on"), note=f"Nhập từ tệp {self.ctx.file_label}, trang {self.sheet_name}, dòng {row.number}.",
         )  # fmt: skip
         try:
-            draft.checked = member_services.check_draft(draft)
+            draft.checked = member_services.check_draft(draft, today=self.ctx.today)
         except ValidationError as exc:
             field_of = {
                 "happened_on": "admitted_on",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from dangbo.audit.services import keeps_refusals, record, record_refusal, snapshot
@@ -96,8 +99,14 @@ def refuse_duplicate(
     return UNIQUE_FIELD_MESSAGES[field]
 
 
-def _clean_identity_values(member: Member) -> None:
-    """Normalise and check one member's identity fields (everything but uniqueness)."""
+def _clean_identity_values(
+    member: Member, *, today: dt.date | None = None, fields: Iterable[str] | None = None
+) -> None:
+    """Normalise and check one member's identity fields (everything but uniqueness).
+
+    With ``fields`` (a bulk registration: the other fields are the model's defaults),
+    only those fields are run through their model checks, as ``full_clean`` runs them.
+    """
     member.full_name = text.normalize(member.full_name)
     member.birth_name = text.normalize(member.birth_name)
     member.name_sort_key = text.name_sort_key(member.full_name)
@@ -110,10 +119,13 @@ def _clean_identity_values(member: Member) -> None:
         member.personal_id_number.isdigit() and len(member.personal_id_number) == 12
     ):
         errors["personal_id_number"] = "Số định danh cá nhân gồm đúng 12 chữ số."
-    if member.date_of_birth and member.date_of_birth > timezone.localdate():
+    if member.date_of_birth and member.date_of_birth > (today or timezone.localdate()):
         errors["date_of_birth"] = "Ngày sinh không được ở tương lai."
     if errors:
         raise DomainError(errors)
+    if fields is not None:
+        _clean_fields(member, fields)
+        return
     try:
         member.full_clean(
             exclude=["name_sort_key", "search_name", "uid"], validate_unique=False,
@@ -121,6 +133,43 @@ def _clean_identity_values(member: Member) -> None:
         )  # fmt: skip
     except ValidationError as exc:
         raise DomainError(exc.message_dict) from exc
+
+
+def _clean_fields(member: Member, names: Iterable[str]) -> None:
+    """``Model.clean_fields`` for ``names`` only (the same checks, the same messages)."""
+    errors: dict[str, list] = {}
+    for name in names:
+        field = _FIELDS[name]
+        raw = getattr(member, field.attname)
+        if field.blank and raw in field.empty_values:
+            continue
+        try:
+            setattr(member, field.attname, field.clean(raw, member))
+        except ValidationError as exc:
+            errors[name] = exc.error_list
+    if errors:
+        raise DomainError(ValidationError(errors).message_dict)
+
+
+_FIELDS = {f.name: f for f in Member._meta.concrete_fields}
+
+
+def _new_member(identity: dict[str, Any]) -> Member:
+    """``Member(**identity)`` for a bulk registration, without Django's per-field ``__init__``:
+    a copy of a blank member's values, a fresh uid and the identity given."""
+    member = Member.__new__(Member)
+    member.__dict__.update(_blank_member())
+    member._state = ModelState()
+    member.uid = uuid.uuid4()
+    for name, value in identity.items():
+        setattr(member, name, value)
+    return member
+
+
+@functools.cache
+def _blank_member() -> dict[str, Any]:
+    blank = Member()
+    return {k: v for k, v in blank.__dict__.items() if k != "_state"}
 
 
 def _attempt(member: Member, organization: Organization | None = None) -> str:
@@ -680,23 +729,39 @@ class MemberDraft:
     checked: Member | None = None  # what check_draft returned, when the caller already checked
 
 
-def check_draft(draft: MemberDraft) -> Member:
+def check_draft(draft: MemberDraft, *, today: dt.date | None = None) -> Member:
     """Check one draft as ``create_member`` would, without writing; return the unsaved member.
 
     Uniqueness of card, identity and background numbers is the caller's to
     check across its batch (and the database constraints stay the last guard).
+    ``today`` (Vietnam's day) is passed by a caller checking many drafts.
     """
     unknown = set(draft.identity) - set(IDENTITY_FIELDS)
     if unknown:
         raise DomainError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
-    member = Member(**draft.identity)
-    _clean_identity_values(member)
+    member = _new_member(draft.identity)
+    _clean_identity_values(member, today=today, fields=IDENTITY_FIELDS)
     _check_org_for_event(draft.organization, draft.admitted_on)
     events = [rules.Event(MemberEvent.Kind.ADMITTED, draft.admitted_on, draft.organization.pk, 0)]
     if draft.official_on is not None:
         events.append(rules.Event(MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None, 1))
     rules.derive_states(events, **_age_check(member))
     return member
+
+
+# Kept out of a registration's audit entry: the entry's own time and target, and what is
+# computed from the name.
+_NOT_AUDITED = frozenset({"id", "created_at", "updated_at", "name_sort_key", "search_name"})
+
+
+def _registered(member: Member) -> dict[str, Any]:
+    """A registration's audit entry: the member's values that hold something (one compact
+    entry per member; an empty field is the model's default)."""
+    return {
+        k: v
+        for k, v in snapshot(member).items()
+        if k not in _NOT_AUDITED and v is not None and v != ""
+    }
 
 
 @transaction.atomic
@@ -716,7 +781,8 @@ def register_members(*, actor, drafts: list[MemberDraft], pending_reason: str = 
     if not drafts:
         return []
     now = timezone.now()
-    members = [d.checked or check_draft(d) for d in drafts]
+    today = timezone.localdate()
+    members = [d.checked or check_draft(d, today=today) for d in drafts]
     ids = reserve_ids(Member, len(members))
     member_rows, event_rows, state_rows, audit_rows = [], [], [], []
     actor_id = actor.pk if getattr(actor, "pk", None) else None
@@ -743,7 +809,7 @@ def register_members(*, actor, drafts: list[MemberDraft], pending_reason: str = 
         )
         audit_rows.append((
             now, actor_id, "members.imported", "members.member", str(pk), member.full_name[:300],
-            org.path or "", None, snapshot(member), draft.note,
+            org.path or "", None, _registered(member), draft.note,
         ))  # fmt: skip
     insert_rows(Member, BULK_MEMBER_FIELDS, member_rows)
     insert_rows(
