@@ -446,7 +446,7 @@ class _Import:
             plan = self._check_new_org(row, positions.get(code, []), events.get(code, []))
             if plan is not None:
                 self.new_orgs[code] = plan
-            self._warn_founded_before_parent(row)
+            self._warn_founded_before_parent(row, positions.get(code, []))
         self._build_chains()
 
     def _founded_on(self, code: str) -> dt.date | None:
@@ -462,9 +462,12 @@ class _Import:
         org = self.existing_orgs.get(code)
         return org.name if org is not None else code
 
-    def _warn_founded_before_parent(self, row: Row) -> None:
-        """History is kept as recorded; a child founded before its parent is a warning."""
-        parent = row["parent"]
+    def _warn_founded_before_parent(self, row: Row, positions: list[Row]) -> None:
+        """History is kept as recorded; a child founded before the parent it was founded under
+        (its first position in the tree, else its parent now) is a warning. One moved later
+        under a younger organization (a restructuring) is not."""
+        first = min(positions, key=lambda p: p["valid_from"] or dt.date.max, default=None)
+        parent = first["parent"] if first is not None else row["parent"]
         if not parent or parent == row["code"]:
             return
         problem = quality_rules.founded_before_parent(

@@ -20,6 +20,7 @@ from dangbo.organizations.models import (
     PATH_SEGMENT_WIDTH,
     Organization,
     OrgKind,
+    TreePosition,
     org_label,
 )  # fmt: skip
 from dangbo.organizations.selectors import path_range
@@ -368,6 +369,7 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
         for p in (*_ancestor_paths(path, root_depth), path):
             subtree_active[p] += count
             subtree_official[p] += official.get(org_id, 0)
+    founding_parent = _founding_parents(orgs)
     checked_orgs = 0
     for pk, code, name, kind, path, _depth, sector_id, founded, dissolved, *_ in orgs.values():
         if dissolved is not None:
@@ -379,9 +381,9 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
             sector_code=str(sector_id) if sector_id else None, established_on=founded,
         )  # fmt: skip
         problems = rules.org_fact_problems(facts, today=today)
-        parent = orgs.get(orgs[pk][9])
+        parent = founding_parent.get(pk)
         early = parent and rules.founded_before_parent(
-            founded=founded, parent_founded=parent[7], parent_name=parent[2]
+            founded=founded, parent_founded=parent[1], parent_name=parent[0]
         )
         if early:
             problems.append(early)
@@ -419,3 +421,27 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
         members_checked=len(members), organizations_checked=checked_orgs, totals=totals,
         rows=rows, findings=findings,
     )  # fmt: skip
+
+
+def _founding_parents(orgs: dict) -> dict[int, tuple[str, dt.date]]:
+    """Organization id -> (name, founding date) of the parent it was founded under: that of its
+    first position in the tree (one moved later under a younger organization is no fault)."""
+    first_parent: dict[int, int | None] = {}
+    positions = (
+        TreePosition.objects.filter(organization_id__in=list(orgs))
+        .order_by("organization_id", "valid_from")
+        .values_list("organization_id", "parent_id")
+    )
+    for org_id, parent_id in positions:
+        first_parent.setdefault(org_id, parent_id)
+    for pk, row in orgs.items():
+        first_parent.setdefault(pk, row[9])
+    wanted = {p for p in first_parent.values() if p is not None}
+    known = {pk: (orgs[pk][2], orgs[pk][7]) for pk in wanted if pk in orgs}
+    known.update(
+        (pk, (name, founded))
+        for pk, name, founded in Organization.objects.filter(
+            pk__in=wanted - set(known)
+        ).values_list("pk", "name", "established_on")
+    )
+    return {pk: known[p] for pk, p in first_parent.items() if p is not None and p in known}

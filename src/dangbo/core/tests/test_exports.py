@@ -24,6 +24,7 @@ from dangbo.core.exports import (
 from dangbo.core.tests.export_helpers import Table, read_csv
 from dangbo.deadlines import sources as deadline_sources
 from dangbo.deadlines.tests.fakes import FakeSource, deadline
+from dangbo.documents import services as documents
 from dangbo.indicators import registry
 from dangbo.members import transfers
 from dangbo.members.tests.factories import MemberFactory
@@ -51,7 +52,7 @@ ROUTES = sorted(set(_exportable_routes()))
 def test_every_list_of_the_ui_exports():
     assert {name for name, _, _ in ROUTES} == {
         "member-list", "org-tree", "audit", "users", "indicators", "indicator-records",
-        "deadlines", "badges",
+        "deadlines", "badges", "outgoing-register",
     }  # fmt: skip
     assert {name for name, _, fmt in ROUTES if fmt == CSV} == {"member-list", "deadlines"}
 
@@ -72,6 +73,9 @@ def world(db, monkeypatch):
         official_on=dt.date(1976, 1, 6), full_name="Lê Văn Lão", date_of_birth=dt.date(1950, 1, 1),
         sex="M",
     )  # fmt: skip
+    # The outgoing register lists the numbers given: one decision of A's committee.
+    documents.take_number(actor=None, issuer=a, doc_type="QD", issued_on=dt.date(2026, 3, 2),
+                          summary="Quyết định kết nạp đảng viên")  # fmt: skip
     # The deadline radar lists what its sources give: one fake deadline in the cell.
     monkeypatch.setattr(deadline_sources, "SOURCES", [])
     source = deadline_sources.register(FakeSource([deadline(cell, timezone.localdate())]))
@@ -103,7 +107,14 @@ def test_export_is_the_page_for_whoever_may_see_the_page(client, world, name, ke
         table = Table(response)
         assert table.rows, "the export has rows"
         assert table.preamble[0].startswith(
-            ("Danh sách", "Nhật ký", "Người dùng", "Chỉ tiêu", "Đảng viên, theo giới tính")
+            (
+                "Danh sách",
+                "Nhật ký",
+                "Người dùng",
+                "Chỉ tiêu",
+                "Đảng viên, theo giới tính",
+                "Sổ đăng ký văn bản đi",
+            )
         )
         assert "Đảng bộ A (mã A)" in table.preamble[0]
         assert table.preamble[1].startswith("Điều kiện lọc: ")

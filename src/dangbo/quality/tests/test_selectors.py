@@ -196,3 +196,21 @@ def test_a_finding_names_its_cell_with_the_parent(tree):
     [finding] = report.findings_for("invalid_identifier")
     assert (finding.org_name, finding.org_label) == ("Chi bộ A1", "Chi bộ A1 – Đảng bộ A")
     assert finding.as_dict()["organization_label"] == "Chi bộ A1 – Đảng bộ A"
+
+
+def test_a_cell_moved_later_under_a_younger_organization_is_no_finding(tree):
+    from dangbo.organizations import services as org_services
+    from dangbo.organizations.tests.factories import dang_bo
+
+    # A restructuring: a new đảng bộ founded long after the cell, which moves under it.
+    moved_on = today() - dt.timedelta(days=30)
+    young = dang_bo(tree.a.parent, code="MOI", name="Đảng bộ Mới",
+                    established_on=moved_on - dt.timedelta(days=10))  # fmt: skip
+    org_services.move_organization(actor=None, org=tree.a1, new_parent=young, on=moved_on)
+
+    report = findings_under(tree.a.parent, today=today())
+
+    assert not [
+        f for f in report.findings_for("inconsistent_dates")
+        if f.record_type == "organization" and f.record_id == tree.a1.pk
+    ]  # fmt: skip
