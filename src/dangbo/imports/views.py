@@ -116,9 +116,9 @@ class ImportDetailView(JobView):
 
 
 def _page(request, queryset, name):
-    from django.core.paginator import Paginator
+    from dangbo.core.paging import CheapCountPaginator
 
-    return Paginator(queryset, 50).get_page(request.GET.get(name))
+    return CheapCountPaginator(queryset, 50).get_page(request.GET.get(name))
 
 
 class ProgressView(JobView):

@@ -20,6 +20,7 @@ from dangbo.core.views import (
     OrgScopedView,
     ServiceFormMixin,
     apply_domain_error,
+    keyset_paginate,
     paginate,
 )
 from dangbo.organizations.models import Organization
@@ -64,6 +65,9 @@ from .selectors import (
 from .striking import striking_candidates, striking_sources
 
 STATUS_LABELS = dict(Status.choices)
+# The member list's order (``selectors.members_in``), unique thanks to the id: its pages
+# follow it through the index (``core.paging.keyset_page``).
+MEMBER_LIST_KEYS = ("name_sort_key", "date_of_birth", "id")
 
 
 def member_filter(form: MemberFilterForm, *, personal: bool = True) -> MemberFilter:
@@ -103,7 +107,11 @@ class MemberListView(ExportableListMixin, OrgScopedView):
         context = super().get_context_data(**kwargs)
         form = MemberFilterForm(self.request.GET)
         personal = scope_of(self.request).can(Capability.VIEW_PERSONAL_DATA, self.org)
-        page = paginate(self.request, members_in(self.org, member_filter(form, personal=personal)))
+        page = keyset_paginate(
+            self.request,
+            members_in(self.org, member_filter(form, personal=personal)),
+            MEMBER_LIST_KEYS,
+        )
         for m in page.object_list:
             # As of a past date (members_in annotates the status of that day).
             m.status_then_label = STATUS_LABELS.get(getattr(m, "status_then", None) or "", "")
