@@ -51,6 +51,7 @@ from .letters import committee_name, letter_filename, letter_issuing_org, transf
 from .lifecycle_rules import REGULATION_STRIKING_GROUNDS
 from .models import ACTIVE_STATUSES, OPEN_TRANSFER_STATUSES, MemberEvent, Status, Transfer
 from .selectors import (
+    MEMBER_LIST_KEYS,
     Calendars,
     MemberFilter,
     age_years,
@@ -65,9 +66,6 @@ from .selectors import (
 from .striking import striking_candidates, striking_sources
 
 STATUS_LABELS = dict(Status.choices)
-# The member list's order (``selectors.members_in``), unique thanks to the id: its pages
-# follow it through the index (``core.paging.keyset_page``).
-MEMBER_LIST_KEYS = ("name_sort_key", "date_of_birth", "id")
 
 
 def member_filter(form: MemberFilterForm, *, personal: bool = True) -> MemberFilter:
