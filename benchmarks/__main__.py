@@ -144,8 +144,9 @@ def main() -> None:
         "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
     )
     parser.add_argument(
-        "--suite", choices=("queries", "import"), default="queries",
-        help="queries: dựng mẫu và đo truy vấn; import: nhập danh sách từ tệp (mặc định queries)",
+        "--suite", choices=("queries", "import", "lists"), default="queries",
+        help="queries: dựng mẫu và đo truy vấn; import: nhập danh sách từ tệp; lists: danh sách "
+        "đảng viên qua dangbo serve với 20 máy khách (mặc định queries)",
     )  # fmt: skip
     parser.add_argument("--child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -154,6 +155,10 @@ def main() -> None:
             from .imports import run_imports
 
             result = run_imports(members=args.members, seed=args.seed)
+        elif args.suite == "lists":
+            from .lists import run_lists
+
+            result = run_lists(members=args.members, seed=args.seed)
         else:
             from .run import run
 
@@ -174,6 +179,14 @@ def main() -> None:
 
         for db, result in results.items():
             print_result(db, result)
+    elif args.suite == "lists":
+        import django
+
+        django.setup()
+        from .lists import print_lists
+
+        for db, result in results.items():
+            print_lists(db, result)
     else:
         _print_table(results)
     if len(results) < (2 if args.db == "both" else 1):
