@@ -65,14 +65,15 @@ def count_of(queryset: QuerySet | list, *, exact_up_to: int | None = None) -> Li
     if not isinstance(queryset, QuerySet):
         return ListCount(len(queryset))
     plain = queryset.order_by()
+    key = _count_key(queryset)
+    value = cache.get(key)
+    if value is not None and value > exact_up_to:  # a long list counted at this data version
+        return ListCount(value, approximate=True)
     bounded = plain[: exact_up_to + 1].count()
     if bounded <= exact_up_to:
         return ListCount(bounded)
-    key = _count_key(queryset)
-    value = cache.get(key)
-    if value is None:
-        value = plain.count()
-        cache.set(key, value, COUNT_TIMEOUT)
+    value = plain.count()
+    cache.set(key, value, COUNT_TIMEOUT)
     return ListCount(value, approximate=True)
 
 

@@ -110,9 +110,12 @@ class MemberListView(ExportableListMixin, OrgScopedView):
             members_in(self.org, member_filter(form, personal=personal)),
             MEMBER_LIST_KEYS,
         )
+        # One reverse() for the page, not one per row (the URL differs only by the id).
+        detail = reverse("member-detail", kwargs={"pk": 0})
         for m in page.object_list:
             # As of a past date (members_in annotates the status of that day).
             m.status_then_label = STATUS_LABELS.get(getattr(m, "status_then", None) or "", "")
+            m.detail_url = detail.replace("/0/", f"/{m.pk}/")
         context.update(
             filter_form=form,
             page_obj=page,

@@ -125,6 +125,8 @@ def test_member_list_follows_its_cursor_both_ways_keeping_the_filter(client):
     page = first.context["page_obj"]
     assert not page.has_previous
     assert page.has_next
+    for m in list(page)[:12]:  # ids of one and two digits and more: each row links to its member
+        assert f'<a href="/members/{m.pk}/">{m.full_name}</a>' in first.content.decode()
     second = client.get(url, {"sex": "M", "after": page.next_cursor})
     assert _names(second) == [f"Nguyễn Văn Thử {i}" for i in (50, 51, 52)]
     body = second.content.decode()
