@@ -133,6 +133,23 @@ def _one_at_a_time(port: int, paths: dict[str, str], cookie: str, repeat: int = 
     return result
 
 
+def _cpu_seconds(group: int) -> float:
+    """CPU time (user + system) of the living processes of process group ``group``: the
+    server and its workers. Unlike the latencies, it does not grow when other work shares
+    the machine's cores."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _serve(port: int, workers: int) -> subprocess.Popen:
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -219,8 +236,14 @@ def run_lists(*, members: int, seed: int, built: bool = False, workers: list[int
             one = _one_at_a_time(port, paths, cookie)
             offset_ms = _one_at_a_time(port, {"offset": offset_path}, cookie, repeat=3)["offset"]
             print(f"  {count} tiến trình: {CLIENTS} máy khách trong {seconds:g} giây…", flush=True)
+            cpu_before = _cpu_seconds(process.pid)
             load = _load(port, paths, cookie, clients=CLIENTS, think=THINK_SECONDS,
                          seconds=seconds)  # fmt: skip
+            done = sum(p["n"] for p in load["pages"].values())
+            load["cpu_ms_per_request"] = (
+                (_cpu_seconds(process.pid) - cpu_before) * 1000 / max(done, 1)
+            )
+            load["load_average"] = os.getloadavg()[0]
         finally:
             _stop(process)
         runs.append({"workers": count, "one": one, "offset_ms": offset_ms, "load": load})
@@ -267,4 +290,8 @@ def print_lists(db: str, result: dict) -> None:
             f"  {'':<22} {fmt_decimal(load['requests_per_s'], 1)} yêu cầu/giây, {load['errors']} lỗi"
             f"{' (' + load['first_error'] + ')' if load['errors'] else ''}; trang sâu theo "
             f"?page= (OFFSET): {ms(run['offset_ms'])} ms"
+        )
+        print(
+            f"  {'':<22} CPU của máy chủ: {ms(load['cpu_ms_per_request'])} ms mỗi yêu cầu; tải "
+            f"trung bình của máy {fmt_decimal(load['load_average'], 1)} (số lõi: {os.cpu_count()})"
         )
