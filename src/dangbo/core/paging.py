@@ -28,6 +28,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Max, Q, QuerySet
 
@@ -65,7 +66,10 @@ def count_of(queryset: QuerySet | list, *, exact_up_to: int | None = None) -> Li
     if not isinstance(queryset, QuerySet):
         return ListCount(len(queryset))
     plain = queryset.order_by()
-    key = _count_key(queryset)
+    try:
+        key = _count_key(queryset)
+    except EmptyResultSet:  # a filter no row can match (e.g. ``pk__in=[]``): nothing to count
+        return ListCount(0)
     value = cache.get(key)
     if value is not None and value > exact_up_to:  # a long list counted at this data version
         return ListCount(value, approximate=True)

@@ -128,3 +128,9 @@ def test_the_page_number_paginator_counts_through_count_of(monkeypatch):
     assert page.paginator.approximate
     monkeypatch.setattr(paging, "EXACT_UP_TO", 5)
     assert not paging.CheapCountPaginator(qs, 2).approximate
+
+
+def test_a_filter_no_row_can_match_counts_zero():
+    qs = _members(1)
+    assert count_of(qs.filter(pk__in=[])) == paging.ListCount(0)
+    assert count_of(qs.none()) == paging.ListCount(0)
