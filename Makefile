@@ -123,9 +123,12 @@ api-fuzz: python-packages
 
 # BENCH_MEMBERS=100000 for a quicker run; each suite prints its baselines.
 BENCH_MEMBERS ?= 500000
+# The list under load (20 clients through `dangbo serve` on loopback) builds its own demo.
+BENCH_LIST_MEMBERS ?= $(BENCH_MEMBERS)
 bench:
 	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite queries
 	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite import
+	$(RUN) python -m benchmarks --members $(BENCH_LIST_MEMBERS) --db postgresql --suite lists
 	@$(MAKE) --no-print-directory bench-country
 
 # A synthetic national registry (tree in the country's proportions, members with their

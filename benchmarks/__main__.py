@@ -169,9 +169,10 @@ def main() -> None:
         "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
     )
     parser.add_argument(
-        "--suite", choices=("queries", "import", "country"), default="queries",
-        help="queries: dựng mẫu và đo truy vấn; import: nhập danh sách từ tệp; country: dữ liệu "
-        "tổng hợp quy mô toàn quốc nạp bằng COPY, chỉ trên PostgreSQL (mặc định queries)",
+        "--suite", choices=("queries", "import", "lists", "country"), default="queries",
+        help="queries: dựng mẫu và đo truy vấn; import: nhập danh sách từ tệp; lists: danh sách "
+        "đảng viên qua dangbo serve với 20 máy khách; country: dữ liệu tổng hợp quy mô toàn quốc "
+        "nạp bằng COPY, chỉ trên PostgreSQL (mặc định queries)",
     )  # fmt: skip
     parser.add_argument("--child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -186,6 +187,10 @@ def main() -> None:
             from .imports import run_imports
 
             result = run_imports(members=args.members, seed=args.seed)
+        elif args.suite == "lists":
+            from .lists import run_lists
+
+            result = run_lists(members=args.members, seed=args.seed)
         else:
             from .run import run
 
@@ -206,6 +211,14 @@ def main() -> None:
 
         for db, result in results.items():
             print_result(db, result)
+    elif args.suite == "lists":
+        import django
+
+        django.setup()
+        from .lists import print_lists
+
+        for db, result in results.items():
+            print_lists(db, result)
     elif args.suite == "country":
         import django
 

@@ -49,6 +49,7 @@ from pydantic import (
 )
 
 from dangbo.core.busy import BUSY_MESSAGE, RETRY_AFTER_SECONDS, is_busy
+from dangbo.core.paging import BadCursor, count_of, keyset_page
 
 NOT_FOUND = "Không tìm thấy."
 UNAUTHORIZED = "Cần đăng nhập hoặc gửi khóa API hợp lệ (Authorization: Bearer <khóa>)."
@@ -400,17 +401,98 @@ def schema_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------
-# Paging: ?page=1&page_size=50 (at most 200) → {"items": [...], "count": N}
+# Paging: ?page=1&page_size=50 (at most 200) → {"items": [...], "count": N, "approximate": …};
+# the member list also ?after=<next of the previous page> (keyset, any page as fast as the first).
 # --------------------------------------------------------------------------
+
+COUNT_DESCRIPTION = (
+    "Số bản ghi của danh sách: đếm chính xác khi không quá 2.000 bản ghi; "
+    "nhiều hơn thì đếm một lần cho mỗi bộ lọc và mỗi lần dữ liệu thay đổi (approximate = true)."
+)
 
 
 class Pages(PageNumberPagination):
+    """Page-number paging; the total through ``paging.count_of`` (no full COUNT per page)."""
+
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000)
         page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(..., description=COUNT_DESCRIPTION)
+        approximate: bool = Field(
+            False, description="true khi count là số đã đếm trước đó cho cùng bộ lọc (khoảng)."
+        )
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params: Any) -> Any:
+        size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * size
+        counted = count_of(queryset)
+        return {
+            self.items_attribute: queryset[offset : offset + size],
+            "count": counted.value,
+            "approximate": counted.approximate,
+        }
+
+
+class QueryRefused(Exception):
+    """A query parameter of the right shape that the operation cannot use (422 on that field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+BAD_CURSOR_MESSAGE = (
+    "Con trỏ trang không hợp lệ: dùng nguyên giá trị «next» của trang trước, hoặc bỏ trống."
+)
+
+
+class KeysetPages(Pages):
+    """Pages that follow the list's order: ``?after=`` the ``next`` of the previous page.
+
+    ``?page=N`` still works (it reads the rows it skips); ``next`` is null on the last page.
+    """
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+        after: str | None = Field(
+            None,
+            max_length=1000,
+            description="Giá trị «next» của trang trước: trang sau theo thứ tự của danh sách "
+            "(nhanh như trang đầu, bỏ qua page).",
+        )
+
+    class Output(Pages.Output):
+        next: str | None = Field(
+            None, description="Truyền vào ?after= để lấy trang sau; null ở trang cuối."
+        )
+
+    def __init__(self, *, keys: tuple[str, ...], **kwargs: Any) -> None:
+        self.keys = keys
+        super().__init__(**kwargs)
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params: Any) -> Any:
+        size = self._get_page_size(pagination.page_size)
+        offset = 0 if pagination.after else (pagination.page - 1) * size
+        try:
+            page = keyset_page(
+                queryset, self.keys, after=pagination.after, offset=offset, per_page=size
+            )
+        except BadCursor:
+            raise QueryRefused("after", BAD_CURSOR_MESSAGE) from None
+        counted = page.list_count
+        return {
+            self.items_attribute: page.object_list,
+            "count": counted.value,
+            "approximate": counted.approximate,
+            "next": page.next_cursor,
+        }
 
 
 # --------------------------------------------------------------------------
@@ -522,6 +604,12 @@ def _field_errors(exc: ValidationError) -> list[dict[str, Any]]:
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": _field_errors(exc)}, status=422)
+
+
+@api.exception_handler(QueryRefused)
+def _query_refused(request: HttpRequest, exc: QueryRefused) -> HttpResponse:
+    body = {"detail": [{"loc": ["query", exc.field], "msg": exc.message, "type": "value_error"}]}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(SchemaError)

@@ -17,9 +17,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.views.generic import TemplateView
+
+from .paging import BadCursor, CheapCountPaginator, keyset_page
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 PAGE_SIZE = 50
@@ -102,8 +103,34 @@ def apply_domain_error(
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """Return the requested page of ``queryset`` (an out-of-range number gives the last page)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """Return the requested page of ``queryset`` (an out-of-range number gives the last page).
+
+    The total is counted exactly only for a short list; past ``paging.EXACT_UP_TO``
+    rows it is counted once per filter and data version (``paginator.approximate``).
+    """
+    return CheapCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def keyset_paginate(request, queryset, keys: tuple[str, ...], per_page: int | None = None):
+    """Return the page of ``queryset`` that ``?after=`` / ``?before=`` name (``paging.keyset_page``).
+
+    ``?page=N`` from an older link still opens that page; a cursor this list cannot
+    read gives the first page.
+    """
+    per_page = per_page or PAGE_SIZE
+    after = request.GET.get("after") or None
+    before = None if after else request.GET.get("before") or None
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except ValueError:
+        number = 1
+    offset = 0 if (after or before) else min(number - 1, 1_000_000) * per_page
+    try:
+        return keyset_page(
+            queryset, keys, after=after, before=before, offset=offset, per_page=per_page
+        )
+    except BadCursor:
+        return keyset_page(queryset, keys, per_page=per_page)
 
 
 class DangboView(LoginRequiredMixin, TemplateView):

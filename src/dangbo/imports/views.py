@@ -146,9 +146,9 @@ def _conflicts(job: ImportJob, bound: DecisionForm | None) -> list[tuple[ImportR
 
 
 def _page(request, queryset, name):
-    from django.core.paginator import Paginator
+    from dangbo.core.paging import CheapCountPaginator
 
-    return Paginator(queryset, 50).get_page(request.GET.get(name))
+    return CheapCountPaginator(queryset, 50).get_page(request.GET.get(name))
 
 
 class ProgressView(JobView):

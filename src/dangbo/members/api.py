@@ -24,6 +24,7 @@ from dangbo.core.api import (
     Id,
     IdentityNumber,
     InputSchema,
+    KeysetPages,
     OrgCode,
     Pages,
     choice,
@@ -359,7 +360,7 @@ NULLABLE_FIELDS = {"personal_id_number", "card_number", "background_number"}
     response=responses(list[MemberOut]),
     summary="Danh sách đảng viên trong cây",
 )
-@paginate(Pages)
+@paginate(KeysetPages, keys=selectors.MEMBER_LIST_KEYS)
 def list_members(request: HttpRequest, code: OrgCode, filters: Query[MemberFilterIn]):
     org = org_for(request, code, Capability.VIEW_MEMBERS)
     personal = scope_of(request).can(Capability.VIEW_PERSONAL_DATA, org)

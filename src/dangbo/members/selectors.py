@@ -66,6 +66,11 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
+# The member list's order, unique thanks to the id: its pages follow it through the
+# index on the name sort key (``core.paging.keyset_page``), in the browser and the API.
+MEMBER_LIST_KEYS = ("name_sort_key", "date_of_birth", "id")
+
+
 def members_in(
     org: Organization, f: MemberFilter | None = None, *, today: dt.date | None = None
 ) -> QuerySet[Member]:
@@ -113,9 +118,7 @@ def members_in(
         qs = qs.filter(admitted_on__lte=_years_ago(reference, f.party_age_min))
     if f.party_age_max is not None:
         qs = qs.filter(admitted_on__gt=_years_ago(reference, f.party_age_max + 1))
-    return qs.select_related("organization__parent").order_by(
-        "name_sort_key", "date_of_birth", "id"
-    )
+    return qs.select_related("organization__parent").order_by(*MEMBER_LIST_KEYS)
 
 
 def as_of(members: QuerySet[Member], root: Organization, on: dt.date) -> QuerySet[Member]:

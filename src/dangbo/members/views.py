@@ -20,6 +20,7 @@ from dangbo.core.views import (
     OrgScopedView,
     ServiceFormMixin,
     apply_domain_error,
+    keyset_paginate,
     paginate,
 )
 from dangbo.organizations.models import Organization
@@ -50,6 +51,7 @@ from .letters import letter_filename, letter_issuing_org, transfer_letter_docume
 from .lifecycle_rules import REGULATION_STRIKING_GROUNDS
 from .models import ACTIVE_STATUSES, OPEN_TRANSFER_STATUSES, MemberEvent, Status, Transfer
 from .selectors import (
+    MEMBER_LIST_KEYS,
     Calendars,
     MemberFilter,
     age_years,
@@ -103,10 +105,17 @@ class MemberListView(ExportableListMixin, OrgScopedView):
         context = super().get_context_data(**kwargs)
         form = MemberFilterForm(self.request.GET)
         personal = scope_of(self.request).can(Capability.VIEW_PERSONAL_DATA, self.org)
-        page = paginate(self.request, members_in(self.org, member_filter(form, personal=personal)))
+        page = keyset_paginate(
+            self.request,
+            members_in(self.org, member_filter(form, personal=personal)),
+            MEMBER_LIST_KEYS,
+        )
+        # One reverse() for the page, not one per row (the URL differs only by the id).
+        detail = reverse("member-detail", kwargs={"pk": 0})
         for m in page.object_list:
             # As of a past date (members_in annotates the status of that day).
             m.status_then_label = STATUS_LABELS.get(getattr(m, "status_then", None) or "", "")
+            m.detail_url = detail.replace("/0/", f"/{m.pk}/")
         context.update(
             filter_form=form,
             page_obj=page,

@@ -204,6 +204,27 @@ def test_member_list_filters_and_pages(tree):
     assert in_2015["count"] == 3
 
 
+def test_member_list_pages_by_cursor(tree):
+    for name in ("An", "Bình", "Chi", "Dũng", "Giang"):
+        add_member(tree.a1, f"Nguyễn Văn {name}")
+    add_member(tree.a1, "Trần Thị Mai", sex="F")
+    client = as_user("dangbo_a", Role.COMMITTEE_ADMIN, tree.a)
+
+    first = client.get("/o/A/members/", {"page_size": 2, "sex": "M"}).body
+    second = client.get("/o/A/members/", {"page_size": 2, "sex": "M", "after": first["next"]}).body
+    third = client.get("/o/A/members/", {"page_size": 2, "sex": "M", "after": second["next"]}).body
+
+    names = [m["full_name"] for page in (first, second, third) for m in page["items"]]
+    assert names == [f"Nguyễn Văn {n}" for n in ("An", "Bình", "Chi", "Dũng", "Giang")]
+    assert third["next"] is None
+    assert first["count"] == third["count"] == 5
+    assert first["approximate"] is False
+    bad = client.get("/o/A/members/", {"after": "không-phải-con-trỏ"})
+    assert bad.status_code == 422
+    assert bad.body["detail"][0]["loc"] == ["query", "after"]
+    assert bad.body["detail"][0]["msg"].startswith("Con trỏ trang không hợp lệ")
+
+
 def test_member_list_refuses_unknown_filter_values(tree):
     client = as_user("dangbo_a", Role.COMMITTEE_ADMIN, tree.a)
 

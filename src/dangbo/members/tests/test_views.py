@@ -109,8 +109,46 @@ def test_member_list_pages_by_50(client):
     _login(client, top)
     first = client.get(f"/o/{top.code}/members/")
     assert len(first.context["page_obj"]) == 50
-    second = client.get(f"/o/{top.code}/members/", {"page": "2"})
+    second = client.get(f"/o/{top.code}/members/", {"page": "2"})  # an older link
     assert _names(second) == ["Nguyễn Văn Thử 50"]
+
+
+def test_member_list_follows_its_cursor_both_ways_keeping_the_filter(client):
+    top, _db1, c1, _c2, _g1 = _tree()
+    for i in range(53):
+        MemberFactory(organization=c1, full_name=f"Nguyễn Văn Thử {i:02d}")
+    MemberFactory(organization=c1, full_name="Nguyễn Văn Khác", sex="F")
+    _login(client, top)
+    url = f"/o/{top.code}/members/"
+    first = client.get(url, {"sex": "M"})
+    assert "Tìm thấy <strong>53</strong> đảng viên" in first.content.decode()
+    page = first.context["page_obj"]
+    assert not page.has_previous
+    assert page.has_next
+    for m in list(page)[:12]:  # ids of one and two digits and more: each row links to its member
+        assert f'<a href="/members/{m.pk}/">{m.full_name}</a>' in first.content.decode()
+    second = client.get(url, {"sex": "M", "after": page.next_cursor})
+    assert _names(second) == [f"Nguyễn Văn Thử {i}" for i in (50, 51, 52)]
+    body = second.content.decode()
+    assert "Dòng 51–53" in body
+    assert ">51<" in body
+    assert 'rel="prev"' in body
+    assert 'rel="next"' not in body
+    back = client.get(url, {"sex": "M", "before": second.context["page_obj"].previous_cursor})
+    assert _names(back) == _names(first)
+    assert client.get(url, {"sex": "M", "after": "hỏng"}).context["page_obj"].start_index == 1
+
+
+def test_member_list_says_about_for_a_long_list(client, monkeypatch):
+    from dangbo.core import paging
+
+    monkeypatch.setattr(paging, "EXACT_UP_TO", 2)
+    top, _db1, c1, _c2, _g1 = _tree()
+    for i in range(3):
+        MemberFactory(organization=c1, full_name=f"Nguyễn Văn Thử {i}")
+    _login(client, top)
+    body = client.get(f"/o/{top.code}/members/").content.decode()
+    assert "Tìm thấy <strong>khoảng 3</strong> đảng viên" in body
 
 
 def test_htmx_search_swaps_only_the_results(client):

@@ -106,7 +106,7 @@ def test_audit_export_has_every_entry_of_the_subtree_newest_first(client, tree):
     page = client.get("/o/DB1/audit/")
     table = Table(client.get("/o/DB1/audit/?export=xlsx"))
     entries = list(AuditEntry.objects.filter(path_range(tree["db1"].path, "org_path")))
-    assert len(table.rows) == len(entries) == page.context["page_obj"].paginator.count
+    assert len(table.rows) == len(entries) == page.context["page_obj"].count
     assert table.column("Thao tác") == [action_label(e.action) for e in entries]
     first = dict(zip(table.headers, table.rows[0], strict=True))
     assert first["Người thực hiện"] == "Phạm Thu Trang"

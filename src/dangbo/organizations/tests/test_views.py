@@ -269,3 +269,26 @@ def test_audit_log_lists_only_the_subtree(client):
     paths = {e.org_path for e in response.context["page_obj"]}
     assert paths
     assert all(p.startswith(db1.path) for p in paths)
+
+
+def test_audit_log_pages_newest_first_by_cursor(client, monkeypatch):
+    from dangbo.audit.models import AuditEntry
+    from dangbo.core import views as core_views
+
+    _top, db1, _db2, _c1, _c2, _g1 = _tree()
+    _login(client, db1)
+    monkeypatch.setattr(core_views, "PAGE_SIZE", 3)
+    expected = list(
+        AuditEntry.objects.filter(org_path__startswith=db1.path)
+        .order_by("-at", "-id")
+        .values_list("id", flat=True)
+    )
+    assert len(expected) > 3
+    seen, after = [], None
+    while True:
+        page = client.get(f"/o/{db1.code}/audit/", {"after": after} if after else {})
+        seen += [e.id for e in page.context["page_obj"]]
+        after = page.context["page_obj"].next_cursor
+        if after is None:
+            break
+    assert seen == expected
