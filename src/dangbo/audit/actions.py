@@ -212,15 +212,20 @@ def register_value_labels(target_type: str, field: str, labels: Mapping[str, str
 
 def value_text(field, value: Any, target_type: str = "") -> str:
     """Return ``value`` of ``field`` as a page shows it: a choice's label, a date dd/mm/yyyy."""
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return "có" if value else "không"
     choices: dict[Any, Any] = dict(field.flatchoices) if field is not None and field.choices else {}
     if field is not None:
         choices.update(_VALUE_LABELS.get((target_type, field.name), {}))
+    if isinstance(value, dict):  # a JSON value: its keys and values, as they are
+        return "; ".join(f"{k}: {value_text(None, v)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(str(choices.get(v, v)) for v in value)
+        return ", ".join(
+            value_text(None, v) if isinstance(v, (dict, list)) else str(choices.get(v, v))
+            for v in value
+        )
     if value in choices:
         return str(choices[value])
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):

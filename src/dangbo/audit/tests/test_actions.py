@@ -116,6 +116,11 @@ def test_changes_name_fields_and_choices_in_vietnamese():
     roles_after = {"modules": ["registry", "admissions"]}
     [(_label, old, new)] = actions.changes("accounts.roleassignment", roles_before, roles_after)
     assert (old, new) == ("Tổ chức và đảng viên", "Tổ chức và đảng viên, Phát triển đảng viên")
+    # A JSON value (an import's decisions) is shown as it is, never a crash.
+    [(_label, old, new)] = actions.changes(
+        "imports.importjob", {"decisions": {}}, {"decisions": {"Đảng viên:3": "same"}}
+    )
+    assert (old, new) == ("—", "Đảng viên:3: same")
 
 
 def test_the_filter_offers_every_labelled_action_and_member_event_by_its_label():
