@@ -518,8 +518,13 @@ def reference_data(transactional_db) -> None:
 
     from django.apps import apps
 
+    from django.contrib.contenttypes.models import ContentType
+
     from dangbo.organizations.models import OrgKindRule
 
+    # A flush may have given the content types new numbers: the process's cache of them (the
+    # outgoing register names a document's source by its type) would point at rows gone.
+    ContentType.objects.clear_cache()
     if not OrgKindRule.objects.exists():
         for name in REFERENCE_DATA_MIGRATIONS:
             importlib.import_module(name).load(apps, None)
