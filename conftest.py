@@ -517,7 +517,6 @@ def reference_data(transactional_db) -> None:
     import importlib
 
     from django.apps import apps
-
     from django.contrib.contenttypes.models import ContentType
 
     from dangbo.organizations.models import OrgKindRule
