@@ -250,17 +250,22 @@ def current_recognition(member: Member) -> Recognition | None:
     )
 
 
-def probationers_in(org: Organization, *, ending_by: dt.date | None = None) -> list[Probationer]:
+def probationers_in(
+    org: Organization, *, ending_by: dt.date | None = None, members: list[int] | None = None
+) -> list[Probationer]:
     """Return the probationary members of the subtree, soonest probation end first, each with
     the recognition of their current probation (when opened).
 
     ``ending_by`` keeps, in SQL, those whose probation ends on or before that day, and loads
     only what their deadlines show (the radar asks a whole province for a few months ahead).
+    ``members`` (numbers) keeps only those members.
     """
     probationary = Member.objects.filter(
         path_range(org.path, "organization__path"), status=Status.PROBATIONARY,
         voided_at__isnull=True,
     )  # fmt: skip
+    if members is not None:
+        probationary = probationary.filter(pk__in=members)
     # The cell is named with its parent on the pages (``Organization.label``).
     selected = probationary.select_related("organization__parent")
     if ending_by is not None:
@@ -464,11 +469,21 @@ class Calendars:
         return self.cache[cell.pk]
 
 
-def _deadline(kind, title, subject, org, due_on, rule, url, detail="", milestone=False) -> Deadline:
+CANDIDATE_SUBJECT = "admissions.candidate"
+MEMBER_SUBJECT = "members.member"
+
+
+def _deadline(
+    kind, title, subject, org, due_on, rule, url, detail="", milestone=False, of=None
+) -> Deadline:
+    """``of``: the file or the member the deadline is derived from."""
+    subject_type = CANDIDATE_SUBJECT if isinstance(of, Candidate) else MEMBER_SUBJECT
     return Deadline(
         kind=kind, title=title, subject=subject, organization_id=org.pk,
         organization_name=org.name, organization_path=org.path or "", due_on=due_on, rule=rule,
         url=url, detail=detail, milestone=milestone,
+        subject_type=subject_type if of is not None else "",
+        subject_id=of.pk if of is not None else None,
     )  # fmt: skip
 
 
@@ -505,20 +520,21 @@ def candidate_deadlines(
         if c.extension_working_days:
             detail += f"; gia hạn {c.extension_working_days} ngày làm việc"
         out.append(_deadline("admissions.decision", "Quyết định kết nạp", c.full_name, org, due,
-                             rules.cite(c.cell_resolution_on, "4.3.1"), url, detail + "."))  # fmt: skip
+                             rules.cite(c.cell_resolution_on, "4.3.1"), url, detail + ".", of=c))  # fmt: skip
     if c.decision_signed_on and not c.refused and not c.ceremony_on:
         received = c.decision_received_on or c.decision_signed_on
         due = rules.ceremony_due_on(received, calendar)
         detail = (f"Chi bộ nhận quyết định ngày {fmt_date(received)}." if c.decision_received_on
                   else f"Quyết định ký ngày {fmt_date(received)}; chưa ghi ngày chi bộ nhận.")  # fmt: skip
         out.append(_deadline("admissions.ceremony", "Tổ chức lễ kết nạp", c.full_name, org, due,
-                             rules.cite(received, "4.1"), url, detail))  # fmt: skip
+                             rules.cite(received, "4.1"), url, detail, of=c))  # fmt: skip
     if not c.cell_resolution_on and c.certificate_issued_on:
         due = rules.certificate_valid_until(c.certificate_issued_on, validity_months)
         out.append(_deadline(
             "admissions.certificate", "Giấy chứng nhận lớp nhận thức về Đảng hết giá trị",
             c.full_name, org, due, rules.member_work_guidance(due), url,
             f"Cấp ngày {fmt_date(c.certificate_issued_on)}; có giá trị {validity_months} tháng.",
+            of=c,
         ))  # fmt: skip
     if not c.cell_resolution_on and c.application_on:
         intros = [i.resolution_on or i.assigned_on for i in c.introducers.all() if not i.is_voided]
@@ -526,7 +542,7 @@ def candidate_deadlines(
         out.append(_deadline(
             "admissions.dossier", "Chi bộ xét hồ sơ kết nạp (hồ sơ quá 12 tháng phải làm lại)",
             c.full_name, org, due, rules.statute_guidance(due), url,
-            f"Đơn xin vào Đảng ngày {fmt_date(c.application_on)}.",
+            f"Đơn xin vào Đảng ngày {fmt_date(c.application_on)}.", of=c,
         ))  # fmt: skip
     return out
 
@@ -555,12 +571,13 @@ def recognition_deadlines(
             "admissions.probation_end", "Hết thời kỳ dự bị", member.full_name, org, end,
             limits.ends_rule, url,
             f"Chi bộ xét, đề nghị công nhận đảng viên chính thức đến hết ngày "
-            f"{fmt_date(limits.proposal_due_on)}.", milestone=True,
+            f"{fmt_date(limits.proposal_due_on)}.", milestone=True, of=member,
         ))  # fmt: skip
         out.append(_deadline(
             "admissions.recognition_proposal", "Chi bộ xét, đề nghị công nhận đảng viên chính thức",
             member.full_name, org, limits.proposal_due_on, limits.proposal_rule, url,
             f"Hết thời kỳ dự bị ngày {fmt_date(end)}; chi bộ đề nghị trong 30 ngày làm việc.",
+            of=member,
         ))  # fmt: skip
     if recognition is not None and (voted or escalated):
         base = recognition.cell_resolution_on or active_votes(recognition)[-1].held_on
@@ -569,13 +586,18 @@ def recognition_deadlines(
                   "Chi bộ biểu quyết 3 lần chưa đạt: cấp ủy có thẩm quyền quyết định.")  # fmt: skip
         out.append(_deadline("admissions.recognition_decision",
                              "Quyết định công nhận đảng viên chính thức", member.full_name, org, due,
-                             rules.cite(base, "4.3.1"), url, detail))  # fmt: skip
+                             rules.cite(base, "4.3.1"), url, detail, of=member))  # fmt: skip
     return out
 
 
-def deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[Deadline]:
+def deadlines_under(
+    org: Organization, today: dt.date, until: dt.date, only: dict[str, list[int]] | None = None
+) -> list[Deadline]:
     """Return every admission and recognition deadline of the subtree due on or before ``until``,
-    the overdue ones (due before ``today``) included, soonest first."""
+    the overdue ones (due before ``today``) included, soonest first.
+
+    ``only`` ({subject type: numbers}) keeps the files (``CANDIDATE_SUBJECT``) and the
+    probationers (``MEMBER_SUBJECT``) listed (the stored radar recomputes one record)."""
     calendars = Calendars(org, range(today.year - 3, until.year + 2))
     out: list[Deadline] = []
     validity_of = setting_values(
@@ -590,6 +612,8 @@ def deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[D
             stage__in=OPEN_STAGES,
         ).select_related("organization__parent").prefetch_related("introducers")
     )  # fmt: skip
+    if only is not None:
+        candidates = candidates.filter(pk__in=only.get(CANDIDATE_SUBJECT, []))
     for c in candidates:
         if c.organization_id not in validity:
             validity[c.organization_id] = int(validity_of(c.organization))
@@ -597,7 +621,8 @@ def deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[D
             c, calendars.of(c.organization), validity_months=validity[c.organization_id],
             url_of=file_url,
         )  # fmt: skip
-    for p in probationers_in(org, ending_by=until):
+    members = None if only is None else only.get(MEMBER_SUBJECT, [])
+    for p in probationers_in(org, ending_by=until, members=members):
         out += recognition_deadlines(
             p.member, p.recognition, calendars.of(p.member.organization), url_of=probation_url
         )

@@ -7,6 +7,7 @@ in their party age) and computes the party age with its gaps only for those.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -508,8 +509,10 @@ def badges_due(
     include_early: bool = True,
     include_posthumous: bool = True,
     reached_after: dt.date | None = None,
+    member_ids: list[int] | None = None,
 ) -> DueList:
-    """Return the badges due at ``occasions`` to the members of ``org``'s subtree.
+    """Return the badges due at ``occasions`` to the members of ``org``'s subtree
+    (those of ``member_ids`` only, when given).
 
     The members in the membership now (dự bị, chính thức, miễn công tác) and,
     for posthumous awards, those who died; each (member, milestone) once, at
@@ -520,6 +523,8 @@ def badges_due(
     members = Member.objects.filter(
         path_range(org.path, "organization__path"), voided_at__isnull=True, status__in=statuses
     )
+    if member_ids is not None:
+        members = members.filter(pk__in=member_ids)
     return due_among(
         members, occasions, org=org, include_early=include_early,
         include_posthumous=include_posthumous, reached_after=reached_after,
@@ -540,8 +545,15 @@ def due_counts(items: Iterable[BadgeDue]) -> dict[dt.date, dict[int, int]]:
 RADAR_LOOKBACK_DAYS = 366
 
 
-def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[Deadline]:
+MEMBER_SUBJECT = "members.member"
+
+
+def badge_deadlines_under(
+    org: Organization, today: dt.date, until: dt.date, only: dict[str, list[int]] | None = None
+) -> list[Deadline]:
     """Return the badges due in ``org``'s subtree at the occasions up to ``until``, overdue ones too.
+
+    ``only`` ({subject type: numbers}) keeps the members listed (``MEMBER_SUBJECT``).
 
     One deadline per member and milestone, due on the occasion at which the
     member becomes eligible: an occasion from ``today`` to ``until``, or, for
@@ -564,7 +576,11 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
     # cut-off, the first of its year): one reached more than a year before the oldest day kept
     # cannot fall due on or after it, so the query leaves those members out.
     reached_after = oldest - dt.timedelta(days=366)
-    for due in badges_due(org, occasions, include_early=False, reached_after=reached_after):
+    members = None if only is None else only.get(MEMBER_SUBJECT, [])
+    due_list = badges_due(
+        org, occasions, include_early=False, reached_after=reached_after, member_ids=members
+    )
+    for due in due_list:
         due_on = due.occasion_on
         if due.overdue:
             since = due.died_on if due.basis == rules.POSTHUMOUS else due.reached_on
@@ -574,6 +590,8 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
         if due_on > until or due_on < oldest:
             continue
         detail = due.note or f"Đủ {due.milestone} năm tuổi Đảng ngày {fmt_date(due.reached_on)}."
+        # Once past its day it reads as overdue (the stored radar shows it on a later day).
+        late = dataclasses.replace(due, overdue=True).note if not due.overdue else ""
         deadlines.append(
             Deadline(
                 kind=DEADLINE_KIND,
@@ -586,6 +604,10 @@ def badge_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> 
                 rule=rules.badge_guidance(due_on),
                 url=member_url(due.member_id),
                 detail=detail,
+                subject_type=MEMBER_SUBJECT,
+                subject_id=due.member_id,
+                shown_until=due_on + dt.timedelta(days=RADAR_LOOKBACK_DAYS),
+                late_detail=late if late != detail else "",
             )
         )
     return deadlines

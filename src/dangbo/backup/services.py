@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_datetime
+from dangbo.deadlines import store as deadline_store
 
 FORMAT = "dangbo-backup"
 VERSION = 1
@@ -336,6 +337,10 @@ def restore(path: str | Path, *, force: bool = False, username: str = "") -> Bac
         if media.is_dir():
             shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
     _record_restore(path, info, username=username)
+    # The backup holds the stored deadlines of its day: recompute them with today's rules
+    # (a backup taken before they were stored gets them once migrated: ``dangbo migrate``).
+    if "deadlines" in info.migrations:
+        deadline_store.rebuild_if_enabled()
     return info
 
 

@@ -29,6 +29,23 @@ class Deadline:
     # that can be missed: from that day on it is due, never overdue. What must then be done by
     # when is a deadline of its own (the cell's proposal within 30 working days).
     milestone: bool = False
+    # The record the deadline is derived from ("admissions.candidate", "members.member",
+    # "members.transfer"…) and its number: the stored radar (``dangbo.deadlines.store``)
+    # recomputes the deadlines of one record when its facts change.
+    subject_type: str = ""
+    subject_id: int | None = None
+    # The other end of a transfer: the radar of a subtree holding only that end shows it there.
+    other_organization_id: int | None = None
+    # The last day the radar still shows it (None: until it is done). A badge never recorded
+    # leaves the radar a year after it fell due.
+    shown_until: dt.date | None = None
+    # What ``detail`` says once the deadline is overdue, when that depends on the day (a badge
+    # not yet due says when the member reached the milestone; overdue, that it was not recorded).
+    late_detail: str = ""
+
+    def detail_on(self, today: dt.date) -> str:
+        """``detail`` as it reads on ``today``."""
+        return self.late_detail if self.late_detail and today > self.due_on else self.detail
 
     def days_left(self, today: dt.date) -> int:
         return (self.due_on - today).days

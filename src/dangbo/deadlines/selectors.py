@@ -1,10 +1,13 @@
 """The deadline radar: what falls due in a subtree, soonest first, with counts.
 
-The domain apps compute their own deadlines (``sources``); the radar asks
-them all for the subtree of one organization, keeps what lies inside that
-subtree and the horizon, sorts it (overdue first, the most overdue on top,
-then by due date) and counts it per kind and per organization directly under
-the one asked about.
+The domain apps compute their own deadlines (``sources``); what they compute
+is stored when the facts are written (``store``), and the radar reads the rows
+of the subtree of one organization within the horizon: the counts per kind and
+per organization directly under the one asked about come from GROUP BY, and
+only the page shown is built (overdue first, the most overdue on top, then by
+due date). Before the store is built, for a day it does not cover, or while a
+live source is registered, the radar asks the sources itself and sorts and
+counts in Python (``_computed_radar``): the same result.
 
 A deadline's ``due_on`` is the last day allowed: on that day it is still in
 time; from the next day it is overdue (``Deadline.is_overdue``). A milestone
@@ -16,16 +19,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Collate, Substr
 
 from dangbo.core.deadlines import Deadline
 from dangbo.core.text import fold
 from dangbo.organizations.models import Organization, org_label
 from dangbo.organizations.rules import is_within
+from dangbo.organizations.selectors import path_range
 
-from . import sources
+from . import sources, store
+from .models import OpenDeadline
 
 HORIZONS = (30, 60, 90, 180)
 DEFAULT_HORIZON = 90
@@ -67,6 +76,8 @@ class Radar:
     available_kinds: list[tuple[str, str]] = field(default_factory=list)
     by_kind: list[KindCount] = field(default_factory=list)
     by_org: list[OrgCount] = field(default_factory=list)
+    # (total, overdue, due soon) counted in SQL, when the items are read from the store.
+    counts: tuple[int, int, int] | None = None
 
     @cached_property
     def org_codes(self) -> dict[int, str]:
@@ -102,15 +113,21 @@ class Radar:
 
     @property
     def total(self) -> int:
+        if self.counts is not None:
+            return self.counts[0]
         return len(self.items)
 
     @property
     def overdue(self) -> int:
+        if self.counts is not None:
+            return self.counts[1]
         return sum(1 for d in self.items if d.is_overdue(self.today))
 
     @property
     def soon(self) -> int:
         """Not overdue and due within 30 days (a milestone already reached is due now)."""
+        if self.counts is not None:
+            return self.counts[2]
         return sum(1 for d in self.items if is_due_soon(d, self.today))
 
     @property
@@ -154,6 +171,14 @@ def radar(
     ``overdue_only`` only what is overdue on ``today``; ``visible`` (a kind
     -> bool) keeps the kinds the reader may see (``deadlines.access``).
     """
+    until = today + dt.timedelta(days=horizon_days)
+    if not sources.live_sources() and store.covering(today, until) is not None:
+        return stored_radar(org, today, horizon_days, kinds, overdue_only, visible)
+    return _computed_radar(org, today, horizon_days, kinds, overdue_only, visible)
+
+
+def _computed_radar(org, today, horizon_days, kinds, overdue_only, visible) -> Radar:
+    """The radar computed by asking every source (no store, or a live source registered)."""
     until = today + dt.timedelta(days=horizon_days)
     found = [
         d
@@ -277,3 +302,176 @@ def days_text(deadline: Deadline, today: dt.date) -> str:
     if left == 0:
         return "hết hạn hôm nay"
     return f"còn {left} ngày"
+
+
+# --------------------------------------------------------------------------
+# The radar read from the stored deadlines
+# --------------------------------------------------------------------------
+
+
+def _binary(name: str):
+    """Order text as Python compares it (by code point), whatever the database's collation."""
+    return Collate(F(name), "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+class StoredItems(Sequence[Deadline]):
+    """The radar's list read from the store: its length counted in SQL, each slice read with
+    ORDER BY … LIMIT, iterated in batches (the exports read them all)."""
+
+    BATCH = 2000
+
+    def __init__(self, queryset: QuerySet, org: Organization, today: dt.date, total: int):
+        self._qs = queryset
+        self._org = org
+        self._today = today
+        self._total = total
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._total)
+            if step != 1:
+                return list(self)[index]
+            if stop <= start:
+                return []
+            return [self._deadline(row) for row in self._qs[start:stop]]
+        if index < 0:
+            index += self._total
+        if not 0 <= index < self._total:
+            raise IndexError(index)
+        return self._deadline(self._qs[index])
+
+    def __iter__(self):
+        for start in range(0, self._total, self.BATCH):
+            yield from self[start : start + self.BATCH]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, StoredItems | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"StoredItems({self._total} items)"
+
+    def _deadline(self, row: OpenDeadline) -> Deadline:
+        place = row.organization
+        if not is_within(place.path or "", self._org.path) and row.other_organization is not None:
+            place = row.other_organization
+        detail, late_detail = row.detail, row.late_detail
+        if late_detail and self._today > row.due_on:  # past its day since it was stored
+            detail, late_detail = late_detail, ""
+        return Deadline(
+            kind=row.kind, title=row.title, subject=row.subject, organization_id=place.pk,
+            organization_name=place.name, organization_path=place.path or "", due_on=row.due_on,
+            rule=row.rule, url=row.url, detail=detail, late_detail=late_detail,
+            milestone=row.is_milestone,
+            subject_type=row.subject_type, subject_id=row.subject_id,
+            other_organization_id=row.other_organization_id, shown_until=row.shown_until,
+        )  # fmt: skip
+
+
+def stored_radar(
+    org: Organization,
+    today: dt.date,
+    horizon_days: int = DEFAULT_HORIZON,
+    kinds: Iterable[str] | None = None,
+    overdue_only: bool = False,
+    visible: Callable[[str], bool] | None = None,
+) -> Radar:
+    """The radar of ``radar()`` read from the stored deadlines: the counts per kind and per
+    organization by GROUP BY, the items a page at a time (``StoredItems``)."""
+    until = today + dt.timedelta(days=horizon_days)
+    inside = path_range(org.path, "organization__path")
+    overdue = Q(is_milestone=False, due_on__lt=today)
+    soon = ~overdue & Q(due_on__lte=today + dt.timedelta(days=SOON_DAYS))
+    base = OpenDeadline.objects.filter(
+        inside | path_range(org.path, "other_organization__path"), due_on__lte=until
+    ).filter(Q(shown_until__isnull=True) | Q(shown_until__gte=today))
+    # Every kind within the horizon (before the kind and overdue filters): the choices.
+    per_kind = {
+        row["kind"]: row
+        for row in base.values("kind").annotate(
+            total=Count("pk"), late=Count("pk", filter=overdue), first_title=Min("title")
+        )
+        if visible is None or visible(row["kind"])
+    }
+    labels = {k: sources.KIND_LABELS.get(k, row["first_title"]) for k, row in per_kind.items()}
+    available = sorted(labels.items(), key=lambda pair: (fold(pair[1]), pair[1], pair[0]))
+    wanted = tuple(k for k in (kinds or ()) if k)
+    chosen = [k for k in per_kind if not wanted or k in wanted]
+    rows = base.filter(kind__in=chosen)
+    if overdue_only:
+        rows = rows.filter(overdue)
+    by_kind = []
+    for kind, label in available:
+        if kind not in chosen:
+            continue
+        total = per_kind[kind]["late" if overdue_only else "total"]
+        if total:
+            by_kind.append(KindCount(kind, label, total, per_kind[kind]["late"]))
+    place_path = Case(
+        When(inside, then=F("organization__path")), default=F("other_organization__path")
+    )
+    by_org = _stored_counts_by_child(org, rows.annotate(place_path=place_path), overdue, soon)
+    counts = (
+        sum(r.total for r in by_org),
+        sum(r.overdue for r in by_org),
+        sum(r.soon for r in by_org),
+    )
+    ordered = (
+        rows.annotate(
+            place_path=place_path,
+            late_first=Case(When(overdue, then=Value(0)), default=Value(1),
+                            output_field=IntegerField()),
+            title_key=_binary("title"), subject_key=_binary("subject"), kind_key=_binary("kind"),
+        )
+        .select_related("organization", "other_organization")
+        .order_by("late_first", "due_on", "place_path", "title_key", "subject_key", "kind_key",
+                  "pk")
+    )  # fmt: skip
+    return Radar(
+        org=org,
+        today=today,
+        horizon_days=horizon_days,
+        kinds=wanted,
+        overdue_only=overdue_only,
+        items=StoredItems(ordered, org, today, counts[0]),  # type: ignore[arg-type]
+        available_kinds=available,
+        by_kind=by_kind,
+        by_org=by_org,
+        counts=counts,
+    )
+
+
+def _stored_counts_by_child(
+    org: Organization, rows: QuerySet, overdue: Q, soon: Q
+) -> list[OrgCount]:
+    """``counts_by_child`` in one GROUP BY over the stored rows."""
+    width = len(org.path) + _segment_length(org)
+    groups = list(
+        rows.annotate(child=Substr("place_path", 1, width))
+        .values("child")
+        .annotate(
+            total=Count("pk"), late=Count("pk", filter=overdue), soon=Count("pk", filter=soon)
+        )
+        .order_by("child")
+    )
+    if not groups:
+        return []
+    paths = [g["child"] for g in groups if g["child"] != org.path]
+    orgs = {o.path: o for o in Organization.objects.filter(path__in=paths)}
+    orgs[org.path] = org
+    result = []
+    for g in groups:
+        owner = orgs.get(g["child"], org)
+        result.append(
+            OrgCount(
+                organization_id=owner.pk, code=owner.code, name=owner.name, path=owner.path,
+                is_self=owner.pk == org.pk, total=g["total"], overdue=g["late"], soon=g["soon"],
+            )
+        )  # fmt: skip
+    return _merge_self(result)

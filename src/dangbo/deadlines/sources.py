@@ -6,8 +6,17 @@ overdue ones included. The radar imports them lazily by dotted path, so it
 works before (or without) any of the apps that provide them: a module or a
 function that does not exist is skipped with a warning in the log.
 
-To add a source, add its dotted path to ``SOURCES``. Tests add functions
-with ``register(fn)`` (and take them away with ``unregister(fn)``).
+The sources of ``SOURCES`` are *stored*: ``dangbo.deadlines.store`` keeps
+what they return in a table (``OpenDeadline``), recomputed for one record
+when its facts change, so the radar counts and pages in SQL. A stored source
+also takes ``only={subject type: numbers}`` (compute for those records only)
+and sets ``subject_type``/``subject_id`` on each deadline; its subject types
+are listed in ``store.SUBJECT_MODELS`` and the models its rules read in
+``signals.WATCHED`` (see docs/architecture.md, "Thời hạn lưu sẵn").
+
+Functions added with ``register(fn)`` (tests, a module not yet stored) are
+*live*: asked at each request; while one is registered the radar computes
+everything in Python, as before the store (``unregister(fn)`` takes it away).
 """
 
 from __future__ import annotations
@@ -95,6 +104,22 @@ def sources() -> list[Source]:
             found.append(fn)
     found.extend(fn for fn in _registered if not _holds(found, fn))
     return found
+
+
+def stored_sources() -> list[Source]:
+    """Return the functions of ``SOURCES`` that exist (their deadlines are stored)."""
+    found: list[Source] = []
+    for path in SOURCES:
+        fn = resolve(path)
+        if fn is not None and not _holds(found, fn):
+            found.append(fn)
+    return found
+
+
+def live_sources() -> list[Source]:
+    """Return the registered functions that are not stored (asked at each request)."""
+    stored = stored_sources()
+    return [fn for fn in _registered if not _holds(stored, fn)]
 
 
 def _holds(fns: list[Source], fn: Source) -> bool:

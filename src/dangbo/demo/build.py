@@ -28,6 +28,7 @@ from dangbo.accounts.models import Module, Role
 from dangbo.audit.services import record
 from dangbo.core import text
 from dangbo.core.bulk import insert_objects
+from dangbo.deadlines import store as deadline_store
 from dangbo.members import restructuring
 from dangbo.members import rules as member_rules
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MemberState, Position
@@ -95,7 +96,8 @@ def build_demo(
     began = time.monotonic()
     plan = plan_tree(members=members, seed=seed, as_of=as_of)
     result = DemoResult()
-    with transaction.atomic():
+    # Every record goes in without recomputing its deadlines; all are recomputed at the end.
+    with transaction.atomic(), deadline_store.deferred(rebuild_all=True, on=as_of):
         orgs = _build_tree(plan, log)
         result.organizations = len(orgs)
         _say(log, f"Đã dựng {len(orgs)} tổ chức đảng; đang tạo {members} đảng viên…")
@@ -105,6 +107,7 @@ def build_demo(
         result.logins = _build_users(plan, orgs, holders)
         _say(log, "Đang ghi hồ sơ kết nạp, chuyển sinh hoạt, Huy hiệu Đảng mẫu…")
         result.pathways = _build_pathways(as_of)
+        _say(log, "Đang ghi nhật ký; tính các thời hạn lưu sẵn cho radar thời hạn…")
         record(
             actor=None, action="demo.built", target=orgs[ROOT_CODE], org_path=orgs[ROOT_CODE].path,
             after={"members": result.members, "events": result.events, "states": result.states,

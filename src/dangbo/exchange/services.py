@@ -50,6 +50,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.core.models import Code
 from dangbo.core.spreadsheets import Issue, SpreadsheetError
+from dangbo.deadlines import store as deadline_store
 from dangbo.members import lifecycle_rules
 from dangbo.members import rules as member_rules
 from dangbo.members import services as member_services
@@ -1527,7 +1528,12 @@ def import_exchange(
             job.plan(progress)
             if not result.ok or not result.total("created"):
                 return result
-            job.write(progress)
+            # The rows go in without recomputing each record's deadlines; all are recomputed
+            # once, in the same transaction (``deadlines.store``).
+            with deadline_store.deferred(rebuild_all=True) as deadlines:
+                job.write(progress)
+                if not result.ok or dry_run:
+                    deadlines.cancel()
             if not result.ok:  # what the domain derives from the written records disagrees
                 transaction.set_rollback(True)
                 return result

@@ -34,6 +34,7 @@ from dangbo.audit.services import keeps_refusals, record_refusal
 from dangbo.core import codes, text
 from dangbo.core.formatting import fmt_date
 from dangbo.core.spreadsheets import Formula, Issue
+from dangbo.deadlines import store as deadline_store
 from dangbo.members import services as member_services
 from dangbo.members.models import Member
 from dangbo.organizations import services as org_services
@@ -270,6 +271,18 @@ def run(workbook, mapping: dict[str, Any], ctx: Context, sink: Sink) -> Outcome:
     sheets.sort(key=lambda s: 0 if s["kind"] == "organizations" else 1)
     chunked = ctx.write and bool(ctx.pending_reason) and writes_in_chunks(mapping)
     stop_at_error = chunked and not ctx.valid_only
+    # The rows go in without recomputing each member's deadlines; all are recomputed once
+    # the import is kept (``deadlines.store``).
+    with deadline_store.deferred(rebuild_all=True) as deadlines:
+        _run_sheets(workbook, sheets, ctx, sink, outcome, chunked, stop_at_error)
+        # A chunked import keeps the chunks written before it stopped.
+        if not ctx.write or (not chunked and not outcome.written):
+            deadlines.cancel()
+    return outcome
+
+
+def _run_sheets(workbook, sheets, ctx: Context, sink: Sink, outcome: Outcome, chunked: bool,
+                stop_at_error: bool) -> None:  # fmt: skip
     try:
         with contextlib.nullcontext() if chunked else transaction.atomic():
             orgs = OrgIndex(ctx.root)
@@ -300,7 +313,6 @@ def run(workbook, mapping: dict[str, Any], ctx: Context, sink: Sink) -> Outcome:
             outcome.written = True
     except Abort:
         outcome.written = False
-    return outcome
 
 
 def _mapped_rows(

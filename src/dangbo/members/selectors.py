@@ -490,26 +490,41 @@ def _deadline_detail(transfer: Transfer, clock: TransferClock) -> str:
     )
 
 
-def transfer_deadlines_under(org: Organization, today: dt.date, until: dt.date) -> list[Deadline]:
+TRANSFER_SUBJECT = "members.transfer"
+
+
+def transfer_deadlines_under(
+    org: Organization, today: dt.date, until: dt.date, only: dict[str, list[int]] | None = None
+) -> list[Deadline]:
     """Return the limits of the transfers under way in ``org``'s subtree falling due by ``until``.
 
     Those already past (before ``today``) are included: an overdue transfer
-    stays on the radar until it is done or cancelled. Soonest first.
+    stays on the radar until it is done or cancelled. Soonest first. ``only``
+    ({subject type: numbers}) keeps the transfers listed (``TRANSFER_SUBJECT``).
     """
     calendars = Calendars()
     found = []
     transfer_url = url_maker("transfer-detail", "transfer")
-    for transfer in transfers_in(org, status="open"):
+    transfers = transfers_in(org, status="open")
+    if only is not None:
+        transfers = transfers.filter(pk__in=only.get(TRANSFER_SUBJECT, []))
+    for transfer in transfers:
         clock = transfer_clock(transfer, calendars)
         if clock is None or clock.due_on > until:
             continue
         place = _deadline_org(transfer, org, clock)
+        other = next(
+            (o for o in (transfer.from_organization, transfer.to_organization)
+             if o is not None and o.pk != place.pk),
+            None,
+        )  # fmt: skip
         found.append(Deadline(
             kind=clock.kind, title=clock.title, subject=transfer.member.full_name,
             organization_id=place.pk, organization_name=place.name,
             organization_path=place.path or "", due_on=clock.due_on, rule=clock.rule,
             url=transfer_url(transfer.pk),
-            detail=_deadline_detail(transfer, clock),
+            detail=_deadline_detail(transfer, clock), subject_type=TRANSFER_SUBJECT,
+            subject_id=transfer.pk, other_organization_id=other.pk if other else None,
         ))  # fmt: skip
     return sorted(found, key=lambda d: (d.due_on, d.subject, d.url))
 

@@ -333,6 +333,10 @@ def rebuild_states(member: Member) -> list[rules.State]:
     for name, value in derived.columns().items():
         setattr(member, name, value)
     Member.objects.filter(pk=member.pk).update(**derived.columns())
+    # The member's deadlines (probation, badges) follow from these columns and states.
+    from dangbo.deadlines import store
+
+    store.changed({"members.member": [member.pk]})
     return derived.states
 
 

@@ -269,3 +269,6 @@ LOGGING = {
 # offline; no CDN): whitenoise serves them straight from the apps' folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The radar reads the deadlines stored when the facts are written (dangbo.deadlines.store).
+DANGBO_DEADLINE_STORE = _flag("DANGBO_DEADLINE_STORE", default=True)

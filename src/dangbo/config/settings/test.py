@@ -17,3 +17,6 @@ CACHES = {
         "LOCATION": "progress",
     },
 }
+
+# The stored deadlines are kept only by the tests that turn them on (``settings`` fixture).
+DANGBO_DEADLINE_STORE = False

@@ -1,10 +1,12 @@
 """``dangbo deadlines``: what falls due in a subtree, soonest first.
 
 dangbo deadlines --org CODE [--horizon-days N] [--kind KIND] [--overdue-only] [--json]
+dangbo deadlines --rebuild [--org CODE] [--on YYYY-MM-DD]: recompute the stored deadlines.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from dangbo.core.formatting import fmt_date, fmt_int
+from dangbo.deadlines import store
 from dangbo.deadlines.api import MAX_HORIZON_DAYS, radar_out
 from dangbo.deadlines.selectors import DEFAULT_HORIZON, SOON_DAYS, days_text, radar
 from dangbo.organizations.models import Organization
@@ -24,7 +27,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--org", required=True, help="Mã tổ chức.")
+        parser.add_argument("--org", default="", help="Mã tổ chức.")
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="Tính lại các thời hạn lưu sẵn từ dữ liệu gốc (toàn bộ, hoặc các hồ sơ của "
+            "cây tổ chức --org).",
+        )
+        parser.add_argument(
+            "--on", default="", help="Ngày tính khi dựng lại (YYYY-MM-DD; mặc định hôm nay)."
+        )
         parser.add_argument(
             "--horizon-days",
             type=int,
@@ -37,6 +49,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         code = options["org"].strip()
+        if options["rebuild"]:
+            self._rebuild(code, options["on"].strip())
+            return
+        if not code:
+            raise CommandError("Cần chọn tổ chức: --org MÃ.")
         org = Organization.objects.filter(code=code).first()
         if org is None:
             raise CommandError(f"Không tìm thấy tổ chức mã «{code}».")
@@ -56,6 +73,29 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
             return
         self._text(result)
+
+    def _rebuild(self, code: str, on_text: str) -> None:
+        try:
+            on = dt.date.fromisoformat(on_text) if on_text else None
+        except ValueError as exc:
+            raise CommandError(f"Ngày «{on_text}» không đúng dạng YYYY-MM-DD.") from exc
+        if not code:
+            count = store.rebuild(on)
+            self.stdout.write(f"Đã tính lại {fmt_int(count)} thời hạn lưu sẵn.")
+            return
+        org = Organization.objects.filter(code=code).first()
+        if org is None:
+            raise CommandError(f"Không tìm thấy tổ chức mã «{code}».")
+        if store.current() is None:
+            raise CommandError(
+                "Chưa dựng các thời hạn lưu sẵn: chạy «dangbo deadlines --rebuild» không kèm --org."
+            )
+        if on is not None:
+            raise CommandError("--on chỉ dùng khi dựng lại toàn bộ (không kèm --org).")
+        count = store.rebuild_subtree(org)
+        self.stdout.write(
+            f"Đã tính lại {fmt_int(count)} thời hạn lưu sẵn của {org.name} ({org.code})."
+        )
 
     def _text(self, result) -> None:
         out = self.stdout.write

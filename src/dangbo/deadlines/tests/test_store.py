@@ -1,0 +1,183 @@
+"""The stored deadlines equal what the rules compute from scratch, and the radar read from them
+equals the radar computed by asking the sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from dangbo.awards import services as award_services
+from dangbo.demo import build_demo
+from dangbo.members import transfers
+from dangbo.members.models import Member, Status, Transfer
+from dangbo.organizations.models import Organization
+
+from .. import sources, store
+from ..models import DeadlineStore, OpenDeadline
+from ..selectors import _computed_radar, radar, stored_radar
+from .fakes import FakeSource, deadline
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2026, 1, 15)
+
+
+def row_key(d) -> tuple:
+    return (
+        d.kind, d.title, d.subject, d.organization_id, d.other_organization_id, d.due_on,
+        d.shown_until, d.milestone, d.rule, d.detail, d.late_detail, d.url, d.subject_type,
+        d.subject_id,
+    )  # fmt: skip
+
+
+def stored_keys() -> list[tuple]:
+    return sorted(
+        OpenDeadline.objects.values_list(
+            "kind", "title", "subject", "organization_id", "other_organization_id", "due_on",
+            "shown_until", "is_milestone", "rule", "detail", "late_detail", "url", "subject_type",
+            "subject_id",
+        )
+    )  # fmt: skip
+
+
+def computed_keys() -> list[tuple]:
+    """What the sources compute from scratch for the store's day and window."""
+    state = store.current()
+    return sorted(row_key(d) for d in store.derive(state.derived_on, state.reaches_until))
+
+
+@pytest.fixture
+def store_on(settings):
+    settings.DANGBO_DEADLINE_STORE = True
+
+
+@pytest.fixture
+def demo(store_on):
+    return build_demo(members=300, seed=11, as_of=AS_OF)
+
+
+def same_radar(stored, computed) -> None:
+    assert stored.counts is not None
+    assert computed.counts is None
+    assert list(stored.items) == list(computed.items)
+    assert (stored.total, stored.overdue, stored.soon, stored.upcoming) == (
+        computed.total, computed.overdue, computed.soon, computed.upcoming,
+    )  # fmt: skip
+    assert stored.available_kinds == computed.available_kinds
+    assert stored.by_kind == computed.by_kind
+    assert stored.by_org == computed.by_org
+
+
+def test_the_demo_builds_the_store_and_it_equals_the_rules(demo):
+    state = store.current()
+    assert state.derived_on == AS_OF
+    assert state.reaches_until == AS_OF + dt.timedelta(days=store.STORE_DAYS)
+    keys = stored_keys()
+    assert keys == computed_keys()
+    kinds = {k[0] for k in keys}
+    assert {"admissions.decision", "awards.badge", "members.transfer_start"} <= kinds
+
+
+@pytest.mark.parametrize("horizon", [0, 30, 90, 366])
+def test_the_radar_read_from_the_store_equals_the_radar_computed(demo, horizon):
+    orgs = [Organization.objects.get(code="DEMO")]
+    orgs += list(Organization.objects.filter(parent=orgs[0]).order_by("path")[:2])
+    orgs += [Organization.objects.filter(depth__gte=2).order_by("-path").first()]
+    for org in orgs:
+        same_radar(
+            stored_radar(org, AS_OF, horizon),
+            _computed_radar(org, AS_OF, horizon, None, False, None),
+        )
+
+
+def test_the_filters_and_a_later_day_read_the_store_as_computed(demo):
+    root = Organization.objects.get(code="DEMO")
+    later = AS_OF + dt.timedelta(days=200)
+    for today, kinds, overdue_only in [
+        (AS_OF, ["awards.badge"], False),
+        (AS_OF, None, True),
+        (AS_OF, ["admissions.decision", "nothing.such"], True),
+        (later, None, False),
+    ]:
+        same_radar(
+            stored_radar(root, today, 90, kinds, overdue_only, lambda k: k != "members.x"),
+            _computed_radar(root, today, 90, kinds, overdue_only, lambda k: k != "members.x"),
+        )
+    hidden = stored_radar(root, AS_OF, visible=lambda k: not k.startswith("awards."))
+    assert hidden.total
+    assert not any(d.kind == "awards.badge" for d in hidden.items)
+
+
+def test_a_page_of_items_is_read_by_slices(demo):
+    root = Organization.objects.get(code="DEMO")
+    result = stored_radar(root, AS_OF, 366)
+    everything = list(result.items)
+    assert len(everything) == result.total > 5
+    assert result.items[2:5] == everything[2:5]
+    assert result.items[-1] == everything[-1]
+    assert result.items[result.total : result.total + 3] == []
+
+
+def test_radar_reads_the_store_only_when_it_covers_the_day(demo):
+    root = Organization.objects.get(code="DEMO")
+    assert radar(root, AS_OF).counts is not None  # from the store
+    before = AS_OF - dt.timedelta(days=1)
+    assert radar(root, before).counts is None  # a day before the store's: computed
+    far = AS_OF + dt.timedelta(days=store.STORE_DAYS)
+    assert radar(root, far, horizon_days=1).counts is None  # past its window: computed
+
+
+def test_a_live_source_makes_the_radar_compute(demo, monkeypatch):
+    root = Organization.objects.get(code="DEMO")
+    source = FakeSource([deadline(root, AS_OF, subject="Việc của nguồn trực tiếp")])
+    sources.register(source)
+    try:
+        result = radar(root, AS_OF)
+    finally:
+        sources.unregister(source)
+    assert result.counts is None
+    assert "Việc của nguồn trực tiếp" in {d.subject for d in result.items}
+
+
+def test_services_keep_the_store_equal_to_the_rules(demo):
+    # A badge recorded, a transfer cancelled, a member renamed, a member's event recorded.
+    badge = next(row for row in OpenDeadline.objects.filter(kind="awards.badge").order_by("pk"))
+    member = Member.objects.get(pk=badge.subject_id)
+    milestone = int("".join(ch for ch in badge.title if ch.isdigit()) or 30)
+    award_services.record_award(
+        actor=None, member=member, milestone=milestone, occasion_on=badge.due_on,
+        decision_number="12-QĐ/TU", decision_signed_on=badge.due_on,
+    )  # fmt: skip
+    assert not OpenDeadline.objects.filter(pk=badge.pk).exists()
+    transfer = Transfer.objects.filter(
+        status__in=[Transfer.Status.AWAITING_LETTER, Transfer.Status.AWAITING_ARRIVAL],
+        voided_at__isnull=True,
+    ).first()
+    transfers.cancel_transfer(actor=None, transfer=transfer, reason="Đổi ý")
+    assert not OpenDeadline.objects.filter(subject_type="members.transfer", subject_id=transfer.pk)
+    probationer = Member.objects.filter(status=Status.PROBATIONARY).order_by("pk").first()
+    probationer.full_name = "Tên Mới Hẳn"
+    probationer.save()
+    assert stored_keys() == computed_keys()
+    assert "Tên Mới Hẳn" in set(OpenDeadline.objects.values_list("subject", flat=True))
+
+
+def test_the_rebuild_command_and_a_subtree_rebuild(demo, capsys):
+    OpenDeadline.objects.all().delete()
+    call_command("deadlines", "--rebuild", "--on", AS_OF.isoformat())
+    assert "Đã tính lại" in capsys.readouterr().out
+    assert stored_keys() == computed_keys()
+    grassroots = Organization.objects.filter(parent__code="DEMO").order_by("path").first()
+    OpenDeadline.objects.filter(organization__path__startswith=grassroots.path).delete()
+    call_command("deadlines", "--rebuild", "--org", grassroots.code)
+    assert stored_keys() == computed_keys()
+
+
+def test_without_the_setting_nothing_is_stored_or_read(settings, db):
+    settings.DANGBO_DEADLINE_STORE = False
+    build_demo(members=60, seed=3, as_of=AS_OF)
+    assert not DeadlineStore.objects.exists()
+    assert not OpenDeadline.objects.exists()
+    assert radar(Organization.objects.get(code="DEMO"), AS_OF).counts is None
