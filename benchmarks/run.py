@@ -56,7 +56,7 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
 
     from dangbo.awards import rules as award_rules
     from dangbo.awards.selectors import badges_due
-    from dangbo.deadlines.selectors import radar
+    from dangbo.deadlines.selectors import _computed_radar, radar
     from dangbo.demo import build_demo
     from dangbo.demo.plan import plan_tree
     from dangbo.members.selectors import MemberFilter, members_in
@@ -101,6 +101,20 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
         ("đếm DEMO theo cây ngày 30/06/2018", lambda: members_in(root, history).count()),
         ("radar thời hạn toàn DEMO (90 ngày)", lambda: radar(root, today).total),
         (f"radar thời hạn {grassroots.code} (90 ngày)", lambda: radar(grassroots, today).total),
+        (
+            "radar toàn DEMO (90 ngày) + trang đầu 50 việc",
+            lambda: len(radar(root, today).items[:50]),
+        ),
+        # The same radar computed by asking the sources (the radar before the stored deadlines):
+        # the reference for the two lines above, measured in the same run.
+        (
+            "radar toàn DEMO (90 ngày), tính trực tiếp từ nguồn",
+            lambda: _computed_radar(root, today, 90, None, False, None).total,
+        ),
+        (
+            f"radar {grassroots.code} (90 ngày), tính trực tiếp từ nguồn",
+            lambda: _computed_radar(grassroots, today, 90, None, False, None).total,
+        ),
         (
             "Huy hiệu Đảng đến hạn 4 đợt tới, toàn DEMO",
             lambda: len(badges_due(root, award_rules.award_occasions(today, 4))),
