@@ -391,15 +391,31 @@ def stored_radar(
     base = OpenDeadline.objects.filter(
         inside | path_range(org.path, "other_organization__path"), due_on__lte=until
     ).filter(Q(shown_until__isnull=True) | Q(shown_until__gte=today))
-    # Every kind within the horizon (before the kind and overdue filters): the choices.
-    per_kind = {
-        row["kind"]: row
-        for row in base.values("kind").annotate(
-            total=Count("pk"), late=Count("pk", filter=overdue), first_title=Min("title")
+    place_path = Case(
+        When(inside, then=F("organization__path")), default=F("other_organization__path")
+    )
+    # One scan: per kind and organization directly under ``org`` (its prefix of the path),
+    # before the kind and overdue filters; the counts per kind, the choices and the counts
+    # per organization are sums of these groups.
+    width = len(org.path) + _segment_length(org)
+    groups = [
+        g
+        for g in base.annotate(child=Substr(place_path, 1, width))
+        .values("kind", "child")
+        .annotate(
+            total=Count("pk"), late=Count("pk", filter=overdue), soon=Count("pk", filter=soon),
+            first_title=Min("title"),
         )
-        if visible is None or visible(row["kind"])
-    }
-    labels = {k: sources.KIND_LABELS.get(k, row["first_title"]) for k, row in per_kind.items()}
+        .order_by()
+        if visible is None or visible(g["kind"])
+    ]  # fmt: skip
+    per_kind: dict[str, dict[str, object]] = {}
+    for g in groups:
+        k = per_kind.setdefault(g["kind"], {"total": 0, "late": 0, "title": g["first_title"]})
+        k["total"] += g["total"]
+        k["late"] += g["late"]
+        k["title"] = min(k["title"], g["first_title"])
+    labels = {k: sources.KIND_LABELS.get(k, row["title"]) for k, row in per_kind.items()}
     available = sorted(labels.items(), key=lambda pair: (fold(pair[1]), pair[1], pair[0]))
     wanted = tuple(k for k in (kinds or ()) if k)
     chosen = [k for k in per_kind if not wanted or k in wanted]
@@ -413,10 +429,7 @@ def stored_radar(
         total = per_kind[kind]["late" if overdue_only else "total"]
         if total:
             by_kind.append(KindCount(kind, label, total, per_kind[kind]["late"]))
-    place_path = Case(
-        When(inside, then=F("organization__path")), default=F("other_organization__path")
-    )
-    by_org = _stored_counts_by_child(org, rows.annotate(place_path=place_path), overdue, soon)
+    by_org = _children(org, [g for g in groups if g["kind"] in chosen], overdue_only)
     counts = (
         sum(r.total for r in by_org),
         sum(r.overdue for r in by_org),
@@ -447,31 +460,32 @@ def stored_radar(
     )
 
 
-def _stored_counts_by_child(
-    org: Organization, rows: QuerySet, overdue: Q, soon: Q
-) -> list[OrgCount]:
-    """``counts_by_child`` in one GROUP BY over the stored rows."""
-    width = len(org.path) + _segment_length(org)
-    groups = list(
-        rows.annotate(child=Substr("place_path", 1, width))
-        .values("child")
-        .annotate(
-            total=Count("pk"), late=Count("pk", filter=overdue), soon=Count("pk", filter=soon)
-        )
-        .order_by("child")
-    )
-    if not groups:
+def _children(org: Organization, groups: list[dict], overdue_only: bool) -> list[OrgCount]:
+    """``counts_by_child`` from the groups of ``stored_radar`` (kind, child path: counts)."""
+    sums: dict[str, list[int]] = {}
+    for g in groups:
+        late = g["late"]
+        total = late if overdue_only else g["total"]
+        soon = 0 if overdue_only else g["soon"]
+        if not total:
+            continue
+        acc = sums.setdefault(g["child"], [0, 0, 0])
+        acc[0] += total
+        acc[1] += late
+        acc[2] += soon
+    if not sums:
         return []
-    paths = [g["child"] for g in groups if g["child"] != org.path]
+    paths = [path for path in sums if path != org.path]
     orgs = {o.path: o for o in Organization.objects.filter(path__in=paths)}
     orgs[org.path] = org
     result = []
-    for g in groups:
-        owner = orgs.get(g["child"], org)
+    for path in sorted(sums):
+        owner = orgs.get(path, org)
+        total, late, soon = sums[path]
         result.append(
             OrgCount(
                 organization_id=owner.pk, code=owner.code, name=owner.name, path=owner.path,
-                is_self=owner.pk == org.pk, total=g["total"], overdue=g["late"], soon=g["soon"],
+                is_self=owner.pk == org.pk, total=total, overdue=late, soon=soon,
             )
         )  # fmt: skip
     return _merge_self(result)

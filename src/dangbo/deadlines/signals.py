@@ -69,6 +69,9 @@ def _on_write(sender, instance, **kwargs) -> None:
         return
     if not store.enabled():
         return
+    collecting = store.deferred_subjects()
+    if collecting is not None and collecting.rebuild_all:  # all recomputed at the end
+        return
     label = sender._meta.label
     if label in WATCHED:
         store.changed(WATCHED[label](instance))

@@ -236,6 +236,7 @@ class Deferred(dict):
     """The records saved in a ``deferred()`` block ({subject type: numbers})."""
 
     cancelled = False
+    rebuild_all = False  # everything is recomputed at the end: nothing to collect
 
     def cancel(self) -> None:
         """Recompute nothing at the end (nothing was kept: a check, a dry run)."""
@@ -254,6 +255,7 @@ def deferred(*, rebuild_all: bool = False, on: dt.date | None = None):
     paths that write without saving models, COPY and ``bulk_create``). Nothing is recomputed
     when the block fails or calls ``cancel()`` on what it is given."""
     collected = Deferred()
+    collected.rebuild_all = rebuild_all
     token = _deferred.set(collected)
     try:
         yield collected
@@ -261,7 +263,7 @@ def deferred(*, rebuild_all: bool = False, on: dt.date | None = None):
         _deferred.reset(token)
     if collected.cancelled:
         return
-    if rebuild_all or "*" in collected:
+    if collected.rebuild_all or "*" in collected:
         rebuild_if_enabled(on)
     else:
         refresh({t: list(ids) for t, ids in collected.items()})
