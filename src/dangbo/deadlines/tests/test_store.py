@@ -181,3 +181,35 @@ def test_without_the_setting_nothing_is_stored_or_read(settings, db):
     assert not DeadlineStore.objects.exists()
     assert not OpenDeadline.objects.exists()
     assert radar(Organization.objects.get(code="DEMO"), AS_OF).counts is None
+
+
+def test_an_import_rebuilds_the_store_once_it_is_kept(store_on):
+    from django.utils import timezone
+
+    from dangbo.imports import engine
+    from dangbo.imports.tests.test_engine import HEADER, Book, Collect
+    from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
+
+    top = bloc(code="KHOI")
+    cell = dependent_cell(
+        dang_bo(top, code="DB1", name="Đảng bộ Một"), code="C1", name="Chi bộ Một"
+    )
+    store.rebuild()
+    built = store.current().rebuilt_at
+    admitted = timezone.localdate() - dt.timedelta(days=200)
+    row = [1, "Lê Thị Mới Vào", "12/03/1995", "Nữ", "Kinh", None, None,
+           admitted.strftime("%d/%m/%Y"), None, cell.code, None]  # fmt: skip
+    book = Book(S=[["DANH SÁCH ĐẢNG VIÊN", None], [None], HEADER, row])
+
+    def run(write: bool):
+        ctx = engine.Context(root=top, actor=None, file_label="ds.xlsx", write=write,
+                             valid_only=False, confirm_matches=False,
+                             today=timezone.localdate(), decisions={})  # fmt: skip
+        return engine.run(book, engine.detect(book), ctx, Collect())
+
+    assert not run(write=False).written
+    assert store.current().rebuilt_at == built  # a check keeps nothing: nothing recomputed
+    assert run(write=True).written
+    assert store.current().rebuilt_at > built
+    assert "Lê Thị Mới Vào" in set(OpenDeadline.objects.values_list("subject", flat=True))
+    assert stored_keys() == computed_keys()
