@@ -213,3 +213,31 @@ def test_an_import_rebuilds_the_store_once_it_is_kept(store_on):
     assert store.current().rebuilt_at > built
     assert "Lê Thị Mới Vào" in set(OpenDeadline.objects.values_list("subject", flat=True))
     assert stored_keys() == computed_keys()
+
+
+def test_the_page_api_and_exports_read_from_the_store_as_computed(demo, settings):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from dangbo.core.tests.api_helpers import ApiClient
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    api = ApiClient(client=client)
+    page = reverse("deadlines", kwargs={"code": "DEMO"})
+
+    def read() -> tuple:
+        body = api.get("/o/DEMO/deadlines", {"horizon_days": 366}).body
+        csv = b"".join(client.get(page, {"horizon": "180", "export": "csv"}).streaming_content)
+        html = client.get(page, {"page": "2"})
+        rows = [(r.deadline, r.days, r.org_code) for r in html.context["page_obj"]]
+        return body, csv, rows, html.context["radar"].counts is not None
+
+    stored = read()
+    settings.DANGBO_DEADLINE_STORE = False
+    computed = read()
+    assert stored[3]
+    assert not computed[3]
+    assert stored[0]["total"] > 50
+    assert stored[:3] == computed[:3]
