@@ -70,7 +70,14 @@ def covering(today: dt.date, until: dt.date) -> DeadlineStore | None:
     if not enabled():
         return None
     state = current()
-    if state is None or not state.derived_on <= today or until > state.reaches_until:
+    if state is None or not state.derived_on <= today:
+        return None
+    if until > state.reaches_until:
+        logger.warning(
+            "Thời hạn lưu sẵn chỉ tính đến ngày %s: radar phải tính trực tiếp. "
+            "Chạy «dangbo deadlines --rebuild» để dời khoảng tính.",
+            state.reaches_until.strftime("%d/%m/%Y"),
+        )
         return None
     return state
 
