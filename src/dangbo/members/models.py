@@ -267,6 +267,15 @@ class MemberState(models.Model):
         ordering = ["member", "valid_from"]
         indexes = [
             models.Index(fields=["organization", "valid_from"], name="memberstate_org_from"),
+            # The membership of a subtree on a date, read from the subtree's organizations
+            # without visiting the table (an index-only scan; PostgreSQL only, where an index
+            # can include columns): what makes a grassroots committee's figures cost its own
+            # members, not the installation's.
+            models.Index(
+                fields=["organization", "valid_from"],
+                include=["valid_until", "status", "member"],
+                name="memberstate_org_cover",
+            ),
             models.Index(fields=["member", "valid_from"], name="memberstate_member_from"),
             # The few members with a gap in their party age (struck off or expelled, then
             # readmitted): the badge lists find them without reading every state.
