@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.urls import reverse
 
@@ -324,14 +324,10 @@ def events_in_subtree(
     event_org = TreePosition.objects.filter(
         within, on_day(OuterRef("happened_on")), organization=OuterRef("organization_id")
     )
-    cell_org = TreePosition.objects.filter(
-        within, on_day(OuterRef(OuterRef("happened_on"))), organization=OuterRef("organization_id")
-    )
-    member_org = MemberState.objects.filter(
-        on_day(OuterRef("happened_on")), Exists(cell_org), member=OuterRef("member_id")
-    )
     # Start from the subtree: only the organizations that stood in it at some time of the
-    # period (and the members who belonged to them then) can have an event counted here.
+    # period, and the members who belonged to them then, can have an event counted here. The
+    # two kinds of event are two statements joined by UNION ALL, each planned on its own (an
+    # OR between them made the planner settle both the same way).
     orgs_then = (
         TreePosition.objects.filter(within, valid_from__lte=end)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
@@ -342,12 +338,34 @@ def events_in_subtree(
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
         .values("member_id")
     )
+    events = MemberEvent.objects.filter(
+        kind__in=list(kinds), happened_on__gte=start, happened_on__lte=end, voided_at__isnull=True
+    ).order_by()
+    at_org = events.filter(Exists(event_org), organization_id__in=orgs_then).values("pk")
+
+    # An event without an organization: the member's period of that day, then its cell in the
+    # tree of that day, each found by its key (scalar sub-queries, run for each of the few events
+    # left once the members of the subtree are known, never turned into a join of every period).
+    def one(qs: QuerySet) -> Subquery:
+        return Subquery(qs.order_by().values(one=Value(1))[:1], output_field=IntegerField())
+
+    cell_org = TreePosition.objects.filter(
+        within, on_day(OuterRef(OuterRef("happened_on"))), organization=OuterRef("organization_id")
+    )
+    member_org = (
+        MemberState.objects.filter(on_day(OuterRef("happened_on")), member=OuterRef("member_id"))
+        .annotate(cell_then=one(cell_org))
+        .filter(cell_then__isnull=False)
+    )
+    by_cell = (
+        events.filter(organization__isnull=True, member_id__in=members_then)
+        .annotate(cell_then=one(member_org))
+        .filter(cell_then__isnull=False)
+        .values("pk")
+    )
     return MemberEvent.objects.filter(
-        (Q(organization__isnull=False, organization_id__in=orgs_then) & Exists(event_org))
-        | (Q(organization__isnull=True, member_id__in=members_then) & Exists(member_org)),
-        kind__in=list(kinds), happened_on__gte=start, happened_on__lte=end,
-        voided_at__isnull=True, member__voided_at__isnull=True,
-    )  # fmt: skip
+        pk__in=at_org.union(by_cell, all=True), member__voided_at__isnull=True
+    )
 
 
 def admitted_count(org: Organization, start: dt.date, end: dt.date) -> int:

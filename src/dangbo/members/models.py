@@ -244,7 +244,17 @@ class MemberEvent(models.Model):
         verbose_name = "sự kiện của đảng viên"
         verbose_name_plural = "sự kiện của đảng viên"
         ordering = ["member", "happened_on", "id"]
-        indexes = [models.Index(fields=["kind", "happened_on"], name="memberevent_kind_on")]
+        indexes = [
+            models.Index(fields=["kind", "happened_on"], name="memberevent_kind_on"),
+            # The events recorded without an organization (a recognition counts where the
+            # member's cell stood that day): period indicators read them apart, by kind and date,
+            # without a bitmap of every such event in the installation.
+            models.Index(
+                fields=["kind", "happened_on"],
+                condition=models.Q(organization__isnull=True),
+                name="memberevent_no_org_kind_on",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.happened_on:%d/%m/%Y}"
@@ -267,6 +277,15 @@ class MemberState(models.Model):
         ordering = ["member", "valid_from"]
         indexes = [
             models.Index(fields=["organization", "valid_from"], name="memberstate_org_from"),
+            # The membership of a subtree on a date, read from the subtree's organizations
+            # without visiting the table (an index-only scan; PostgreSQL only, where an index
+            # can include columns): what makes a grassroots committee's figures cost its own
+            # members, not the installation's.
+            models.Index(
+                fields=["organization", "valid_from"],
+                include=["valid_until", "status", "member"],
+                name="memberstate_org_cover",
+            ),
             models.Index(fields=["member", "valid_from"], name="memberstate_member_from"),
             # The few members with a gap in their party age (struck off or expelled, then
             # readmitted): the badge lists find them without reading every state.

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from dangbo.admissions import selectors as admissions
-from dangbo.admissions.models import Candidate
+from dangbo.admissions.models import AdmissionPlan, Candidate
 from dangbo.members.models import Member, MemberEvent, Sex
 
 from ..registry import AS_OF, PERIOD, TOTAL, Query, RecordKind, Result, Row, Unit, indicator
@@ -155,12 +155,17 @@ def _distinct_members(events: QuerySet[MemberEvent]) -> int:
     records=RecordKind.MEMBERS,
 )
 def admitted(q: Query) -> Result:
-    events = _admission_events(q)
+    # One pass over the subtree's admission events of the period: each row a filtered count.
+    counts = _admission_events(q).aggregate(
+        new=Count("member_id", distinct=True, filter=Q(kind=ADMITTED)),
+        again=Count("member_id", distinct=True, filter=Q(kind=READMITTED)),
+        total=Count("member_id", distinct=True),
+    )
     rows = [
-        Row(ADMITTED.value, "Kết nạp mới", _distinct_members(events.filter(kind=ADMITTED))),
-        Row(READMITTED.value, "Kết nạp lại", _distinct_members(events.filter(kind=READMITTED))),
+        Row(ADMITTED.value, "Kết nạp mới", counts["new"]),
+        Row(READMITTED.value, "Kết nạp lại", counts["again"]),
     ]
-    return Result(rows, Row(TOTAL, "Tổng số", _distinct_members(events)))
+    return Result(rows, Row(TOTAL, "Tổng số", counts["total"]))
 
 
 @admitted.records_of
@@ -194,14 +199,23 @@ def _percent(numerator: int, denominator: int | None) -> Decimal | None:
 def plan(q: Query) -> Result:
     year = q.on.year
     rows = []
-    for child in q.org.children.filter(dissolved_on__isnull=True).order_by("code"):
-        child_plan = admissions.plan_of(child, year)
+    children = list(q.org.children.filter(dissolved_on__isnull=True).order_by("code"))
+    # The plans of the organization and of its children in one query, not one per child.
+    plans = {
+        p.organization_id: p
+        for p in AdmissionPlan.objects.filter(
+            organization_id__in=[q.org.pk, *(c.pk for c in children)], year=year,
+            voided_at__isnull=True,
+        ).order_by("pk")
+    }  # fmt: skip
+    for child in children:
+        child_plan = plans.get(child.pk)
         if child_plan is None:
             continue
         done = admissions.admitted_count(child, q.period_start, q.on)
         rows.append(Row(child.code, child.name, _percent(done, child_plan.planned), numerator=done,
                         denominator=child_plan.planned))  # fmt: skip
-    own = admissions.plan_of(q.org, year)
+    own = plans.get(q.org.pk)
     done = _distinct_members(_admission_events(q))
     planned = own.planned if own else None
     label = f"{q.org.name} (kế hoạch năm {year})" if own else f"{q.org.name} (năm {year})"

@@ -16,7 +16,19 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from dangbo.core import codes
 from dangbo.members import rules
@@ -113,65 +125,109 @@ def _band(field: str, on: dt.date, bands) -> Case:
     return Case(*whens, default=Value(UNKNOWN), output_field=CharField())
 
 
-def _group_columns(q: Query) -> dict:
-    """The breakdowns the membership can be grouped by: name -> expression on ``MemberState``."""
-    return {
-        "status": F("status"),
-        "sex": F("member__sex"),
-        "ethnicity": F("member__ethnicity"),
-        "political_theory_level": F("member__political_theory_level"),
-        "professional_level": F("member__professional_level"),
-        "general_education": F("member__general_education"),
-        "age_band": _band("date_of_birth", q.on, AGE_BANDS),
-        "party_age_band": _band("admitted_on", q.on, PARTY_AGE_BANDS),
-        "organization": F("organization_id"),
-    }
+# The breakdowns of the membership come in two kinds. A *band* has a fixed list of keys, each a
+# condition on the row (status, sex, age band, party-age band, Kinh or not): it is counted by a
+# conditional aggregate (SUM(CASE ...)), which costs a comparison per row and no grouping. A
+# *dimension* is open-ended (ethnicity, qualifications, the organization): it is a column to
+# group by. The rest of a band (``UNKNOWN``, the minority) is the total less its keys, since a
+# band's conditions never overlap.
+BANDS = ("status", "sex", "age_band", "party_age_band", "kinh")
+DIMENSIONS = ("ethnicity", "political_theory_level", "professional_level", "general_education")
+ORGANIZATION = "organization"
+MEMBERSHIP_GROUPS = frozenset([*BANDS, *DIMENSIONS, ORGANIZATION])
 
 
-MEMBERSHIP_GROUPS = frozenset(
-    ["status", "sex", "ethnicity", "political_theory_level", "professional_level",
-     "general_education", "age_band", "party_age_band", "organization"]
-)  # fmt: skip
+def _band_conditions(name: str, on: dt.date) -> list[tuple[str, Q]]:
+    """The keys of band ``name`` with their conditions on ``MemberState`` (the rest excluded)."""
+    if name == "status":
+        return [(s.value, Q(status=s.value)) for s in ACTIVE_STATUSES]
+    if name == "sex":
+        return [(s.value, Q(member__sex=s.value)) for s in Sex]
+    if name == "kinh":
+        return [("kinh", Q(member__ethnicity=KINH))]
+    field, bands = {
+        "age_band": ("member__date_of_birth", AGE_BANDS),
+        "party_age_band": ("member__admitted_on", PARTY_AGE_BANDS),
+    }[name]
+    return [(key, band_q(field, on, lo, hi)) for key, _, lo, hi in bands]
+
+
+def _rest_key(name: str) -> str | None:
+    return {"age_band": UNKNOWN, "party_age_band": UNKNOWN, "kinh": "minority"}.get(name)
 
 
 def scan_membership(q: Query, groups: frozenset[str]) -> dict[str, dict]:
     """Return {group: {key: members}} for ``groups``, from ONE statement over the membership.
 
-    The membership on ``q.on`` (``membership_states``: the states valid that
-    day, in the subtree as it stood that day, members not voided) is read once
-    into a common table expression with one column per group asked for; each
-    group is a GROUP BY over it, the groups joined by UNION ALL. So however
-    many member indicators a page shows, the member tables are scanned once.
+    The membership on ``q.on`` (``membership_states``: the states valid that day, in the
+    subtree as it stood that day, members not voided) is read once. The bands asked for are
+    conditional aggregates of that read; the dimensions asked for are its grouping key, so one
+    grouped pass gives every band and every dimension (the bands summed over the groups). The
+    organization, which only ``members.share_of_staff`` reads, is a second grouping of the same
+    pass: GROUPING SETS on PostgreSQL; on SQLite, which has none, two GROUP BY over the
+    membership read once into a materialized table expression (the same rows, the same counts).
     """
+    counts: dict[str, dict] = {name: {} for name in groups}
     if not groups:
-        return {}
-    columns = _group_columns(q)
-    names = sorted(groups)
-    aliases = {name: f"g_{i}" for i, name in enumerate(names)}
-    base = membership_states(q).annotate(**{aliases[n]: columns[n] for n in names})
-    base = base.values(*aliases.values())
-    counts: dict[str, dict] = {name: {} for name in names}
+        return counts
+    bands = [b for b in BANDS if b in groups]
+    dims = [d for d in DIMENSIONS if d in groups]
+    by_org = ORGANIZATION in groups
+    flags = [(band, key, cond) for band in bands for key, cond in _band_conditions(band, q.on)]
+    columns = {f"d_{i}": F(f"member__{d}") for i, d in enumerate(dims)}
+    columns |= {
+        f"b_{i}": Case(When(cond, then=Value(1)), default=Value(0), output_field=IntegerField())
+        for i, (_, _, cond) in enumerate(flags)
+    }
+    if by_org:
+        columns["org"] = F("organization_id")
+    base = membership_states(q).annotate(**columns).values(*columns)
     try:
         sql, params = base.query.sql_with_params()
     except EmptyResultSet:  # the organization did not exist on the date
         return counts
-    text = f"CAST(NULL AS {'varchar(40)' if connection.vendor == 'postgresql' else 'text'})"
-    parts = []
-    for name in names:
-        column = aliases[name]
-        if name == "organization":
-            key, org = text, column
-        else:
-            key, org = column, "CAST(NULL AS integer)"
-        parts.append(
-            f"SELECT '{name}' AS grp, {key} AS k, {org} AS org, COUNT(*) AS n "
-            f"FROM membership GROUP BY {column}"
+    dim_cols = [f"d_{i}" for i in range(len(dims))]
+    sums = ", ".join(["COUNT(*)", *(f"SUM(b_{i})" for i in range(len(flags)))])
+    if not by_org:
+        group_by = f" GROUP BY {', '.join(dim_cols)}" if dim_cols else ""
+        keys = "".join(f"{c}, " for c in dim_cols)
+        statement = f"WITH membership AS ({sql}) SELECT 0, {keys}NULL, {sums} FROM membership"
+        statement += group_by
+    elif connection.vendor == "postgresql":
+        keys = "".join(f"{c}, " for c in dim_cols)
+        statement = (
+            f"WITH membership AS ({sql}) SELECT 1 - GROUPING(org), {keys}org, {sums} FROM membership "
+            f"GROUP BY GROUPING SETS (({', '.join(dim_cols)}), (org))"
         )
-    statement = f"WITH membership AS MATERIALIZED ({sql}) " + " UNION ALL ".join(parts)
+    else:
+        keys = "".join(f"{c}, " for c in dim_cols)
+        nulls = "".join("NULL, " for _ in dim_cols)
+        group_by = f" GROUP BY {', '.join(dim_cols)}" if dim_cols else ""
+        statement = (
+            f"WITH membership AS MATERIALIZED ({sql}) "
+            f"SELECT 0, {keys}NULL, {sums} FROM membership{group_by} UNION ALL "
+            f"SELECT 1, {nulls}org, COUNT(*){', NULL' * len(flags)} FROM membership GROUP BY org"
+        )
+    totals = [0] * (1 + len(flags))
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        for group, key, org, n in cursor.fetchall():
-            counts[group][org if group == "organization" else key] = n
+        for row in cursor.fetchall():
+            if row[0]:  # the organization grouping
+                counts[ORGANIZATION][row[1 + len(dims)]] = row[2 + len(dims)]
+                continue
+            values = row[2 + len(dims) :]
+            for i, name in enumerate(dims):
+                key = row[1 + i]
+                counts[name][key] = counts[name].get(key, 0) + values[0]
+            for i, value in enumerate(values):
+                totals[i] += int(value or 0)
+    for i, (band, key, _) in enumerate(flags):
+        if totals[1 + i]:
+            counts[band][key] = totals[1 + i]
+    for band in bands:
+        rest = totals[0] - sum(counts[band].values())
+        if rest and _rest_key(band):
+            counts[band][_rest_key(band)] = rest
     return counts
 
 
@@ -309,13 +365,19 @@ def _party_age_corrections(q: Query) -> dict[int, tuple[str, str]]:
     has a party age shorter than the time since the first admission; they are
     few, so they are fetched and computed exactly with ``rules.party_age_years``.
     """
+    # From the few gap periods (a partial index holds them), each checked against the
+    # membership by its member: the cost follows the gaps, not the subtree's members.
+    counted = membership_states(q).filter(member_id=OuterRef("member_id"))
     gaps = (
         MemberState.objects.filter(
-            status__in=rules.GAP_STATUSES, valid_from__lt=q.on,
-            member_id__in=membership_states(q).values("member_id"),
+            # A member counted on the date is back in the party then: the gaps ended before.
+            Exists(counted), status__in=rules.GAP_STATUSES, valid_until__lte=q.on
         )
         .order_by()
-        .values_list("member_id", "member__admitted_on", "status", "valid_from", "valid_until")
+        # The admission date by the member's key, not by a join the planner could hash.
+        .annotate(admitted=Subquery(Member.objects.filter(pk=OuterRef("member_id")).order_by().values(
+            "admitted_on")[:1]))
+        .values_list("member_id", "admitted", "status", "valid_from", "valid_until")
     )  # fmt: skip
     admitted: dict[int, dt.date] = {}
     states: dict[int, list[rules.State]] = defaultdict(list)
@@ -379,14 +441,13 @@ def by_party_age_band_records(q: Query, key: str) -> QuerySet:
     time=AS_OF,
     dimension="dân tộc (Kinh, thiểu số)",
     records=RecordKind.MEMBERS,
-    reads=MEMBERSHIP.reading("ethnicity"),
+    reads=MEMBERSHIP.reading("kinh"),
 )
 def by_ethnic_minority(q: Query, scanned: dict) -> Result:
-    counts = scanned["ethnicity"]
-    kinh = counts.get(KINH, 0)
+    counts = scanned["kinh"]
     rows = [
-        Row("kinh", "Dân tộc Kinh", kinh, member_params={"ethnicity": KINH}),
-        Row("minority", "Dân tộc thiểu số", sum(counts.values()) - kinh),
+        Row("kinh", "Dân tộc Kinh", counts.get("kinh", 0), member_params={"ethnicity": KINH}),
+        Row("minority", "Dân tộc thiểu số", counts.get("minority", 0)),
     ]
     return Result(rows, _total(rows))
 

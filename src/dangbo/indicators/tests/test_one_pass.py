@@ -96,3 +96,30 @@ def test_the_plan_asks_each_source_once_for_the_union_of_the_groups():
     assert registry.plan([by_sex, by_status, registry.get("org.sub_committees")]) == {
         MEMBERSHIP: frozenset({"sex", "status"})
     }
+
+
+def test_bands_are_conditional_aggregates_without_grouping(world):
+    four = ["members.by_status", "members.by_sex", "members.by_age_band",
+            "members.by_ethnic_minority"]  # fmt: skip
+    with CaptureQueriesContext(connection) as ctx:
+        figures = selectors.figures(world.root, on=scenario.ON_2018, codes=four)
+    (scan,) = [q["sql"] for q in ctx.captured_queries if "WITH membership AS" in q["sql"]]
+    assert "GROUP BY" not in scan.split(") SELECT", 1)[1]
+    for figure in figures:
+        alone = registry.evaluate(figure.indicator, Query(org=world.root, on=scenario.ON_2018))
+        assert figure.result == alone
+    minority = next(f for f in figures if f.indicator.code == "members.by_ethnic_minority")
+    values = minority.result.values()
+    assert values["kinh"] + values["minority"] == values["total"] == 6
+
+
+def test_dimensions_and_the_organization_come_from_one_statement(world):
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.figures(world.root, on=scenario.ON_2018)
+    (scan,) = [q["sql"] for q in ctx.captured_queries if "WITH membership AS" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert "GROUPING SETS" in scan
+        assert "UNION ALL" not in scan
+    else:  # the same two groupings over the membership read once
+        assert "MATERIALIZED" in scan
+        assert scan.count("UNION ALL") == 1
