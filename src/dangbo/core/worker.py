@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -158,6 +159,28 @@ def watch_parent(parent_pid: int, interval: float = 1.0) -> threading.Thread:
         os.kill(os.getpid(), signal.SIGTERM)
 
     thread = threading.Thread(target=watch, name="dangbo-parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_every(fn: Callable[[], object], interval: float, name: str) -> threading.Thread:
+    """Call ``fn`` now and then every ``interval`` seconds on a background thread of the worker
+    (housekeeping the worker keeps: the stored deadlines' window). A failure is logged and the
+    next round tries again; the thread's database connection is closed after each round."""
+    from django.db import close_old_connections, connection
+
+    def loop() -> None:
+        while True:
+            try:
+                fn()
+            except Exception:  # logged; the worker's tasks go on regardless
+                logger.exception("Việc định kỳ %s gặp lỗi; sẽ thử lại sau.", name)
+            finally:
+                close_old_connections()
+                connection.close()
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name=f"dangbo-{name}", daemon=True)
     thread.start()
     return thread
 

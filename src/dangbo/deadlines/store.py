@@ -15,7 +15,9 @@ facts, asked for a subtree). This module only stores what they return:
 The rows are derived for one day (``DeadlineStore.derived_on``) and reach
 ``STORE_DAYS`` ahead; the radar reads them for any day from that one on whose
 horizon they reach (``covering``), and computes the deadlines itself otherwise.
-A rebuild moves the window forward (a daily or monthly task is enough: the
+A rebuild moves the window forward: the task worker (``dangbo worker``) asks
+``keep_current`` every hour, which builds the store on a new or upgraded
+installation and rebuilds it once fewer than ``KEEP_AHEAD_DAYS`` remain (the
 window is two years wide and the radar looks one year ahead at most).
 """
 
@@ -145,6 +147,24 @@ def rebuild(on: dt.date | None = None) -> int:
     DeadlineStore.objects.create(derived_on=on, reaches_until=until, rebuilt_at=timezone.now())
     logger.info("Đã tính lại %s thời hạn (ngày %s)", count, on)
     return count
+
+
+# The window is moved forward once fewer days than this remain ahead of today: the radar looks
+# at most a year ahead, so it always reads stored rows, and the rebuild runs about once a year.
+KEEP_AHEAD_DAYS = 400
+
+
+def keep_current(today: dt.date | None = None) -> int | None:
+    """Build the store when it was never built, or move its window forward when fewer than
+    ``KEEP_AHEAD_DAYS`` remain (the task worker asks this every hour); return the rows written,
+    or None when nothing had to be done."""
+    if not enabled():
+        return None
+    today = today or timezone.localdate()
+    state = current()
+    if state is not None and state.reaches_until >= today + dt.timedelta(days=KEEP_AHEAD_DAYS):
+        return None
+    return rebuild(today)
 
 
 def rebuild_if_enabled(on: dt.date | None = None) -> int | None:

@@ -80,3 +80,23 @@ def test_a_starting_worker_removes_the_copies_a_dead_process_left(tmp_path):
     assert snapshot.remove_stale_copies(tmp_path) == 1
 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dangbo-plan-new.sqlite3", "db.sqlite3"]
+
+
+def test_housekeeping_runs_again_after_a_failure():
+    """The worker's periodic housekeeping logs a failure and tries again at the next round."""
+    import threading
+
+    from dangbo.core.worker import run_every
+
+    calls: list[int] = []
+    done = threading.Event()
+
+    def job() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("lần đầu hỏng")
+        done.set()
+
+    thread = run_every(job, 0.01, "thu")
+    assert done.wait(5)
+    assert thread.daemon and len(calls) >= 2

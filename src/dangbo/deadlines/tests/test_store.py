@@ -241,3 +241,28 @@ def test_the_page_api_and_exports_read_from_the_store_as_computed(demo, settings
     assert not computed[3]
     assert stored[0]["total"] > 50
     assert stored[:3] == computed[:3]
+
+
+def test_the_worker_keeps_the_window_ahead_of_today(store_on, db):
+    """``keep_current`` (run every hour by the worker) builds a store never built, leaves one
+    that reaches far enough, and moves it forward once fewer than KEEP_AHEAD_DAYS remain."""
+    build_demo(members=60, seed=3, as_of=AS_OF)
+    DeadlineStore.objects.all().delete()
+    OpenDeadline.objects.all().delete()
+    assert store.keep_current(AS_OF) is not None  # an upgraded installation: built
+    assert store.current().derived_on == AS_OF
+    assert stored_keys() == computed_keys()
+    last_quiet = store.current().reaches_until - dt.timedelta(days=store.KEEP_AHEAD_DAYS)
+    assert store.keep_current(last_quiet) is None  # the day the window still reaches far enough
+    assert store.current().derived_on == AS_OF
+    moved = last_quiet + dt.timedelta(days=1)
+    assert store.keep_current(moved) is not None  # the day after: rebuilt for that day
+    assert store.current().derived_on == moved
+    assert store.current().reaches_until == moved + dt.timedelta(days=store.STORE_DAYS)
+    assert stored_keys() == computed_keys()
+
+
+def test_the_worker_keeps_nothing_without_the_setting(settings, db):
+    settings.DANGBO_DEADLINE_STORE = False
+    assert store.keep_current(AS_OF) is None
+    assert not DeadlineStore.objects.exists()

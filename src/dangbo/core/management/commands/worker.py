@@ -14,7 +14,16 @@ from django.core.management.base import BaseCommand
 from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished, task_started
 
-from dangbo.core.worker import EXIT_LOCKED, WorkerLock, recover_interrupted, watch_parent
+from dangbo.core.worker import (
+    EXIT_LOCKED,
+    WorkerLock,
+    recover_interrupted,
+    run_every,
+    watch_parent,
+)
+
+# How often the worker's housekeeping runs (seconds).
+HOUSEKEEPING_SECONDS = 3600
 
 # What each task does, as the log says it (the task's function name otherwise).
 TASK_LABELS = {
@@ -56,6 +65,10 @@ class Command(BaseCommand):
                     f"Đã đánh dấu {sum(counts.values())} công việc và {tasks} tác vụ nền bị gián "
                     "đoạn (tiến trình xử lý nền trước đã dừng đột ngột)."
                 )
+            # The stored deadlines' window moves forward by itself (deadlines.store.keep_current).
+            from dangbo.deadlines.store import keep_current
+
+            run_every(keep_current, HOUSEKEEPING_SECONDS, "deadlines")
             self.stdout.write("Tiến trình xử lý nền đã sẵn sàng.")
             self.stdout.flush()
             verbosity = options["verbosity"]
