@@ -99,4 +99,5 @@ def test_housekeeping_runs_again_after_a_failure():
 
     thread = run_every(job, 0.01, "thu")
     assert done.wait(5)
-    assert thread.daemon and len(calls) >= 2
+    assert thread.daemon
+    assert len(calls) >= 2
