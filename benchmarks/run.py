@@ -64,7 +64,9 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
 
     call_command("migrate", interactive=False, verbosity=0)
     print(f"Cơ sở dữ liệu {connection.vendor}: dựng {members} đảng viên…", flush=True)
+    cpu_began = time.process_time()
     result = build_demo(members=members, seed=seed, log=lambda m: print(m, flush=True))
+    build_cpu = time.process_time() - cpu_began
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     baseline_rate = _insert_baseline(connection, min(BASELINE_ROWS, result.rows))
@@ -118,7 +120,8 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
     return {
         "members": result.members,
         "organizations": result.organizations,
-        "build": {"seconds": result.seconds, "rows": result.rows, "rows_per_s": rows_per_s,
+        "build": {"seconds": result.seconds, "cpu_seconds": build_cpu, "rows": result.rows,
+                  "rows_per_s": rows_per_s, "load_average": os.getloadavg()[0],
                   "baseline_rows_per_s": baseline_rate, "ratio": rows_per_s / baseline_rate},
         "baseline_ms": baseline_ms,
         "queries": queries,

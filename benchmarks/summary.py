@@ -116,6 +116,8 @@ GOALS: list[Goal] = [
          lambda r: _worst_page(r, 100), ms, lambda v: v < 100),
     Goal("queries", "Dựng dữ liệu mẫu (dangbo demo)", "< 5 phút",
          lambda r: _dig(r, "build", "seconds"), seconds, lambda v: v < 300),
+    Goal("queries", "Dựng dữ liệu mẫu: CPU của tiến trình Python", "để đối chiếu",
+         lambda r: _dig(r, "build", "cpu_seconds"), seconds, None),
     Goal("lists", "Danh sách đảng viên, một yêu cầu: trang đầu", "< 50 ms",
          _one("first"), ms, lambda v: v < 50, db="postgresql"),
     Goal("lists", "Danh sách, một yêu cầu: trang sâu (con trỏ)", "< 50 ms",
@@ -126,6 +128,10 @@ GOALS: list[Goal] = [
          _load("deep"), percentiles, lambda v: v["p95"] < 100, db="postgresql"),
     Goal("lists", "Danh sách, trang sâu theo ?page= (OFFSET)", "để so sánh",
          lambda r: _dig(_served(r), "offset_ms"), ms, None, db="postgresql"),
+    Goal("lists", "Danh sách: CPU máy chủ mỗi yêu cầu; tải trung bình", "để đối chiếu",
+         lambda r: _dig(_served(r), "load") if _dig(_served(r), "load", "cpu_ms_per_request")
+         else None, lambda v: f"{ms(v['cpu_ms_per_request'])}; "
+         f"tải {fmt_decimal(v['load_average'], 1)}", None, db="postgresql"),
     Goal("import", "Nhập danh sách đảng viên so với COPY", "≥ 1/3 tốc độ COPY",
          lambda r: r.get("ratio_to_copy"), lambda v: fmt_decimal(v, 3), lambda v: v >= 1 / 3,
          db="postgresql"),
