@@ -173,8 +173,8 @@ def main() -> None:
         "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
     )
     parser.add_argument(
-        "--suite", choices=("queries", "import", "lists", "country"), default="queries",
-        help="queries: dựng mẫu và đo truy vấn; import: nhập danh sách từ tệp; lists: danh sách "
+        "--suite", choices=("queries", "import", "lists", "country", "demo"), default="queries",
+        help="queries: dựng mẫu và đo truy vấn; demo: chỉ dựng dữ liệu mẫu; import: nhập danh sách từ tệp; lists: danh sách "
         "đảng viên qua dangbo serve với 20 máy khách; country: dữ liệu tổng hợp quy mô toàn quốc "
         "nạp bằng COPY, chỉ trên PostgreSQL (mặc định queries)",
     )  # fmt: skip
@@ -204,6 +204,10 @@ def main() -> None:
             from .imports import run_imports
 
             result = run_imports(members=args.members, seed=args.seed)
+        elif args.suite == "demo":
+            from .run import run_demo
+
+            result = run_demo(members=args.members, seed=args.seed)
         elif args.suite == "lists":
             from .lists import run_lists
 
@@ -248,6 +252,11 @@ def main() -> None:
 
         for result in results.values():
             print_country(result)
+    elif args.suite == "demo":
+        from .run import print_demo
+
+        for db, result in results.items():
+            print_demo(db, result)
     else:
         _print_table(results)
     if len(results) < (2 if args.db == "both" else 1):
