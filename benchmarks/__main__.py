@@ -1,5 +1,9 @@
 """Run the benchmarks: ``python -m benchmarks [--members N] [--db sqlite|postgresql|both]``.
 
+Each suite's results also go, as JSON, to the results folder (``--results`` or
+``BENCH_RESULTS_DIR``); ``python -m benchmarks --summary DIR`` prints one table of every goal
+from what the suites left there (``summary``).
+
 Each database runs in its own process (Django's settings are fixed once
 loaded): a scratch SQLite file in a temporary directory, and for PostgreSQL
 a scratch database on the server of ``DATABASE_URL`` or, without it, on a
@@ -169,13 +173,26 @@ def main() -> None:
         "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
     )
     parser.add_argument(
-        "--suite", choices=("queries", "import", "lists", "country"), default="queries",
-        help="queries: dựng mẫu và đo truy vấn; import: nhập danh sách từ tệp; lists: danh sách "
+        "--suite", choices=("queries", "import", "lists", "country", "demo"), default="queries",
+        help="queries: dựng mẫu và đo truy vấn; demo: chỉ dựng dữ liệu mẫu; import: nhập danh sách từ tệp; lists: danh sách "
         "đảng viên qua dangbo serve với 20 máy khách; country: dữ liệu tổng hợp quy mô toàn quốc "
         "nạp bằng COPY, chỉ trên PostgreSQL (mặc định queries)",
     )  # fmt: skip
+    parser.add_argument(
+        "--results", default=os.environ.get("BENCH_RESULTS_DIR") or None, metavar="THƯ_MỤC",
+        help="ghi kết quả (JSON) vào thư mục này cho bảng tổng hợp (mặc định BENCH_RESULTS_DIR)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--summary", metavar="THƯ_MỤC",
+        help="chỉ in bảng tổng hợp các mục tiêu từ kết quả đã ghi trong thư mục",
+    )  # fmt: skip
     parser.add_argument("--child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.summary:
+        from .summary import print_summary
+
+        print_summary(args.summary)
+        return
     if args.suite == "country":
         args.db = "postgresql"
     if args.child:
@@ -187,6 +204,10 @@ def main() -> None:
             from .imports import run_imports
 
             result = run_imports(members=args.members, seed=args.seed)
+        elif args.suite == "demo":
+            from .run import run_demo
+
+            result = run_demo(members=args.members, seed=args.seed)
         elif args.suite == "lists":
             from .lists import run_lists
 
@@ -202,6 +223,10 @@ def main() -> None:
         result = _sqlite(args) if db == "sqlite" else _postgresql(args)
         if result:
             results[db] = result
+            if args.results:
+                from .summary import save
+
+                print(f"Kết quả ghi vào {save(args.results, args.suite, db, args.members, result)}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.config.settings.dev")
     if args.suite == "import":
         import django
@@ -227,6 +252,11 @@ def main() -> None:
 
         for result in results.values():
             print_country(result)
+    elif args.suite == "demo":
+        from .run import print_demo
+
+        for db, result in results.items():
+            print_demo(db, result)
     else:
         _print_table(results)
     if len(results) < (2 if args.db == "both" else 1):

@@ -64,7 +64,9 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
 
     call_command("migrate", interactive=False, verbosity=0)
     print(f"Cơ sở dữ liệu {connection.vendor}: dựng {members} đảng viên…", flush=True)
+    cpu_began = time.process_time()
     result = build_demo(members=members, seed=seed, log=lambda m: print(m, flush=True))
+    build_cpu = time.process_time() - cpu_began
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     baseline_rate = _insert_baseline(connection, min(BASELINE_ROWS, result.rows))
@@ -132,7 +134,8 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
     return {
         "members": result.members,
         "organizations": result.organizations,
-        "build": {"seconds": result.seconds, "rows": result.rows, "rows_per_s": rows_per_s,
+        "build": {"seconds": result.seconds, "cpu_seconds": build_cpu, "rows": result.rows,
+                  "rows_per_s": rows_per_s, "load_average": os.getloadavg()[0],
                   "baseline_rows_per_s": baseline_rate, "ratio": rows_per_s / baseline_rate},
         "baseline_ms": baseline_ms,
         "queries": queries,
@@ -140,6 +143,45 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
         "pages": pages,
         "indicators": figures,
     }  # fmt: skip
+
+
+def run_demo(*, members: int, seed: int) -> dict:
+    """Only the demo build (``dangbo demo --members N``): its time, CPU time and memory."""
+    import resource
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.config.settings.dev")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dangbo.demo import build_demo
+
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"Cơ sở dữ liệu {connection.vendor}: dựng {members} đảng viên…", flush=True)
+    cpu_began = time.process_time()
+    result = build_demo(members=members, seed=seed, log=lambda m: print(m, flush=True))
+    return {
+        "members": result.members, "organizations": result.organizations,
+        "build": {"seconds": result.seconds, "cpu_seconds": time.process_time() - cpu_began,
+                  "rows": result.rows, "rows_per_s": result.rows / result.seconds,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "load_average": os.getloadavg()[0]},
+    }  # fmt: skip
+
+
+def print_demo(db: str, result: dict) -> None:
+    from dangbo.core.formatting import fmt_decimal, fmt_int
+
+    build = result["build"]
+    print(f"\n== {db}: dữ liệu mẫu {fmt_int(result['members'])} đảng viên, "
+          f"{fmt_int(result['organizations'])} tổ chức ==")  # fmt: skip
+    print(f"Dựng trong {fmt_decimal(build['seconds'])} giây (CPU của tiến trình Python "
+          f"{fmt_decimal(build['cpu_seconds'])} giây), {fmt_int(build['rows'])} dòng, "
+          f"{fmt_int(round(build['rows_per_s']))} dòng/giây; bộ nhớ đỉnh "
+          f"{fmt_int(round(build['peak_rss_mb']))} MB; tải trung bình của máy "
+          f"{fmt_decimal(build['load_average'], 1)}")  # fmt: skip
 
 
 # The goals of the pages at province scale (500.000 members), in milliseconds.

@@ -53,19 +53,31 @@ def insert_rows(
         if connection.vendor == "postgresql":
             quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
             raw = cursor.cursor
+            # Only JSON needs converting for COPY; the other values go as they are.
+            convert = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
             with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([_value(v, f) for v, f in zip(row, fields, strict=True)])
+                    if convert:
+                        row = list(row)
+                        for i, f in convert:
+                            row[i] = _value(row[i], f)
+                    copy.write_row(row)
                     count += 1
             return count
-        adapters = [_sqlite_adapter(f) for f in fields]
+        adapters = [(i, a) for i, a in enumerate(map(_sqlite_adapter, fields)) if a is not None]
         quoted = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
         sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'
         batch: list[list[Any]] = []
         raw = cursor.cursor
+        width = len(columns)
         for row in rows:
-            batch.append([adapt(v) for v, adapt in zip(row, adapters, strict=True)])
+            row = list(row)
+            if len(row) != width:
+                raise ValueError(f"{table}: {len(row)} values for {width} columns")
+            for i, adapt in adapters:
+                row[i] = adapt(row[i])
+            batch.append(row)
             if len(batch) >= 5000:
                 raw.executemany(sql, batch)
                 count += len(batch)
@@ -97,8 +109,58 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> i
     )
 
 
+class Rows:
+    """Rows of ``model`` as plain lists, for ``insert_rows``: every concrete field (the primary
+    key only with ``with_pk``) holds its default unless given, ``auto_now`` times one stamp.
+
+    For writers that produce many rows (the demo): no model instance per row. A field whose
+    default is a fresh value per row (a ``uuid4``) must be given for every row.
+    """
+
+    def __init__(self, model: type[models.Model], *, with_pk: bool = False) -> None:
+        from django.utils import timezone
+
+        now = timezone.now()
+        self.model = model
+        fields = [f for f in model._meta.local_concrete_fields if with_pk or not f.primary_key]
+        self.names = [f.attname for f in fields]
+        self.index = {name: i for i, name in enumerate(self.names)}
+        self.required: set[str] = set()
+        self.template: list[Any] = []
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                value = now
+            elif f.primary_key:
+                value = None
+            else:
+                if f.has_default() and callable(f.default) and f.unique:
+                    self.required.add(f.attname)
+                value = f.get_default()  # "" or None without a default, as Django stores it
+            self.template.append(value)
+
+    def row(self, values: dict[str, Any]) -> list[Any]:
+        """One row: the template with ``values`` (by attribute name) put in."""
+        row = self.template.copy()
+        index = self.index
+        for name, value in values.items():
+            row[index[name]] = value
+        return row
+
+    def check(self, values: dict[str, Any]) -> None:
+        """Refuse a row that leaves out a field needing a value of its own (call once)."""
+        missing = self.required - set(values)
+        unknown = set(values) - set(self.index)
+        if missing or unknown:
+            raise ValueError(
+                f"{self.model.__name__}: missing {missing or '-'}, unknown {unknown or '-'}"
+            )
+
+    def insert(self, rows: Iterable[Sequence[Any]]) -> int:
+        return insert_rows(self.model, self.names, rows)
+
+
 def _sqlite_adapter(field: models.Field):
-    """A cheap converter to what Django would store for ``field`` on SQLite."""
+    """A cheap converter to what Django would store for ``field`` on SQLite (None: as it is)."""
     if isinstance(field, models.JSONField):
         return lambda v: None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)
     if isinstance(field, models.UUIDField):
@@ -114,4 +176,4 @@ def _sqlite_adapter(field: models.Field):
         return adapt
     if isinstance(field, models.DateField):
         return lambda v: None if v is None else v.isoformat()
-    return lambda v: v
+    return None  # stored as it is

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dangbo.awards import rules as award_rules
 from dangbo.awards.models import BadgeAward
 from dangbo.awards.selectors import RADAR_LOOKBACK_DAYS
-from dangbo.core.bulk import insert_objects
+from dangbo.core.bulk import Rows
 from dangbo.core.dates import add_months
 from dangbo.members import rules as member_rules
 
@@ -100,11 +100,12 @@ class BadgeHistory:
         # Cells whose badges at the last occasion are recorded by ``pathways`` instead.
         self.left_to_pathways = left_to_pathways
         self.batch_size = batch
-        self.batch: list[BadgeAward] = []
+        self.rows = Rows(BadgeAward)
+        self.batch: list[list] = []  # rows of BadgeAward
         # Badges of the last year to members still in the Party: the misses are picked here.
-        self.recent: list[BadgeAward] = []
+        self.recent: list[list] = []
         self.written = 0
-        self.missed: list[BadgeAward] = []
+        self.missed: list[list] = []
 
     def add(
         self,
@@ -120,12 +121,12 @@ class BadgeHistory:
             if occasion == self.last_occasion and current.organization_id in self.left_to_pathways:
                 continue
             signed = occasion - DECISION_DAYS_BEFORE * DAY
-            award = BadgeAward(
-                member_id=member_id, organization_id=org_id, milestone=milestone,
-                occasion_on=occasion, decision_number=decision_number(occasion),
-                decision_signed_on=signed, decided_by=DECIDED_BY, ceremony_on=occasion,
-                posthumous=posthumous, gift_amount=award_rules.badge_gift(milestone, signed),
-            )  # fmt: skip
+            award = self.rows.row({
+                "member_id": member_id, "organization_id": org_id, "milestone": milestone,
+                "occasion_on": occasion, "decision_number": decision_number(occasion),
+                "decision_signed_on": signed, "decided_by": DECIDED_BY, "ceremony_on": occasion,
+                "posthumous": posthumous, "gift_amount": award_rules.badge_gift(milestone, signed),
+            })  # fmt: skip
             if active_now and not posthumous and occasion >= self.window_from:
                 self.recent.append(award)
             else:
@@ -133,7 +134,7 @@ class BadgeHistory:
 
     def flush(self) -> None:
         """Write the badges collected so far (their members are written already)."""
-        insert_objects(BadgeAward, self.batch)
+        self.rows.insert(self.batch)
         self.written += len(self.batch)
         self.batch.clear()
 

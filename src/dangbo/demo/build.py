@@ -27,12 +27,10 @@ from dangbo.accounts import services as account_services
 from dangbo.accounts.models import Module, Role
 from dangbo.audit.services import record
 from dangbo.core import text
-from dangbo.core.bulk import insert_objects
+from dangbo.core.bulk import Rows, insert_objects
 from dangbo.deadlines import store as deadline_store
-from dangbo.members import restructuring
 from dangbo.members import rules as member_rules
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MemberState, Position
-from dangbo.organizations import services as org_services
 from dangbo.organizations.models import Organization, Sector
 
 from .badges import BadgeHistory
@@ -40,6 +38,7 @@ from .flaws import FlawPlanter, PlantedFlaws
 from .pathways import PathwayResult, build_pathways
 from .people import MemberGenerator
 from .plan import REORG_ON, ROOT_CODE, TreePlan, plan_tree
+from .tree import TreeWriter
 
 # Members' stable keys are derived from their place in the generated sequence,
 # so two builds from one seed give the same exchange workbook.
@@ -123,51 +122,11 @@ def build_demo(
 
 
 def _build_tree(plan: TreePlan, log) -> dict[str, Organization]:
-    sectors = {s.code: s for s in Sector.objects.all()}
-    orgs: dict[str, Organization] = {}
-    for op in plan.ops:
-        p = plan.orgs[op.code]
-        decision = op.data.get("decision")
-        if op.kind == "found":
-            orgs[op.code] = org_services.found_organization(
-                actor=None, code=p.code, name=p.name, kind=p.kind,
-                parent=orgs[p.parent] if p.parent else None, established_on=p.established_on,
-                decision=decision, sector=sectors.get(p.sector) if p.sector else None,
-                staff_headcount=p.staff_headcount, committee_name=p.committee_name,
-                place_name=p.place_name,
-            )  # fmt: skip
-        elif op.kind == "rename":
-            org_services.rename_organization(
-                actor=None, org=orgs[op.code], name=op.data["name"], on=op.on, decision=decision
-            )
-        elif op.kind in ("merge", "merge_cell"):
-            restructuring.merge_organizations(actor=None, sources=[orgs[op.code]], target=orgs[op.data["target"]],
-                                              on=op.on, decision=decision)  # fmt: skip
-        elif op.kind == "split":
-            parts = []
-            for code in op.data["parts"]:
-                part = plan.orgs[code]
-                parts.append({
-                    "code": part.code, "name": part.name, "kind": part.kind, "parent": orgs[part.parent],
-                    "child_ids": [orgs[c].pk for c in part.cells], "member_ids": [],
-                })  # fmt: skip
-            created = restructuring.split_organization(actor=None, source=orgs[op.code], parts=parts, on=op.on,
-                                                       decision=decision)  # fmt: skip
-            for org in created:
-                orgs[org.code] = org_services.update_organization(
-                    actor=None, org=org, staff_headcount=plan.orgs[org.code].staff_headcount
-                )
-        elif op.kind == "dissolve":
-            org_services.dissolve_organization(
-                actor=None, org=orgs[op.code], on=op.on, decision=decision
-            )
-        elif op.kind == "move":
-            org_services.move_organization(actor=None, org=orgs[op.code], new_parent=orgs[op.data["parent"]],
-                                           on=op.on, decision=decision)  # fmt: skip
-        else:  # pragma: no cover
-            raise ValueError(op.kind)
-    # The services changed paths and parents underneath these objects.
-    fresh = {o.code: o for o in Organization.objects.filter(code__in=list(orgs))}
+    """Write the planned tree and its history in bulk (``tree``)."""
+    writer = TreeWriter(plan, dict(Sector.objects.values_list("code", "id")))
+    writer.replay()
+    writer.write()
+    fresh = {o.code: o for o in Organization.objects.filter(code__in=list(writer.by_code))}
     _say(log, f"Cây tổ chức: {len(fresh)} tổ chức, {len(plan.ops)} thao tác có ngày hiệu lực.")
     return fresh
 
@@ -178,26 +137,43 @@ def _build_tree(plan: TreePlan, log) -> dict[str, Organization]:
 def _build_members(
     plan, orgs, *, members, seed, as_of, result, log
 ) -> dict[str, tuple[int, list[int]]]:
-    """Write the members; return, per cell active today, its secretary and some other members."""
+    """Write the members; return, per cell active today, its secretary and some other members.
+
+    One pass over the generated members: each becomes plain rows (no model instance), its
+    states derived with the members' rule, and the rows go in by batches through COPY.
+    """
     ids = {code: org.pk for code, org in orgs.items()}
     codes = {pk: code for code, pk in ids.items()}
     next_id = (Member.objects.aggregate(m=Max("id"))["m"] or 0) + 1
     sort_keys: dict[str, tuple[str, str]] = {}
     holders: dict[str, tuple[int, list[int]]] = {}
     positions: list[Position] = []
-    batch_members: list[Member] = []
-    batch_events: list[MemberEvent] = []
-    batch_states: list[MemberState] = []
+    member_rows, event_rows, state_rows = (
+        Rows(Member, with_pk=True),
+        Rows(MemberEvent),
+        Rows(MemberState),
+    )
+    batch_members: list[list] = []
+    batch_events: list[list] = []
+    batch_states: list[list] = []
     kind_labels = dict(MemberEvent.Kind.choices)
     secretary_from = dt.date(2020, 8, 1)
     badges = _badge_history(plan, ids, members=members, seed=seed, as_of=as_of)
     flaws = FlawPlanter(members)
+    checked = False
+    # The event columns, in the order of the rows below.
+    event_index = [event_rows.index[n] for n in (
+        "member_id", "kind", "happened_on", "organization_id", "other_party", "decision_number",
+        "note")]  # fmt: skip
+    state_index = [state_rows.index[n] for n in (
+        "member_id", "organization_id", "status", "valid_from", "valid_until")]  # fmt: skip
+    event_template, state_template = event_rows.template, state_rows.template
 
     def flush() -> None:
         # The same bulk path as imports (COPY on PostgreSQL).
-        insert_objects(Member, batch_members)
-        insert_objects(MemberEvent, batch_events)
-        insert_objects(MemberState, batch_states)
+        member_rows.insert(batch_members)
+        event_rows.insert(batch_events)
+        state_rows.insert(batch_states)
         badges.flush()
         result.members += len(batch_members)
         result.events += len(batch_events)
@@ -216,6 +192,12 @@ def _build_members(
         states = member_rules.derive_states(records, date_of_birth=draft.identity["date_of_birth"])
         return records, states
 
+    def put(template, index, values):
+        row = template.copy()
+        for i, v in zip(index, values, strict=True):
+            row[i] = v
+        return row
+
     for draft in MemberGenerator(plan, members=members, seed=seed, as_of=as_of):
         member_id = next_id + draft.index
         records, states = derive(draft)
@@ -229,27 +211,31 @@ def _build_members(
         admitted_on, official_on = member_rules.admission_dates(records)
         current = states[-1]
         badges.add(member_id, admitted_on, states, current)
-        batch_members.append(Member(
-            id=member_id, uid=uuid.uuid5(DEMO_NAMESPACE, str(draft.index)), **identity, name_sort_key=keys[0], search_name=keys[1],
-            status=current.status, organization_id=current.organization_id,
-            admitted_on=admitted_on, official_on=official_on,
-            probation_ends_on=member_rules.current_probation_end(records),
-        ))  # fmt: skip
+        values = {
+            "id": member_id, "uid": uuid.uuid5(DEMO_NAMESPACE, str(draft.index)), **identity,
+            "name_sort_key": keys[0], "search_name": keys[1], "status": current.status,
+            "organization_id": current.organization_id, "admitted_on": admitted_on,
+            "official_on": official_on,
+            "probation_ends_on": member_rules.current_probation_end(records),
+        }  # fmt: skip
+        if not checked:
+            member_rows.check(values)
+            checked = True
+        batch_members.append(member_rows.row(values))
         batch_events.extend(
-            MemberEvent(member_id=member_id, kind=e.kind, happened_on=e.on, organization_id=ids[e.org] if e.org else None,
-                        other_party=e.other_party, decision_number=e.decision_number, note=e.note)
+            put(event_template, event_index, (member_id, e.kind, e.on, ids[e.org] if e.org else None,
+                                              e.other_party, e.decision_number, e.note))
             for e in draft.events
         )  # fmt: skip
         batch_states.extend(
-            MemberState(member_id=member_id, organization_id=s.organization_id, status=s.status,
-                        valid_from=s.valid_from, valid_until=s.valid_until)
+            put(state_template, state_index, (member_id, s.organization_id, s.status, s.valid_from,
+                                              s.valid_until))
             for s in states
         )  # fmt: skip
         # A secretary for each cell active today: an official member there for a while.
         if current.status in ACTIVE_STATUSES and current.organization_id is not None:
             cell = codes[current.organization_id]
             held = holders.get(cell)
-            since = _in_org_since(states)
             if held is None:
                 if (
                     current.status == member_rules.OFFICIAL
@@ -258,7 +244,8 @@ def _build_members(
                     holders[cell] = (member_id, [])
                     positions.append(Position(
                         member_id=member_id, title=Position.Title.SECRETARY, organization_id=current.organization_id,
-                        started_on=max(since, secretary_from), decision_number=f"{50 + len(positions) % 900}-QĐ/ĐU",
+                        started_on=max(_in_org_since(states), secretary_from),
+                        decision_number=f"{50 + len(positions) % 900}-QĐ/ĐU",
                     ))  # fmt: skip
             elif len(held[1]) < 3:
                 held[1].append(member_id)

@@ -6,6 +6,7 @@ from django import forms
 
 from dangbo.core import codes
 from dangbo.core.views import date_field
+from dangbo.core.widgets import QuickSelect
 from dangbo.organizations.forms import OrgChoiceField
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.organizations.selectors import paths_filter
@@ -46,14 +47,24 @@ class MemberFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "Ví dụ: nguyen van hung", "autocomplete": "off"}
         ),
     )
-    status = forms.ChoiceField(label="Tình trạng", choices=STATUS_CHOICES, required=False)
-    sex = forms.ChoiceField(label="Giới tính", choices=_blank(Sex.choices), required=False)
-    ethnicity = forms.ChoiceField(label="Dân tộc", choices=(), required=False)
+    status = forms.ChoiceField(
+        label="Tình trạng", choices=STATUS_CHOICES, required=False, widget=QuickSelect
+    )
+    sex = forms.ChoiceField(
+        label="Giới tính", choices=_blank(Sex.choices), required=False, widget=QuickSelect
+    )
+    ethnicity = forms.ChoiceField(label="Dân tộc", choices=(), required=False, widget=QuickSelect)
     political_theory_level = forms.ChoiceField(
-        label="Lý luận chính trị", choices=_blank(PoliticalTheory.choices), required=False
+        label="Lý luận chính trị",
+        choices=_blank(PoliticalTheory.choices),
+        required=False,
+        widget=QuickSelect,
     )
     professional_level = forms.ChoiceField(
-        label="Chuyên môn", choices=_blank(Professional.choices), required=False
+        label="Chuyên môn",
+        choices=_blank(Professional.choices),
+        required=False,
+        widget=QuickSelect,
     )
     age_min = forms.IntegerField(label="Tuổi từ", required=False, min_value=0, max_value=150)
     age_max = forms.IntegerField(label="đến", required=False, min_value=0, max_value=150)

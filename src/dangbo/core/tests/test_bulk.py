@@ -46,3 +46,33 @@ def test_fields_filled_on_save_are_filled(cells):  # noqa: F811
 
 def test_nothing_to_insert():
     assert bulk.insert_objects(Sector, []) == 0
+
+
+def test_rows_hold_the_defaults_and_what_is_given(cells):  # noqa: F811
+    _, cell, _ = cells
+    member = add(cell)
+    rows = bulk.Rows(MemberEvent)
+    before = timezone.now()
+    written = rows.insert([
+        rows.row({"member_id": member.pk, "kind": MemberEvent.Kind.MOVED,
+                  "happened_on": dt.date(2020, 1, 1), "organization_id": cell.pk, "note": "y"}),
+    ])  # fmt: skip
+    assert written == 1
+    event = MemberEvent.objects.get(member=member, note="y")
+    assert (event.kind, event.happened_on, event.organization_id) == (
+        "MOVED",
+        dt.date(2020, 1, 1),
+        cell.pk,
+    )
+    assert (event.other_party, event.decision_signed_on, event.voided_at) == ("", None, None)
+    assert event.recorded_at >= before - dt.timedelta(seconds=60)
+
+
+def test_rows_refuse_a_row_without_its_own_unique_value():
+    from dangbo.members.models import Member
+
+    rows = bulk.Rows(Member, with_pk=True)
+    with pytest.raises(ValueError, match="uid"):
+        rows.check({"id": 1, "full_name": "A"})
+    with pytest.raises(ValueError, match="nickname"):
+        rows.check({"id": 1, "uid": None, "nickname": "A"})

@@ -16,17 +16,21 @@ from dangbo.accounts.models import Role, RoleAssignment
 from dangbo.audit.models import AuditEntry
 from dangbo.awards.models import BadgeAward
 from dangbo.demo import DEMO_PASSWORD, build_demo
+from dangbo.demo import build as demo_build
 from dangbo.demo.people import MemberGenerator
 from dangbo.demo.plan import plan_tree
-from dangbo.members import rules
+from dangbo.members import restructuring, rules
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberEvent, MemberState
 from dangbo.members.services import _event_records
+from dangbo.organizations import services as org_services
 from dangbo.organizations.models import (
     CELL_KINDS,
     GRASSROOTS_KINDS,
     Organization,
     OrgEvent,
     OrgKind,
+    Sector,
+    TreePosition,
 )
 from dangbo.organizations.selectors import positions_under
 from dangbo.organizations.services import found_organization
@@ -378,3 +382,90 @@ def test_the_demo_root_is_the_provincial_dang_bo_signed_by_its_committee(demo):
     assert issued.filter(doc_type="QD").count() >= 2
     assert issued.filter(doc_type="GGT").count() >= 1
     assert not IssuedDocument.objects.filter(external=True).exists()
+
+
+def _tree_rows() -> tuple[list, list, list]:
+    """The tree's organizations, periods and events, with organizations named by code."""
+    code = dict(Organization.objects.values_list("id", "code"))
+
+    def path(p):
+        return [code[int(x)] for x in p.split(".") if x] if p else p
+
+    orgs = sorted(
+        (o["code"], o["name"], o["kind"], code.get(o["parent_id"]), path(o["path"]), o["depth"],
+         o["sector_id"], o["staff_headcount"], o["established_on"], o["established_decision"],
+         o["dissolved_on"], o["dissolved_decision"], o["committee_name"], o["place_name"])
+        for o in Organization.objects.values()
+    )  # fmt: skip
+    positions = sorted(
+        (code[p["organization_id"]], code.get(p["parent_id"]), path(p["path"]), p["depth"],
+         p["name"], p["kind"], p["valid_from"], p["valid_until"])
+        for p in TreePosition.objects.values()
+    )  # fmt: skip
+    events = [
+        (code[e["organization_id"]], e["kind"], e["happened_on"], e["decision_number"],
+         e["decision_signed_on"], e["decision_issuer"], code.get(e["related_id"]), e["details"],
+         e["note"])
+        for e in OrgEvent.objects.order_by("id").values()
+    ]  # fmt: skip
+    return orgs, positions, events
+
+
+@pytest.mark.django_db
+def test_the_tree_written_in_bulk_is_the_one_the_services_write():
+    plan = plan_tree(members=3000, seed=7, as_of=AS_OF)
+    written = []
+    for build in (_tree_through_the_services, lambda plan: demo_build._build_tree(plan, None)):
+        with transaction.atomic():
+            build(plan)
+            written.append(_tree_rows())
+            transaction.set_rollback(True)
+    assert [len(rows) for rows in written[0]] == [len(rows) for rows in written[1]]
+    assert written[0] == written[1]
+
+
+def _tree_through_the_services(plan) -> None:
+    """The demo tree written operation by operation through the organization services."""
+    sectors = {s.code: s for s in Sector.objects.all()}
+    orgs: dict[str, Organization] = {}
+    for op in plan.ops:
+        p = plan.orgs[op.code]
+        decision = op.data.get("decision")
+        if op.kind == "found":
+            orgs[op.code] = org_services.found_organization(
+                actor=None, code=p.code, name=p.name, kind=p.kind,
+                parent=orgs[p.parent] if p.parent else None, established_on=p.established_on,
+                decision=decision, sector=sectors.get(p.sector) if p.sector else None,
+                staff_headcount=p.staff_headcount, committee_name=p.committee_name,
+                place_name=p.place_name,
+            )  # fmt: skip
+        elif op.kind == "rename":
+            org_services.rename_organization(
+                actor=None, org=orgs[op.code], name=op.data["name"], on=op.on, decision=decision
+            )
+        elif op.kind in ("merge", "merge_cell"):
+            restructuring.merge_organizations(actor=None, sources=[orgs[op.code]], target=orgs[op.data["target"]],
+                                              on=op.on, decision=decision)  # fmt: skip
+        elif op.kind == "split":
+            parts = []
+            for code in op.data["parts"]:
+                part = plan.orgs[code]
+                parts.append({
+                    "code": part.code, "name": part.name, "kind": part.kind, "parent": orgs[part.parent],
+                    "child_ids": [orgs[c].pk for c in part.cells], "member_ids": [],
+                })  # fmt: skip
+            created = restructuring.split_organization(actor=None, source=orgs[op.code], parts=parts, on=op.on,
+                                                       decision=decision)  # fmt: skip
+            for org in created:
+                orgs[org.code] = org_services.update_organization(
+                    actor=None, org=org, staff_headcount=plan.orgs[org.code].staff_headcount
+                )
+        elif op.kind == "dissolve":
+            org_services.dissolve_organization(
+                actor=None, org=orgs[op.code], on=op.on, decision=decision
+            )
+        elif op.kind == "move":
+            org_services.move_organization(actor=None, org=orgs[op.code], new_parent=orgs[op.data["parent"]],
+                                           on=op.on, decision=decision)  # fmt: skip
+        else:  # pragma: no cover
+            raise ValueError(op.kind)
