@@ -109,7 +109,9 @@ GOALS: list[Goal] = [
          lambda r: _dig(r, "indicators", "agree"), lambda v: "khớp" if v else "KHÔNG KHỚP",
          lambda v: bool(v)),
     Goal("queries", "admissions.admitted so với SQL", "≤ 1,5× SQL",
-         lambda r: _dig(r, "indicators", "admitted", "ratio"), times, lambda v: v <= 1.5),
+         lambda r: _dig(r, "indicators", "admitted_ratio"), times, lambda v: v <= 1.5),
+    Goal("queries", "Bộ chỉ tiêu của một đảng bộ cơ sở nhỏ", "< 200 ms",
+         lambda r: _dig(r, "indicators", "small_ms"), ms, lambda v: v < 200),
     Goal("queries", "Trang radar thời hạn (chậm nhất)", "< 500 ms",
          lambda r: _worst_page(r, 500), ms, lambda v: v < 500),
     Goal("queries", "Trang chủ (chậm nhất theo vai trò)", "< 100 ms",
@@ -146,6 +148,12 @@ GOALS: list[Goal] = [
     Goal("country", "Toàn quốc: chỉ tiêu đảng viên tại một ngày", "< 5 giây",
          lambda r: _dig(r, "measured", "country", "median_s"), seconds, lambda v: v < 5,
          db="postgresql", size=5_600_000),
+    Goal("country", "Toàn quốc: micro giây mỗi đảng viên", "để đối chiếu",
+         lambda r: _dig(r, "measured", "country", "us_per_member"),
+         lambda v: f"{fmt_decimal(v, 1)} µs", None, db="postgresql"),
+    Goal("country", "Một tỉnh lớn nhất trên cùng dữ liệu", "để đối chiếu",
+         lambda r: _dig(r, "measured", "largest_province", "median_s"), seconds, None,
+         db="postgresql"),
 ]  # fmt: skip
 
 DB_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
