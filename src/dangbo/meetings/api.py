@@ -221,7 +221,7 @@ def record_meeting(request: HttpRequest, code: OrgCode, payload: MeetingIn):
     return Status(201, {"meeting": done.meeting, "findings": [_finding(f) for f in done.findings]})
 
 
-@router.get("/o/{code}/meetings/{meeting_id}", response=responses(MeetingDetailOut),
+@router.get("/o/{code}/meetings/{int:meeting_id}", response=responses(MeetingDetailOut),
             summary="Một buổi sinh hoạt: điểm danh, điểm, điều cần lưu ý")  # fmt: skip
 def get_meeting(request: HttpRequest, code: OrgCode, meeting_id: Id):
     meeting = _meeting(request, code, meeting_id, Capability.VIEW_MEETINGS)
@@ -240,7 +240,7 @@ def get_meeting(request: HttpRequest, code: OrgCode, meeting_id: Id):
     return meeting
 
 
-@router.post("/o/{code}/meetings/{meeting_id}/confirm", response=responses(MeetingOut),
+@router.post("/o/{code}/meetings/{int:meeting_id}/confirm", response=responses(MeetingOut),
              summary="Cấp trên xác nhận hoặc điều chỉnh điểm, xếp loại")  # fmt: skip
 def confirm_meeting(request: HttpRequest, code: OrgCode, meeting_id: Id, payload: ConfirmIn):
     """The cell's direct superior committee confirms; a change needs its ``reason``."""
@@ -250,3 +250,121 @@ def confirm_meeting(request: HttpRequest, code: OrgCode, meeting_id: Id, payload
         raise PermissionDenied("Chỉ cấp ủy cấp trên của chi bộ mới xác nhận điểm.")
     return services.confirm_score(actor=request.user, meeting=meeting, confirmed_by=upper,
                                   **payload.dict())  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+# Rubrics, assignments, visits
+# --------------------------------------------------------------------------
+
+
+class CriterionIO(InputSchema):
+    title: text(255, min_length=1)
+    max_points: Points = Field(..., gt=0, le=1000)
+    must_pass: bool = False
+
+
+class BandIO(InputSchema):
+    level: choice(Level)
+    min_points: Points = Field(..., ge=0, le=1000)
+    below_points: Points | None = Field(None, ge=0, le=1000)
+    requires_must_pass: bool = False
+
+
+class RubricOut(Schema):
+    id: int
+    owner_code: str | None
+    name: str
+    source: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    criteria: list[CriterionIO]
+    levels: list[BandIO]
+
+    @staticmethod
+    def resolve_owner_code(obj) -> str | None:
+        return obj.owner.code if obj.owner_id else None
+
+    @staticmethod
+    def resolve_criteria(obj) -> list[dict]:
+        return [{"title": c.title, "max_points": c.max_points, "must_pass": c.must_pass}
+                for c in obj.criteria.all()]  # fmt: skip
+
+    @staticmethod
+    def resolve_levels(obj) -> list[dict]:
+        return [{"level": b.level, "min_points": b.min_points, "below_points": b.below_points,
+                 "requires_must_pass": b.requires_must_pass} for b in obj.levels.all()]  # fmt: skip
+
+
+class RubricIn(InputSchema):
+    name: text(255, min_length=1)
+    source: text(255, min_length=1)
+    valid_from: Day
+    valid_until: Day | None = None
+    criteria: list[CriterionIO] = Field(..., min_length=1, max_length=50)
+    levels: list[BandIO] = Field(..., min_length=1, max_length=4)
+
+
+class VisitIn(InputSchema):
+    visited_code: OrgCode
+    visited_on: Day
+    group_name: text(255) = ""
+    participants: text(2000) = ""
+    note: text(2000) = ""
+
+
+class VisitOut(Schema):
+    id: int
+    organization_code: str
+    visited_code: str
+    visited_name: str
+    visited_on: dt.date
+    group_name: str
+
+    @staticmethod
+    def resolve_organization_code(obj) -> str:
+        return obj.organization.code
+
+    @staticmethod
+    def resolve_visited_code(obj) -> str:
+        return obj.visited.code
+
+    @staticmethod
+    def resolve_visited_name(obj) -> str:
+        return obj.visited.name
+
+
+@router.get("/o/{code}/meetings/rubrics", response=responses(list[RubricOut]),
+            summary="Biểu chấm điểm áp dụng cho tổ chức và các biểu mẫu")  # fmt: skip
+def list_rubrics(request: HttpRequest, code: OrgCode):
+    """The rubrics of the committees above (or at) the organization, and the published
+    templates (``owner_code`` null) a committee may adopt."""
+    org = org_for(request, code, Capability.VIEW_MEETINGS)
+    return selectors.rubrics_for(org)
+
+
+@router.post("/o/{code}/meetings/rubrics", response=responses(RubricOut, 201),
+             summary="Ban hành biểu chấm điểm của cấp ủy")  # fmt: skip
+def create_rubric(request: HttpRequest, code: OrgCode, payload: RubricIn):
+    """Refused (422) with the rule named: thresholds that overlap or leave a score without a
+    level, a period overlapping another rubric of the committee, a cell as owner."""
+    owner = org_for(request, code, Capability.MANAGE_MEETINGS)
+    data = payload.dict()
+    rubric = services.create_rubric(
+        actor=request.user, owner=owner, name=data["name"], source=data["source"],
+        valid_from=data["valid_from"], valid_until=data["valid_until"],
+        criteria=[(c["title"], c["max_points"], c["must_pass"]) for c in data["criteria"]],
+        levels=[(b["level"], b["min_points"], b["below_points"], b["requires_must_pass"])
+                for b in data["levels"]],
+    )  # fmt: skip
+    return Status(201, rubric)
+
+
+@router.post("/o/{code}/meetings/visits", response=responses(VisitOut, 201),
+             summary="Ghi lượt cấp trên dự sinh hoạt của chi bộ, cấp ủy cấp dưới")  # fmt: skip
+def record_visit(request: HttpRequest, code: OrgCode, payload: VisitIn):
+    org = org_for(request, code, Capability.MANAGE_MEETINGS)
+    visited = org_for(request, payload.visited_code, Capability.VIEW_MEETINGS)
+    data = payload.dict()
+    data.pop("visited_code")
+    return Status(201, services.record_visit(actor=request.user, organization=org,
+                                             visited=visited, **data))  # fmt: skip

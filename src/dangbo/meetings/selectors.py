@@ -292,3 +292,13 @@ def level_label(level: str | None) -> str:
     if level is None:
         return ""
     return Level(level).label if level else "Chưa xếp loại"
+
+
+def rubrics_for(org: Organization) -> list[Rubric]:
+    """Return the rubrics owned by ``org`` or a committee above it, and the templates."""
+    rows = (
+        Rubric.objects.filter(voided_at__isnull=True)
+        .select_related("owner").prefetch_related("criteria", "levels")
+        .order_by("owner__depth", "-valid_from", "id")
+    )  # fmt: skip
+    return [r for r in rows if r.owner is None or (org.path or "").startswith(r.owner.path or "\0")]

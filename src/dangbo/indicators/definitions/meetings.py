@@ -143,9 +143,10 @@ def _share(key: str, label: str, numerator: int, denominator: int) -> Row:
 @indicator(
     code="meetings.held_vs_expected",
     title="Sinh hoạt chi bộ đã tổ chức so với yêu cầu",
-    description=f"""Tỷ lệ tháng có sinh hoạt thường kỳ trên số tháng chi bộ phải sinh hoạt (mỗi
-    tháng một lần, Điều lệ Đảng Điều 24 khoản 2) và tỷ lệ quý có sinh hoạt chuyên đề trên số quý
-    phải có (mỗi quý ít nhất một lần, từ Hướng dẫn 12-HD/BTCTW ngày 06/07/2018). Chỉ tính các
+    description=f"""«Đã sinh hoạt» trên «phải sinh hoạt»: số tháng có sinh hoạt thường kỳ trên số
+    tháng chi bộ phải sinh hoạt (mỗi tháng một lần, Điều lệ Đảng Điều 24 khoản 2), số quý có sinh
+    hoạt chuyên đề trên số quý phải có (mỗi quý ít nhất một lần, từ Hướng dẫn 12-HD/BTCTW ngày
+    06/07/2018). Chỉ tính các
     tháng, quý đã kết thúc trong kỳ và chi bộ đang hoạt động ở cuối tháng, quý đó; buổi thường kỳ
     kết hợp chuyên đề được tính cho cả hai. {NOTE}""",
     unit=Unit.PERCENT,
@@ -188,10 +189,10 @@ def _level_label(level: str) -> str:
 @indicator(
     code="meetings.by_level",
     title="Tỷ lệ buổi sinh hoạt chi bộ theo xếp loại, theo loại chi bộ",
-    description=f"""Tỷ lệ buổi sinh hoạt của chi bộ cơ sở và của chi bộ trực thuộc xếp loại Tốt,
-    Khá, Trung bình, Kém (theo điểm cấp trên xác nhận, nếu chưa xác nhận thì theo điểm chi bộ tự
-    chấm, theo biểu chấm điểm của cấp ủy áp dụng vào ngày sinh hoạt) và chưa xếp loại, trên tổng
-    số buổi sinh hoạt của loại chi bộ đó. {NOTE}""",
+    description=f"""Số buổi sinh hoạt ở mức Tốt, Khá, Trung bình, Kém (theo điểm cấp trên xác
+    nhận, nếu chưa xác nhận thì theo điểm chi bộ tự chấm, theo biểu chấm điểm của cấp ủy áp dụng
+    vào ngày sinh hoạt) hoặc chưa xếp loại, trên tổng số buổi sinh hoạt, riêng cho chi bộ cơ sở
+    và chi bộ trực thuộc; dòng tổng: buổi xếp loại Tốt trên tổng số buổi. {NOTE}""",
     unit=Unit.PERCENT,
     time=PERIOD,
     dimension="loại chi bộ, xếp loại",
@@ -228,7 +229,8 @@ def by_level_records(q: Query, key: str) -> QuerySet:
 @indicator(
     code="meetings.attendance_rate",
     title="Tỷ lệ đảng viên dự sinh hoạt chi bộ",
-    description=f"""Số lượt đảng viên có mặt trên số lượt đảng viên phải dự (không tính đảng viên
+    description=f"""Lượt có mặt trên lượt phải dự: số lượt đảng viên có mặt trên số lượt đảng viên
+    phải dự (không tính đảng viên
     được miễn sinh hoạt, làm nhiệm vụ đặc biệt, sinh hoạt tạm thời nơi khác), cộng các buổi
     điểm danh từng người và các buổi chi bộ chỉ báo cáo số liệu. {NOTE}""",
     unit=Unit.PERCENT,

@@ -90,3 +90,31 @@ def test_grid_and_list_are_scoped(w):
     assert viewer.get("/o/G/meetings").status_code == 404
     meeting_id = Meeting.objects.get().pk
     assert as_user("g", Role.VIEWER, w.g).get(f"/o/G/meetings/{meeting_id}").status_code == 404
+
+
+def test_a_committee_issues_its_own_rubric_and_overlapping_thresholds_are_refused(w):
+    admin = as_user("dangbo_a", Role.COMMITTEE_ADMIN, w.a)
+    body = {
+        "name": "Biểu chấm điểm của Đảng bộ A", "source": "Quyết định 15-QĐ/ĐU",
+        "valid_from": "2025-01-01",
+        "criteria": [{"title": "Chuẩn bị", "max_points": 40}, {"title": "Điều hành", "max_points": 60}],
+        "levels": [
+            {"level": "GOOD", "min_points": 75}, {"level": "FAIR", "min_points": 70, "below_points": 80},
+            {"level": "AVERAGE", "min_points": 50, "below_points": 70},
+            {"level": "POOR", "min_points": 0, "below_points": 50},
+        ],
+    }  # fmt: skip
+    assert field_error(admin.post("/o/A/meetings/rubrics", body)) == {
+        "levels": "Ngưỡng «Khá» và «Tốt» chồng lên nhau: một số điểm thuộc cả hai mức."
+    }
+    body["levels"][0]["min_points"] = 80
+    created = admin.post("/o/A/meetings/rubrics", body)
+    assert created.status_code == 201
+    listed = admin.get("/o/A1/meetings/rubrics").body
+    assert [r["owner_code"] for r in listed] == [None, None, "TOP", "A"]
+    secretary = as_user("bithu", Role.CELL_SECRETARY, w.a1)
+    assert secretary.post("/o/A/meetings/rubrics", body).status_code == 404  # above the cell
+    officer = as_user("khac", Role.VIEWER, w.a)
+    assert officer.post("/o/A/meetings/rubrics", body).status_code == 403
+    visit = admin.post("/o/A/meetings/visits", {"visited_code": "A1", "visited_on": "2025-03-04"})
+    assert (visit.status_code, visit.body["visited_name"]) == (201, "Chi bộ Phòng Kỹ thuật")
