@@ -171,8 +171,8 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
             due = cell.established_on <= last and (
                 cell.dissolved_on is None or cell.dissolved_on > first
             )
-            if until is not None and first > until:
-                due = False
+            if until is not None and last > until:
+                due = False  # the month is not over yet
             expected.append(due)
         result.append(GridRow(cell, [months.get(m) for m in range(1, 13)], expected))
     return result

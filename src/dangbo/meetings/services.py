@@ -145,6 +145,8 @@ def record_meeting(
         errors["end_time"] = "Giờ kết thúc phải sau giờ bắt đầu."
     if errors:
         raise DomainError(errors)
+    if documents_sent_at is not None and timezone.is_naive(documents_sent_at):
+        documents_sent_at = timezone.make_aware(documents_sent_at)
 
     roll = selectors.roll_of(cell, held_on)
     listed = roll.ids

@@ -92,6 +92,8 @@ def test_month_grid_page_xlsx_and_cli(client, w):
     rows = [r for r in book.active.iter_rows(values_only=True) if r and r[0] == "A1"]
     assert rows[0][3:5] == ("Tốt", "Thiếu")
     assert rows[0][-1] == 11
+    cell_page = client.get("/o/A1/meetings/?year=2024").content.decode()
+    assert "Không có buổi sinh hoạt thường kỳ trong tháng 02/2024" in cell_page
     out = io.StringIO()
     call_command("meetings", "--org", "TOP", "--year", "2024", "--json", stdout=out)
     data = json.loads(out.getvalue())
