@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from dangbo.core.bulk import insert_objects, reserve_ids
+from dangbo.core.bulk import insert_objects, insert_rows, reserve_ids
 from dangbo.meetings import rules, services
 from dangbo.meetings.models import (
     Assignment,
@@ -44,6 +44,10 @@ MISSED_SHARE = 0.025
 # Months never missed: those of the truants' absences, so that they reach the threshold.
 KEPT_MONTHS = {(2024, 2), (2024, 5), (2024, 8)}
 DISPUTE_REASON = "Biên bản chưa ghi đủ ý kiến thảo luận của đảng viên; trừ điểm tiêu chí 4."
+
+
+ATTENDANCE_FIELDS = ("meeting_id", "member_id", "status", "reason", "transferred_in")
+SCORE_FIELDS = ("meeting_id", "criterion_id", "self_points", "confirmed_points")
 
 
 @dataclass
@@ -216,8 +220,7 @@ def build_meetings(root: Organization, *, as_of: dt.date, seed: int) -> Meetings
             visit_ids.append(mt)
         points, confirmed = mt._points
         for i, c in enumerate(criteria):
-            scores.append(Score(meeting_id=pk, criterion_id=c.pk, self_points=points[i],
-                                confirmed_points=confirmed[i] if confirmed else None))  # fmt: skip
+            scores.append((pk, c.pk, points[i], confirmed[i] if confirmed else None))
         run = 0
         for member, status in mt._roll:
             mark = AttendanceStatus.PRESENT
@@ -242,8 +245,7 @@ def build_meetings(root: Organization, *, as_of: dt.date, seed: int) -> Meetings
                     )
                 elif r < 0.058:
                     mark = AttendanceStatus.UNEXCUSED
-            attendance.append(Attendance(meeting_id=pk, member_id=member, status=mark,
-                                         reason=reason))  # fmt: skip
+            attendance.append((pk, member, str(mark.value), reason, False))
     # Committees visited too (the đảng bộ cơ sở and bộ phận above the cells).
     parents = sorted({c.parent_id for c in cells if c.parent_id and c.parent_id != root.pk})
     for parent_id in rng.sample(parents, min(8, len(parents))):
@@ -260,8 +262,9 @@ def build_meetings(root: Organization, *, as_of: dt.date, seed: int) -> Meetings
         for mt, v in zip(visit_ids, visits, strict=False):
             mt.visit_id = v.pk
     insert_objects(Meeting, meetings)
-    insert_objects(Attendance, attendance)
-    insert_objects(Score, scores)
+    # Plain rows, not model instances: most of the demo's rows are these.
+    insert_rows(Attendance, ATTENDANCE_FIELDS, attendance)
+    insert_rows(Score, SCORE_FIELDS, scores)
     insert_objects(Assignment, assignments)
     result.meetings, result.attendance, result.scores = len(meetings), len(attendance), len(scores)
     result.visits = len(visits)
