@@ -8,6 +8,7 @@ a service, whose refusals come back as field-level Vietnamese 422s.
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -29,7 +30,8 @@ from .models import AttendanceStatus, Level, Meeting, MeetingKind
 
 router = Router(tags=["Sinh hoạt chi bộ"])
 
-Points = Decimal
+# Points arrive as JSON numbers; the services read them to one decimal place.
+Points = Annotated[float, Field(ge=0, le=1000)]
 
 
 class FindingOut(Schema):
@@ -109,7 +111,7 @@ class MeetingFilterIn(InputSchema):
 
 
 class GridIn(InputSchema):
-    year: int = Field(..., ge=1930, le=2100)
+    year: int | None = Field(None, ge=1930, le=2100, description="Mặc định: năm nay.")
 
 
 class MarkIn(InputSchema):
@@ -197,7 +199,8 @@ def meeting_grid(request: HttpRequest, code: OrgCode, filters: Query[GridIn]):
     return [
         {"code": r.cell.code, "name": r.cell.name, "kind": r.cell.kind, "months": r.months,
          "expected": r.expected, "missing": r.missing}
-        for r in selectors.month_grid(org, filters.year, until=timezone.localdate())
+        for r in selectors.month_grid(org, filters.year or timezone.localdate().year,
+                                      until=timezone.localdate())
     ]  # fmt: skip
 
 
@@ -259,14 +262,14 @@ def confirm_meeting(request: HttpRequest, code: OrgCode, meeting_id: Id, payload
 
 class CriterionIO(InputSchema):
     title: text(255, min_length=1)
-    max_points: Points = Field(..., gt=0, le=1000)
+    max_points: float = Field(..., gt=0, le=1000)
     must_pass: bool = False
 
 
 class BandIO(InputSchema):
     level: choice(Level)
-    min_points: Points = Field(..., ge=0, le=1000)
-    below_points: Points | None = Field(None, ge=0, le=1000)
+    min_points: float = Field(..., ge=0, le=1000)
+    below_points: float | None = Field(None, ge=0, le=1000)
     requires_must_pass: bool = False
 
 
@@ -300,8 +303,9 @@ class RubricIn(InputSchema):
     source: text(255, min_length=1)
     valid_from: Day
     valid_until: Day | None = None
-    criteria: list[CriterionIO] = Field(..., min_length=1, max_length=50)
-    levels: list[BandIO] = Field(..., min_length=1, max_length=4)
+    # Empty lists reach the service, which names what is missing.
+    criteria: list[CriterionIO] = Field(..., max_length=50)
+    levels: list[BandIO] = Field(..., max_length=4)
 
 
 class VisitIn(InputSchema):
