@@ -36,7 +36,7 @@ def test_secretary_records_a_meeting_on_a_phone_and_the_committee_confirms(page,
     page.fill(f"input[name=r{dung.pk}]", "Đi công tác")
     for position, points in enumerate(FULL, 1):
         page.fill(f"input[name=s{position}]", str(points))
-    page.click("form[method=post] button[type=submit]")
+    page.click(".meeting-entry form button[type=submit]")
     page.wait_for_load_state()
     meeting = Meeting.objects.get()
     assert page.url.endswith(f"/o/A1/meetings/{meeting.pk}/")
