@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
@@ -299,6 +299,6 @@ def rubrics_for(org: Organization) -> list[Rubric]:
     rows = (
         Rubric.objects.filter(voided_at__isnull=True)
         .select_related("owner").prefetch_related("criteria", "levels")
-        .order_by("owner__depth", "-valid_from", "id")
+        .order_by(F("owner__depth").asc(nulls_first=True), "-valid_from", "id")
     )  # fmt: skip
     return [r for r in rows if r.owner is None or (org.path or "").startswith(r.owner.path or "\0")]
