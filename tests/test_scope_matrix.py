@@ -30,6 +30,7 @@ from dangbo.core.tests.test_api_fuzz import _resolve, _valid
 from dangbo.exchange.models import ExportJob
 from dangbo.imports.models import ImportJob
 from dangbo.indicators import registry
+from dangbo.meetings import services as meeting_services
 from dangbo.members import services as member_services
 from dangbo.members import transfers
 from dangbo.members.models import Position
@@ -55,7 +56,7 @@ def _routes():
         if route.startswith(("admin/", "api/", "account/")):  # account/: the user's own tokens
             continue
         keys = set(pattern.pattern.regex.groupindex)
-        if keys & {"code", "pk", "job", "export", "transfer", "badge", "candidate"}:
+        if keys & {"code", "pk", "job", "export", "transfer", "badge", "candidate", "meeting"}:
             view = getattr(pattern.callback, "view_class", pattern.callback)
             yield (
                 pattern.name,
@@ -100,7 +101,13 @@ def world(db, settings, tmp_path):
         actor=None, organization=cell, full_name="Hoàng Thị Mai",
         date_of_birth=dt.date(1996, 5, 10), sex="F", proposed_on=dt.date(2024, 9, 2),
     )  # fmt: skip
+    meeting = meeting_services.record_meeting(
+        actor=None, cell=cell, kind="REGULAR", held_on=dt.date(2025, 8, 5), level_only=True,
+        self_level="GOOD",
+    ).meeting  # fmt: skip
     return {
+        "meeting": meeting.pk,
+        "meeting_id": meeting.pk,
         "candidate": candidate.pk,
         "transfer": transfer.pk,
         "badge": badge.pk,
@@ -218,7 +225,7 @@ def _api_request(client, world, method: str, template: str):
     if template.startswith("/api/v1/exchange/exports/"):  # an export's number, not an import's
         path = path.replace("{job_id}", str(world["export"]))
     for name in ("code", "member_id", "event_id", "candidate_id", "transfer_id", "badge_id",
-                 "job_id", "introducer_id", "year"):  # fmt: skip
+                 "job_id", "introducer_id", "year", "meeting_id"):  # fmt: skip
         path = path.replace("{" + name + "}", str(world[name]))
     content = op.get("requestBody", {}).get("content", {})
     if "multipart/form-data" in content:

@@ -33,6 +33,9 @@ class Capability(StrEnum):
     # Party badges.
     VIEW_AWARDS = "view_awards"
     MANAGE_AWARDS = "manage_awards"
+    # Cell meetings, attendance and scores; rubrics, assignments and visits of the upper level.
+    VIEW_MEETINGS = "view_meetings"
+    MANAGE_MEETINGS = "manage_meetings"
     VIEW_INDICATORS = "view_indicators"
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
@@ -43,7 +46,7 @@ C = Capability
 # What reading a subtree means for a viewer: everything but personal data, the audit log,
 # imports and the exchange workbook.
 VIEW = {C.VIEW_ORGS, C.VIEW_MEMBERS, C.VIEW_TRANSFERS, C.VIEW_ADMISSIONS, C.VIEW_AWARDS,
-        C.VIEW_INDICATORS}  # fmt: skip
+        C.VIEW_MEETINGS, C.VIEW_INDICATORS}  # fmt: skip
 # What each module gives a module officer, on top of seeing the tree (MODULE_OFFICER_BASE):
 # the data its work reads and the operations it performs. A module not built yet gives the
 # member list its work will start from (no personal data).
@@ -54,7 +57,7 @@ MODULE_CAPABILITIES: dict[str, set[Capability]] = {
     Module.INDICATORS: {C.VIEW_MEMBERS, C.VIEW_INDICATORS},
     Module.ADMISSIONS: {C.VIEW_MEMBERS, C.VIEW_ADMISSIONS, C.MANAGE_ADMISSIONS},
     Module.AWARDS: {C.VIEW_MEMBERS, C.VIEW_AWARDS, C.MANAGE_AWARDS},
-    Module.MEETINGS: {C.VIEW_MEMBERS},
+    Module.MEETINGS: {C.VIEW_MEMBERS, C.VIEW_MEETINGS, C.MANAGE_MEETINGS},
     Module.EVALUATION: {C.VIEW_MEMBERS},
     Module.INSPECTION: {C.VIEW_MEMBERS},
     Module.EDUCATION: {C.VIEW_MEMBERS},
@@ -64,9 +67,9 @@ MODULE_CAPABILITIES: dict[str, set[Capability]] = {
 ROLE_CAPABILITIES: dict[str, set[Capability]] = {
     Role.COMMITTEE_ADMIN: set(Capability),
     Role.VIEWER: set(VIEW),
-    # The cell's own work: its registry (personal data included), admissions, badges.
+    # The cell's own work: its registry (personal data included), admissions, badges, meetings.
     Role.CELL_SECRETARY: VIEW | {C.MANAGE_MEMBERS, C.VIEW_PERSONAL_DATA, C.MANAGE_ADMISSIONS,
-                                 C.MANAGE_AWARDS},
+                                 C.MANAGE_AWARDS, C.MANAGE_MEETINGS},
     Role.MODULE_OFFICER: set(MODULE_OFFICER_BASE),  # plus the capabilities of the modules named
     Role.MEMBER: set(),  # own record only
 }  # fmt: skip

@@ -94,6 +94,16 @@ _LABELS: dict[str, str] = {
     "awards.voided": "Hủy bản ghi Huy hiệu Đảng ghi nhầm",
     "awards.returned": "Ghi nộp lại Huy hiệu Đảng",
     "awards.reissued": "Ghi cấp lại Huy hiệu Đảng",
+    # Meetings
+    "meetings.recorded": "Ghi buổi sinh hoạt chi bộ, điểm danh và điểm tự chấm",
+    "meetings.score_confirmed": "Cấp trên xác nhận điểm, xếp loại buổi sinh hoạt chi bộ",
+    "meetings.voided": "Hủy buổi sinh hoạt chi bộ ghi nhầm",
+    "meetings.rubric_created": "Ban hành biểu chấm điểm sinh hoạt chi bộ",
+    "meetings.rubric_voided": "Hủy biểu chấm điểm sinh hoạt chi bộ ghi nhầm",
+    "meetings.assignment_made": "Phân công cấp ủy viên phụ trách chi bộ",
+    "meetings.assignment_ended": "Kết thúc phân công cấp ủy viên phụ trách chi bộ",
+    "meetings.visit_recorded": "Ghi lượt cấp trên dự sinh hoạt",
+    "meetings.visit_voided": "Hủy lượt dự sinh hoạt ghi nhầm",
     # Files in and out
     "imports.uploaded": "Tải lên tệp để nhập",
     "imports.mapped": "Ghép cột của tệp nhập",

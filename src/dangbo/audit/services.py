@@ -33,7 +33,7 @@ def snapshot(instance: models.Model | None) -> dict[str, Any] | None:
 
 
 def _json_safe(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)

@@ -12,6 +12,7 @@ from dangbo.documents.api import router as documents_router
 from dangbo.exchange.api import router as exchange_router
 from dangbo.imports.api import router as imports_router
 from dangbo.indicators.api import router as indicators_router
+from dangbo.meetings.api import router as meetings_router
 from dangbo.members.api import org_router as members_org_router
 from dangbo.members.api import router as members_router
 from dangbo.organizations.api import router as organizations_router
@@ -23,6 +24,7 @@ api.add_router("", members_org_router)
 api.add_router("", members_router)
 api.add_router("", admissions_router)
 api.add_router("", awards_router)
+api.add_router("", meetings_router)
 api.add_router("", documents_router)
 api.add_router("", deadlines_router)
 api.add_router("", indicators_router)

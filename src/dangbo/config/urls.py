@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("dangbo.members.urls")),
     path("", include("dangbo.admissions.urls")),
     path("", include("dangbo.awards.urls")),
+    path("", include("dangbo.meetings.urls")),
     path("", include("dangbo.documents.urls")),
     path("", include("dangbo.deadlines.urls")),
     path("", include("dangbo.indicators.urls")),

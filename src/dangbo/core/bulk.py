@@ -176,4 +176,6 @@ def _sqlite_adapter(field: models.Field):
         return adapt
     if isinstance(field, models.DateField):
         return lambda v: None if v is None else v.isoformat()
+    if isinstance(field, models.TimeField):
+        return connection.ops.adapt_timefield_value
     return None  # stored as it is

@@ -35,6 +35,7 @@ from dangbo.organizations.models import Organization, Sector
 
 from .badges import BadgeHistory
 from .flaws import FlawPlanter, PlantedFlaws
+from .meetings import MeetingsResult, build_meetings
 from .pathways import PathwayResult, build_pathways
 from .people import MemberGenerator
 from .plan import REORG_ON, ROOT_CODE, TreePlan, plan_tree
@@ -70,6 +71,7 @@ class DemoResult:
     seconds: float = 0.0
     logins: list[DemoLogin] = field(default_factory=list)
     pathways: PathwayResult | None = None
+    meetings: MeetingsResult | None = None
 
     @property
     def rows(self) -> int:
@@ -106,11 +108,14 @@ def build_demo(
         result.logins = _build_users(plan, orgs, holders)
         _say(log, "Đang ghi hồ sơ kết nạp, chuyển sinh hoạt, Huy hiệu Đảng mẫu…")
         result.pathways = _build_pathways(as_of)
+        _say(log, "Đang ghi các buổi sinh hoạt chi bộ từ năm 2018…")
+        result.meetings = build_meetings(orgs[ROOT_CODE], as_of=as_of, seed=seed)
         _say(log, "Đang ghi nhật ký; tính các thời hạn lưu sẵn cho radar thời hạn…")
         record(
             actor=None, action="demo.built", target=orgs[ROOT_CODE], org_path=orgs[ROOT_CODE].path,
             after={"members": result.members, "events": result.events, "states": result.states,
                    "organizations": result.organizations, "badges": result.badges,
+                   "meetings": result.meetings.meetings,
                    "seed": seed, "as_of": as_of.isoformat()},
             note="Dữ liệu mẫu do lệnh «dangbo demo» tạo.",
         )  # fmt: skip

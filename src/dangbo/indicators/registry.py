@@ -84,11 +84,13 @@ class Unit(StrEnum):
     MEMBERS = "members"
     PERCENT = "percent"
     PERSONS = "persons"  # people who are not (yet) members: admission candidates
+    MEETINGS = "meetings"  # cell meetings (meetings.models.Meeting)
 
     @property
     def label(self) -> str:
         return {
             "organizations": "tổ chức", "members": "đảng viên", "percent": "%", "persons": "người",
+            "meetings": "buổi sinh hoạt",
         }[self.value]  # fmt: skip
 
 
@@ -109,12 +111,14 @@ class RecordKind(StrEnum):
     MEMBERS = "members"
     ORGANIZATIONS = "organizations"
     CANDIDATES = "candidates"  # admissions.models.Candidate
+    MEETINGS = "meetings"  # meetings.models.Meeting
 
     @property
     def label(self) -> str:
         return {
             "members": "danh sách đảng viên", "organizations": "danh sách tổ chức đảng",
             "candidates": "danh sách hồ sơ kết nạp đảng viên",
+            "meetings": "danh sách buổi sinh hoạt chi bộ",
         }[self.value]  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from dangbo.core.exports import Export, ExportableListMixin, export_name, file_s
 from dangbo.core.formatting import fmt_date
 from dangbo.core.views import OrgScopedView, paginate
 from dangbo.core.xlsx import Column
+from dangbo.meetings.exports import MEETING_EXPORT_COLUMNS, meeting_rows
 from dangbo.members.exports import member_export_columns, member_rows
 from dangbo.organizations.exports import ORG_EXPORT_COLUMNS, member_totals, org_rows
 
@@ -126,6 +127,8 @@ class IndicatorRecordsView(ExportableListMixin, _DatedView):
             rows = member_rows(records, root=self.org, on=on, personal=personal)
         elif ind.records == RecordKind.CANDIDATES:
             columns, rows = CANDIDATE_EXPORT_COLUMNS, candidate_rows(records)
+        elif ind.records == RecordKind.MEETINGS:
+            columns, rows = MEETING_EXPORT_COLUMNS, meeting_rows(records)
         else:
             columns, rows = ORG_EXPORT_COLUMNS, org_rows(records, member_totals(self.org, on))
         extra = [f"Số liệu: {row.display}."]
@@ -152,5 +155,6 @@ class IndicatorRecordsView(ExportableListMixin, _DatedView):
             form=form, on=on, figure=figure, row=row, page_obj=paginate(self.request, records),
             members=figure.indicator.records == RecordKind.MEMBERS,
             candidates=figure.indicator.records == RecordKind.CANDIDATES,
+            meetings=figure.indicator.records == RecordKind.MEETINGS,
         )  # fmt: skip
         return context

@@ -31,8 +31,8 @@ def test_me_lists_roles_and_scope():
     ]
     scope = {g["organization"]["code"]: g["capabilities"] for g in body["scope"]}
     assert scope["000"] == [
-        "view_admissions", "view_awards", "view_indicators", "view_members", "view_orgs",
-        "view_transfers",
+        "view_admissions", "view_awards", "view_indicators", "view_meetings", "view_members",
+        "view_orgs", "view_transfers",
     ]  # fmt: skip
     assert {"manage_members", "view_personal_data"} <= set(scope["A"])
     assert "manage_awards" not in scope["A"]

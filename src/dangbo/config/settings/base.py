@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dangbo.members",
     "dangbo.admissions",
     "dangbo.awards",
+    "dangbo.meetings",
     "dangbo.documents",
     "dangbo.accounts",
     "dangbo.deadlines",

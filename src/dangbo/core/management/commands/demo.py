@@ -132,6 +132,14 @@ class Command(BaseCommand):
                 f"{fmt_int(p.admitted)} đảng viên mới kết nạp, {fmt_int(p.transfers)} lần chuyển "
                 f"sinh hoạt, {fmt_int(p.badges)} Huy hiệu Đảng; xem trang «Thời hạn»."
             )
+        if result.meetings is not None:
+            mt = result.meetings
+            self.stdout.write(
+                f"Sinh hoạt chi bộ từ năm 2018: {fmt_int(mt.meetings)} buổi, "
+                f"{fmt_int(mt.attendance)} lượt điểm danh, {fmt_int(mt.missed_months)} tháng chi bộ "
+                f"không sinh hoạt, {fmt_int(mt.striking_candidates)} đảng viên vắng không lý do "
+                "3 tháng trong năm 2024; xem trang «Sinh hoạt chi bộ»."
+            )
         self.stdout.write("")
         self.stdout.write("Tài khoản dùng thử (mật khẩu chung, chỉ dùng cho dữ liệu mẫu):")
         header = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Tổ chức")

@@ -1,0 +1,393 @@
+"""Indicators on cell meetings (sinh hoạt chi bộ): held against expected, levels, attendance,
+repeated absences, the upper level's visits, meetings without an upper-level attendee.
+
+A meeting counts in the subtree when its cell stands in the tree on the period's last day and
+it was held in the period; voided meetings are not counted. Records that carry only counts
+(a cell reporting its figures and level) add to the totals like the others, and the
+drill-down says which they are. Rules digest §5; the checks are ``meetings.rules``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractMonth
+
+from dangbo.meetings import rules as meeting_rules
+from dangbo.meetings import selectors as meetings
+from dangbo.meetings.models import Attendance, AttendanceStatus, Level, Meeting, MeetingKind
+from dangbo.members.models import Member
+from dangbo.organizations.models import CELL_KINDS, Organization, OrgKind
+
+from ..registry import PERIOD, TOTAL, Query, RecordKind, Result, Row, Source, Unit, indicator
+
+NOTE = (
+    "Tính các buổi sinh hoạt (không kể bản ghi đã hủy) tổ chức trong kỳ của các chi bộ thuộc cây "
+    "tổ chức vào ngày cuối kỳ."
+)
+UNSCORED = "UNSCORED"
+
+
+def _meetings(q: Query) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        organization_id__in=q.org_ids, voided_at__isnull=True,
+        held_on__gte=q.period_start, held_on__lte=q.on,
+    ).order_by()  # fmt: skip
+
+
+def _listed(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return qs.select_related("organization__parent").order_by("held_on", "organization__path", "id")
+
+
+UPPER = Case(
+    When(Q(upper_attendee__isnull=False) | Q(visit__isnull=False), then=Value("with")),
+    default=Value("without"), output_field=CharField(),
+)  # fmt: skip
+
+
+def scan_meetings(q: Query, groups: frozenset[str]) -> dict[str, dict]:
+    """Read the period's meetings once, grouped by kind, level and kind of cell, upper attendee."""
+    rows = (
+        _meetings(q).annotate(upper=UPPER)
+        .values_list("kind", "level", "organization__kind", "upper")
+        .annotate(n=Count("id"))
+    )  # fmt: skip
+    out: dict[str, dict] = {g: defaultdict(int) for g in groups}
+    for kind, level, cell_kind, upper, n in rows:
+        if "kind" in out:
+            out["kind"][kind] += n
+        if "level" in out:
+            out["level"][(cell_kind, level or UNSCORED)] += n
+        if "upper" in out:
+            out["upper"][upper] += n
+    return {g: dict(v) for g, v in out.items()}
+
+
+MEETINGS = Source(
+    "meetings", scan_meetings, frozenset({"kind", "level", "upper"}),
+    label="các buổi sinh hoạt chi bộ trong kỳ (một lượt đọc chung cho các chỉ tiêu sinh hoạt)",
+)  # fmt: skip
+
+
+@indicator(
+    code="meetings.held_by_kind",
+    title="Buổi sinh hoạt chi bộ đã tổ chức, theo loại",
+    description=f"""Số buổi sinh hoạt chi bộ tổ chức trong kỳ, theo loại: thường kỳ, chuyên đề,
+    thường kỳ kết hợp chuyên đề, bất thường. {NOTE}""",
+    unit=Unit.MEETINGS,
+    time=PERIOD,
+    dimension="loại sinh hoạt",
+    records=RecordKind.MEETINGS,
+    reads=MEETINGS.reading("kind"),
+)
+def held_by_kind(q: Query, scanned: dict) -> Result:
+    counts = scanned["kind"]
+    rows = [Row(k.value, k.label, counts.get(k.value, 0)) for k in MeetingKind]
+    return Result(rows, Row(TOTAL, "Tổng số buổi sinh hoạt", sum(counts.values())))
+
+
+@held_by_kind.records_of
+def held_by_kind_records(q: Query, key: str) -> QuerySet:
+    qs = _meetings(q)
+    return _listed(qs if key == TOTAL else qs.filter(kind=key))
+
+
+# --------------------------------------------------------------------------
+
+
+def _cells(q: Query) -> QuerySet[Organization]:
+    return meetings.cells_under(q.org, q.period_start, q.on).filter(pk__in=q.org_ids)
+
+
+def _due_and_held(q: Query) -> tuple[dict[str, set], dict[str, set]]:
+    """Return, per kind (REGULAR: cell-months, THEMATIC: cell-quarters), the periods due and
+    the periods held, as sets of (cell id, year, month or quarter)."""
+    due: dict[str, set] = {"REGULAR": set(), "THEMATIC": set()}
+    start, end = q.period_start, q.on
+    months = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    for cell in _cells(q).select_related(None).only("pk", "established_on", "dissolved_on"):
+        for y, m in months:
+            last = meeting_rules.month_end(y, m)
+            if last > end:
+                continue  # the month is not over: not yet due
+            if meetings.cell_existed_on(cell, last):
+                due["REGULAR"].add((cell.pk, y, m))
+                if m % 3 == 0 and meeting_rules.expected_meetings(y, m)["THEMATIC"]:
+                    due["THEMATIC"].add((cell.pk, y, m // 3))
+    held: dict[str, set] = {"REGULAR": set(), "THEMATIC": set()}
+    rows = (
+        _meetings(q).filter(organization_id__in=_cells(q).values("pk"))
+        .annotate(month=ExtractMonth("held_on"))
+        .values_list("organization_id", "held_on__year", "month", "kind").distinct()
+    )  # fmt: skip
+    for org_id, year, month, kind in rows:
+        if kind in meeting_rules.REGULAR_KINDS:
+            held["REGULAR"].add((org_id, year, month))
+        if kind in meeting_rules.THEMATIC_KINDS:
+            held["THEMATIC"].add((org_id, year, (month - 1) // 3 + 1))
+    return due, held
+
+
+def _share(key: str, label: str, numerator: int, denominator: int) -> Row:
+    value = None if not denominator else (Decimal(numerator) * 100 / denominator)
+    return Row(key, label, value, numerator, denominator)
+
+
+@indicator(
+    code="meetings.held_vs_expected",
+    title="Sinh hoạt chi bộ đã tổ chức so với yêu cầu",
+    description=f"""«Đã sinh hoạt» trên «phải sinh hoạt»: số tháng có sinh hoạt thường kỳ trên số
+    tháng chi bộ phải sinh hoạt (mỗi tháng một lần, Điều lệ Đảng Điều 24 khoản 2), số quý có sinh
+    hoạt chuyên đề trên số quý phải có (mỗi quý ít nhất một lần, từ Hướng dẫn 12-HD/BTCTW ngày
+    06/07/2018). Chỉ tính các
+    tháng, quý đã kết thúc trong kỳ và chi bộ đang hoạt động ở cuối tháng, quý đó; buổi thường kỳ
+    kết hợp chuyên đề được tính cho cả hai. {NOTE}""",
+    unit=Unit.PERCENT,
+    time=PERIOD,
+    dimension="loại sinh hoạt",
+    records=RecordKind.ORGANIZATIONS,
+    numerator_label="Đã sinh hoạt",
+    denominator_label="Phải sinh hoạt",
+    missing_label="chưa đến hạn",
+)
+def held_vs_expected(q: Query) -> Result:
+    due, held = _due_and_held(q)
+    rows = [
+        _share("REGULAR", "Thường kỳ (chi bộ – tháng)", len(due["REGULAR"] & held["REGULAR"]),
+               len(due["REGULAR"])),
+        _share("THEMATIC", "Chuyên đề (chi bộ – quý)", len(due["THEMATIC"] & held["THEMATIC"]),
+               len(due["THEMATIC"])),
+    ]  # fmt: skip
+    n = sum(r.numerator or 0 for r in rows)
+    total = _share(TOTAL, "Chung", n, sum(r.denominator or 0 for r in rows))
+    return Result(rows, total)
+
+
+@held_vs_expected.records_of
+def held_vs_expected_records(q: Query, key: str) -> QuerySet:
+    return _cells(q).select_related("sector", "parent")
+
+
+# --------------------------------------------------------------------------
+
+CELL_KIND_LABELS = {OrgKind.GRASSROOTS_CELL.value: "Chi bộ cơ sở",
+                    OrgKind.DEPENDENT_CELL.value: "Chi bộ trực thuộc"}  # fmt: skip
+LEVEL_KEYS = [*Level.values, UNSCORED]
+
+
+def _level_label(level: str) -> str:
+    return "Chưa xếp loại" if level == UNSCORED else Level(level).label
+
+
+@indicator(
+    code="meetings.by_level",
+    title="Tỷ lệ buổi sinh hoạt chi bộ theo xếp loại, theo loại chi bộ",
+    description=f"""Số buổi sinh hoạt ở mức Tốt, Khá, Trung bình, Kém (theo điểm cấp trên xác
+    nhận, nếu chưa xác nhận thì theo điểm chi bộ tự chấm, theo biểu chấm điểm của cấp ủy áp dụng
+    vào ngày sinh hoạt) hoặc chưa xếp loại, trên tổng số buổi sinh hoạt, riêng cho chi bộ cơ sở
+    và chi bộ trực thuộc; dòng tổng: buổi xếp loại Tốt trên tổng số buổi. {NOTE}""",
+    unit=Unit.PERCENT,
+    time=PERIOD,
+    dimension="loại chi bộ, xếp loại",
+    records=RecordKind.MEETINGS,
+    numerator_label="Buổi sinh hoạt ở mức",
+    denominator_label="Tổng số buổi sinh hoạt",
+    reads=MEETINGS.reading("level"),
+)
+def by_level(q: Query, scanned: dict) -> Result:
+    counts = scanned["level"]
+    rows = []
+    for cell_kind, cell_label in CELL_KIND_LABELS.items():
+        of_kind = sum(n for (k, _), n in counts.items() if k == cell_kind)
+        for level in LEVEL_KEYS:
+            rows.append(_share(f"{cell_kind}.{level}", f"{cell_label}: {_level_label(level)}",
+                               counts.get((cell_kind, level), 0), of_kind))  # fmt: skip
+    good = sum(n for (_, lv), n in counts.items() if lv == Level.GOOD)
+    return Result(rows, _share(TOTAL, "Tốt (mọi chi bộ)", good, sum(counts.values())))
+
+
+@by_level.records_of
+def by_level_records(q: Query, key: str) -> QuerySet:
+    qs = _meetings(q).filter(organization__kind__in=CELL_KINDS)
+    if key == TOTAL:
+        return _listed(qs.filter(level=Level.GOOD))
+    cell_kind, level = key.split(".")
+    return _listed(qs.filter(organization__kind=cell_kind,
+                             level="" if level == UNSCORED else level))  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+
+
+@indicator(
+    code="meetings.attendance_rate",
+    title="Tỷ lệ đảng viên dự sinh hoạt chi bộ",
+    description=f"""Lượt có mặt trên lượt phải dự: số lượt đảng viên có mặt trên số lượt đảng viên
+    phải dự (không tính đảng viên
+    được miễn sinh hoạt, làm nhiệm vụ đặc biệt, sinh hoạt tạm thời nơi khác), cộng các buổi
+    điểm danh từng người và các buổi chi bộ chỉ báo cáo số liệu. {NOTE}""",
+    unit=Unit.PERCENT,
+    time=PERIOD,
+    dimension="cách ghi nhận",
+    records=RecordKind.MEETINGS,
+    numerator_label="Lượt có mặt",
+    denominator_label="Lượt phải dự",
+)
+def attendance_rate(q: Query) -> Result:
+    per = dict(
+        Attendance.objects.filter(meeting__in=_meetings(q).filter(level_only=False))
+        .exclude(status=AttendanceStatus.NOT_COUNTED)
+        .values_list("status").annotate(n=Count("id")).order_by()
+    )  # fmt: skip
+    sums = (
+        _meetings(q)
+        .filter(level_only=True)
+        .aggregate(counted=Sum("counted_count"), present=Sum("present_count"))
+    )
+    persons = _share("persons", "Buổi điểm danh từng người", per.get("PRESENT", 0),
+                     sum(per.values()))  # fmt: skip
+    counts = _share("counts", "Buổi chỉ báo cáo số liệu", sums["present"] or 0,
+                    sums["counted"] or 0)  # fmt: skip
+    total = _share(TOTAL, "Chung", persons.numerator + counts.numerator,
+                   persons.denominator + counts.denominator)  # fmt: skip
+    return Result([persons, counts], total)
+
+
+@attendance_rate.records_of
+def attendance_rate_records(q: Query, key: str) -> QuerySet:
+    qs = _meetings(q)
+    if key != TOTAL:
+        qs = qs.filter(level_only=key == "counts")
+    return _listed(qs)
+
+
+# --------------------------------------------------------------------------
+
+
+def _absentees(q: Query) -> dict[str, set[int]]:
+    in_tree = Member.objects.filter(organization_id__in=q.org_ids).values("pk")
+    striking = set()
+    for year in range(q.period_start.year, q.on.year + 1):
+        start = max(q.period_start, dt.date(year, 1, 1))
+        end = min(q.on, dt.date(year, 12, 31))
+        months = meetings.unexcused_months(q.org, start, end)
+        striking |= {pk for pk, found in months.items()
+                     if len(found) >= meeting_rules.STRIKING_MONTHS}  # fmt: skip
+    runs = set()
+    for year in range(q.period_start.year, q.on.year + 1):
+        runs |= {pk for pk, run in meetings.excused_runs(q.org, year).items()
+                 if run > meeting_rules.MAX_CONSECUTIVE_EXCUSED}  # fmt: skip
+    allowed = set(Member.objects.filter(pk__in=striking | runs).filter(pk__in=in_tree)
+                  .values_list("pk", flat=True))  # fmt: skip
+    return {"UNEXCUSED_3_MONTHS": striking & allowed, "EXCUSED_RUN": runs & allowed}
+
+
+ABSENCE_LABELS = {
+    "UNEXCUSED_3_MONTHS": "Vắng không lý do từ 3 tháng trở lên (diện xem xét xóa tên)",
+    "EXCUSED_RUN": "Vắng có lý do quá 3 lần liên tiếp trong năm",
+}
+
+
+@indicator(
+    code="meetings.members_repeated_absence",
+    title="Đảng viên vắng sinh hoạt nhiều lần",
+    description="""Số đảng viên có buổi vắng không lý do trong từ 3 tháng khác nhau trở lên của kỳ
+    (căn cứ xem xét xóa tên: bỏ sinh hoạt đảng 3 tháng trong năm không có lý do, Quy định thi hành
+    Điều lệ Đảng, mục 8.1) và số đảng viên vắng có lý do quá 3 lần liên tiếp trong một năm
+    (Hướng dẫn 12-HD/BTCTW ngày 06/07/2018). Tính các buổi sinh hoạt trong kỳ của các chi bộ thuộc
+    cây tổ chức; đảng viên tính nếu hiện sinh hoạt trong cây tổ chức. Một đảng viên có thể ở cả
+    hai dòng; tổng số đếm mỗi người một lần.""",
+    unit=Unit.MEMBERS,
+    time=PERIOD,
+    dimension="loại vắng mặt",
+    records=RecordKind.MEMBERS,
+)
+def members_repeated_absence(q: Query) -> Result:
+    found = _absentees(q)
+    rows = [Row(k, label, len(found[k])) for k, label in ABSENCE_LABELS.items()]
+    everyone = set().union(*found.values())
+    return Result(rows, Row(TOTAL, "Tổng số đảng viên", len(everyone)))
+
+
+@members_repeated_absence.records_of
+def members_repeated_absence_records(q: Query, key: str) -> QuerySet:
+    found = _absentees(q)
+    ids = set().union(*found.values()) if key == TOTAL else found.get(key, set())
+    return (
+        Member.objects.filter(pk__in=ids).select_related("organization__parent")
+        .order_by("name_sort_key", "date_of_birth", "id")
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+
+
+def _visited(q: Query) -> QuerySet[Organization]:
+    ids = meetings.visits_in(q.org, q.period_start, q.on).filter(visited_id__in=q.org_ids)
+    return Organization.objects.filter(pk__in=ids.values("visited_id"))
+
+
+@indicator(
+    code="meetings.visited",
+    title="Chi bộ, cấp ủy được cấp trên dự sinh hoạt",
+    description="""Số chi bộ và số cấp ủy (đảng ủy cơ sở, đảng ủy bộ phận và cấp trên) thuộc cây
+    tổ chức vào ngày cuối kỳ được cấp ủy viên hoặc tổ công tác của cấp trên dự sinh hoạt trong
+    kỳ (mỗi tổ chức tính một lần dù được dự nhiều lần), như báo cáo «08 cấp ủy và 18 chi bộ».""",
+    unit=Unit.ORGANIZATIONS,
+    time=PERIOD,
+    dimension="loại tổ chức",
+    records=RecordKind.ORGANIZATIONS,
+)
+def visited(q: Query) -> Result:
+    counts = dict(
+        _visited(q).annotate(cell=Case(When(kind__in=CELL_KINDS, then=Value("cells")),
+                                       default=Value("committees"), output_field=CharField()))
+        .values_list("cell").annotate(n=Count("id")).order_by()
+    )  # fmt: skip
+    rows = [Row("committees", "Cấp ủy", counts.get("committees", 0)),
+            Row("cells", "Chi bộ", counts.get("cells", 0))]  # fmt: skip
+    return Result(rows, Row(TOTAL, "Tổng số tổ chức được dự", sum(counts.values())))
+
+
+@visited.records_of
+def visited_records(q: Query, key: str) -> QuerySet:
+    qs = _visited(q)
+    if key == "cells":
+        qs = qs.filter(kind__in=CELL_KINDS)
+    elif key == "committees":
+        qs = qs.exclude(kind__in=CELL_KINDS)
+    return qs.select_related("sector", "parent").order_by("path")
+
+
+# --------------------------------------------------------------------------
+
+
+@indicator(
+    code="meetings.without_upper_attendee",
+    title="Buổi sinh hoạt chi bộ không có cấp trên dự",
+    description=f"""Số buổi sinh hoạt trong kỳ không ghi cấp ủy viên cấp trên phụ trách hay tổ
+    công tác của cấp trên dự, và số buổi có. {NOTE}""",
+    unit=Unit.MEETINGS,
+    time=PERIOD,
+    dimension="cấp trên dự",
+    records=RecordKind.MEETINGS,
+    reads=MEETINGS.reading("upper"),
+)
+def without_upper_attendee(q: Query, scanned: dict) -> Result:
+    counts = scanned["upper"]
+    rows = [Row("without", "Không có cấp trên dự", counts.get("without", 0)),
+            Row("with", "Có cấp trên dự", counts.get("with", 0))]  # fmt: skip
+    return Result(rows, Row(TOTAL, "Tổng số buổi sinh hoạt", sum(counts.values())))
+
+
+@without_upper_attendee.records_of
+def without_upper_attendee_records(q: Query, key: str) -> QuerySet:
+    qs = _meetings(q).annotate(upper=UPPER)
+    return _listed(qs if key == TOTAL else qs.filter(upper=key))

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "dangbo.meetings"
+    verbose_name = "Sinh hoạt chi bộ"
+
+    def ready(self) -> None:
+        from . import striking  # noqa: F401  (registers the striking-off source)

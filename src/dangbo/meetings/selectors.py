@@ -1,0 +1,304 @@
+"""Every read of the meetings module, limited to a subtree, as of a date or over a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import ExtractMonth
+from django.http import Http404
+
+from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Status, Transfer
+from dangbo.organizations.models import CELL_KINDS, Organization
+from dangbo.organizations.selectors import path_range, paths_filter, valid_on
+from dangbo.regulations.selectors import setting_value
+
+from . import rules
+from .models import Attendance, AttendanceStatus, Level, Meeting, MeetingKind, Rubric, Visit
+
+
+def meetings_in(
+    org: Organization, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Meeting]:
+    """Return the meetings (not voided) of the cells in ``org``'s subtree held in [start, end]."""
+    qs = Meeting.objects.filter(path_range(org.path, "organization__path"), voided_at__isnull=True)
+    if start is not None:
+        qs = qs.filter(held_on__gte=start)
+    if end is not None:
+        qs = qs.filter(held_on__lte=end)
+    return qs.select_related("organization", "rubric").order_by("-held_on", "-id")
+
+
+def get_meeting(scope_paths: Iterable[str], pk: int) -> Meeting:
+    """Return meeting ``pk`` if its cell lies in one of the subtrees, else 404."""
+    meeting = (
+        Meeting.objects.filter(paths_filter(scope_paths, "organization__path"), pk=pk)
+        .select_related(
+            "organization__parent", "rubric", "chair", "minute_taker", "upper_attendee", "visit"
+        )
+        .first()
+    )
+    if meeting is None:
+        raise Http404("Không tìm thấy buổi sinh hoạt.")
+    return meeting
+
+
+def cells_under(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Organization]:
+    """Return the cells of the subtree that existed at some time in [start, end]."""
+    return (
+        Organization.objects.filter(
+            path_range(org.path), kind__in=CELL_KINDS, established_on__lte=end
+        )
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=start))
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def cell_existed_on(cell: Organization, on: dt.date) -> bool:
+    return cell.established_on <= on and (cell.dissolved_on is None or cell.dissolved_on > on)
+
+
+def rubric_for(cell: Organization, on: dt.date) -> Rubric | None:
+    """Return the rubric in force for ``cell`` on ``on``: the nearest committee above (or the
+    cell itself) owning one valid that day; templates without owner never apply."""
+    candidates = [
+        r for r in Rubric.objects.filter(valid_on(on), owner__isnull=False, voided_at__isnull=True)
+        .select_related("owner")
+        if r.owner.path and (cell.path or "").startswith(r.owner.path)
+    ]  # fmt: skip
+    if not candidates:
+        return None
+    return max(candidates, key=lambda r: (r.owner.depth, r.valid_from, r.pk))
+
+
+@dataclass(frozen=True)
+class Roll:
+    """Who is listed at a cell's meeting on a date: its members, with their status then, and the
+    members temporarily transferred in."""
+
+    members: list[Member]
+    status_of: dict[int, str]
+    transferred_in: set[int] = field(default_factory=set)
+
+    @property
+    def ids(self) -> set[int]:
+        return {m.pk for m in self.members}
+
+
+def roll_of(cell: Organization, on: dt.date) -> Roll:
+    """Return the attendance list of ``cell`` on ``on`` in Vietnamese name order."""
+    states = dict(
+        MemberState.objects.filter(valid_on(on), organization=cell, status__in=ACTIVE_STATUSES)
+        .values_list("member_id", "status")
+    )  # fmt: skip
+    temporary = set(
+        Transfer.objects.filter(
+            kind=Transfer.Kind.TEMPORARY, to_organization=cell, voided_at__isnull=True,
+            planned_from__lte=on, cancelled_on__isnull=True,
+        ).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+        .values_list("member_id", flat=True)
+    )  # fmt: skip
+    members = list(
+        Member.objects.filter(pk__in=set(states) | temporary, voided_at__isnull=True)
+        .order_by("name_sort_key", "date_of_birth", "id")
+    )  # fmt: skip
+    return Roll(members, states, temporary - set(states))
+
+
+def default_status(roll: Roll, member: Member) -> str:
+    """The status a member starts with on the list: not counted when exempted or transferred in."""
+    if member.pk in roll.transferred_in or roll.status_of.get(member.pk) == Status.EXEMPTED:
+        return AttendanceStatus.NOT_COUNTED
+    return AttendanceStatus.PRESENT
+
+
+def confirm_days(cell: Organization, on: dt.date) -> int:
+    return int(setting_value("meetings.confirm_days", org=cell, on=on,
+                             default=rules.CONFIRM_DAYS_AFTER_MONTH))  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+# The month grid and a cell's year
+# --------------------------------------------------------------------------
+
+LEVEL_RANK = {lv: i for i, lv in enumerate(rules.LEVEL_ORDER)}
+
+
+@dataclass
+class GridRow:
+    cell: Organization
+    months: list[str | None]  # per month: the level ("" recorded, not scored), or None: missing
+    expected: list[bool]  # the cell existed that month (a meeting was due)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for m, e in zip(self.months, self.expected, strict=True) if e and m is None)
+
+
+def month_grid(org: Organization, year: int, *, until: dt.date | None = None) -> list[GridRow]:
+    """Return, for each cell of the subtree, the level of its regular meeting each month of
+    ``year`` (the better one when two were held); months after ``until`` are not yet due."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    cells = list(cells_under(org, start, end))
+    found: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = (
+        Meeting.objects.filter(
+            path_range(org.path, "organization__path"),
+            voided_at__isnull=True,
+            held_on__gte=start,
+            held_on__lte=end,
+            kind__in=rules.REGULAR_KINDS,
+        )
+        .annotate(month=ExtractMonth("held_on"))
+        .values_list("organization_id", "month", "level")
+    )
+    for org_id, month, level in rows:
+        months = found[org_id]
+        if month not in months or (
+            level and (not months[month] or LEVEL_RANK[level] < LEVEL_RANK[months[month]])
+        ):
+            months[month] = level
+    result = []
+    for cell in cells:
+        months = found.get(cell.pk, {})
+        expected = []
+        for m in range(1, 13):
+            first, last = dt.date(year, m, 1), rules.month_end(year, m)
+            due = cell.established_on <= last and (
+                cell.dissolved_on is None or cell.dissolved_on > first
+            )
+            if until is not None and last > until:
+                due = False  # the month is not over yet
+            expected.append(due)
+        result.append(GridRow(cell, [months.get(m) for m in range(1, 13)], expected))
+    return result
+
+
+def cell_findings(cell: Organization, year: int, today: dt.date) -> list[rules.Finding]:
+    """Return what the checks find in ``cell``'s meetings of ``year`` (up to ``today``)."""
+    meetings = list(
+        Meeting.objects.filter(organization=cell, voided_at__isnull=True, held_on__year=year)
+        .order_by("held_on", "id")
+    )  # fmt: skip
+    found: list[rules.Finding] = []
+    by_month: dict[int, list[str]] = defaultdict(list)
+    for m in meetings:
+        by_month[m.held_on.month].append(m.kind)
+    last_month = 12 if year < today.year else today.month - 1
+    for month in range(1, last_month + 1):
+        first, last = dt.date(year, month, 1), rules.month_end(year, month)
+        if cell_existed_on(cell, last) or cell_existed_on(cell, first):
+            found += rules.regular_meeting_findings(year, month, by_month[month])
+    for quarter in range(1, 5):
+        q_end = rules.quarter_end(year, quarter)
+        if q_end < today and cell_existed_on(cell, q_end):
+            kinds = [k for mo in range(quarter * 3 - 2, quarter * 3 + 1) for k in by_month[mo]]
+            found += rules.thematic_meeting_findings(year, quarter, kinds)
+    days = confirm_days(cell, dt.date(year, 12, 31))
+    for m in meetings:
+        found += meeting_findings(m, today=today, confirm_days=days)
+    return found
+
+
+def meeting_findings(
+    meeting: Meeting, *, today: dt.date, confirm_days: int = rules.CONFIRM_DAYS_AFTER_MONTH
+) -> list[rules.Finding]:
+    """Return what the checks find in one meeting (duration, documents, attendance, scoring)."""
+    found = rules.duration_findings(
+        meeting.kind, meeting.held_on, meeting.start_time, meeting.end_time
+    )
+    if meeting.kind != MeetingKind.EXTRAORDINARY:
+        sent = meeting.documents_sent_at
+        if sent is not None:
+            from django.utils import timezone
+
+            sent = timezone.localtime(sent)
+        found += rules.documents_lead_findings(meeting.held_on, meeting.start_time, sent)
+    if meeting.level_only:
+        count = rules.AttendanceCount(meeting.counted_count or 0, meeting.present_count or 0,
+                                      0, 0, 0)  # fmt: skip
+    else:
+        count = rules.attendance_count(meeting.attendances.values_list("status", flat=True))
+    found += rules.attendance_findings(meeting.held_on, count)
+    if meeting.kind != MeetingKind.EXTRAORDINARY:
+        found += rules.scoring_findings(
+            meeting.held_on, meeting.self_scored_on if meeting.self_level else None,
+            meeting.confirmed_on, today, confirm_days,
+        )  # fmt: skip
+    return found
+
+
+def unexcused_months(
+    org: Organization, start: dt.date, end: dt.date, member_ids: Iterable[int] | None = None
+) -> dict[int, set[int]]:
+    """Return {member id: months with an unexcused absence} for meetings of the subtree in
+    [start, end] (one query)."""
+    qs = Attendance.objects.filter(
+        path_range(org.path, "meeting__organization__path"), status=AttendanceStatus.UNEXCUSED,
+        meeting__voided_at__isnull=True, meeting__held_on__gte=start, meeting__held_on__lte=end,
+    )  # fmt: skip
+    if member_ids is not None:
+        qs = qs.filter(member_id__in=list(member_ids))
+    months: dict[int, set[int]] = defaultdict(set)
+    for member_id, month in (
+        qs.annotate(month=ExtractMonth("meeting__held_on")).values_list("member_id", "month")
+        .distinct()
+    ):  # fmt: skip
+        months[member_id].add(month)
+    return months
+
+
+def excused_runs(org: Organization, year: int) -> dict[int, int]:
+    """Return {member id: longest run of excused absences} in the subtree's meetings of ``year``
+    (only members with at least one excused absence)."""
+    rows = (
+        Attendance.objects.filter(
+            path_range(org.path, "meeting__organization__path"), meeting__voided_at__isnull=True,
+            meeting__held_on__year=year,
+            member_id__in=Attendance.objects.filter(
+                path_range(org.path, "meeting__organization__path"),
+                meeting__voided_at__isnull=True, meeting__held_on__year=year,
+                status=AttendanceStatus.EXCUSED,
+            ).values("member_id"),
+        )
+        .order_by("member_id", "meeting__held_on", "meeting_id")
+        .values_list("member_id", "status")
+    )  # fmt: skip
+    sequences: dict[int, list[str]] = defaultdict(list)
+    for member_id, status in rows:
+        sequences[member_id].append(status)
+    return {pk: rules.longest_excused_run(seq) for pk, seq in sequences.items()}
+
+
+def visits_in(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Visit]:
+    """Return the upper level's visits to organizations of the subtree in [start, end]."""
+    return (
+        Visit.objects.filter(
+            path_range(org.path, "visited__path"),
+            voided_at__isnull=True,
+            visited_on__gte=start,
+            visited_on__lte=end,
+        )
+        .select_related("organization", "visited")
+        .order_by("-visited_on", "id")
+    )
+
+
+def level_label(level: str | None) -> str:
+    if level is None:
+        return ""
+    return Level(level).label if level else "Chưa xếp loại"
+
+
+def rubrics_for(org: Organization) -> list[Rubric]:
+    """Return the rubrics owned by ``org`` or a committee above it, and the templates."""
+    rows = (
+        Rubric.objects.filter(voided_at__isnull=True)
+        .select_related("owner").prefetch_related("criteria", "levels")
+        .order_by(F("owner__depth").asc(nulls_first=True), "-valid_from", "id")
+    )  # fmt: skip
+    return [r for r in rows if r.owner is None or (org.path or "").startswith(r.owner.path or "\0")]
