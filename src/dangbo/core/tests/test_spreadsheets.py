@@ -31,6 +31,15 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 EXCEL_TIME = dt.datetime(1975, 1, 2, 8, 30)  # noqa: DTZ001 - a cell has no time zone
 
 
+@pytest.fixture(autouse=True, params=["loaded", "streamed"])
+def sheet_reading(request, monkeypatch):
+    """Every test reads its workbooks both ways: loaded whole by calamine, and as a stream
+    (the way of a long sheet), which must give the same rows and values."""
+    if request.param == "streamed":
+        monkeypatch.setattr(spreadsheets, "STREAM_FROM_BYTES", 0)
+    return request.param
+
+
 # --- building files -----------------------------------------------------------------------
 
 
