@@ -57,9 +57,12 @@ NOT_EXCHANGE = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One data row: its number as the spreadsheet shows it and its typed values by column key."""
+    """One data row: its number as the spreadsheet shows it and its typed values by column key.
+
+    Slotted: an import holds every row of the file, so each row's own size counts.
+    """
 
     number: int
     values: dict[str, Any]
@@ -483,6 +486,10 @@ def _read_sheet(spec: SheetSpec, sheet: RawSheet, data: ExchangeData) -> None:
     if missing:
         return
     typed = [c for c in spec.columns if c.role in (DATA, DERIVED) or c.key == "scope"]
+    # Codes and UIDs recur from row to row (a member's UID on each of their events): one
+    # string object each, not one per cell.
+    shared = {c.key for c in typed if c.type in ("code", "uuid") or c.choices}
+    seen: dict[str, str] = {}
     title, parts = spec.title, list(sheet.parts)
     previous, shift = 0, 0
     for index, (line, cells) in enumerate(sheet.rows):
@@ -500,7 +507,10 @@ def _read_sheet(spec: SheetSpec, sheet: RawSheet, data: ExchangeData) -> None:
                     "Ô chứa công thức: dùng giá trị đã tính.", severity="warning",
                 ))  # fmt: skip
             try:
-                values[col.key] = type_cell(col, cell)
+                value = type_cell(col, cell)
+                if col.key in shared and value.__class__ is str:
+                    value = seen.setdefault(value, value)
+                values[col.key] = value
             except CellError as exc:
                 data.issues.append(Issue(title, line, col.header, _clean_str(cell), str(exc)))
                 values[col.key] = _empty(col)
