@@ -917,6 +917,16 @@ def _local(tag: Any) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _t_text(element: Any) -> str:
+    """A ``<t>``'s text; its outer white space counts only with ``xml:space="preserve"``
+    (as calamine reads it: Excel writes that attribute whenever it matters)."""
+    text = element.text or ""
+    return text if element.get(_XML_SPACE) == "preserve" else text.strip(" \t\r\n")
+
+
 def _text_of(element: Any) -> str:
     """The text of a string item (``<si>`` or ``<is>``): its ``<t>`` and its runs' ``<t>``,
     without the phonetic hints (``<rPh>``)."""
@@ -924,9 +934,9 @@ def _text_of(element: Any) -> str:
     for child in element:
         name = _local(child.tag)
         if name == "t":
-            parts.append(child.text or "")
+            parts.append(_t_text(child))
         elif name == "r":
-            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+            parts.extend(_t_text(t) for t in child if _local(t.tag) == "t")
     return "".join(parts)
 
 
@@ -982,11 +992,11 @@ def _resolve_part(zf: zipfile.ZipFile, names: set[str], kind: str) -> str | None
 
 def _excel_day(value: float, epoch: dt.datetime) -> Any:
     """A serial date as calamine gives it: a time below 1, a date when whole, else a moment."""
+    if value < 1:
+        return (epoch + dt.timedelta(milliseconds=round(value * 86_400_000))).time()
     if epoch is _EXCEL_EPOCH and value < 60:
         value += 1  # Excel's 1900 counts a 29 February that never was
     moment = epoch + dt.timedelta(milliseconds=round(value * 86_400_000))
-    if value < 1:
-        return moment.time()
     if moment.time() == dt.time.min:
         return moment.date()
     return moment
@@ -1090,7 +1100,9 @@ def _cell_value(
         except ValueError:
             return _clean(text)
         return moment.date() if moment.time() == dt.time.min else moment
-    return _clean(text)  # "str" (a formula's text), "e" (an error such as #DIV/0!)
+    if kind == "e":
+        return None  # an error such as #DIV/0! (calamine gives no value either)
+    return _clean(text)  # "str": a formula's text
 
 
 # ---------------------------------------------------------------------------
