@@ -87,6 +87,10 @@ class Sheet:
     rows: Iterable[Sequence[Any]]
     # Lines written above the header (a title, the filters in force); the header follows them.
     preamble: Sequence[str] = field(default_factory=tuple)
+    # The number of rows of a sheet filled after every other sheet, though it keeps its place
+    # (and its parts theirs) in the workbook: a summary of the rows the others were written
+    # with. None: filled in its turn.
+    filled_last: int | None = None
 
 
 def _clean_text(value: str) -> str:
@@ -164,15 +168,22 @@ def write_workbook(
         ws.append(header)
         return ws, MAX_SHEET_ROWS - header_row
 
-    for spec in sheets:
-        part = 1
-        ws, room = start(spec, part)
+    def fill(spec: Sheet, parts: list) -> None:
+        """Write the rows of ``spec`` in ``parts`` ((sheet, room) each), adding parts as needed
+        unless the sheet is filled last (its parts are made beforehand)."""
+        nonlocal total
         styles: dict = {}
         columns = list(spec.columns)
+        at = 0
+        ws, room = parts[0]
         for row in spec.rows:
             if room == 0:
-                part += 1
-                ws, room = start(spec, part)
+                at += 1
+                if at == len(parts):
+                    if spec.filled_last is not None:
+                        raise ValueError(f"Sheet {spec.title!r} has more rows than announced.")
+                    parts.append(start(spec, at + 1))
+                ws, room = parts[at]
             ws.append(
                 [
                     _fast(ws, value, column, styles)
@@ -181,6 +192,22 @@ def write_workbook(
             )
             room -= 1
             total += 1
+
+    # A write-only sheet streams its rows to its own temporary file: a sheet created first
+    # can still take rows after the later ones are written.
+    later = []
+    for spec in sheets:
+        parts = [start(spec, 1)]
+        if spec.filled_last is None:
+            fill(spec, parts)
+            continue
+        need = spec.filled_last - parts[0][1]
+        while need > 0:
+            parts.append(start(spec, len(parts) + 1))
+            need -= parts[-1][1]
+        later.append((spec, parts))
+    for spec, parts in later:
+        fill(spec, parts)
     if not sheets:
         wb.create_sheet(title="Trống")
     if stamp is None:

@@ -98,7 +98,13 @@ Sheet «Thông tin» ghi định dạng `{FORMAT_NAME}` và phiên bản (hiện
   dòng tiêu đề (tiêu đề quá 31 ký tự thì phần đầu tên được cắt cho vừa hậu tố). Khi nhập, các phần
   được nối lại theo thứ tự thành một sheet; lỗi của một dòng ghi tên phần và số dòng trong phần
   đó. Phần không đúng thứ tự (thiếu một số, không đứng sau phần trước) hoặc có dòng tiêu đề khác
-  là lỗi, cả tệp bị từ chối. Số dòng ở sheet «Thông tin» là tổng của mọi phần.
+  là lỗi, cả tệp bị từ chối. Số dòng ở sheet «Thông tin» là tổng của mọi phần. Các phần của một
+  sheet phải đứng liền nhau, ngay sau sheet đó.
+- **Tệp lớn.** Khi xuất, các sheet dài (đảng viên, sự kiện đảng viên, chức vụ, người dùng) được
+  đọc từ cơ sở dữ liệu từng khối 2.000 dòng và ghi thẳng vào tệp, sheet này xong mới đến sheet
+  sau; sheet «Thông tin» giữ vị trí đầu tệp nhưng được ghi sau cùng, với số dòng thật của từng
+  sheet. Bộ nhớ khi xuất vì thế không tăng theo độ dài các sheet đó. Khi nhập, mỗi sheet dài được đọc
+  thành luồng (từng dòng, không nạp cả sheet) và được kiểm tra kiểu ô ngay khi đọc xong sheet đó.
 
 ## Phạm vi của tệp xuất
 

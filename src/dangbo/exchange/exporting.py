@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dangbo.accounts.models import RoleAssignment
@@ -68,19 +68,8 @@ from .records.base import MEMBER, ORGANIZATION, Lookup
 CELL_KINDS = {"date": "date", "int": "int", "bool": "bool"}
 # Rows written between two progress reports.
 PROGRESS_EVERY = 2000
-
-
-@dataclass
-class ExchangeContent:
-    """The rows of every sheet (column key → value), in file order, and what they are about."""
-
-    root: Organization
-    on: dt.date
-    sheets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {spec.title: len(self.sheets.get(spec.key, [])) for spec in SHEETS[1:]}
+# The rows of the "Thông tin" sheet: its values, then the rows of each other sheet.
+INFO_ROWS = len(INFO_KEYS) + len(SHEETS) - 1
 
 
 def exchange_filename(org: Organization, on: dt.date) -> str:
@@ -283,8 +272,73 @@ def _record_rows(
     return sheets
 
 
+# Rows fetched from the database at a time while a long sheet is written.
+CHUNK_ROWS = 2000
+# Ids sent in one ``IN (...)`` list.
+IDS_PER_QUERY = 5000
+
+
+def _text_order(name: str):
+    """Order by a text column as Python compares strings (by code point), on any database:
+    PostgreSQL compares text by the database's collation unless told "C"."""
+    from django.db import connection
+    from django.db.models import F
+    from django.db.models.functions import Collate
+
+    if connection.vendor == "postgresql":
+        return Collate(name, "C").asc()
+    return F(name).asc()
+
+
+def _in_chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ids = sorted(ids)
+    for at in range(0, len(ids), IDS_PER_QUERY):
+        yield ids[at : at + IDS_PER_QUERY]
+
+
+def _uids_of(ids: Iterable[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for chunk in _in_chunks(ids):
+        found.update(
+            (pk, R.uid_text(uid))
+            for pk, uid in Member.objects.filter(pk__in=chunk).values_list("pk", "uid")
+        )
+    return found
+
+
+@dataclass
+class ExchangeContent:
+    """What the exchange workbook of ``root`` on ``on`` holds: the rows of each sheet.
+
+    ``sheets`` gives the rows of a sheet (column key → value), in file order, as an
+    iterable that fetches them from the database as it goes: the long sheets (members,
+    their events and positions, users) are never held whole. ``rows`` counts the rows of
+    each sheet as they are written; ``counts`` names them by sheet title.
+    """
+
+    root: Organization
+    on: dt.date
+    sheets: dict[str, Callable[[], Iterable[dict[str, Any]]]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    # The rows each sheet will have, counted in the database before writing (progress).
+    expected: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {spec.title: self.rows.get(spec.key, 0) for spec in SHEETS[1:]}
+
+    def rows_of(self, key: str) -> Iterable[dict[str, Any]]:
+        source = self.sheets.get(key)
+        return source() if source is not None else ()
+
+
 def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent:
-    """Gather the rows of the exchange workbook of ``root``'s subtree."""
+    """Plan the rows of the exchange workbook of ``root``'s subtree.
+
+    What holds across sheets (the organizations the records name, the members who have
+    left, the module records) is worked out here with set-based queries and id sets;
+    the long sheets are read from the database in chunks as they are written.
+    """
     on = on or timezone.localdate()
     content = ExchangeContent(root=root, on=on)
     in_scope = _scope(root)
@@ -293,7 +347,11 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
     left = _departures(root, members, in_scope)
     records = _records(in_scope, members, left)
     # The members the records name (an introducer, a mentor) come with the file.
-    extra = _named_by_records(records, MEMBER) - set(members.values_list("pk", flat=True))
+    named_members = _named_by_records(records, MEMBER)
+    present: set[int] = set()
+    for chunk in _in_chunks(named_members):
+        present.update(members.filter(pk__in=chunk).values_list("pk", flat=True))
+    extra = named_members - present
     if extra:
         members = Member.objects.filter(Q(pk__in=members.values("pk")) | Q(pk__in=sorted(extra)))
     # Members of elsewhere the records name (an introducer): their history, which makes them
@@ -303,30 +361,28 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
         .exclude(organization__in=in_scope)
         .values_list("pk", flat=True)
     )
+    gone = sorted(left)
     # Of a member who has left: the events up to the day they left, the posts held here.
-    member_events = [
-        e
-        for e in MemberEvent.objects.filter(member__in=members)
-        if e.member_id not in left
-        or (left[e.member_id] is not None and e.happened_on <= left[e.member_id])
-    ]
-    member_positions = [
-        p
-        for p in Position.objects.filter(member__in=members)
-        if p.member_id not in left or p.organization_id in scope_ids
-    ]
-    events_of: dict[int, list[MemberEvent]] = {}
-    for e in member_events:
-        events_of.setdefault(e.member_id, []).append(e)
-    member_list = list(members)
-    departed = {m.pk: _derived(events_of.get(m.pk, []), m) for m in member_list if m.pk in left}
-    named: set[int] = _named_by_records(records, ORGANIZATION)
-    named.update(e.organization_id for e in member_events)
-    named.update(p.organization_id for p in member_positions)
-    named.update(
-        departed[m.pk]["organization_id"] if m.pk in departed else m.organization_id
-        for m in member_list
+    events_left: dict[int, list[MemberEvent]] = {}
+    for chunk in _in_chunks(gone):
+        for e in MemberEvent.objects.filter(member_id__in=chunk):
+            if left[e.member_id] is not None and e.happened_on <= left[e.member_id]:
+                events_left.setdefault(e.member_id, []).append(e)
+    departed: dict[int, dict[str, Any]] = {}
+    for chunk in _in_chunks(gone):
+        for m in Member.objects.filter(pk__in=chunk):
+            departed[m.pk] = _derived(events_left.get(m.pk, []), m)
+
+    staying_events = MemberEvent.objects.filter(member__in=members).exclude(member_id__in=gone)
+    kept_positions = Position.objects.filter(member__in=members).filter(
+        ~Q(member_id__in=gone) | Q(organization__in=in_scope)
     )
+    named: set[int] = _named_by_records(records, ORGANIZATION)
+    named.update(staying_events.values_list("organization_id", flat=True).distinct())
+    named.update(e.organization_id for events in events_left.values() for e in events)
+    named.update(kept_positions.values_list("organization_id", flat=True).distinct())
+    named.update(members.exclude(pk__in=gone).values_list("organization_id", flat=True).distinct())
+    named.update(then["organization_id"] for then in departed.values())
     named.discard(None)
     org_ids = _closure(scope_ids, named)
 
@@ -338,76 +394,104 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
         return tuple(codes[i] for i in R.path_ids(org.path)) or (org.code,)
 
     orgs.sort(key=chain)
-    content.sheets["organizations"] = [
-        R.organization_row(o, codes, in_scope=o.pk in scope_ids) for o in orgs
-    ]
+    org_rows = [R.organization_row(o, codes, in_scope=o.pk in scope_ids) for o in orgs]
     sectors = {(o.sector.code, o.sector.name) for o in orgs if o.sector_id}
-    content.sheets["sectors"] = [R.sector_row(c, n) for c, n in sorted(sectors)]
-
+    sector_rows = [R.sector_row(c, n) for c, n in sorted(sectors)]
     positions = sorted(
         TreePosition.objects.filter(organization_id__in=org_ids),
         key=lambda p: (codes[p.organization_id], p.valid_from, p.pk),
     )
-    content.sheets["tree_history"] = [R.tree_position_row(p, codes) for p in positions]
+    tree_rows = [R.tree_position_row(p, codes) for p in positions]
     events = sorted(
         OrgEvent.objects.filter(organization_id__in=org_ids),
         key=lambda e: (codes[e.organization_id], e.happened_on, e.pk),
     )
-    content.sheets["org_events"] = [R.org_event_row(e, codes) for e in events]
+    org_event_rows = [R.org_event_row(e, codes) for e in events]
+    del orgs, positions, events
 
-    member_list.sort(key=lambda m: str(m.uid))
-    uids = {m.pk: R.uid_text(m.uid) for m in member_list}
-    member_rows = []
-    for m in member_list:
-        if m.pk in departed:
-            then = departed[m.pk]
-            m.status, m.organization_id = then["status"], then["organization_id"]
-            m.admitted_on, m.official_on = then["admitted_on"], then["official_on"]
-        if m.pk in departed or m.pk in elsewhere:
-            for name in PERSONAL_FIELDS:
-                setattr(m, name, None if name == "personal_id_number" else "")
-        row = R.member_row(m, codes)
-        row["organization_name"] = names.get(m.organization_id, "") if m.organization_id else ""
-        member_rows.append(row)
-    content.sheets["members"] = member_rows
-    member_events = sorted(
-        member_events,
-        key=lambda e: (uids[e.member_id], e.happened_on, e.pk),
-    )
-    content.sheets["member_events"] = [
-        R.member_event_row(e, uids[e.member_id], codes) for e in member_events
-    ]
-    member_positions = sorted(
-        member_positions,
-        key=lambda p: (uids[p.member_id], p.started_on, p.title, codes[p.organization_id], p.pk),
-    )
-    content.sheets["positions"] = [
-        R.position_row(p, uids[p.member_id], codes) for p in member_positions
-    ]
+    def member_rows() -> Iterable[dict[str, Any]]:
+        query = members.order_by("uid")
+        for m in query.iterator(chunk_size=CHUNK_ROWS):
+            if m.pk in departed:
+                then = departed[m.pk]
+                m.status, m.organization_id = then["status"], then["organization_id"]
+                m.admitted_on, m.official_on = then["admitted_on"], then["official_on"]
+            if m.pk in departed or m.pk in elsewhere:
+                for name in PERSONAL_FIELDS:
+                    setattr(m, name, None if name == "personal_id_number" else "")
+            row = R.member_row(m, codes)
+            row["organization_name"] = names.get(m.organization_id, "") if m.organization_id else ""
+            yield row
+
+    def member_event_rows() -> Iterable[dict[str, Any]]:
+        query = (
+            MemberEvent.objects.filter(member__in=members)
+            .annotate(member_uid=F("member__uid"))
+            .order_by("member__uid", "happened_on", "pk")
+        )
+        for e in query.iterator(chunk_size=CHUNK_ROWS):
+            if e.member_id in left and (
+                left[e.member_id] is None or e.happened_on > left[e.member_id]
+            ):
+                continue
+            yield R.member_event_row(e, R.uid_text(e.member_uid), codes)
+
+    def position_rows() -> Iterable[dict[str, Any]]:
+        query = (
+            kept_positions.annotate(member_uid=F("member__uid"))
+            .order_by("member__uid", "started_on", _text_order("title"),
+                      _text_order("organization__code"), "pk")
+        )  # fmt: skip
+        for p in query.iterator(chunk_size=CHUNK_ROWS):
+            yield R.position_row(p, R.uid_text(p.member_uid), codes)
 
     User = get_user_model()
-    users = sorted(
-        # Not the account of a member who has left or of a member of elsewhere (its e-mail is
-        # theirs), unless it holds a role here.
-        User.objects.filter(
-            Q(roles__organization__in=in_scope)
-            | Q(member__in=members.exclude(pk__in=sorted(set(departed) | elsewhere)))
-        ).distinct(),
-        key=lambda u: u.username,
-    )
-    member_of_user = dict(
-        Member.objects.filter(user__in=[u.pk for u in users]).values_list("user_id", "uid")
-    )
-    content.sheets["users"] = [R.user_row(u, R.uid_text(member_of_user.get(u.pk))) for u in users]
-    usernames = {u.pk: u.username for u in users}
-    roles = sorted(
-        RoleAssignment.objects.filter(organization_id__in=scope_ids),
-        key=lambda r: (usernames[r.user_id], R.local_day(r.granted_at), r.granted_at, r.pk),
-    )
-    content.sheets["roles"] = [R.role_row(r, usernames[r.user_id], codes) for r in roles]
-    content.sheets.update(_record_rows(records, uids, codes))
+    # Not the account of a member who has left or of a member of elsewhere (its e-mail is
+    # theirs), unless it holds a role here.
+    users = User.objects.filter(
+        Q(roles__organization__in=in_scope)
+        | Q(member__in=members.exclude(pk__in=sorted(set(departed) | elsewhere)))
+    ).distinct()
 
-    content.sheets["info"] = _info_rows(content)
+    def user_rows() -> Iterable[dict[str, Any]]:
+        query = (
+            User.objects.filter(pk__in=users.values("pk"))
+            .annotate(member_uid=Subquery(Member.objects.filter(user=OuterRef("pk")).values("uid")[:1]))
+            .order_by(_text_order("username"))
+        )  # fmt: skip
+        for u in query.iterator(chunk_size=CHUNK_ROWS):
+            yield R.user_row(u, R.uid_text(u.member_uid))
+
+    role_list = list(RoleAssignment.objects.filter(organization_id__in=scope_ids))
+    usernames = dict(
+        User.objects.filter(pk__in={r.user_id for r in role_list}).values_list("pk", "username")
+    )
+    role_list.sort(
+        key=lambda r: (usernames[r.user_id], R.local_day(r.granted_at), r.granted_at, r.pk)
+    )
+    role_rows = [R.role_row(r, usernames[r.user_id], codes) for r in role_list]
+    record_rows = _record_rows(records, _uids_of(named_members), codes)
+    del records, role_list
+
+    fixed = {
+        "organizations": org_rows, "sectors": sector_rows, "tree_history": tree_rows,
+        "org_events": org_event_rows, "roles": role_rows, **record_rows,
+    }  # fmt: skip
+    for key, rows in fixed.items():
+        content.sheets[key] = lambda rows=rows: rows
+        content.expected[key] = len(rows)
+    content.sheets.update({
+        "members": member_rows, "member_events": member_event_rows,
+        "positions": position_rows, "users": user_rows,
+    })  # fmt: skip
+    kept_left_events = sum(len(events) for events in events_left.values())
+    content.expected.update({
+        "members": members.count(),
+        "member_events": staying_events.count() + kept_left_events,
+        "positions": kept_positions.count(),
+        "users": users.count(),
+    })  # fmt: skip
+    content.sheets["info"] = lambda: _info_rows(content)
     return content
 
 
@@ -424,7 +508,7 @@ def _info_rows(content: ExchangeContent) -> list[dict[str, Any]]:
         rows.append({
             "label": f"Số dòng sheet «{spec.title}»",
             "key": ROWS_KEY_PREFIX + spec.key,
-            "value": len(content.sheets.get(spec.key, [])),
+            "value": content.rows.get(spec.key, 0),
         })  # fmt: skip
     return rows
 
@@ -433,7 +517,9 @@ def _cell(value: Any) -> Any:
     return None if value == "" else value
 
 
-def sheet_of(spec: SheetSpec, rows: Iterable[dict[str, Any]]) -> Sheet:
+def sheet_of(
+    spec: SheetSpec, rows: Iterable[dict[str, Any]], *, filled_last: int | None = None
+) -> Sheet:
     columns = [
         Column(c.header, CELL_KINDS.get(c.type, "text"), width=c.width) for c in spec.columns
     ]
@@ -441,16 +527,26 @@ def sheet_of(spec: SheetSpec, rows: Iterable[dict[str, Any]]) -> Sheet:
     if spec is INFO:
         # The value column holds text, a number and a date: each cell keeps its own kind.
         columns[2] = Column(INFO.columns[2].header, "text", width=INFO.columns[2].width)
-    return Sheet(spec.title, columns, ([_cell(row.get(k)) for k in keys] for row in rows))
+    rows = ([_cell(row.get(k)) for k in keys] for row in rows)
+    return Sheet(spec.title, columns, rows, filled_last=filled_last)
 
 
-def _counted(rows: list[dict[str, Any]], progress: Callable[[int], None], done: list[int]):
-    """Yield ``rows``, telling ``progress`` the rows written so far every ``PROGRESS_EVERY``."""
-    for row in rows:
+def _counted(
+    key: str,
+    content: ExchangeContent,
+    progress: Callable[[int], None] | None,
+    done: list[int],
+) -> Iterable[dict[str, Any]]:
+    """Yield the rows of sheet ``key``, counting them in ``content.rows``; tell ``progress``
+    the rows written so far every ``PROGRESS_EVERY``."""
+    count = 0
+    for row in content.rows_of(key):
         yield row
+        count += 1
         done[0] += 1
-        if done[0] % PROGRESS_EVERY == 0:
+        if progress and done[0] % PROGRESS_EVERY == 0:
             progress(done[0])
+    content.rows[key] = count
 
 
 def write_content(
@@ -459,21 +555,29 @@ def write_content(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Write the workbook; ``progress`` (if given) hears how many rows are written so far."""
+    """Write the workbook, one sheet after another, each as its rows come from the database.
+
+    The "Thông tin" sheet comes first in the file but is filled last, with the rows each
+    sheet was written with. ``progress`` (if given) hears how many rows are written so far.
+    """
     stamp = dt.datetime.combine(content.on, dt.time.min)
     done = [0]
     sheets = [
-        sheet_of(spec, _counted(content.sheets.get(spec.key, []), progress, done) if progress
-                 else content.sheets.get(spec.key, []))
+        sheet_of(
+            spec,
+            _counted(spec.key, content, progress, done),
+            filled_last=INFO_ROWS if spec is INFO else None,
+        )
         for spec in SHEETS
-    ]  # fmt: skip
+    ]
     write_workbook(target, sheets, stamp=stamp)
     if progress:
         progress(done[0])
 
 
 def total_rows(content: ExchangeContent) -> int:
-    return sum(len(content.sheets.get(spec.key, [])) for spec in SHEETS)
+    """The rows the workbook will have (counted before writing), the info sheet's included."""
+    return sum(content.expected.values()) + INFO_ROWS
 
 
 def export_exchange(

@@ -14,11 +14,13 @@ The reader is lenient where the format promises it and strict elsewhere:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,9 +57,12 @@ NOT_EXCHANGE = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """One data row: its number as the spreadsheet shows it and its typed values by column key."""
+    """One data row: its number as the spreadsheet shows it and its typed values by column key.
+
+    Slotted: an import holds every row of the file, so each row's own size counts.
+    """
 
     number: int
     values: dict[str, Any]
@@ -117,30 +122,48 @@ def _read_raw(path: Path, filename: str, *, only: set[str] | None = None) -> dic
     The numbered parts of a format sheet ("Sự kiện đảng viên (2)", ...: a sheet past the
     XLSX row limit is written so) are joined to it, in order, each with the same header.
     """
-    sheets: dict[str, RawSheet] = {}
+    return dict(_raw_sheets(path, filename, only=only))
+
+
+def _raw_sheets(
+    path: Path, filename: str, *, only: set[str] | None = None
+) -> Iterator[tuple[str, RawSheet]]:
+    """The sheets of ``_read_raw`` one at a time, each once its numbered parts (which follow
+    it) are joined to it, so that a caller can let go of a sheet before the next is read."""
     with open_workbook(Path(path), filename=filename) as workbook:
         if workbook.kind != "xlsx":
             raise SpreadsheetError(NOT_EXCHANGE)
+        current: tuple[str, RawSheet] | None = None  # the sheet the next parts may continue
         for title in workbook.sheet_names:
             key = _header_text(title)
             base = _part_base(key)
             if only is not None and key not in only and base not in only:
                 continue
-            raw: RawSheet | None = None
-            for number, cells in workbook.rows(title):
-                if _blank(cells):
-                    continue
-                if raw is None:
-                    headers = [_header_text(c) for c in cells]
-                    raw = RawSheet(title=title, headers=headers, header_row=number)
-                    continue
-                raw.rows.append((number, list(cells)))
-            raw = raw or RawSheet(title=title, headers=[], header_row=1)
+            raw = _one_sheet(workbook, title)
             if base is not None:
-                _join_part(sheets, base, key, raw)
-            else:
-                sheets[key] = raw
-    return sheets
+                sheet = current[1] if current is not None and current[0] == base else None
+                if _join_part(sheet, base, key, raw):
+                    continue
+                yield key, raw
+                continue
+            if current is not None:
+                yield current
+            current = (key, raw)
+        if current is not None:
+            yield current
+
+
+def _one_sheet(workbook, title: str) -> RawSheet:
+    raw: RawSheet | None = None
+    for number, cells in workbook.rows(title):
+        if _blank(cells):
+            continue
+        if raw is None:
+            headers = [_header_text(c) for c in cells]
+            raw = RawSheet(title=title, headers=headers, header_row=number)
+            continue
+        raw.rows.append((number, cells))
+    return raw or RawSheet(title=title, headers=[], header_row=1)
 
 
 def _part_base(key: str) -> str | None:
@@ -155,10 +178,10 @@ def _part_base(key: str) -> str | None:
     return None
 
 
-def _join_part(sheets: dict[str, RawSheet], base: str, key: str, part: RawSheet) -> None:
-    """Add the rows of a further part to its sheet; a part out of order or with another
-    header is refused (an error on the part)."""
-    sheet = sheets.get(base)
+def _join_part(sheet: RawSheet | None, base: str, key: str, part: RawSheet) -> bool:
+    """Add the rows of a further part to ``sheet``, the sheet it follows; False if the part
+    is out of order (not right after its sheet and the parts before it) or has another
+    header: it carries its error then."""
     number = len(sheet.parts) + 2 if sheet is not None else 2
     if sheet is None or key != part_title(base, number):
         part.error = (
@@ -168,10 +191,10 @@ def _join_part(sheets: dict[str, RawSheet], base: str, key: str, part: RawSheet)
     elif part.rows and part.headers != sheet.headers:
         part.error = f"Dòng tiêu đề khác với dòng tiêu đề của sheet «{base}»."
     if part.error:
-        sheets[key] = part
-        return
+        return False
     sheet.parts.append((len(sheet.rows), part.title))
     sheet.rows.extend(part.rows)
+    return True
 
 
 def _header_text(value: Any) -> str:
@@ -356,56 +379,84 @@ def read_exchange(path: str | Path, *, filename: str = "") -> ExchangeData:
     Everything else (another format, a newer version, missing sheets or
     columns, bad cells) is reported in ``issues``; the rows that could be
     typed are returned all the same.
+
+    The sheets are read one after another, and each is typed as soon as it is read (its
+    cells are let go then): only the typed rows stay. A file of an older version is read
+    whole first, since its upgrade works on all the sheets at once.
     """
     data = ExchangeData()
-    raw = _read_raw(Path(path), filename)
-    info = raw.get(INFO.title)
-    values = _info_values(info) if info is not None else {}
-    if info is None or _clean_str(values.get("format")) != FORMAT_NAME:
-        data.issues.append(Issue(INFO.title, None, "", "", NOT_EXCHANGE))
-        return data
-    version = _version(values.get("version"))
-    if version is None or version < 1:
-        data.issues.append(Issue(
-            INFO.title, None, "Giá trị", _clean_str(values.get("version")),
-            "Thiếu hoặc sai phiên bản định dạng (khóa «version»).",
-        ))  # fmt: skip
-        return data
-    if version > FORMAT_VERSION:
-        data.issues.append(Issue(
-            INFO.title, None, "Giá trị", str(version),
-            f"Tệp theo định dạng trao đổi phiên bản {version}, mới hơn phiên bản {FORMAT_VERSION} "
-            "mà hệ thống này đọc được: cần cập nhật dangbo trước khi nhập tệp này.",
-        ))  # fmt: skip
-        return data
-    data.version = version
-    for step in range(version, FORMAT_VERSION):
-        upgrade = UPGRADES.get(step)
-        if upgrade is None:
+    with contextlib.closing(_raw_sheets(Path(path), filename)) as sheets:
+        raw: dict[str, RawSheet] = {}
+        for key, sheet in sheets:
+            raw[key] = sheet
+            if key == INFO.title:
+                break
+        info = raw.get(INFO.title)
+        values = _info_values(info) if info is not None else {}
+        if info is None or _clean_str(values.get("format")) != FORMAT_NAME:
+            data.issues.append(Issue(INFO.title, None, "", "", NOT_EXCHANGE))
+            return data
+        version = _version(values.get("version"))
+        if version is None or version < 1:
             data.issues.append(Issue(
-                INFO.title, None, "Giá trị", str(version),
-                f"Hệ thống không chuyển được tệp phiên bản {step} sang phiên bản {step + 1}.",
+                INFO.title, None, "Giá trị", _clean_str(values.get("version")),
+                "Thiếu hoặc sai phiên bản định dạng (khóa «version»).",
             ))  # fmt: skip
             return data
-        raw = upgrade(raw)
-    data.info = values
-    for title, sheet in raw.items():
-        if sheet.error:
-            data.issues.append(Issue(sheet.title, sheet.header_row, "", "", sheet.error))
-        elif title not in SHEETS_BY_TITLE:
+        if version > FORMAT_VERSION:
             data.issues.append(Issue(
-                sheet.title, None, "", "", "Sheet không thuộc định dạng trao đổi: bỏ qua.",
-                severity="warning",
+                INFO.title, None, "Giá trị", str(version),
+                f"Tệp theo định dạng trao đổi phiên bản {version}, mới hơn phiên bản "
+                f"{FORMAT_VERSION} mà hệ thống này đọc được: cần cập nhật dangbo trước khi "
+                "nhập tệp này.",
             ))  # fmt: skip
+            return data
+        data.version = version
+        if version < FORMAT_VERSION:
+            raw.update(sheets)
+            for step in range(version, FORMAT_VERSION):
+                upgrade = UPGRADES.get(step)
+                if upgrade is None:
+                    data.issues.append(Issue(
+                        INFO.title, None, "Giá trị", str(version),
+                        f"Hệ thống không chuyển được tệp phiên bản {step} sang phiên bản "
+                        f"{step + 1}.",
+                    ))  # fmt: skip
+                    return data
+                raw = upgrade(raw)
+        data.info = values
+        sheet_issues: list[Issue] = []
+        typed: dict[str, ExchangeData] = {}
+
+        def take(key: str, sheet: RawSheet) -> None:
+            if sheet.error:
+                sheet_issues.append(Issue(sheet.title, sheet.header_row, "", "", sheet.error))
+            elif key not in SHEETS_BY_TITLE:
+                sheet_issues.append(Issue(
+                    sheet.title, None, "", "", "Sheet không thuộc định dạng trao đổi: bỏ qua.",
+                    severity="warning",
+                ))  # fmt: skip
+            else:
+                typed[key] = ExchangeData()
+                _read_sheet(SHEETS_BY_TITLE[key], sheet, typed[key])
+            sheet.rows = []  # typed: the cells are no longer needed
+
+        for key, sheet in raw.items():
+            take(key, sheet)
+        for key, sheet in sheets:
+            take(key, sheet)
+    data.issues.extend(sheet_issues)
     for spec in SHEETS:
-        sheet = raw.get(spec.title)
-        if sheet is None:
+        found = typed.get(spec.title)
+        if found is None:
             if spec.required:
                 data.issues.append(Issue(spec.title, None, "", "", "Thiếu sheet bắt buộc."))
             data.rows[spec.key] = []
             data.columns[spec.key] = set()
             continue
-        _read_sheet(spec, sheet, data)
+        data.issues.extend(found.issues)
+        data.rows[spec.key] = found.rows[spec.key]
+        data.columns[spec.key] = found.columns[spec.key]
     data.info = _typed_info(data)
     return data
 
@@ -435,6 +486,10 @@ def _read_sheet(spec: SheetSpec, sheet: RawSheet, data: ExchangeData) -> None:
     if missing:
         return
     typed = [c for c in spec.columns if c.role in (DATA, DERIVED) or c.key == "scope"]
+    # Codes and UIDs recur from row to row (a member's UID on each of their events): one
+    # string object each, not one per cell.
+    shared = {c.key for c in typed if c.type in ("code", "uuid") or c.choices}
+    seen: dict[str, str] = {}
     title, parts = spec.title, list(sheet.parts)
     previous, shift = 0, 0
     for index, (line, cells) in enumerate(sheet.rows):
@@ -452,7 +507,10 @@ def _read_sheet(spec: SheetSpec, sheet: RawSheet, data: ExchangeData) -> None:
                     "Ô chứa công thức: dùng giá trị đã tính.", severity="warning",
                 ))  # fmt: skip
             try:
-                values[col.key] = type_cell(col, cell)
+                value = type_cell(col, cell)
+                if col.key in shared and value.__class__ is str:
+                    value = seen.setdefault(value, value)
+                values[col.key] = value
             except CellError as exc:
                 data.issues.append(Issue(title, line, col.header, _clean_str(cell), str(exc)))
                 values[col.key] = _empty(col)

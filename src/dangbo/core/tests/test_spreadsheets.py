@@ -31,6 +31,15 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 EXCEL_TIME = dt.datetime(1975, 1, 2, 8, 30)  # noqa: DTZ001 - a cell has no time zone
 
 
+@pytest.fixture(autouse=True, params=["loaded", "streamed"])
+def sheet_reading(request, monkeypatch):
+    """Every test reads its workbooks both ways: loaded whole by calamine, and as a stream
+    (the way of a long sheet), which must give the same rows and values."""
+    if request.param == "streamed":
+        monkeypatch.setattr(spreadsheets, "STREAM_FROM_BYTES", 0)
+    return request.param
+
+
 # --- building files -----------------------------------------------------------------------
 
 
@@ -464,3 +473,79 @@ def test_csv_field_too_long(tmp_path):
     path.write_text('a,b\n1,"' + "x" * 200_000 + '"\n', encoding="utf-8")
     with open_workbook(path) as book, pytest.raises(SpreadsheetError, match="dòng 2"):
         list(book.rows(book.sheet_names[0]))
+
+
+def _excel_like(path: Path, *, date1904: bool = False) -> Path:
+    """A workbook as Excel saves it: shared strings (with rich text and phonetic hints), styles
+    with built-in and custom date formats, booleans, errors, formula text, cells without an
+    address."""
+    pr = '<workbookPr date1904="1"/>' if date1904 else "<workbookPr/>"
+    strings = (
+        f'<sst xmlns="{MAIN_NS}" count="4" uniqueCount="4">'
+        "<si><t>Họ và tên</t></si>"
+        '<si><t xml:space="preserve">  Nguyễn Văn An </t></si>'
+        '<si><r><rPr><b/></rPr><t xml:space="preserve">Lê </t></r><r><t>Thị Bình</t></r>'
+        '<rPh sb="0" eb="1"><t>phonetic</t></rPh></si>'
+        "<si><t>A &amp; B &lt;C&gt;</t></si></sst>"
+    )
+    styles = (
+        f'<styleSheet xmlns="{MAIN_NS}"><numFmts count="3">'
+        '<numFmt numFmtId="164" formatCode="[$-42A]dd/mm/yyyy;@"/>'
+        '<numFmt numFmtId="165" formatCode="#,##0&quot; đ&quot;"/>'
+        '<numFmt numFmtId="166" formatCode="dd/mm/yyyy hh:mm"/></numFmts>'
+        '<cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/>'
+        '<xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="21"/></cellXfs></styleSheet>'
+    )
+    sheet = (
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>Ngày sinh</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><r><t xml:space="preserve">Số </t></r><r><t>tiền</t></r></is></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" s="1"><v>30000</v></c>'
+        '<c r="C2" s="3"><v>1500000</v></c><c r="D2" t="b"><v>1</v></c>'
+        '<c r="E2" t="e"><v>#DIV/0!</v></c><c r="F2" s="4"><v>45000.75</v></c></row>'
+        '<row r="3"><c r="A3" t="s"><v>2</v></c><c r="B3" s="2"><v>1</v></c>'
+        '<c r="C3"><v>2.5</v></c><c r="D3" t="b"><v>0</v></c><c r="E3" s="5"><v>0.5</v></c>'
+        '<c r="F3" t="str"><f>A1&amp;"x"</f><v>Họ và tênx</v></c></row>'
+        '<row r="5"><c t="s"><v>3</v></c><c s="1"><v>59</v></c><c s="1"><v>61</v></c><c/>'
+        '<c r="G5" s="2"><v>44197</v></c></row>'
+        '<row r="6"><c r="B6" t="inlineStr"><is><t> </t></is></c><c r="C6" s="1"/></row>'
+        "</sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
+                    'openxmlformats.org/package/2006/content-types"><Default Extension="xml" '
+                    'ContentType="application/xml"/></Types>')  # fmt: skip
+        zf.writestr("_rels/.rels", f'<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
+                    f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')  # fmt: skip
+        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{pr}'
+                    '<sheets><sheet name="DS" sheetId="1" r:id="rId1"/></sheets></workbook>')  # fmt: skip
+        zf.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{PKG_REL_NS}">'
+                    f'<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+                    f'<Relationship Id="rId2" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
+                    f'<Relationship Id="rId3" Type="{REL_NS}/styles" Target="styles.xml"/>'
+                    "</Relationships>")  # fmt: skip
+        zf.writestr("xl/sharedStrings.xml", strings)
+        zf.writestr("xl/styles.xml", styles)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_a_sheet_as_excel_saves_it_reads_the_same_loaded_or_streamed(
+    tmp_path, monkeypatch, sheet_reading, date1904
+):
+    if sheet_reading == "streamed":
+        pytest.skip("compares both ways itself")
+    path = _excel_like(tmp_path / "excel.xlsx", date1904=date1904)
+    loaded = read_all(path)
+    monkeypatch.setattr(spreadsheets, "STREAM_FROM_BYTES", 0)
+    streamed = read_all(path)
+    assert streamed == loaded
+    rows = dict(loaded["DS"])
+    assert rows[1][:3] == ["Họ và tên", "Ngày sinh", "Số tiền"]
+    assert rows[2][0] == "Nguyễn Văn An"
+    assert rows[3][0] == "Lê Thị Bình"
+    assert rows[5][0] == "A & B <C>"
+    assert rows[2][2] == 1_500_000  # a number format with text is not a date
+    assert isinstance(rows[2][1], dt.date)
+    assert 6 not in rows  # a blank text and a styled empty cell are no values
