@@ -173,7 +173,7 @@ def main() -> None:
         "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
     )
     parser.add_argument(
-        "--suite", choices=("queries", "import", "lists", "country", "demo"), default="queries",
+        "--suite", choices=("queries", "import", "lists", "country", "demo", "exchange"), default="queries",
         help="queries: dựng mẫu và đo truy vấn; demo: chỉ dựng dữ liệu mẫu; import: nhập danh sách từ tệp; lists: danh sách "
         "đảng viên qua dangbo serve với 20 máy khách; country: dữ liệu tổng hợp quy mô toàn quốc "
         "nạp bằng COPY, chỉ trên PostgreSQL (mặc định queries)",
@@ -195,6 +195,8 @@ def main() -> None:
         return
     if args.suite == "country":
         args.db = "postgresql"
+    if args.suite == "exchange":  # builds its own SQLite installations (exchange_scale)
+        args.db = "sqlite"
     if args.child:
         if args.suite == "country":
             from .country import run_country
@@ -204,6 +206,10 @@ def main() -> None:
             from .imports import run_imports
 
             result = run_imports(members=args.members, seed=args.seed)
+        elif args.suite == "exchange":
+            from .exchange_scale import run as run_exchange
+
+            result = run_exchange(members=(args.members,))[0]
         elif args.suite == "demo":
             from .run import run_demo
 
@@ -252,6 +258,10 @@ def main() -> None:
 
         for result in results.values():
             print_country(result)
+    elif args.suite == "exchange":
+        from .exchange_scale import print_results as print_exchange
+
+        print_exchange(list(results.values()))
     elif args.suite == "demo":
         from .run import print_demo
 

@@ -97,7 +97,7 @@ def _one(page: str) -> Callable[[dict], float | None]:
 
 def _exchange(direction: str) -> Callable[[dict], float | None]:
     """The exchange workbook's peak memory in one direction, where a suite recorded it."""
-    return lambda r: _dig(r, direction, "peak_rss_mb") or _dig(r, f"{direction}_rss_mb")
+    return lambda r: _dig(r, f"{direction}_peak_rss_mb")
 
 
 GOALS: list[Goal] = [
