@@ -133,10 +133,11 @@ class TreeWriter:
             old_parent.children.remove(node.id)
         new_parent.children.append(node.id)
         node.parent_id = new_parent.id
-        for each in subtree:  # a new period for every node below, as the services open one
+        for each in subtree:  # a new period for every node below still standing, as the services
             each.path = new_path + each.path[len(old_path) :]
             each.depth += delta
-            self._position(each, on)
+            if each.dissolved_on is None:
+                self._position(each, on)
         self._event(node, Kind.MOVED, on, decision, related_id=new_parent.id, details={
             "old_parent": old_parent.code if old_parent else None, "new_parent": new_parent.code,
         })  # fmt: skip

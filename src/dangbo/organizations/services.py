@@ -108,6 +108,8 @@ def _reposition_subtree(org: Organization, *, on: dt.date, new_parent: Organizat
         node.depth += depth_delta
         if node.pk == org.pk:
             node.parent = new_parent
+        if node.dissolved_on is not None:
+            continue  # its path follows its ancestors; its last period stays closed
         positions.append(TreePosition(
             organization=node, parent_id=node.parent_id, path=node.path, depth=node.depth,
             name=node.name, kind=node.kind, valid_from=on,

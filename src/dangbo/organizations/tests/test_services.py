@@ -99,6 +99,27 @@ def test_move_keeps_the_old_tree_for_past_dates(tree):
     assert "C" in {p.organization.code for p in selectors.positions_under(bloc, D(2025, 6, 30))}
 
 
+def test_a_dissolved_cell_stays_dissolved_when_its_parent_moves(tree):
+    """Moving a subtree opens new periods only for what still stands: a cell dissolved before
+    the move keeps its last period closed, and the tree of any later day does not show it."""
+    top, bloc, g, c = tree
+    services.dissolve_organization(actor=None, org=c, on=D(2020, 3, 1))
+    sup = found("S", OrgKind.SUPERIOR, top, on=D(2025, 7, 1))
+    services.move_organization(actor=None, org=g, new_parent=sup, on=D(2025, 7, 1))
+    c.refresh_from_db()
+    assert c.path.startswith(sup.path)  # its path follows its ancestors
+    assert list(
+        TreePosition.objects.filter(organization=c).values_list("valid_until", flat=True)
+    ) == [D(2020, 3, 1)]
+    assert {p.organization.code for p in selectors.positions_under(sup, D(2025, 7, 1))} == {
+        "S",
+        "G",
+    }
+    assert {p.organization.code for p in selectors.positions_under(bloc, D(2020, 2, 29))} == {
+        "K", "G", "C",
+    }  # fmt: skip
+
+
 def test_rename_keeps_the_old_name_in_history(tree):
     g = tree[2]
     services.rename_organization(actor=None, org=g, name="Đảng bộ mới", on=D(2019, 1, 1))
