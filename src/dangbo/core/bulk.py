@@ -53,9 +53,19 @@ def insert_rows(
         if connection.vendor == "postgresql":
             quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
             raw = cursor.cursor
+            # Only JSON values need converting; every other value goes to COPY as it is.
+            json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+            width = len(fields)
             with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+                write = copy.write_row
                 for row in rows:
-                    copy.write_row([_value(v, f) for v, f in zip(row, fields, strict=True)])
+                    if len(row) != width:
+                        raise ValueError(f"{len(row)} values for {width} columns of {table}.")
+                    if json_at:
+                        row = list(row)
+                        for i in json_at:
+                            row[i] = _value(row[i], fields[i])
+                    write(row)
                     count += 1
             return count
         adapters = [_sqlite_adapter(f) for f in fields]

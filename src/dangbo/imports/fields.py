@@ -177,7 +177,12 @@ def parse_date_value(value: Any, *, year_only: bool = False) -> tuple[dt.date, b
         if 1 <= number < 80000:
             return _make_date_from_serial(number), False
         raise CellError(f"Không phải ngày tháng: {value}.")
-    raw = str(value).strip()
+    return _parse_date_text(str(value).strip(), year_only)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_date_text(raw: str, year_only: bool) -> tuple[dt.date, bool]:
+    """A date written as text (a register repeats many of them: each is read once)."""
     match = _DATE_TEXT.match(raw)
     if match:
         day, month, year = (int(g) for g in match.groups())
