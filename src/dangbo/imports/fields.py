@@ -95,6 +95,10 @@ def _plain(value: Any) -> Any:
 
 
 def blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if value.__class__ is str:
+        return not value.strip()
     value = value.value if isinstance(value, Formula) and value.value is not None else value
     return value is None or (isinstance(value, str) and not value.strip())
 

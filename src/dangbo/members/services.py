@@ -187,6 +187,7 @@ def _plain_ok(field) -> Any:
     return ok
 
 
+_REQUIRED = frozenset(name for name, f in _FIELDS.items() if not f.blank)
 _PLAIN_OK = {name: test for name, f in _FIELDS.items() if (test := _plain_ok(f)) is not None}
 
 
@@ -777,7 +778,10 @@ def check_draft(draft: MemberDraft, *, today: dt.date | None = None) -> Member:
     if unknown:
         raise DomainError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
     member = _new_member(draft.identity)
-    _clean_identity_values(member, today=today, fields=IDENTITY_FIELDS)
+    # The fields not given keep a blank member's values, which pass their checks (but for
+    # the required ones, checked whatever).
+    checked = [n for n in IDENTITY_FIELDS if n in draft.identity or n in _REQUIRED]
+    _clean_identity_values(member, today=today, fields=checked)
     _check_org_for_event(draft.organization, draft.admitted_on)
     events = _draft_events(draft)
     draft.states = rules.derive_states(events, **_age_check(member))
