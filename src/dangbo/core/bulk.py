@@ -53,15 +53,19 @@ def insert_rows(
         if connection.vendor == "postgresql":
             quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
             raw = cursor.cursor
-            # Only JSON needs converting for COPY; the other values go as they are.
-            convert = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+            # Only JSON values need converting; every other value goes to COPY as it is.
+            json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+            width = len(fields)
             with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+                write = copy.write_row
                 for row in rows:
-                    if convert:
+                    if len(row) != width:
+                        raise ValueError(f"{len(row)} values for {width} columns of {table}.")
+                    if json_at:
                         row = list(row)
-                        for i, f in convert:
-                            row[i] = _value(row[i], f)
-                    copy.write_row(row)
+                        for i in json_at:
+                            row[i] = _value(row[i], fields[i])
+                    write(row)
                     count += 1
             return count
         adapters = [(i, a) for i, a in enumerate(map(_sqlite_adapter, fields)) if a is not None]

@@ -42,7 +42,13 @@ def normalize(value: str) -> str:
 
 def fold(value: str) -> str:
     """Return lower-case text without accents: "Nguyễn Văn Đức" -> "nguyen van duc"."""
-    decomposed = unicodedata.normalize("NFD", normalize(value).lower())
+    # Word by word (every step works within a word), each distinct word folded once.
+    return " ".join(map(_fold_word, normalize(value).split(" ")))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("đ", "d")
 

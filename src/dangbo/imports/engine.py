@@ -29,6 +29,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from dangbo.audit.services import keeps_refusals, record_refusal
 from dangbo.core import codes, text
@@ -629,6 +630,7 @@ class ParsedMember:
     headers: dict[str, str]
     issues: list[Issue]
     org: Organization | None = None
+    folded_name: str = ""  # the name as a record's ``search_name`` holds it
 
 
 class MemberRows:
@@ -642,29 +644,11 @@ class MemberRows:
         self.orgs = orgs
         self.specs = {s.key: s for s in fields_for("members")}
         self.labels = {s.key: s.label for s in self.specs.values()}
+        # The records the current chunk's rows may match (``_lookup``): one query per chunk.
         self.by_card: dict[str, tuple[int, str]] = {}
         self.by_pid: dict[str, tuple[int, str]] = {}
         self.by_background: dict[str, int] = {}
         self.by_name: dict[tuple[str, dt.date, int], list[int]] = {}
-        rows = Member.objects.values_list(
-            "pk", "card_number", "personal_id_number", "background_number", "search_name",
-            "date_of_birth", "organization_id", "organization__path", "voided_at",
-        )  # fmt: skip
-        root_path = ctx.root.path
-        for pk, card, pid, background, name, born, org_id, path, voided in rows.iterator(
-            chunk_size=5000
-        ):
-            where = path or ""
-            if card:
-                self.by_card[card] = (pk, where)
-            if pid:
-                self.by_pid[pid] = (pk, where)
-            if background:
-                self.by_background[background] = pk
-            if org_id and not voided and where.startswith(root_path):
-                # A record voided (entered in error, or an import taken back) is nobody's
-                # likely match by name; its numbers still match, with "restore it first".
-                self.by_name.setdefault((name, born, org_id), []).append(pk)
         self.seen_card: dict[str, int] = {}
         self.seen_pid: dict[str, int] = {}
         self.seen_background: dict[str, int] = {}
@@ -745,7 +729,57 @@ class MemberRows:
             return
         row.org = self.default_org
 
+    def _lookup(self, chunk: list[ParsedMember]) -> None:
+        """Load the records the rows of ``chunk`` may match, by card, identity or background
+        number, or by name and birth date, in one query (and not the whole registry)."""
+        cards, pids, backgrounds, names, born = set(), set(), set(), set(), set()
+        for row in chunk:
+            values = row.values
+            if values.get("card_number"):
+                cards.add(values["card_number"])
+            if values.get("personal_id_number"):
+                pids.add(values["personal_id_number"])
+            if values.get("background_number"):
+                backgrounds.add(values["background_number"])
+            if "full_name" in values and "date_of_birth" in values:
+                row.folded_name = text.fold(values["full_name"])
+                names.add(row.folded_name)
+                born.add(values["date_of_birth"])
+        self.by_card, self.by_pid, self.by_background, self.by_name = {}, {}, {}, {}
+        wanted = Q(pk__in=[])
+        for lookup, found in (("card_number__in", cards), ("personal_id_number__in", pids),
+                              ("background_number__in", backgrounds)):  # fmt: skip
+            if found:
+                wanted |= Q(**{lookup: sorted(found)})
+        if names:
+            wanted |= Q(search_name__in=sorted(names), date_of_birth__in=sorted(born))
+        records = Member.objects.filter(wanted).order_by()
+        if self.ctx.pending_reason:
+            # This import's own rows, written by its earlier chunks: the file's duplicates
+            # are found among the file's rows (``seen_*``), not here.
+            records = records.exclude(
+                voided_at__isnull=False, voided_reason=self.ctx.pending_reason
+            )
+        rows = records.values_list(
+            "pk", "card_number", "personal_id_number", "background_number", "search_name",
+            "date_of_birth", "organization_id", "organization__path", "voided_at",
+        )  # fmt: skip
+        root_path = self.ctx.root.path
+        for pk, card, pid, background, name, born_on, org_id, path, voided in rows:
+            where = path or ""
+            if card in cards:
+                self.by_card[card] = (pk, where)
+            if pid in pids:
+                self.by_pid[pid] = (pk, where)
+            if background in backgrounds:
+                self.by_background[background] = pk
+            if org_id and not voided and where.startswith(root_path) and name in names:
+                # A record voided (entered in error, or an import taken back) is nobody's
+                # likely match by name; its numbers still match, with "restore it first".
+                self.by_name.setdefault((name, born_on, org_id), []).append(pk)
+
     def _chunk(self, chunk: list[ParsedMember]) -> Iterator[RowResult]:
+        self._lookup(chunk)
         matched: dict[int, int] = {}  # row number -> member pk
         matched_by: dict[int, str] = {}  # row number -> the number that matched (field key)
         confirm: set[int] = set()
@@ -783,11 +817,7 @@ class MemberRows:
                     )
                 self.seen_background.setdefault(background, row.number)
             if "full_name" in values and "date_of_birth" in values and row.org is not None:
-                key = (
-                    text.fold(text.normalize(values["full_name"])),
-                    values["date_of_birth"],
-                    row.org.pk,
-                )
+                key = (row.folded_name, values["date_of_birth"], row.org.pk)
                 if key in self.seen_name:
                     row.issues.append(self._issue(row, "full_name", (
                         f"Trùng họ tên, ngày sinh và chi bộ với dòng {self.seen_name[key]} của tệp."
@@ -966,7 +996,9 @@ class MemberRows:
             row.issues.append(
                 self._issue(row, "organization", "Đảng viên mới cần «Chi bộ» (mã hoặc tên chi bộ).")
             )
-        if values.get("background_number") in self.by_background:
+        background = values.get("background_number")
+        if background in self.by_background and self.seen_background.get(background) == row.number:
+            # (A second row of the file with the number was told so above.)
             holder = self.by_background[values["background_number"]]
             row.issues.append(
                 self._issue(

@@ -95,6 +95,10 @@ def _plain(value: Any) -> Any:
 
 
 def blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if value.__class__ is str:
+        return not value.strip()
     value = value.value if isinstance(value, Formula) and value.value is not None else value
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -177,7 +181,12 @@ def parse_date_value(value: Any, *, year_only: bool = False) -> tuple[dt.date, b
         if 1 <= number < 80000:
             return _make_date_from_serial(number), False
         raise CellError(f"Không phải ngày tháng: {value}.")
-    raw = str(value).strip()
+    return _parse_date_text(str(value).strip(), year_only)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_date_text(raw: str, year_only: bool) -> tuple[dt.date, bool]:
+    """A date written as text (a register repeats many of them: each is read once)."""
     match = _DATE_TEXT.match(raw)
     if match:
         day, month, year = (int(g) for g in match.groups())

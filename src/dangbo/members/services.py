@@ -136,12 +136,19 @@ def _clean_identity_values(
 
 
 def _clean_fields(member: Member, names: Iterable[str]) -> None:
-    """``Model.clean_fields`` for ``names`` only (the same checks, the same messages)."""
+    """``Model.clean_fields`` for ``names`` only (the same checks, the same messages).
+
+    A value the field's checks would pass as it is (``_PLAIN_OK``) skips them; any other
+    goes through ``Field.clean``, which gives its messages.
+    """
     errors: dict[str, list] = {}
     for name in names:
         field = _FIELDS[name]
         raw = getattr(member, field.attname)
         if field.blank and raw in field.empty_values:
+            continue
+        plain_ok = _PLAIN_OK.get(name)
+        if plain_ok is not None and plain_ok(raw):
             continue
         try:
             setattr(member, field.attname, field.clean(raw, member))
@@ -152,6 +159,36 @@ def _clean_fields(member: Member, names: Iterable[str]) -> None:
 
 
 _FIELDS = {f.name: f for f in Member._meta.concrete_fields}
+
+
+def _plain_ok(field) -> Any:
+    """For a text or date field whose only checks are its type, length, choices and no NUL,
+    a test that a value passes them all unchanged (``Field.clean`` would return it as it is);
+    else None."""
+    from django.core import validators as dj_validators
+    from django.db import models
+
+    if type(field) is models.DateField and not field.validators:
+        return lambda v: type(v) is dt.date
+    if type(field) is not models.CharField:
+        return None
+    known = (dj_validators.MaxLengthValidator, dj_validators.ProhibitNullCharactersValidator)
+    if any(type(v) not in known for v in field.validators):
+        return None
+    limit = field.max_length
+    choices = frozenset(str(k) for k, _ in field.flatchoices) if field.choices else None
+
+    def ok(value: Any) -> bool:
+        return (
+            type(value) is str and value != "" and len(value) <= limit and "\x00" not in value
+            and (choices is None or value in choices)
+        )  # fmt: skip
+
+    return ok
+
+
+_REQUIRED = frozenset(name for name, f in _FIELDS.items() if not f.blank)
+_PLAIN_OK = {name: test for name, f in _FIELDS.items() if (test := _plain_ok(f)) is not None}
 
 
 def _new_member(identity: dict[str, Any]) -> Member:
@@ -731,6 +768,7 @@ class MemberDraft:
     official_on: dt.date | None = None
     note: str = ""  # written on the audit entry (e.g. the file and row it came from)
     checked: Member | None = None  # what check_draft returned, when the caller already checked
+    states: list[rules.State] | None = None  # the periods check_draft derived
 
 
 def check_draft(draft: MemberDraft, *, today: dt.date | None = None) -> Member:
@@ -744,13 +782,21 @@ def check_draft(draft: MemberDraft, *, today: dt.date | None = None) -> Member:
     if unknown:
         raise DomainError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
     member = _new_member(draft.identity)
-    _clean_identity_values(member, today=today, fields=IDENTITY_FIELDS)
+    # The fields not given keep a blank member's values, which pass their checks (but for
+    # the required ones, checked whatever).
+    checked = [n for n in IDENTITY_FIELDS if n in draft.identity or n in _REQUIRED]
+    _clean_identity_values(member, today=today, fields=checked)
     _check_org_for_event(draft.organization, draft.admitted_on)
+    events = _draft_events(draft)
+    draft.states = rules.derive_states(events, **_age_check(member))
+    return member
+
+
+def _draft_events(draft: MemberDraft) -> list[rules.Event]:
     events = [rules.Event(MemberEvent.Kind.ADMITTED, draft.admitted_on, draft.organization.pk, 0)]
     if draft.official_on is not None:
         events.append(rules.Event(MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None, 1))
-    rules.derive_states(events, **_age_check(member))
-    return member
+    return events
 
 
 # Kept out of a registration's audit entry: the entry's own time and target, and what is
@@ -758,14 +804,28 @@ def check_draft(draft: MemberDraft, *, today: dt.date | None = None) -> Member:
 _NOT_AUDITED = frozenset({"id", "created_at", "updated_at", "name_sort_key", "search_name"})
 
 
+_AUDITED = tuple(f.attname for f in Member._meta.concrete_fields if f.attname not in _NOT_AUDITED)
+
+
 def _registered(member: Member) -> dict[str, Any]:
     """A registration's audit entry: the member's values that hold something (one compact
-    entry per member; an empty field is the model's default)."""
-    return {
-        k: v
-        for k, v in snapshot(member).items()
-        if k not in _NOT_AUDITED and v is not None and v != ""
-    }
+    entry per member; an empty field is the model's default). The same values as
+    ``snapshot`` gives, without its walk over every field's type."""
+    values = member.__dict__
+    entry: dict[str, Any] = {}
+    for name in _AUDITED:
+        value = values[name]
+        if value is None or value == "":
+            continue
+        kind = type(value)
+        if kind is dt.date or kind is dt.datetime:
+            value = value.isoformat()
+        elif kind is uuid.UUID:
+            value = str(value)
+        elif kind is not str and kind is not int and kind is not bool:
+            value = snapshot(member)[name]  # no such field on a member today
+        entry[name] = value
+    return entry
 
 
 @transaction.atomic
@@ -786,18 +846,20 @@ def register_members(*, actor, drafts: list[MemberDraft], pending_reason: str = 
         return []
     now = timezone.now()
     today = timezone.localdate()
-    members = [d.checked or check_draft(d, today=today) for d in drafts]
+    members = [
+        d.checked if d.checked is not None and d.states else check_draft(d, today=today)
+        for d in drafts
+    ]
     ids = reserve_ids(Member, len(members))
     member_rows, event_rows, state_rows, audit_rows = [], [], [], []
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     for pk, member, draft in zip(ids, members, drafts, strict=True):
         org = draft.organization
-        events = [rules.Event(MemberEvent.Kind.ADMITTED, draft.admitted_on, org.pk, 0)]
+        events = _draft_events(draft)
         event_rows.append((pk, MemberEvent.Kind.ADMITTED, draft.admitted_on, org.pk))
         if draft.official_on is not None:
-            events.append(rules.Event(MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None, 1))
             event_rows.append((pk, MemberEvent.Kind.MADE_OFFICIAL, draft.official_on, None))
-        states = rules.derive_states(events, **_age_check(member))
+        states = draft.states  # what check_draft derived from the same events
         current = states[-1]
         member.pk = pk
         member.created_at = member.updated_at = now

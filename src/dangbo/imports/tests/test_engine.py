@@ -532,3 +532,36 @@ def test_an_organization_code_used_outside_the_scope_is_refused_neutrally(tree):
     assert found[(3, "Mã tổ chức cấp trên")] == found[(4, "Mã tổ chức cấp trên")] == unknown
     [entry] = AuditEntry.objects.filter(action="organizations.duplicate_refused")
     assert (entry.target_id, entry.org_path) == (str(tree["c3"].pk), tree["c3"].path)
+
+
+def test_rows_are_matched_with_one_query_per_chunk_not_the_whole_registry(tree, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(engine, "CHUNK", 2)
+    known = MemberFactory(organization=tree["c1"], card_number="01234567")
+    for i in range(5):  # records no row of the file names
+        MemberFactory(organization=tree["c2"], card_number=f"9{i:07d}")
+    row_c = [3, "Lê Văn Cường", "01/01/1970", "Nam", "Kinh", None, None, "03/02/2000",
+             "03/02/2001", "C2", None]  # fmt: skip
+    loaded: list[list[str]] = []
+    lookup = engine.MemberRows._lookup
+
+    def spy(self, chunk):
+        lookup(self, chunk)
+        loaded.append(sorted(self.by_card))
+
+    monkeypatch.setattr(engine.MemberRows, "_lookup", spy)
+    with CaptureQueriesContext(connection) as queries:
+        outcome, sink = _run(
+            Book(S=_member_rows([*ROW_A[:1], known.full_name, *ROW_A[2:]], ROW_B, row_c)),
+            tree["db1"], write=False,
+        )  # fmt: skip
+    # Two chunks (two rows, then one), each reading only the numbers its rows hold.
+    assert loaded == [["01234567"], []]
+    member_reads = [
+        q["sql"] for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "members_member"."id" AS "pk", "members_member"."card_number"')
+    ]  # fmt: skip
+    assert len(member_reads) == 2
+    assert outcome.counts["CREATE"] == 2, sink.issues
