@@ -38,12 +38,7 @@ Span = tuple[str, dt.date, dt.date | None]
 
 def _root_spans(q: Query) -> list[Span]:
     """Return the positions (path, from, until) the subtree's root held during the period (or the day before)."""
-    return list(
-        TreePosition.objects.filter(organization=q.org, valid_from__lte=q.on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=q.period_start))
-        .order_by("valid_from")
-        .values_list("path", "valid_from", "valid_until")
-    )
+    return q.positions_held  # read once for every indicator of the query
 
 
 def _inside(spans: list[Span], org_field: str, *, day_before: bool = False) -> Q:

@@ -43,7 +43,9 @@ def world():
 
 
 def _member_indicators():
-    return [ind for ind in registry.all_indicators() if ind.reads is not None]
+    return [
+        ind for ind in registry.all_indicators() if ind.reads and ind.reads.source is MEMBERSHIP
+    ]
 
 
 def test_every_as_of_member_indicator_declares_the_membership_it_reads():
