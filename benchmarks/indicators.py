@@ -82,14 +82,14 @@ def run(root, on: dt.date, timed: Callable) -> dict:
     from django.db import connection
 
     from dangbo.indicators import registry, selectors
-    from dangbo.indicators.definitions.members import AGE_BANDS
+    from dangbo.indicators.definitions.members import AGE_BANDS, MEMBERSHIP
     from dangbo.indicators.registry import Query
     from dangbo.organizations.models import TreePosition
     from dangbo.organizations.rules import subtree_upper_bound
     from dangbo.organizations.selectors import valid_on
 
     indicators = registry.all_indicators()
-    member_codes = [ind.code for ind in indicators if ind.reads is not None]
+    member_codes = [ind.code for ind in indicators if ind.reads and ind.reads.source is MEMBERSHIP]
     full_ms, full = timed(lambda: selectors.figures(root, on=on))
     each = []
     for ind in indicators:

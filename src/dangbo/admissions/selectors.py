@@ -7,7 +7,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http import Http404
 from django.urls import reverse
 
@@ -17,6 +28,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.members.models import Member, MemberEvent, MemberState, Status
 from dangbo.organizations.models import GRASSROOTS_KINDS, Organization, OrgKind, TreePosition
+from dangbo.organizations.rules import subtree_upper_bound
 from dangbo.organizations.selectors import ancestors_of, path_range, paths_filter, valid_on
 from dangbo.regulations.models import CalendarDay
 from dangbo.regulations.selectors import setting_value, setting_values
@@ -299,35 +311,36 @@ def failed_cell_votes(recognition: Recognition) -> int:
 ADMISSION_KINDS = (MemberEvent.Kind.ADMITTED, MemberEvent.Kind.READMITTED)
 
 
-def events_in_subtree(
-    org: Organization, kinds: Iterable[str], start: dt.date, end: dt.date
-) -> QuerySet[MemberEvent]:
-    """Return the (not voided) events of ``kinds`` dated ``start``–``end`` (inclusive) whose
-    organization stood in ``org``'s subtree on the event's date.
-
-    Events without an organization (a recognition) count where the member's cell stood that day.
-    """
-    roots = set(
+def _roots(org: Organization, start: dt.date, end: dt.date) -> set[str]:
+    """The paths ``org`` held at some time of ``start``–``end``."""
+    return set(
         TreePosition.objects.filter(organization=org, valid_from__lte=end)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
         .values_list("path", flat=True)
     )
-    if not roots:
-        return MemberEvent.objects.none()
-    within = Q(pk__in=[])
-    for path in roots:
-        within |= path_range(path)
+
+
+def _branches(
+    roots: Iterable[str], kinds: Iterable[str], start: dt.date, end: dt.date, *, path: bool = False
+) -> tuple[QuerySet[MemberEvent], QuerySet[MemberEvent]]:
+    """Return the two statements of the events of ``kinds`` in the subtrees at ``roots``.
+
+    The events recorded at an organization, by the subtree's organizations; the events without
+    one (a recognition counts where the member's cell stood), by the subtree's members and then
+    each checked by its key. Each is planned on its own (an OR between them made the planner
+    settle both the same way). With ``path``, each event carries ``path_then``: the position,
+    on the event's day, of the organization it counts at.
+    """
+    within = paths_filter(roots)
 
     def on_day(ref: OuterRef) -> Q:
         return Q(valid_from__lte=ref) & (Q(valid_until__isnull=True) | Q(valid_until__gt=ref))
 
-    event_org = TreePosition.objects.filter(
-        within, on_day(OuterRef("happened_on")), organization=OuterRef("organization_id")
-    )
+    def first(qs: QuerySet, value, output_field) -> Subquery:
+        return Subquery(qs.order_by().values(one=value)[:1], output_field=output_field)
+
     # Start from the subtree: only the organizations that stood in it at some time of the
-    # period, and the members who belonged to them then, can have an event counted here. The
-    # two kinds of event are two statements joined by UNION ALL, each planned on its own (an
-    # OR between them made the planner settle both the same way).
+    # period, and the members who belonged to them then, can have an event counted here.
     orgs_then = (
         TreePosition.objects.filter(within, valid_from__lte=end)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
@@ -341,38 +354,157 @@ def events_in_subtree(
     events = MemberEvent.objects.filter(
         kind__in=list(kinds), happened_on__gte=start, happened_on__lte=end, voided_at__isnull=True
     ).order_by()
-    at_org = events.filter(Exists(event_org), organization_id__in=orgs_then).values("pk")
+    # An event at an organization: joined with that organization's position on the event's
+    # day, in the subtree (one row at most: an organization holds one position a day).
+    held = F("happened_on")
+    at_org = events.filter(
+        paths_filter(roots, "organization__positions__path"),
+        Q(organization__positions__valid_from__lte=held),
+        Q(organization__positions__valid_until__isnull=True)
+        | Q(organization__positions__valid_until__gt=held),
+    )
+    if path:
+        at_org = at_org.annotate(path_then=F("organization__positions__path"))
 
     # An event without an organization: the member's period of that day, then its cell in the
     # tree of that day, each found by its key (scalar sub-queries, run for each of the few events
     # left once the members of the subtree are known, never turned into a join of every period).
-    def one(qs: QuerySet) -> Subquery:
-        return Subquery(qs.order_by().values(one=Value(1))[:1], output_field=IntegerField())
-
     cell_org = TreePosition.objects.filter(
         within, on_day(OuterRef(OuterRef("happened_on"))), organization=OuterRef("organization_id")
     )
+    cell = (CharField(), F("path")) if path else (IntegerField(), Value(1))
     member_org = (
         MemberState.objects.filter(on_day(OuterRef("happened_on")), member=OuterRef("member_id"))
-        .annotate(cell_then=one(cell_org))
+        .annotate(cell_then=first(cell_org, cell[1], cell[0]))
         .filter(cell_then__isnull=False)
     )
     by_cell = (
         events.filter(organization__isnull=True, member_id__in=members_then)
-        .annotate(cell_then=one(member_org))
-        .filter(cell_then__isnull=False)
-        .values("pk")
+        .annotate(
+            **{"path_then" if path else "cell_then": first(member_org, F("cell_then"), cell[0])}
+        )
+        .filter(**{"path_then__isnull" if path else "cell_then__isnull": False})
     )
+    return at_org, by_cell
+
+
+def events_in_subtree(
+    org: Organization, kinds: Iterable[str], start: dt.date, end: dt.date
+) -> QuerySet[MemberEvent]:
+    """Return the (not voided) events of ``kinds`` dated ``start``–``end`` (inclusive) whose
+    organization stood in ``org``'s subtree on the event's date.
+
+    Events without an organization (a recognition) count where the member's cell stood that day.
+    """
+    roots = _roots(org, start, end)
+    if not roots:
+        return MemberEvent.objects.none()
+    at_org, by_cell = _branches(roots, kinds, start, end)
     return MemberEvent.objects.filter(
-        pk__in=at_org.union(by_cell, all=True), member__voided_at__isnull=True
+        pk__in=at_org.values("pk").union(by_cell.values("pk"), all=True),
+        member__voided_at__isnull=True,
     )
+
+
+def _distinct_counts(union: QuerySet, sets: dict[str, list[str]]) -> dict[str, int]:
+    """Count the distinct members of ``union`` (rows of member_id, kind) whose event is of one
+    of the kinds of each set ({name: kinds}): {name: members}."""
+    sql, params = union.query.sql_with_params()
+    columns, values = [], []
+    for kinds in sets.values():
+        marks = ", ".join(["%s"] * len(kinds))
+        columns.append(f"COUNT(DISTINCT CASE WHEN u.kind IN ({marks}) THEN u.member_id END)")
+        values += kinds
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM ({sql}) u", [*values, *params])
+        row = cursor.fetchone()
+    return {name: int(v or 0) for name, v in zip(sets, row, strict=True)}
+
+
+def event_counts(
+    org: Organization, sets: dict[str, list[str]], start: dt.date, end: dt.date
+) -> dict[str, int]:
+    """Return, for each set of kinds ({name: kinds}), how many members had an event of one of
+    them in ``org``'s subtree from ``start`` to ``end`` (as ``events_in_subtree`` finds them).
+
+    One statement for every set: the distinct members counted straight over the two
+    statements of the subtree's events (``UNION ALL``), with no join back to the events by
+    their key.
+    """
+    kinds = sorted({k for ks in sets.values() for k in ks})
+    roots = _roots(org, start, end)
+    if not roots:
+        return dict.fromkeys(sets, 0)
+    at_org, by_cell = _branches(roots, kinds, start, end)
+    alive = Q(member__voided_at__isnull=True)
+    union = (
+        at_org.filter(alive)
+        .values("member_id", "kind")
+        .union(by_cell.filter(alive).values("member_id", "kind"), all=True)
+    )
+    return _distinct_counts(union, {name: list(ks) for name, ks in sets.items()})
+
+
+def event_paths(
+    roots: Iterable[str], kinds: Iterable[str], start: dt.date, end: dt.date
+) -> list[tuple[int, str, str]]:
+    """Return (member, kind, path) of the events of ``kinds`` in the subtrees at ``roots``:
+    ``path`` is where the event counts, on the tree of its day (see ``events_in_subtree``).
+
+    One statement for many subtrees (the children of an organization, with their own paths).
+    """
+    # A path under another one adds nothing to the statement but one more range to check.
+    roots = sorted(set(roots))
+    roots = [p for i, p in enumerate(roots) if not any(p.startswith(r) for r in roots[:i])]
+    if not roots:
+        return []
+    at_org, by_cell = _branches(roots, kinds, start, end, path=True)
+    alive = Q(member__voided_at__isnull=True)
+    union = (
+        at_org.filter(alive)
+        .values_list("member_id", "kind", "path_then")
+        .union(by_cell.filter(alive).values_list("member_id", "kind", "path_then"), all=True)
+    )
+    return list(union)
 
 
 def admitted_count(org: Organization, start: dt.date, end: dt.date) -> int:
     """Return how many people were admitted or readmitted in the subtree from ``start`` to ``end``
     (by the date of the decision)."""
-    events = events_in_subtree(org, ADMISSION_KINDS, start, end)
-    return events.values("member_id").distinct().count()
+    return event_counts(org, {"admitted": list(ADMISSION_KINDS)}, start, end)["admitted"]
+
+
+def roots_of(where: Q, start: dt.date, end: dt.date) -> dict[int, set[str]]:
+    """Return the paths each organization matching ``where`` (a filter on ``TreePosition``)
+    held at some time of ``start``–``end``, in one query: {organization id: paths}."""
+    roots: dict[int, set[str]] = {}
+    for org_id, path in (
+        TreePosition.objects.filter(where, valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
+        .values_list("organization_id", "path")
+    ):
+        roots.setdefault(org_id, set()).add(path)
+    return roots
+
+
+def members_under(rows: Iterable[tuple[int, str, str]], paths: Iterable[str], kinds) -> set[int]:
+    """Return the members of ``rows`` (``event_paths``) with an event of ``kinds`` under ``paths``."""
+    bounds = [(p, subtree_upper_bound(p)) for p in paths]
+    return {
+        m for m, kind, path in rows if kind in kinds and any(lo <= path < hi for lo, hi in bounds)
+    }
+
+
+def admitted_by_subtree(
+    orgs: Iterable[Organization], start: dt.date, end: dt.date
+) -> dict[int, int]:
+    """Return ``admitted_count`` for each of ``orgs`` ({organization id: count}) in one statement."""
+    orgs = list(orgs)
+    roots = roots_of(Q(organization__in=orgs), start, end)
+    rows = event_paths({p for paths in roots.values() for p in paths}, ADMISSION_KINDS, start, end)
+    return {
+        org.pk: len(members_under(rows, roots.get(org.pk, ()), ADMISSION_KINDS)) for org in orgs
+    }
 
 
 def plan_of(org: Organization, year: int) -> AdmissionPlan | None:

@@ -146,6 +146,21 @@ class Query:
         return positions_under(self.org, self.on)
 
     @cached_property
+    def positions_held(self) -> list[tuple[str, dt.date, dt.date | None]]:
+        """The positions (path, from, until) ``org`` held from the day before the period's
+        first day to ``on`` (read once per query, shared by the period indicators)."""
+        from django.db.models import Q
+
+        from dangbo.organizations.models import TreePosition
+
+        return list(
+            TreePosition.objects.filter(organization=self.org, valid_from__lte=self.on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.period_start))
+            .order_by("valid_from")
+            .values_list("path", "valid_from", "valid_until")
+        )
+
+    @cached_property
     def org_ids(self) -> QuerySet:
         return self.tree.values("organization_id")
 

@@ -144,3 +144,21 @@ def test_candidate_records_export_rows(world):
     assert [r[1] for r in rows] == ["Hai Văn Giới", "Một Người Mới", "Sáu Kết Nạp", "Ba Thị Xét"]
     assert len(rows[0]) == len(CANDIDATE_EXPORT_COLUMNS)
     assert rows[0][6] == "Đủ người giới thiệu"
+
+
+@pytest.mark.parametrize("on", [D(2011, 12, 31), D(2025, 12, 31)])
+def test_the_admission_figures_read_the_events_once_together(world, on):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.indicators.definitions.admissions import ADMISSION_EVENTS
+
+    codes = ["admissions.admitted", "admissions.plan", "admissions.made_official"]
+    assert all(registry.get(c).reads.source is ADMISSION_EVENTS for c in codes)
+    with CaptureQueriesContext(connection) as ctx:
+        together = selectors.figures(world.top, on=on, codes=codes)
+    scans = [q["sql"] for q in ctx.captured_queries if "members_memberevent" in q["sql"]]
+    assert len(scans) == 1  # one statement for the three, whatever the number of children
+    assert scans[0].count("UNION ALL") == 1
+    for figure in together:
+        assert figure.result == registry.evaluate(figure.indicator, figure.query)

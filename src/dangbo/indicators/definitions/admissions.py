@@ -17,7 +17,18 @@ from dangbo.admissions import selectors as admissions
 from dangbo.admissions.models import AdmissionPlan, Candidate
 from dangbo.members.models import Member, MemberEvent, Sex
 
-from ..registry import AS_OF, PERIOD, TOTAL, Query, RecordKind, Result, Row, Unit, indicator
+from ..registry import (
+    AS_OF,
+    PERIOD,
+    TOTAL,
+    Query,
+    RecordKind,
+    Result,
+    Row,
+    Source,
+    Unit,
+    indicator,
+)  # fmt: skip
 
 Stage = Candidate.Stage
 ADMITTED, READMITTED = MemberEvent.Kind.ADMITTED, MemberEvent.Kind.READMITTED
@@ -138,8 +149,53 @@ def _members_of(events: QuerySet[MemberEvent]) -> QuerySet[Member]:
     )  # fmt: skip
 
 
-def _distinct_members(events: QuerySet[MemberEvent]) -> int:
-    return events.values("member_id").distinct().count()
+MADE_OFFICIAL = MemberEvent.Kind.MADE_OFFICIAL
+CHILD = "child"
+
+
+def scan_admission_events(q: Query, groups: frozenset[str]) -> dict[str, dict]:
+    """Return {group: {key: members}} for ``groups``, from ONE statement over the period's
+    admission and recognition events of the subtree (``admissions.selectors``).
+
+    ``admitted``: the members admitted (``ADMITTED``), readmitted (``READMITTED``), either
+    (``TOTAL``); ``made_official``: the members made official (``TOTAL``); ``child``: the members
+    admitted in the subtree of each organization directly under ``q.org`` ({id: members}). The
+    events are counted by distinct members in the statement itself; with ``child``, the same
+    statement reads the events of the children's subtrees too, each with the position where it
+    counts, and the counts are taken from its rows.
+    """
+    sets: dict[str, list[str]] = {}
+    if groups & {"admitted", CHILD}:
+        sets |= {ADMITTED: [ADMITTED], READMITTED: [READMITTED], TOTAL: [ADMITTED, READMITTED]}
+    if "made_official" in groups:
+        sets["made_official"] = [MADE_OFFICIAL]
+    start, end = q.period_start, q.on
+    scanned: dict[str, dict] = {}
+    if CHILD in groups:
+        children = Q(organization__parent=q.org, organization__dissolved_on__isnull=True)
+        roots = admissions.roots_of(Q(organization=q.org) | children, start, end)
+        kinds = {k for ks in sets.values() for k in ks}
+        rows = admissions.event_paths({p for ps in roots.values() for p in ps}, kinds, start, end)
+        own = roots.pop(q.org.pk, set())
+        counts = {n: len(admissions.members_under(rows, own, ks)) for n, ks in sets.items()}
+        scanned[CHILD] = {
+            pk: len(admissions.members_under(rows, paths, sets[TOTAL]))
+            for pk, paths in roots.items()
+        }
+    else:
+        counts = admissions.event_counts(q.org, sets, start, end)
+    if "admitted" in groups:
+        scanned["admitted"] = {k: counts[k] for k in (ADMITTED, READMITTED, TOTAL)}
+    if "made_official" in groups:
+        scanned["made_official"] = {TOTAL: counts["made_official"]}
+    return scanned
+
+
+ADMISSION_EVENTS = Source(
+    "admission_events", scan_admission_events, frozenset({"admitted", "made_official", CHILD}),
+    label="các sự kiện kết nạp và công nhận chính thức trong kỳ của cây tổ chức (một lượt đọc "
+    "chung cho các chỉ tiêu kết nạp)",
+)  # fmt: skip
 
 
 @indicator(
@@ -153,19 +209,15 @@ def _distinct_members(events: QuerySet[MemberEvent]) -> int:
     time=PERIOD,
     dimension="hình thức kết nạp",
     records=RecordKind.MEMBERS,
+    reads=ADMISSION_EVENTS.reading("admitted"),
 )
-def admitted(q: Query) -> Result:
-    # One pass over the subtree's admission events of the period: each row a filtered count.
-    counts = _admission_events(q).aggregate(
-        new=Count("member_id", distinct=True, filter=Q(kind=ADMITTED)),
-        again=Count("member_id", distinct=True, filter=Q(kind=READMITTED)),
-        total=Count("member_id", distinct=True),
-    )
+def admitted(q: Query, scanned: dict) -> Result:
+    counts = scanned["admitted"]
     rows = [
-        Row(ADMITTED.value, "Kết nạp mới", counts["new"]),
-        Row(READMITTED.value, "Kết nạp lại", counts["again"]),
+        Row(ADMITTED.value, "Kết nạp mới", counts[ADMITTED]),
+        Row(READMITTED.value, "Kết nạp lại", counts[READMITTED]),
     ]
-    return Result(rows, Row(TOTAL, "Tổng số", counts["total"]))
+    return Result(rows, Row(TOTAL, "Tổng số", counts[TOTAL]))
 
 
 @admitted.records_of
@@ -195,28 +247,27 @@ def _percent(numerator: int, denominator: int | None) -> Decimal | None:
     numerator_label="Được kết nạp",
     denominator_label="Kế hoạch kết nạp",
     missing_label="chưa đặt kế hoạch",
+    reads=ADMISSION_EVENTS.reading("admitted", CHILD),
 )
-def plan(q: Query) -> Result:
+def plan(q: Query, scanned: dict) -> Result:
     year = q.on.year
-    rows = []
-    children = list(q.org.children.filter(dissolved_on__isnull=True).order_by("code"))
     # The plans of the organization and of its children in one query, not one per child.
-    plans = {
-        p.organization_id: p
-        for p in AdmissionPlan.objects.filter(
-            organization_id__in=[q.org.pk, *(c.pk for c in children)], year=year,
-            voided_at__isnull=True,
-        ).order_by("pk")
-    }  # fmt: skip
-    for child in children:
-        child_plan = plans.get(child.pk)
-        if child_plan is None:
-            continue
-        done = admissions.admitted_count(child, q.period_start, q.on)
-        rows.append(Row(child.code, child.name, _percent(done, child_plan.planned), numerator=done,
-                        denominator=child_plan.planned))  # fmt: skip
-    own = plans.get(q.org.pk)
-    done = _distinct_members(_admission_events(q))
+    plans = (
+        AdmissionPlan.objects.filter(
+            Q(organization=q.org)
+            | Q(organization__parent=q.org, organization__dissolved_on__isnull=True),
+            year=year, voided_at__isnull=True,
+        )
+        .select_related("organization").order_by("pk")
+    )  # fmt: skip
+    by_org = {p.organization_id: p for p in plans}  # the latest recorded, if several
+    own = by_org.pop(q.org.pk, None)
+    rows = []
+    for p in sorted(by_org.values(), key=lambda p: p.organization.code):
+        done = scanned[CHILD].get(p.organization_id, 0)
+        rows.append(Row(p.organization.code, p.organization.name, _percent(done, p.planned),
+                        numerator=done, denominator=p.planned))  # fmt: skip
+    done = scanned["admitted"][TOTAL]
     planned = own.planned if own else None
     label = f"{q.org.name} (kế hoạch năm {year})" if own else f"{q.org.name} (năm {year})"
     return Result(rows, Row(TOTAL, label, _percent(done, planned), numerator=done,
@@ -249,10 +300,10 @@ def plan_records(q: Query, key: str) -> QuerySet:
     time=PERIOD,
     dimension="không phân tổ",
     records=RecordKind.MEMBERS,
+    reads=ADMISSION_EVENTS.reading("made_official"),
 )
-def made_official(q: Query) -> Result:
-    events = _admission_events(q, (MemberEvent.Kind.MADE_OFFICIAL,))
-    return Result([], Row(TOTAL, "Tổng số", _distinct_members(events)))
+def made_official(q: Query, scanned: dict) -> Result:
+    return Result([], Row(TOTAL, "Tổng số", scanned["made_official"][TOTAL]))
 
 
 @made_official.records_of

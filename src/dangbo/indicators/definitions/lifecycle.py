@@ -8,22 +8,30 @@ the period that ends that day), on the day before. So a move between two
 cells both inside the subtree is neither a transfer in nor out, and a
 re-arrangement of the tree during the period does not turn a move into a
 transfer. A member with two such events counts once; the drill-down lists
-those members. Each figure is one aggregate query (with one small query for
-the subtree's own positions).
+those members. The six figures read one shared source (``CHANGES``): one
+statement for all of them, with the subtree's own positions read once per query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)  # fmt: skip
 
 from dangbo.members.lifecycle_rules import EXEMPTION_GROUNDS, STRIKING_GROUNDS
 from dangbo.members.models import Member, MemberEvent, MemberState
 from dangbo.organizations.models import TreePosition
 from dangbo.organizations.selectors import path_range, paths_filter
 
-from ..registry import PERIOD, TOTAL, Query, RecordKind, Result, Row, Unit, indicator
+from ..registry import PERIOD, TOTAL, Query, RecordKind, Result, Row, Source, Unit, indicator
 
 Kind = MemberEvent.Kind
 NONE = "none"
@@ -38,12 +46,7 @@ Span = tuple[str, dt.date, dt.date | None]
 
 def _root_spans(q: Query) -> list[Span]:
     """Return the positions (path, from, until) the subtree's root held during the period (or the day before)."""
-    return list(
-        TreePosition.objects.filter(organization=q.org, valid_from__lte=q.on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=q.period_start))
-        .order_by("valid_from")
-        .values_list("path", "valid_from", "valid_until")
-    )
+    return q.positions_held  # read once for every indicator of the query
 
 
 def _inside(spans: list[Span], org_field: str, *, day_before: bool = False) -> Q:
@@ -124,12 +127,83 @@ def _members(events: QuerySet[MemberEvent]) -> QuerySet[Member]:
     )
 
 
-def _distinct(events: QuerySet[MemberEvent]) -> int:
-    return events.values("member_id").distinct().count()
+# --------------------------------------------------------------------------
+# The shared source: the period's changes of the subtree, read once
+# --------------------------------------------------------------------------
+
+# The groups of the source and the kinds of event each reads.
+CHANGE_KINDS = {
+    "in": (Kind.TRANSFERRED_IN, Kind.MOVED),
+    "out": (Kind.TRANSFERRED_OUT, Kind.MOVED),
+    "exempted": (Kind.EXEMPTED,),
+    "struck_off": (Kind.STRUCK_OFF,),
+    "expelled": (Kind.EXPELLED,),
+    "died": (Kind.DIED,),
+}
 
 
-def _by(events: QuerySet[MemberEvent], field: str) -> dict[str, int]:
-    return dict(events.values_list(field).annotate(n=Count("member_id", distinct=True)).order_by())
+def _change_key(group: str, kind: str, reason: str, dest_in: bool, origin_in: bool) -> str | None:
+    """The row of ``group`` an event counts in (None: it does not count there)."""
+    if group == "in":
+        if (kind == Kind.TRANSFERRED_IN and dest_in) or (
+            kind == Kind.MOVED and dest_in and not origin_in
+        ):
+            return kind
+        return None
+    if group == "out":
+        if (kind == Kind.TRANSFERRED_OUT and origin_in) or (
+            kind == Kind.MOVED and origin_in and not dest_in
+        ):
+            return kind
+        return None
+    return reason if kind in CHANGE_KINDS[group] and origin_in else None
+
+
+def scan_changes(q: Query, groups: frozenset[str]) -> dict[str, dict]:
+    """Return, for each group of ``groups``, {row key: set of members} and the members of its
+    total (``TOTAL``), from ONE statement over the period's events of the kinds they read.
+
+    Each event comes with two flags: its destination stood in the subtree on its day, its
+    origin on the day before (the conditions the indicators below apply one by one when asked
+    for their records). Only the events that can pass one of them are read: arriving at the
+    subtree's organizations, or leaving a state there that ended in the period.
+    """
+    spans = _root_spans(q)
+    kinds = sorted({k for g in groups for k in CHANGE_KINDS[g]})
+    rows = []
+    if spans:
+        flag = {"output_field": BooleanField()}
+        rows = list(
+            _events(q, kinds)
+            .filter(_arriving(q, spans) | _leaving(q, spans))
+            .annotate(
+                dest_in=ExpressionWrapper(_inside(spans, "organization_id"), **flag),
+                origin_in=ExpressionWrapper(_inside(spans, "origin", day_before=True), **flag),
+            )
+            .values_list("member_id", "kind", "reason_code", "dest_in", "origin_in")
+        )
+    scanned: dict[str, dict] = {}
+    for group in groups:
+        found: dict[str, set[int]] = {}
+        for member, kind, reason, dest_in, origin_in in rows:
+            key = _change_key(group, kind, reason, bool(dest_in), bool(origin_in))
+            if key is None:
+                continue
+            found.setdefault(key, set()).add(member)
+            found.setdefault(TOTAL, set()).add(member)
+        scanned[group] = found
+    return scanned
+
+
+CHANGES = Source(
+    "changes", scan_changes, frozenset(CHANGE_KINDS),
+    label="các sự kiện chuyển sinh hoạt, miễn, xóa tên, khai trừ, từ trần trong kỳ của cây tổ "
+    "chức (một lượt đọc chung)",
+)  # fmt: skip
+
+
+def _count(found: dict[str, set[int]], key: str) -> int:
+    return len(found.get(key, ()))
 
 
 # --------------------------------------------------------------------------
@@ -169,16 +243,9 @@ def _transfers(q: Query, direction: str, key: str = TOTAL) -> QuerySet[MemberEve
     return events.filter(outside_kind | moved)
 
 
-def _total(events: QuerySet[MemberEvent], counts: dict[str, int]) -> int:
-    """The members behind the rows (one member may sit in two rows: counted once)."""
-    return _distinct(events) if sum(counts.values()) > 1 else sum(counts.values())
-
-
-def _transfer_result(q: Query, direction: str, total_label: str) -> Result:
-    events = _transfers(q, direction)
-    counts = _by(events, "kind")
-    rows = [Row(kind, label, counts.get(kind, 0)) for kind, label in DIRECTION_ROWS[direction]]
-    return Result(rows, Row(TOTAL, total_label, _total(events, counts)))
+def _transfer_result(found: dict[str, set[int]], direction: str, total_label: str) -> Result:
+    rows = [Row(kind, label, _count(found, kind)) for kind, label in DIRECTION_ROWS[direction]]
+    return Result(rows, Row(TOTAL, total_label, _count(found, TOTAL)))
 
 
 @indicator(
@@ -193,9 +260,10 @@ def _transfer_result(q: Query, direction: str, total_label: str) -> Result:
     time=PERIOD,
     dimension="nơi đi",
     records=RecordKind.MEMBERS,
+    reads=CHANGES.reading("in"),
 )
-def transfers_in(q: Query) -> Result:
-    return _transfer_result(q, "in", "Tổng số chuyển đến")
+def transfers_in(q: Query, scanned: dict) -> Result:
+    return _transfer_result(scanned["in"], "in", "Tổng số chuyển đến")
 
 
 @transfers_in.records_of
@@ -214,9 +282,10 @@ def transfers_in_records(q: Query, key: str) -> QuerySet:
     time=PERIOD,
     dimension="nơi đến",
     records=RecordKind.MEMBERS,
+    reads=CHANGES.reading("out"),
 )
-def transfers_out(q: Query) -> Result:
-    return _transfer_result(q, "out", "Tổng số chuyển đi")
+def transfers_out(q: Query, scanned: dict) -> Result:
+    return _transfer_result(scanned["out"], "out", "Tổng số chuyển đi")
 
 
 @transfers_out.records_of
@@ -234,14 +303,12 @@ def _happened_here(q: Query, kind: str) -> QuerySet[MemberEvent]:
     return _events(q, [kind]).filter(_leaving(q, spans), _inside(spans, "origin", day_before=True))
 
 
-def _reason_result(q: Query, kind: str, codes, total_label: str) -> Result:
-    events = _happened_here(q, kind)
-    counts = _by(events, "reason_code")
+def _reason_result(found: dict[str, set[int]], codes, total_label: str) -> Result:
     labels = dict(MemberEvent.Reason.choices)
-    rows = [Row(code, labels[code], counts.get(code, 0)) for code in codes]
-    if counts.get(""):
-        rows.append(Row(NONE, "Chưa ghi lý do, căn cứ", counts[""]))
-    return Result(rows, Row(TOTAL, total_label, _total(events, counts)))
+    rows = [Row(code, labels[code], _count(found, code)) for code in codes]
+    if found.get(""):
+        rows.append(Row(NONE, "Chưa ghi lý do, căn cứ", _count(found, "")))
+    return Result(rows, Row(TOTAL, total_label, _count(found, TOTAL)))
 
 
 def _reason_records(q: Query, kind: str, key: str) -> QuerySet:
@@ -262,9 +329,10 @@ def _reason_records(q: Query, kind: str, key: str) -> QuerySet:
     time=PERIOD,
     dimension="căn cứ miễn",
     records=RecordKind.MEMBERS,
+    reads=CHANGES.reading("exempted"),
 )
-def exemptions(q: Query) -> Result:
-    return _reason_result(q, Kind.EXEMPTED, EXEMPTION_GROUNDS, "Tổng số được miễn")
+def exemptions(q: Query, scanned: dict) -> Result:
+    return _reason_result(scanned["exempted"], EXEMPTION_GROUNDS, "Tổng số được miễn")
 
 
 @exemptions.records_of
@@ -284,9 +352,10 @@ def exemptions_records(q: Query, key: str) -> QuerySet:
     time=PERIOD,
     dimension="lý do xóa tên",
     records=RecordKind.MEMBERS,
+    reads=CHANGES.reading("struck_off"),
 )
-def struck_off(q: Query) -> Result:
-    return _reason_result(q, Kind.STRUCK_OFF, STRIKING_GROUNDS, "Tổng số bị xóa tên")
+def struck_off(q: Query, scanned: dict) -> Result:
+    return _reason_result(scanned["struck_off"], STRIKING_GROUNDS, "Tổng số bị xóa tên")
 
 
 @struck_off.records_of
@@ -294,9 +363,8 @@ def struck_off_records(q: Query, key: str) -> QuerySet:
     return _reason_records(q, Kind.STRUCK_OFF, key)
 
 
-def _single(q: Query, kind: str, label: str) -> Result:
-    events = _happened_here(q, kind)
-    return Result([], Row(TOTAL, label, _distinct(events)))
+def _single(found: dict[str, set[int]], label: str) -> Result:
+    return Result([], Row(TOTAL, label, _count(found, TOTAL)))
 
 
 @indicator(
@@ -308,9 +376,10 @@ def _single(q: Query, kind: str, label: str) -> Result:
     time=PERIOD,
     dimension="không phân tổ",
     records=RecordKind.MEMBERS,
+    reads=CHANGES.reading("expelled"),
 )
-def expelled(q: Query) -> Result:
-    return _single(q, Kind.EXPELLED, "Tổng số bị khai trừ")
+def expelled(q: Query, scanned: dict) -> Result:
+    return _single(scanned["expelled"], "Tổng số bị khai trừ")
 
 
 @expelled.records_of
@@ -327,9 +396,10 @@ def expelled_records(q: Query, key: str) -> QuerySet:
     time=PERIOD,
     dimension="không phân tổ",
     records=RecordKind.MEMBERS,
+    reads=CHANGES.reading("died"),
 )
-def deaths(q: Query) -> Result:
-    return _single(q, Kind.DIED, "Tổng số từ trần")
+def deaths(q: Query, scanned: dict) -> Result:
+    return _single(scanned["died"], "Tổng số từ trần")
 
 
 @deaths.records_of

@@ -43,9 +43,9 @@ def world():
 
 
 def _member_indicators():
-    # The period indicators of the meetings read their own source (the period's meetings).
-    return [ind for ind in registry.all_indicators()
-            if ind.reads is not None and ind.time == registry.AS_OF]  # fmt: skip
+    return [
+        ind for ind in registry.all_indicators() if ind.reads and ind.reads.source is MEMBERSHIP
+    ]
 
 
 def test_every_as_of_member_indicator_declares_the_membership_it_reads():
@@ -125,3 +125,17 @@ def test_dimensions_and_the_organization_come_from_one_statement(world):
     else:  # the same two groupings over the membership read once
         assert "MATERIALIZED" in scan
         assert scan.count("UNION ALL") == 1
+
+
+def test_the_changes_of_the_period_come_from_one_statement(world):
+    from dangbo.indicators.definitions.lifecycle import CHANGES
+
+    codes = [
+        ind.code for ind in registry.all_indicators() if ind.reads and ind.reads.source is CHANGES
+    ]
+    assert len(codes) == 6
+    with CaptureQueriesContext(connection) as ctx:
+        together = selectors.figures(world.root, on=scenario.MERGED_ON, codes=codes)
+    assert len([q for q in ctx.captured_queries if "members_memberevent" in q["sql"]]) == 1
+    for figure in together:
+        assert figure.result == registry.evaluate(figure.indicator, figure.query)
