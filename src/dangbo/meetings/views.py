@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -174,12 +174,15 @@ class RecordMeetingView(OrgScopedView, TemplateView):
         except ValidationError as exc:
             errors = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
             return self.render_to_response(self.get_context_data(errors=errors), status=400)
-        messages.success(request, "Đã ghi buổi sinh hoạt.")
-        for finding in done.findings:
-            messages.warning(request, finding.text)
-        return HttpResponseRedirect(
-            reverse("meeting-detail", kwargs={"code": self.org.code, "meeting": done.meeting.pk})
-        )
+        url = reverse("meeting-detail", kwargs={"code": self.org.code, "meeting": done.meeting.pk})
+        outbox = request.headers.get("X-Dangbo-Outbox", "")
+        if outbox != "resend":  # a meeting kept offline is sent later, from whatever page is open
+            messages.success(request, "Đã ghi buổi sinh hoạt.")
+            for finding in done.findings:
+                messages.warning(request, finding.text)
+        if outbox:
+            return JsonResponse({"url": url, "meeting": done.meeting.pk}, status=201)
+        return HttpResponseRedirect(url)
 
     def render_to_response(self, context, status=200, **kwargs):
         response = super().render_to_response(context, **kwargs)
