@@ -48,7 +48,8 @@ def test_a_meeting_entered_offline_is_kept_then_sent_once(page, live_server):
     assert status.get_attribute("data-state") == "unsent"
     assert Meeting.objects.count() == 0
     kept = page.evaluate(f"JSON.parse({OUTBOX})")
-    assert len(kept) == 1 and len(kept[0]["key"]) == 32
+    assert len(kept) == 1
+    assert len(kept[0]["key"]) == 32
     # The form gets a fresh key: a second meeting entered offline is a second entry.
     assert page.input_value("input[name=client_key]") == ""
 

@@ -31,6 +31,8 @@ GRID_COLUMNS = (
     Column("Trực thuộc", width=30),
     *(Column(f"Tháng {m}", width=11) for m in range(1, 13)),
     Column("Số tháng thiếu", "int"),
+    *(Column(f"Quý {q}", width=11) for q in range(1, 5)),
+    Column("Cả năm", width=12),
 )
 
 
@@ -71,6 +73,8 @@ class MonthGridView(ExportableListMixin, OrgScopedView, TemplateView):
                     r.cell.parent.name if r.cell.parent else "",
                     *(grid_cell_label(lv, e) for lv, e in zip(r.months, r.expected, strict=True)),
                     r.missing,
+                    *(selectors.level_label(lv) for lv in r.quarters),
+                    selectors.level_label(r.year),
                 ]
                 for r in rows
             ),
