@@ -533,6 +533,7 @@ REFERENCE_DATA_MIGRATIONS = (
     "dangbo.core.migrations.0002_load_codes",
     "dangbo.organizations.migrations.0002_kind_rules_and_sectors",
     "dangbo.regulations.migrations.0002_seed_regulations",
+    "dangbo.meetings.migrations.0002_seed_rubric_templates",
 )
 
 

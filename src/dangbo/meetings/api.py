@@ -103,6 +103,14 @@ class GridRowOut(Schema):
     )
     expected: list[bool]
     missing: int
+    quarters: list[str | None] = Field(
+        ..., description="Kết quả từng quý theo quy định tổng hợp của cấp ủy có biểu chấm điểm "
+        "(meetings.period_rule); null: quý không có tháng phải sinh hoạt."
+    )  # fmt: skip
+    year: str | None = Field(
+        ..., description="Kết quả cả năm của chi bộ (từ các tháng đã đến hạn), cùng quy định; "
+        "null: không có tháng phải sinh hoạt."
+    )  # fmt: skip
 
 
 class MeetingFilterIn(InputSchema):
@@ -198,7 +206,7 @@ def meeting_grid(request: HttpRequest, code: OrgCode, filters: Query[GridIn]):
     org = org_for(request, code, Capability.VIEW_MEETINGS)
     return [
         {"code": r.cell.code, "name": r.cell.name, "kind": r.cell.kind, "months": r.months,
-         "expected": r.expected, "missing": r.missing}
+         "expected": r.expected, "missing": r.missing, "quarters": r.quarters, "year": r.year}
         for r in selectors.month_grid(org, filters.year or timezone.localdate().year,
                                       until=timezone.localdate())
     ]  # fmt: skip

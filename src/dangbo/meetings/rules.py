@@ -406,3 +406,78 @@ def scoring_findings(
                              f"Cấp trên xác nhận điểm {when}, hạn {fmt_date(cdue)}",
                              "quy định của cấp ủy (meetings.confirm_days)"))  # fmt: skip
     return found
+
+
+# --------------------------------------------------------------------------
+# Month → quarter → year: a cell's result over a period
+# --------------------------------------------------------------------------
+
+PERIOD_RULE_SETTING = "meetings.period_rule"
+PERIOD_RULE_SOURCE = (
+    "kết quả sinh hoạt hằng tháng là căn cứ xếp loại chi bộ cuối năm (biểu chấm điểm của Đảng "
+    "ủy Khối tỉnh Bình Thuận; cách tổng hợp do cấp ủy có biểu chấm điểm quy định, tham số "
+    "meetings.period_rule)"
+)
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    """How the months of a quarter or a year give the cell's result for it.
+
+    UNCONFIRMED (rules digest §5.4 says only that monthly results feed the year-end
+    classification; the aggregation is the rubric owner's): the defaults are that a level is
+    reached when at least ``share`` percent of the months due reached it or better, and a month
+    at Kém or without its regular meeting keeps the period at ``cap_after_poor`` at best. A
+    committee sets its own with the setting ``meetings.period_rule``
+    (``{"share": 50, "cap_after_poor": "FAIR"}``), effective from a date.
+    """
+
+    share: Decimal = Decimal(50)
+    cap_after_poor: str = Level.FAIR
+    source: str = PERIOD_RULE_SOURCE
+
+
+def period_rule(value: dict | None, on: dt.date) -> PeriodRule:
+    """Return the rule for a period ending ``on`` from the setting's ``value`` (None: the
+    default). A value that does not make sense falls back to the default, field by field."""
+    rule = PeriodRule(source=f"{PERIOD_RULE_SOURCE}; {meeting_guidance(on)}")
+    if not isinstance(value, dict):
+        return rule
+    share, cap = rule.share, rule.cap_after_poor
+    try:
+        given = Decimal(str(value.get("share", share)))
+        if 0 < given <= 100:
+            share = given
+    except ArithmeticError:
+        pass
+    if value.get("cap_after_poor") in Level.values:
+        cap = value["cap_after_poor"]
+    return PeriodRule(share, cap, rule.source)
+
+
+def period_level(months: Sequence[str | None], due: Sequence[bool], rule: PeriodRule) -> str | None:
+    """Return the level of a cell over the months given (a quarter's 3, a year's 12).
+
+    ``months[i]`` is the level of the month's regular meeting ("" held but not scored, None
+    none held); only the months ``due`` count. None when no month was due. A month without its
+    meeting counts as Kém; a held month not scored reaches no level but is not a Kém month.
+    """
+    counted = [m for m, d in zip(months, due, strict=True) if d]
+    if not counted:
+        return None
+    best = LEVEL_ORDER[0]
+    if any(m is None or m == Level.POOR for m in counted):
+        best = rule.cap_after_poor
+    for level in LEVEL_ORDER[LEVEL_ORDER.index(best) : -1]:
+        rank = LEVEL_ORDER.index(level)
+        reached = sum(1 for m in counted if m and LEVEL_ORDER.index(m) <= rank)
+        if reached * 100 >= rule.share * len(counted):
+            return level
+    return Level.POOR
+
+
+def quarter_levels(
+    months: Sequence[str | None], due: Sequence[bool], rule: PeriodRule
+) -> list[str | None]:
+    """Return the four quarters' levels from a year's twelve months."""
+    return [period_level(months[q * 3 : q * 3 + 3], due[q * 3 : q * 3 + 3], rule) for q in range(4)]

@@ -14,7 +14,7 @@ from django.http import Http404
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Status, Transfer
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.organizations.selectors import path_range, paths_filter, valid_on
-from dangbo.regulations.selectors import setting_value
+from dangbo.regulations.selectors import setting_value, setting_values
 
 from . import rules
 from .models import Attendance, AttendanceStatus, Level, Meeting, MeetingKind, Rubric, Visit
@@ -133,10 +133,16 @@ class GridRow:
     cell: Organization
     months: list[str | None]  # per month: the level ("" recorded, not scored), or None: missing
     expected: list[bool]  # the cell existed that month (a meeting was due)
+    quarters: list[str | None] = field(default_factory=lambda: [None] * 4)  # None: none due
+    year: str | None = None  # the year's result under the rubric owner's rule; None: none due
 
     @property
     def missing(self) -> int:
         return sum(1 for m, e in zip(self.months, self.expected, strict=True) if e and m is None)
+
+    @property
+    def year_label(self) -> str:
+        return level_label(self.year)
 
 
 def month_grid(org: Organization, year: int, *, until: dt.date | None = None) -> list[GridRow]:
@@ -175,7 +181,34 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
                 due = False  # the month is not over yet
             expected.append(due)
         result.append(GridRow(cell, [months.get(m) for m in range(1, 13)], expected))
+    rule_of = period_rules(cells, end)
+    for row in result:
+        rule = rule_of(row.cell)
+        row.quarters = rules.quarter_levels(row.months, row.expected, rule)
+        row.year = rules.period_level(row.months, row.expected, rule)
     return result
+
+
+def period_rules(cells: list[Organization], on: dt.date):
+    """Return ``cell -> rules.PeriodRule`` in force on ``on``: the setting
+    ``meetings.period_rule`` of the committee owning the rubric the cell scores on that day
+    (the cell's own when none), read in two queries for all the cells."""
+    owners = [
+        r.owner for r in Rubric.objects.filter(valid_on(on), owner__isnull=False,
+                                                voided_at__isnull=True).select_related("owner")
+    ]  # fmt: skip
+    value_for = setting_values(rules.PERIOD_RULE_SETTING, on=on, default=None)
+    cache: dict[int, rules.PeriodRule] = {}
+
+    def rule_of(cell: Organization) -> rules.PeriodRule:
+        path = cell.path or ""
+        above = [o for o in owners if o.path and path.startswith(o.path)]
+        owner = max(above, key=lambda o: o.depth) if above else cell
+        if owner.pk not in cache:
+            cache[owner.pk] = rules.period_rule(value_for(owner), on)
+        return cache[owner.pk]
+
+    return rule_of
 
 
 def cell_findings(cell: Organization, year: int, today: dt.date) -> list[rules.Finding]:

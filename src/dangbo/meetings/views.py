@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -31,6 +31,8 @@ GRID_COLUMNS = (
     Column("Trực thuộc", width=30),
     *(Column(f"Tháng {m}", width=11) for m in range(1, 13)),
     Column("Số tháng thiếu", "int"),
+    *(Column(f"Quý {q}", width=11) for q in range(1, 5)),
+    Column("Cả năm", width=12),
 )
 
 
@@ -71,6 +73,8 @@ class MonthGridView(ExportableListMixin, OrgScopedView, TemplateView):
                     r.cell.parent.name if r.cell.parent else "",
                     *(grid_cell_label(lv, e) for lv, e in zip(r.months, r.expected, strict=True)),
                     r.missing,
+                    *(selectors.level_label(lv) for lv in r.quarters),
+                    selectors.level_label(r.year),
                 ]
                 for r in rows
             ),
@@ -174,12 +178,15 @@ class RecordMeetingView(OrgScopedView, TemplateView):
         except ValidationError as exc:
             errors = getattr(exc, "message_dict", None) or {"__all__": exc.messages}
             return self.render_to_response(self.get_context_data(errors=errors), status=400)
-        messages.success(request, "Đã ghi buổi sinh hoạt.")
-        for finding in done.findings:
-            messages.warning(request, finding.text)
-        return HttpResponseRedirect(
-            reverse("meeting-detail", kwargs={"code": self.org.code, "meeting": done.meeting.pk})
-        )
+        url = reverse("meeting-detail", kwargs={"code": self.org.code, "meeting": done.meeting.pk})
+        outbox = request.headers.get("X-Dangbo-Outbox", "")
+        if outbox != "resend":  # a meeting kept offline is sent later, from whatever page is open
+            messages.success(request, "Đã ghi buổi sinh hoạt.")
+            for finding in done.findings:
+                messages.warning(request, finding.text)
+        if outbox:
+            return JsonResponse({"url": url, "meeting": done.meeting.pk}, status=201)
+        return HttpResponseRedirect(url)
 
     def render_to_response(self, context, status=200, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -225,6 +225,76 @@ def by_level_records(q: Query, key: str) -> QuerySet:
 
 # --------------------------------------------------------------------------
 
+NOT_DUE = "NOT_DUE"
+YEAR_KEYS = [*Level.values, NOT_DUE]
+
+
+def _year_levels(q: Query) -> dict[int, tuple[str, str]]:
+    """Return {cell id: (kind of cell, year level or NOT_DUE)} for the cells in the tree on the
+    period's last day, from the month grid of that day's year (months over by then)."""
+    in_tree = set(
+        Organization.objects.filter(pk__in=q.org_ids, kind__in=CELL_KINDS)
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    return {
+        r.cell.pk: (r.cell.kind, r.year or NOT_DUE)
+        for r in meetings.month_grid(q.org, q.on.year, until=q.on) if r.cell.pk in in_tree
+    }  # fmt: skip
+
+
+def _year_label(level: str) -> str:
+    return "Chưa có tháng phải sinh hoạt" if level == NOT_DUE else Level(level).label
+
+
+@indicator(
+    code="meetings.cells_by_year_level",
+    title="Chi bộ theo kết quả sinh hoạt cả năm, theo loại chi bộ",
+    description="""Số chi bộ theo kết quả sinh hoạt cả năm (Tốt, Khá, Trung bình, Kém), trên tổng
+    số chi bộ cùng loại, riêng cho chi bộ cơ sở và chi bộ trực thuộc; dòng tổng: chi bộ đạt Tốt
+    trên tổng số chi bộ. Kết quả năm tổng hợp từ xếp loại buổi sinh hoạt thường kỳ từng tháng của
+    năm có ngày cuối kỳ, tính các tháng đã kết thúc đến ngày đó, theo quy định của cấp ủy có biểu
+    chấm điểm áp dụng cho chi bộ (tham số meetings.period_rule; mặc định chưa được xác nhận: đạt
+    một mức khi ít nhất một nửa số tháng phải sinh hoạt đạt mức đó trở lên, có tháng Kém hoặc
+    thiếu sinh hoạt thì cao nhất là Khá). Tính các chi bộ thuộc cây tổ chức vào ngày cuối
+    kỳ.""",
+    unit=Unit.PERCENT,
+    time=PERIOD,
+    dimension="loại chi bộ, kết quả cả năm",
+    records=RecordKind.ORGANIZATIONS,
+    numerator_label="Chi bộ ở mức",
+    denominator_label="Tổng số chi bộ",
+)
+def cells_by_year_level(q: Query) -> Result:
+    found = _year_levels(q)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for key in found.values():
+        counts[key] += 1
+    rows = []
+    for cell_kind, cell_label in CELL_KIND_LABELS.items():
+        of_kind = sum(n for (k, _), n in counts.items() if k == cell_kind)
+        for level in YEAR_KEYS:
+            rows.append(_share(f"{cell_kind}.{level}", f"{cell_label}: {_year_label(level)}",
+                               counts.get((cell_kind, level), 0), of_kind))  # fmt: skip
+    good = sum(n for (_, lv), n in counts.items() if lv == Level.GOOD)
+    return Result(rows, _share(TOTAL, "Tốt (mọi chi bộ)", good, len(found)))
+
+
+@cells_by_year_level.records_of
+def cells_by_year_level_records(q: Query, key: str) -> QuerySet:
+    found = _year_levels(q)
+    if key == TOTAL:
+        ids = [pk for pk, (_, level) in found.items() if level == Level.GOOD]
+    else:
+        cell_kind, _, level = key.partition(".")
+        ids = [pk for pk, got in found.items() if got == (cell_kind, level)]
+    return (
+        Organization.objects.filter(pk__in=ids).select_related("sector", "parent")
+        .order_by("path")
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------
+
 
 @indicator(
     code="meetings.attendance_rate",

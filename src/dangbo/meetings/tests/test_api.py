@@ -86,6 +86,7 @@ def test_grid_and_list_are_scoped(w):
     viewer = as_user("xem", Role.VIEWER, w.a)
     grid = viewer.get("/o/A/meetings/grid", {"year": 2024}).body
     assert [(r["code"], r["months"][4]) for r in grid] == [("A1", "GOOD"), ("A2", None)]
+    assert [(r["quarters"], r["year"]) for r in grid] == [(["POOR"] * 4, "POOR")] * 2
     assert viewer.get("/o/A/meetings").body["count"] == 1
     assert viewer.get("/o/G/meetings").status_code == 404
     meeting_id = Meeting.objects.get().pk

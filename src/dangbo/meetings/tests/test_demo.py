@@ -25,7 +25,7 @@ def test_the_demo_gives_every_meetings_indicator_a_total_for_2024():
     assert result.missed_months > 0
     root = Organization.objects.get(code="DEMO")
     codes = [i.code for i in registry.all_indicators() if i.code.startswith("meetings.")]
-    assert len(codes) == 7
+    assert len(codes) == 8
     for figure in selectors.figures(root, on=dt.date(2024, 12, 31), codes=codes):
         total = figure.result.total
         assert total.value or total.numerator, figure.indicator.code

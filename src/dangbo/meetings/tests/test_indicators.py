@@ -24,7 +24,7 @@ ON = d(2024, 6, 30)
 CODES = [
     "meetings.held_by_kind", "meetings.held_vs_expected", "meetings.by_level",
     "meetings.attendance_rate", "meetings.members_repeated_absence", "meetings.visited",
-    "meetings.without_upper_attendee",
+    "meetings.without_upper_attendee", "meetings.cells_by_year_level",
 ]  # fmt: skip
 
 
@@ -81,6 +81,32 @@ def test_share_of_meetings_by_level_and_kind_of_cell(w):
     }  # fmt: skip
 
 
+def _year_shares(w, on):
+    result = selectors.figure(w.top, "meetings.cells_by_year_level", on=on).result
+    return {r.key: (r.numerator, r.denominator) for r in result.all_rows if r.numerator
+            or r.key == TOTAL}  # fmt: skip
+
+
+def test_cells_by_their_year_level_and_kind_of_cell(w):
+    # On 31/01 A1 has its one month Tốt; G missed January; A2 is founded on 01/03.
+    assert _year_shares(w, d(2024, 1, 31)) == {
+        "DEPENDENT_CELL.GOOD": (1, 1), "GRASSROOTS_CELL.POOR": (1, 1), TOTAL: (1, 2),
+    }  # fmt: skip
+    # On 31/03 A1 is Tốt, missing, Khá: a missing month keeps it at Khá, 2 of 3 months reach it.
+    assert _year_shares(w, d(2024, 3, 31)) == {
+        "DEPENDENT_CELL.FAIR": (1, 2), "DEPENDENT_CELL.POOR": (1, 2),
+        "GRASSROOTS_CELL.POOR": (1, 1), TOTAL: (0, 3),
+    }  # fmt: skip
+    # On 30/06 A1 has 2 of 6 months scored Khá or better: Kém.
+    assert _year_shares(w, ON) == {
+        "DEPENDENT_CELL.POOR": (2, 2), "GRASSROOTS_CELL.POOR": (1, 1), TOTAL: (0, 3),
+    }  # fmt: skip
+    ind, records = selectors.records(w.top, "meetings.cells_by_year_level",
+                                     "DEPENDENT_CELL.FAIR", on=d(2024, 3, 31))  # fmt: skip
+    assert ind.records == RecordKind.ORGANIZATIONS
+    assert [o.code for o in records] == ["A1"]
+
+
 def test_attendance_adds_persons_and_counts(w):
     result = selectors.figure(w.top, "meetings.attendance_rate", on=ON).result
     assert [(r.key, r.numerator, r.denominator, r.display) for r in result.all_rows] == [
@@ -106,7 +132,7 @@ def test_every_count_lists_as_many_records_as_its_figure(w, on):
             listed = selectors.records(w.top, code, row.key, on=on)[1].count()
             if figure.indicator.unit != Unit.PERCENT:
                 assert listed == row.value, (code, row.key, on)
-            elif code == "meetings.by_level":
+            elif code in ("meetings.by_level", "meetings.cells_by_year_level"):
                 assert listed == row.numerator, (code, row.key, on)
 
 

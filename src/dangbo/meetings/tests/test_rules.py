@@ -167,3 +167,50 @@ def test_scoring_is_late_after_the_month_and_the_confirmation_window():
     found = rules.scoring_findings(held, d(2024, 6, 1), d(2024, 6, 11), d(2024, 7, 1))
     assert [f.code for f in found] == ["SELF_SCORE_LATE", "CONFIRMATION_LATE"]
     assert found[0].message == "Chi bộ tự chấm điểm ngày 01/06/2024, hạn 31/05/2024"
+
+
+# --------------------------------------------------------------------------
+# Month → quarter → year
+# --------------------------------------------------------------------------
+
+G, F, A, P = "GOOD", "FAIR", "AVERAGE", "POOR"
+DUE = [True] * 12
+
+
+def test_period_level_reaches_a_level_with_half_the_months_due_by_default():
+    rule = rules.period_rule(None, dt.date(2024, 12, 31))
+    assert (rule.share, rule.cap_after_poor) == (D(50), "FAIR")
+    assert "meetings.period_rule" in rule.source
+    assert "12-HD/BTCTW" in rule.source
+    assert rules.period_level([G] * 6 + [F] * 6, DUE, rule) == G  # 6 of 12: exactly half
+    assert rules.period_level([G] * 5 + [F] * 7, DUE, rule) == F  # 5 of 12 Tốt, all Khá or better
+    assert rules.period_level([G] * 5 + [A] * 7, DUE, rule) == A
+    assert rules.period_level([F] * 5 + [A] * 6 + [""], DUE, rule) == A  # 11 of 12 TB or better
+    assert rules.period_level([A] * 5 + [""] * 7, DUE, rule) == P  # unscored months reach nothing
+    assert rules.period_level([G] * 11 + [P], DUE, rule) == F  # a Kém month: Khá at best
+    assert rules.period_level([G] * 11 + [None], DUE, rule) == F  # a missing month too
+    assert rules.period_level([G] * 11 + [""], DUE, rule) == G  # held, not scored: no cap
+    assert rules.period_level([None] * 12, [False] * 12, rule) is None  # nothing due
+
+
+def test_period_level_counts_only_the_months_due():
+    rule = rules.period_rule(None, dt.date(2024, 12, 31))
+    months = [None, None, G, F, F] + [None] * 7  # founded in March, looked at on 31/05
+    due = [False, False, True, True, True] + [False] * 7
+    assert rules.period_level(months, due, rule) == F  # 1 of 3 Tốt; 3 of 3 Khá or better
+    assert rules.quarter_levels(months, due, rule) == [G, F, None, None]
+
+
+def test_a_committee_setting_changes_the_share_and_the_cap():
+    rule = rules.period_rule({"share": "75", "cap_after_poor": "AVERAGE"}, dt.date(2026, 1, 1))
+    assert (rule.share, rule.cap_after_poor) == (D(75), "AVERAGE")
+    assert "42-HD/BTCTW" in rule.source
+    assert rules.period_level([G] * 9 + [F] * 3, DUE, rule) == G  # 9 of 12 = 75%
+    assert rules.period_level([G] * 8 + [F] * 4, DUE, rule) == F
+    assert rules.period_level([G] * 11 + [P], DUE, rule) == A
+    assert rules.quarter_levels([G, G, F] * 4, DUE, rule) == [F] * 4  # 2 of 3 < 75%
+    # Nonsense falls back to the default, field by field.
+    assert rules.period_rule({"share": 0, "cap_after_poor": "X"}, dt.date(2024, 1, 1)) == (
+        rules.period_rule(None, dt.date(2024, 1, 1))
+    )
+    assert rules.period_rule({"share": "abc"}, dt.date(2024, 1, 1)).share == D(50)

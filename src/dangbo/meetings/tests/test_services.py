@@ -17,6 +17,7 @@ from dangbo.meetings.models import MeetingKind as K
 from dangbo.meetings.services import Mark
 from dangbo.members.striking import striking_candidates
 from dangbo.members.tests.factories import MemberFactory
+from dangbo.regulations.models import Setting
 
 from .factories import FAILS_MUST_PASS, FULL, build_world
 
@@ -194,6 +195,33 @@ def test_month_grid_shows_levels_and_gaps(w):
     assert rows["A1"].months[:4] == ["GOOD", None, "", None]
     assert rows["A1"].missing == 2
     assert rows["A2"].expected[:4] == [False, False, True, True]
+
+
+def test_month_grid_rolls_months_up_to_quarters_and_the_year_under_the_rubric_owners_rule(w):
+    _record(w, held_on=d(2024, 1, 15), self_points=FULL)  # Tốt
+    _record(w, held_on=d(2024, 2, 15), self_points=FAILS_MUST_PASS)  # Khá
+    _record(w, held_on=d(2024, 3, 15), self_points=FULL)  # Tốt
+    _record(w, held_on=d(2024, 4, 15), self_level="AVERAGE")
+    rows = {r.cell.code: r for r in selectors.month_grid(w.top, 2024, until=d(2024, 4, 30))}
+    a1 = rows["A1"]
+    assert a1.months[:4] == ["GOOD", "FAIR", "GOOD", "AVERAGE"]
+    assert (a1.quarters, a1.year, a1.year_label) == (["GOOD", "AVERAGE", None, None], "GOOD", "Tốt")
+    # A2 was founded on 01/03/2024 and has not met: its two months due are missing.
+    assert (rows["A2"].quarters, rows["A2"].year) == (["POOR", "POOR", None, None], "POOR")
+    assert rows["G"].year == "POOR"
+
+    # A setting of a committee below the rubric's owner does not change the owner's rule...
+    Setting.objects.create(key="meetings.period_rule", organization=w.a, value={"share": 100},
+                           effective_on=d(2024, 1, 1))  # fmt: skip
+    assert selectors.month_grid(w.top, 2024, until=d(2024, 4, 30))[0].year == "GOOD"
+    # ...the owner's does, from its effective date.
+    Setting.objects.create(key="meetings.period_rule", organization=w.top, value={"share": 75},
+                           effective_on=d(2025, 1, 1))  # fmt: skip
+    assert selectors.month_grid(w.top, 2024, until=d(2024, 4, 30))[0].year == "GOOD"
+    Setting.objects.create(key="meetings.period_rule", organization=w.top, value={"share": 75},
+                           effective_on=d(2024, 1, 1))  # fmt: skip
+    a1 = {r.cell.code: r for r in selectors.month_grid(w.top, 2024, until=d(2024, 4, 30))}["A1"]
+    assert (a1.quarters, a1.year) == (["FAIR", "AVERAGE", None, None], "FAIR")
 
 
 def test_transferred_in_member_is_listed_and_a_newcomer_after_the_date_is_not(w):

@@ -91,7 +91,9 @@ def test_month_grid_page_xlsx_and_cli(client, w):
     ))  # fmt: skip
     rows = [r for r in book.active.iter_rows(values_only=True) if r and r[0] == "A1"]
     assert rows[0][3:5] == ("Tốt", "Thiếu")
-    assert rows[0][-1] == 11
+    # One Tốt month of twelve due, eleven missing: Kém for every quarter and the year.
+    assert rows[0][-6:] == (11, "Kém", "Kém", "Kém", "Kém", "Kém")
+    assert '<td class="year-level">Kém</td>' in page
     cell_page = client.get("/o/A1/meetings/?year=2024").content.decode()
     assert "Không có buổi sinh hoạt thường kỳ trong tháng 02/2024" in cell_page
     out = io.StringIO()
@@ -99,6 +101,7 @@ def test_month_grid_page_xlsx_and_cli(client, w):
     data = json.loads(out.getvalue())
     a1 = next(c for c in data["cells"] if c["code"] == "A1")
     assert a1["months"][:2] == ["GOOD", None]
+    assert (a1["quarters"], a1["year"]) == (["POOR"] * 4, "POOR")
     assert next(c for c in data["cells"] if c["code"] == "A2")["months"][0] == "not_due"
     text = io.StringIO()
     call_command("meetings", "--org", "TOP", "--year", "2024", stdout=text)

@@ -43,13 +43,15 @@ class Command(BaseCommand):
                 "organization": {"code": org.code, "name": org.name},
                 "year": year,
                 "legend": {"null": "thiếu (đã đến hạn, chưa sinh hoạt)", "": "chưa xếp loại",
-                           "not_due": "chưa thành lập, đã giải thể hoặc chưa đến tháng"},
+                           "not_due": "chưa thành lập, đã giải thể hoặc chưa đến tháng",
+                           "quarters/year": "kết quả quý, năm theo quy định tổng hợp của cấp ủy "
+                                            "(meetings.period_rule); null: chưa có tháng đến hạn"},
                 "cells": [
                     {
                         "code": r.cell.code, "name": r.cell.name, "kind": r.cell.kind,
                         "months": [lv if e or lv is not None else "not_due"
                                    for lv, e in zip(r.months, r.expected, strict=True)],
-                        "missing": r.missing,
+                        "missing": r.missing, "quarters": r.quarters, "year": r.year,
                     }
                     for r in rows
                 ],
@@ -61,11 +63,13 @@ class Command(BaseCommand):
         out(f"Sinh hoạt chi bộ năm {year}: {org.name} ({org.code}) — {fmt_int(len(rows))} chi bộ")
         out("Ký hiệu: T Tốt, K Khá, TB Trung bình, Kém; ? chưa xếp loại; -- thiếu; . chưa đến hạn")
         width = max([len(r.cell.code) for r in rows] + [6])
-        out("Mã".ljust(width) + "".join(f"{m:>5}" for m in range(1, 13)) + "  Thiếu")
+        out("Mã".ljust(width) + "".join(f"{m:>5}" for m in range(1, 13)) + "  Thiếu   Năm")
         for r in rows:
             marks = [
                 ("--" if e else ".") if lv is None else SHORT[lv]
                 for lv, e in zip(r.months, r.expected, strict=True)
             ]
-            out(r.cell.code.ljust(width) + "".join(f"{m:>5}" for m in marks) + f"  {r.missing:>5}")
+            year = SHORT[r.year] if r.year else "."
+            out(r.cell.code.ljust(width) + "".join(f"{m:>5}" for m in marks)
+                + f"  {r.missing:>5}  {year:>4}")  # fmt: skip
         out(f"Tổng số tháng thiếu sinh hoạt thường kỳ: {fmt_int(sum(r.missing for r in rows))}")
