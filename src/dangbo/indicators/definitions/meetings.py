@@ -249,7 +249,7 @@ def _year_label(level: str) -> str:
 @indicator(
     code="meetings.cells_by_year_level",
     title="Chi bộ theo kết quả sinh hoạt cả năm, theo loại chi bộ",
-    description="""Số chi bộ theo kết quả sinh hoạt cả năm (Tốt, Khá, Trung bình, Kém), trên tổng
+    description="""Chi bộ ở mức: số chi bộ theo kết quả sinh hoạt cả năm (Tốt, Khá, Trung bình, Kém), trên tổng
     số chi bộ cùng loại, riêng cho chi bộ cơ sở và chi bộ trực thuộc; dòng tổng: chi bộ đạt Tốt
     trên tổng số chi bộ. Kết quả năm tổng hợp từ xếp loại buổi sinh hoạt thường kỳ từng tháng của
     năm có ngày cuối kỳ, tính các tháng đã kết thúc đến ngày đó, theo quy định của cấp ủy có biểu
