@@ -199,7 +199,7 @@ def _covering(periods: list[tuple[dt.date, dt.date | None]], on: dt.date) -> int
     return begun if begun is not None else 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _NewOrg:
     row: Row
     positions: list[dict[str, Any]]  # values of TREE_HISTORY rows (synthesised if none)
@@ -207,7 +207,8 @@ class _NewOrg:
     events: list[Row]
 
 
-@dataclass
+# Slotted: an import holds one plan per member of the file until it writes.
+@dataclass(slots=True)
 class _MemberPlan:
     uid: str
     row: Row | None
