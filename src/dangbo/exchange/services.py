@@ -105,6 +105,8 @@ __all__ = [
 
 COUNT_KEYS = ("created", "unchanged", "conflicts", "skipped")
 CHUNK = 500
+# Members written (rows and audit entries) per bulk insert.
+WRITE_CHUNK = 2000
 # Event sequence numbers for events not yet written: after every stored id.
 NEW_SEQ = 10**12
 MEMBER_COPIED_FIELDS = (
@@ -197,7 +199,7 @@ def _covering(periods: list[tuple[dt.date, dt.date | None]], on: dt.date) -> int
     return begun if begun is not None else 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _NewOrg:
     row: Row
     positions: list[dict[str, Any]]  # values of TREE_HISTORY rows (synthesised if none)
@@ -205,7 +207,8 @@ class _NewOrg:
     events: list[Row]
 
 
-@dataclass
+# Slotted: an import holds one plan per member of the file until it writes.
+@dataclass(slots=True)
 class _MemberPlan:
     uid: str
     row: Row | None
@@ -1374,7 +1377,12 @@ class _Import:
         return self.org_path_of(self.result.root_code)
 
     def _write_members(self, user_ids: dict[str, int]) -> None:
-        """Members, their events and derived states: many rows, written with ``core.bulk``."""
+        """Members, their events and derived states: many rows, written with ``core.bulk``.
+
+        Written a chunk of ``WRITE_CHUNK`` members at a time (their rows and audit entries), and
+        the events and states streamed from the plans: the rows to write never all sit in memory
+        beside the plans they are made from.
+        """
         link_of = {uid: user_ids[name] for name, uid in self.links.items()}
         plans = [p for p in self.member_plans.values() if p.existing is None and p.row is not None]
         # The audit entries are filed under the member's organization, wherever it is.
@@ -1386,57 +1394,28 @@ class _Import:
             )
         ids = reserve_ids(Member, len(plans))
         member_id = {u: m.pk for u, m in self.existing_members.items()}
-        member_rows = []
-        for pk, plan in zip(ids, plans, strict=True):
-            r, derived = plan.row, plan.derived
-            member_id[plan.uid] = pk
-            org = derived.get("organization")
-            values = {
-                **{k: r[k] for k in MEMBER_COPIED_FIELDS},
-                "id": pk, "uid": uuid.UUID(plan.uid), "created_at": self.now, "updated_at": self.now,
-                "personal_id_number": r["personal_id_number"] or None,
-                "card_number": r["card_number"] or None,
-                "background_number": r["background_number"] or None,
-                "name_sort_key": text.name_sort_key(r["full_name"]),
-                "search_name": text.fold(r["full_name"]),
-                "status": derived.get("status", ""),
-                "organization_id": self.org_id[org] if org else None,
-                "admitted_on": derived.get("admitted_on"), "official_on": derived.get("official_on"),
-                "probation_ends_on": plan.probation_ends_on,
-                "voided_at": R.start_of_day(r["voided_on"]), "user_id": link_of.get(plan.uid),
-            }  # fmt: skip
-            member_rows.append([values[f] for f in MEMBER_FIELDS])
-            self.audit_rows.append(self._audit_row(
-                "members.imported", "members.member", pk, r["full_name"],
-                self.org_path_of(self.member_org_code(plan.uid, last=True)), _json_safe(values),
-            ))  # fmt: skip
-        insert_rows(Member, MEMBER_FIELDS, member_rows)
+        for start in range(0, len(plans), WRITE_CHUNK):
+            member_rows, audit_rows = [], []
+            for pk, plan in zip(
+                ids[start : start + WRITE_CHUNK], plans[start : start + WRITE_CHUNK], strict=True
+            ):
+                member_id[plan.uid] = pk
+                values = self._member_values(plan, pk, link_of.get(plan.uid))
+                member_rows.append([values[f] for f in MEMBER_FIELDS])
+                audit_rows.append(self._audit_row(
+                    "members.imported", "members.member", pk, plan.row["full_name"],
+                    self.org_path_of(self.member_org_code(plan.uid, last=True)), _json_safe(values),
+                ))  # fmt: skip
+            insert_rows(Member, MEMBER_FIELDS, member_rows)
+            insert_rows(AuditEntry, AUDIT_FIELDS, audit_rows)
+        del plans, ids
         for uid, user_id in link_of.items():
             if uid in self.existing_members:
                 Member.objects.filter(pk=member_id[uid]).update(user_id=user_id)
         self.member_id = member_id
-        event_rows, state_rows, rebuilt = [], [], []
-        for uid, plan in self.member_plans.items():
-            pk = member_id[uid]
-            for r in plan.new_events:
-                event_rows.append((
-                    pk, r["kind"], r["happened_on"],
-                    self.org_id[r["organization"]] if r["organization"] else None,
-                    r["other_party"], r["decision_number"], r["decision_signed_on"],
-                    r["decision_issuer"], r.get("ceremony_on"), r.get("reason_code", ""),
-                    r["grounds"], r["note"],
-                    R.start_of_day(r["voided_on"]),
-                    r["voided_reason"], self.now,
-                ))  # fmt: skip
-            if plan.states is None:
-                continue
-            if plan.existing is not None:
-                rebuilt.append(plan)
-            state_rows.extend(
-                (pk, self.org_id[s.organization_id] if s.organization_id else None, s.status,
-                 s.valid_from, s.valid_until)
-                for s in plan.states
-            )  # fmt: skip
+        rebuilt = [
+            p for p in self.member_plans.values() if p.states is not None and p.existing is not None
+        ]
         if rebuilt:
             MemberState.objects.filter(member_id__in=[member_id[p.uid] for p in rebuilt]).delete()
             for plan in rebuilt:
@@ -1454,8 +1433,53 @@ class _Import:
                     self.org_path_of(self.member_org_code(plan.uid, last=True)),
                     {"events": len(plan.new_events)},
                 ))  # fmt: skip
-        insert_rows(MemberEvent, EVENT_FIELDS, event_rows)
-        insert_rows(MemberState, STATE_FIELDS, state_rows)
+        insert_rows(MemberEvent, EVENT_FIELDS, self._event_rows())
+        insert_rows(MemberState, STATE_FIELDS, self._state_rows())
+
+    def _member_values(self, plan: _MemberPlan, pk: int, user_id: int | None) -> dict[str, Any]:
+        r, derived = plan.row, plan.derived
+        org = derived.get("organization")
+        return {
+            **{k: r[k] for k in MEMBER_COPIED_FIELDS},
+            "id": pk, "uid": uuid.UUID(plan.uid), "created_at": self.now, "updated_at": self.now,
+            "personal_id_number": r["personal_id_number"] or None,
+            "card_number": r["card_number"] or None,
+            "background_number": r["background_number"] or None,
+            "name_sort_key": text.name_sort_key(r["full_name"]),
+            "search_name": text.fold(r["full_name"]),
+            "status": derived.get("status", ""),
+            "organization_id": self.org_id[org] if org else None,
+            "admitted_on": derived.get("admitted_on"), "official_on": derived.get("official_on"),
+            "probation_ends_on": plan.probation_ends_on,
+            "voided_at": R.start_of_day(r["voided_on"]), "user_id": user_id,
+        }  # fmt: skip
+
+    def _event_rows(self) -> Iterable[tuple]:
+        """The new member events as rows, one at a time (``insert_rows`` streams them)."""
+        for uid, plan in self.member_plans.items():
+            pk = self.member_id[uid]
+            for r in plan.new_events:
+                yield (
+                    pk, r["kind"], r["happened_on"],
+                    self.org_id[r["organization"]] if r["organization"] else None,
+                    r["other_party"], r["decision_number"], r["decision_signed_on"],
+                    r["decision_issuer"], r.get("ceremony_on"), r.get("reason_code", ""),
+                    r["grounds"], r["note"],
+                    R.start_of_day(r["voided_on"]),
+                    r["voided_reason"], self.now,
+                )  # fmt: skip
+
+    def _state_rows(self) -> Iterable[tuple]:
+        """The derived member states as rows, one at a time."""
+        for uid, plan in self.member_plans.items():
+            if plan.states is None:
+                continue
+            pk = self.member_id[uid]
+            for s in plan.states:
+                yield (
+                    pk, self.org_id[s.organization_id] if s.organization_id else None, s.status,
+                    s.valid_from, s.valid_until,
+                )  # fmt: skip
 
     def _audit_row(
         self, action: str, target_type: str, pk: int, label: str, org_path: str, after: dict
