@@ -130,6 +130,28 @@ def wipe() -> None:
             if ref.to == sheet.key_name:
                 sheet.model.objects.filter(**{f"{ref.field}__isnull": False}).delete()
         sheet.model.objects.all().delete()
+    # The meetings are not part of the workbook yet: a new installation has none. The rubric
+    # templates (owned by no committee) are reference data and stay.
+    from dangbo.meetings.models import (
+        Assignment,
+        Attendance,
+        Meeting,
+        Rubric,
+        RubricCriterion,
+        RubricLevel,
+        Score,
+        Visit,
+    )  # fmt: skip
+
+    Score.objects.all().delete()
+    Attendance.objects.all().delete()
+    Meeting.objects.all().delete()
+    Visit.objects.all().delete()
+    Assignment.objects.all().delete()
+    owned = Rubric.objects.filter(owner__isnull=False)
+    RubricCriterion.objects.filter(rubric__in=owned).delete()
+    RubricLevel.objects.filter(rubric__in=owned).delete()
+    owned.delete()
     Position.objects.all().delete()
     MemberState.objects.all().delete()
     MemberEvent.objects.all().delete()
