@@ -32,6 +32,9 @@ def test_secretary_records_a_meeting_on_a_phone_and_the_committee_confirms(page,
     page.fill("input[name=start_time]", "08:00")
     page.fill("input[name=end_time]", "10:00")
     dung = world.members[3]
+    page.wait_for_load_state()
+    # Say what the page showed instead of waiting out the timeout if the roll is not there.
+    assert page.locator(f"select[name=a{dung.pk}]").count() == 1, page.inner_text("body")[:3000]
     page.select_option(f"select[name=a{dung.pk}]", "EXCUSED")
     page.fill(f"input[name=r{dung.pk}]", "Đi công tác")
     for position, points in enumerate(FULL, 1):

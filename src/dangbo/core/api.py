@@ -167,6 +167,31 @@ Day = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE_PATTERN}),
 ]
 
+MOMENT_MESSAGE = "Thời điểm phải viết theo dạng YYYY-MM-DDTHH:MM:SS, từ năm 1900 đến năm 2100."
+
+
+def _moment(value: dt.datetime) -> dt.datetime:
+    """A moment within the dates a request may carry (its time zone conversions stay in range)."""
+    if not FIRST_DAY <= value.date() <= LAST_DAY:
+        raise ValueError(MOMENT_MESSAGE)
+    return value
+
+
+# Moments a request may carry (when documents were sent...): ISO, within the years of ``Day``.
+Moment = Annotated[dt.datetime, AfterValidator(_moment)]
+
+CLOCK_MESSAGE = "Giờ phải viết theo dạng HH:MM, không kèm múi giờ."
+
+
+def _clock(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError(CLOCK_MESSAGE)
+    return value
+
+
+# A time of day a request may carry (a meeting's start): local time, no time zone.
+Clock = Annotated[dt.time, AfterValidator(_clock)]
+
 
 class InputSchema(Schema):
     """The base of every request body and query schema: read from a JSON object only.

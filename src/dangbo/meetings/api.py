@@ -20,7 +20,18 @@ from ninja.responses import Status
 
 from dangbo.accounts.access import org_for, scope_of
 from dangbo.accounts.permissions import Capability
-from dangbo.core.api import Day, Id, InputSchema, OrgCode, Pages, choice, responses, text
+from dangbo.core.api import (
+    Clock,
+    Day,
+    Id,
+    InputSchema,
+    Moment,
+    OrgCode,
+    Pages,
+    choice,
+    responses,
+    text,
+)
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.members.models import Member
@@ -131,8 +142,8 @@ class MarkIn(InputSchema):
 class MeetingIn(InputSchema):
     kind: choice(MeetingKind)
     held_on: Day
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
+    start_time: Clock | None = None
+    end_time: Clock | None = None
     place: text(255) = ""
     chair_id: Id | None = None
     minute_taker_id: Id | None = None
@@ -141,7 +152,7 @@ class MeetingIn(InputSchema):
     conclusions: text(10000) = ""
     resolution_number: text(100) = ""
     documents: text(2000) = ""
-    documents_sent_at: dt.datetime | None = None
+    documents_sent_at: Moment | None = None
     guests: text(2000) = ""
     attendance: list[MarkIn] = Field(default_factory=list, max_length=2000)
     self_points: list[Points] | None = Field(

@@ -78,12 +78,14 @@ def quarter_of(on: dt.date) -> tuple[int, int]:
 
 
 def quarter_end(year: int, quarter: int) -> dt.date:
-    month = quarter * 3
-    return (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
+    return month_end(year, quarter * 3)
 
 
 def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    """The month's last day (31/12/9999 too: the next month's first day is not computed)."""
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 
 
 def expected_meetings(year: int, month: int) -> dict[str, int]:

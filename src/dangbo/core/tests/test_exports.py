@@ -52,7 +52,7 @@ ROUTES = sorted(set(_exportable_routes()))
 def test_every_list_of_the_ui_exports():
     assert {name for name, _, _ in ROUTES} == {
         "member-list", "org-tree", "audit", "users", "indicators", "indicator-records",
-        "deadlines", "badges", "outgoing-register",
+        "deadlines", "badges", "outgoing-register", "meetings",
     }  # fmt: skip
     assert {name for name, _, fmt in ROUTES if fmt == CSV} == {"member-list", "deadlines"}
 
@@ -114,6 +114,7 @@ def test_export_is_the_page_for_whoever_may_see_the_page(client, world, name, ke
                 "Chỉ tiêu",
                 "Đảng viên, theo giới tính",
                 "Sổ đăng ký văn bản đi",
+                "Xếp loại sinh hoạt chi bộ",
             )
         )
         assert "Đảng bộ A (mã A)" in table.preamble[0]
