@@ -38,7 +38,9 @@ def test_secretary_records_a_meeting_on_a_phone_and_the_committee_confirms(page,
     mark = page.locator(f"select[aria-label='{dung.full_name}']")
     assert mark.count() == 1, page.inner_text("body")[:3000]
     mark.select_option("EXCUSED")
-    page.fill(f"input[name=r{mark.get_attribute('name')[1:]}]", "Đi công tác")
+    # Field names carry the member's number unformatted (a1809, never a1.809).
+    assert mark.get_attribute("name") == f"a{dung.pk}"
+    page.fill(f"input[name=r{dung.pk}]", "Đi công tác")
     for position, points in enumerate(FULL, 1):
         page.fill(f"input[name=s{position}]", str(points))
     page.click(".meeting-entry form button[type=submit]")
