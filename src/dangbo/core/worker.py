@@ -185,6 +185,23 @@ def run_every(fn: Callable[[], object], interval: float, name: str) -> threading
     return thread
 
 
+# Held while ``Supervisor`` starts the worker and around every ``os.fork`` of this process.
+# ``subprocess.Popen`` waits for its child's exec on a pipe; gunicorn's master forks web
+# workers from its main thread, and a web worker forked in between inherits that pipe and,
+# never exec-ing, keeps it open: the supervisor then waited forever, and a worker that died
+# later was never started again. The fork hooks make the two wait for each other.
+_SPAWN_LOCK = threading.Lock()
+
+
+def _release_spawn_lock() -> None:
+    with contextlib.suppress(RuntimeError):
+        _SPAWN_LOCK.release()
+
+
+os.register_at_fork(before=_SPAWN_LOCK.acquire, after_in_parent=_release_spawn_lock,
+                    after_in_child=_release_spawn_lock)  # fmt: skip
+
+
 class Supervisor:
     """Runs ``dangbo worker`` beside the web server, starts it again when it dies, stops it.
 
@@ -227,7 +244,7 @@ class Supervisor:
         self._thread.start()
 
     def _spawn(self) -> subprocess.Popen | None:
-        with self._lock:
+        with self._lock, _SPAWN_LOCK:
             if self._stopping.is_set():
                 return None
             self.process = subprocess.Popen(self.command, process_group=0)

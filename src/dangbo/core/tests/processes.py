@@ -75,15 +75,23 @@ class Installation:
                 process.wait(timeout=30)
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float = 60, what: str = "") -> object:
-    """Poll ``condition`` until it returns something true; fail after ``timeout`` seconds."""
+def wait_for(
+    condition: Callable[[], object],
+    *,
+    timeout: float = 60,
+    what: str = "",
+    detail: Callable[[], str] | None = None,
+) -> object:
+    """Poll ``condition`` until it returns something true; fail after ``timeout`` seconds
+    (with ``detail()``, e.g. the process's log, in the failure's message)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.2)
-    pytest.fail(f"Hết {timeout:g} giây mà chưa thấy: {what}")
+    extra = f"\n{detail()}" if detail is not None else ""
+    pytest.fail(f"Hết {timeout:g} giây mà chưa thấy: {what}{extra}")
 
 
 def free_port() -> int:

@@ -24,7 +24,8 @@ def test_serve_restarts_a_killed_worker_and_stops_it_with_itself(installation):
     os.kill(first[0], signal.SIGKILL)
     # A liveness wait, not a timing: on a loaded machine a new process takes a while to start.
     second = wait_for(lambda: [p for p in pids_of(_worker_of(server)) if p not in first],
-                      timeout=180, what="tiến trình xử lý nền mới")  # fmt: skip
+                      timeout=180, what="tiến trình xử lý nền mới",
+                      detail=lambda: installation.log("serve.log")[-4000:])  # fmt: skip
     assert len(pids_of(_worker_of(server))) == 1
     assert "khởi động lại sau" in installation.log("serve.log")
     wait_for(lambda: installation.log("serve.log").count("sẵn sàng") == 2,
