@@ -40,3 +40,32 @@ def client_ip(request: HttpRequest) -> str | None:
         if hops:
             return hops[-1]
     return request.META.get("REMOTE_ADDR")
+
+
+class SlidingSessionMiddleware:
+    """Start a signed-in session's lifetime again on activity, at most once a
+    ``settings.SESSION_REFRESH_SECONDS``: the session (and its cookie) is written when it was
+    last refreshed longer ago than that, not on every request.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` wrote the session row on every page, list and API call: a
+    database write per read, the largest part of a list page's cost under load. With this, a
+    session still ends ``SESSION_COOKIE_AGE`` after the last request, give or take the
+    refresh interval. A session without data (a visitor not signed in) is left alone.
+    """
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and session.keys() - {self.KEY}:
+            import time
+
+            now = int(time.time())
+            last = session.get(self.KEY)
+            if not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now
+        return response

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "dangbo.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session's, so that its response pass runs first and the session is saved.
+    "dangbo.core.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,10 +203,11 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# A session ends after this many hours without a request; every request
-# starts the count again.
+# A session ends after this many hours without a request; activity starts the
+# count again (core.middleware.SlidingSessionMiddleware writes the session at most
+# once every SESSION_REFRESH_SECONDS, not on every request).
 SESSION_COOKIE_AGE = _hours("DANGBO_SESSION_HOURS", 8)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 300
 
 # Behind TLS (DANGBO_HTTPS=1): cookies only over HTTPS, HTTP redirected,
 # browsers told to use HTTPS only (HSTS). dangbo itself speaks plain HTTP

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -140,14 +141,40 @@ def test_the_demo_runs_its_checks_without_the_secret_key_warning(settings):
 
 
 @pytest.mark.django_db
-def test_every_request_starts_the_session_lifetime_again(client):
+def test_activity_starts_the_session_lifetime_again_without_a_write_per_request(client):
+    from django.contrib.sessions.models import Session
+
     top = bloc(code="KHOI")
     client.force_login(user_with_role(top))
-    response = client.get("/o/KHOI/")
+    key = client.session.session_key
+    with mock.patch("time.time", return_value=1_000_000.0):
+        response = client.get("/o/KHOI/")
     assert response.status_code == 200
-    # The cookie (and the stored expiry) is sent again with every page, not only at login.
+    # The first request after signing in starts the lifetime: cookie and stored expiry.
     assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 8 * 3600
     assert client.session.get_expiry_age() == 8 * 3600
+    stored = Session.objects.get(session_key=key).expire_date
+
+    # Within the refresh interval a page writes nothing and sends no cookie.
+    with mock.patch("time.time", return_value=1_000_000.0 + settings.SESSION_REFRESH_SECONDS - 1):
+        response = client.get("/o/KHOI/")
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.get(session_key=key).expire_date == stored
+
+    # Past it, the next request writes the session again with a later expiry.
+    with mock.patch("time.time", return_value=1_000_000.0 + settings.SESSION_REFRESH_SECONDS):
+        response = client.get("/o/KHOI/")
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 8 * 3600
+    assert Session.objects.get(session_key=key).expire_date >= stored
+    assert client.session["_refreshed"] == 1_000_000 + settings.SESSION_REFRESH_SECONDS
+
+
+@pytest.mark.django_db
+def test_a_visitor_not_signed_in_gets_no_session_row(client):
+    from django.contrib.sessions.models import Session
+
+    client.get("/login/")
+    assert not Session.objects.exists()
 
 
 @pytest.mark.django_db
