@@ -115,6 +115,7 @@ _LABELS: dict[str, str] = {
     "imports.decided": "Quyết định dòng trùng số mà khác người khi nhập tệp",
     "exchange.export_requested": "Yêu cầu xuất tệp trao đổi dữ liệu",
     "exchange.export_interrupted": "Lần xuất tệp trao đổi dữ liệu bị gián đoạn",
+    "exchange.export_expired": "Xóa tệp trao đổi dữ liệu đã hết thời hạn lưu",
     "exchange.exported": "Xuất tệp trao đổi dữ liệu",
     "exchange.downloaded": "Tải về tệp trao đổi dữ liệu đã xuất",
     "exchange.imported": "Nhập tệp trao đổi dữ liệu",

@@ -84,8 +84,57 @@ def run(job: ExportJob) -> ExportJob:
     return job
 
 
+def expired_message(keep_seconds: int) -> str:
+    hours = keep_seconds // 3600
+    kept = f"{hours // 24} ngày" if hours % 24 == 0 else f"{hours} giờ"
+    return (
+        f"Tệp của lần xuất này đã được xóa sau {kept} lưu giữ (tệp chứa thông tin cá nhân, "
+        "không giữ lâu hơn cần thiết). Hãy xuất lại khi cần."
+    )
+
+
+def prune_expired(now=None) -> int:
+    """Remove the files of the exports finished longer than ``DANGBO_EXPORT_KEEP_SECONDS``
+    ago; each export keeps its record, marked EXPIRED with the reason. Return how many.
+
+    Run by the task worker's housekeeping; each export is re-read and locked, so a download
+    under way either gets the file or a clear message, never half a file.
+    """
+    from django.conf import settings
+
+    keep = settings.DANGBO_EXPORT_KEEP_SECONDS
+    cutoff = (now or timezone.now()) - timezone.timedelta(seconds=keep)
+    message = expired_message(keep)
+    done = 0
+    due = ExportJob.objects.filter(status=ExportJob.Status.DONE, finished_at__lt=cutoff)
+    for pk in due.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            job = (
+                ExportJob.objects.select_for_update()
+                .select_related("organization")
+                .filter(pk=pk, status=ExportJob.Status.DONE)
+                .first()
+            )
+            if job is None:
+                continue
+            name = job.file.name
+            job.status = ExportJob.Status.EXPIRED
+            job.message = message
+            job.file = ""
+            job.save(update_fields=["status", "message", "file", "updated_at"])
+            _audit(None, "export_expired", job, note=job.filename, after={"message": message})
+            if name:
+                # After the commit: a rolled-back change must not have lost the file.
+                storage = job.file.storage
+                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        done += 1
+    return done
+
+
 def download(*, actor, job: ExportJob) -> FileResponse:
     """The file of a finished export; each download is recorded (the file holds personal data)."""
+    if job.status == ExportJob.Status.EXPIRED:
+        raise DomainError(job.message or "Tệp của lần xuất này đã được xóa; hãy xuất lại.")
     if job.status != ExportJob.Status.DONE or not job.file:
         raise DomainError("Tệp trao đổi chưa xuất xong nên chưa tải được.")
     try:

@@ -16,6 +16,7 @@ class ExportJob(models.Model):
         RUNNING = "RUNNING", "Đang xuất"
         DONE = "DONE", "Đã xuất xong"
         FAILED = "FAILED", "Không xuất được"
+        EXPIRED = "EXPIRED", "Đã xóa tệp (hết thời hạn lưu)"
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức"

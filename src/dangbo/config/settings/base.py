@@ -208,6 +208,9 @@ X_FRAME_OPTIONS = "DENY"
 # once every SESSION_REFRESH_SECONDS, not on every request).
 SESSION_COOKIE_AGE = _hours("DANGBO_SESSION_HOURS", 8)
 SESSION_REFRESH_SECONDS = 300
+# An exchange workbook holds the whole subtree's personal data: its file is removed this many
+# hours after the export finished (the export's record stays; export again when needed).
+DANGBO_EXPORT_KEEP_SECONDS = _hours("DANGBO_EXPORT_KEEP_HOURS", 7 * 24)
 
 # Behind TLS (DANGBO_HTTPS=1): cookies only over HTTPS, HTTP redirected,
 # browsers told to use HTTPS only (HSTS). dangbo itself speaks plain HTTP

@@ -69,6 +69,10 @@ class Command(BaseCommand):
             from dangbo.deadlines.store import keep_current
 
             run_every(keep_current, HOUSEKEEPING_SECONDS, "deadlines")
+            # Exchange workbooks (personal data) are not kept past their time.
+            from dangbo.exchange.jobs import prune_expired
+
+            run_every(prune_expired, HOUSEKEEPING_SECONDS, "exports")
             self.stdout.write("Tiến trình xử lý nền đã sẵn sàng.")
             self.stdout.flush()
             verbosity = options["verbosity"]
