@@ -17,7 +17,9 @@ changed recompute the cell's rows, ``deadlines.signals``):
 What is found does not depend on the day asked, only on the facts (the stored rows are read on
 later days): each deadline falling due from ``RADAR_LOOKBACK_DAYS`` before ``today`` to
 ``until`` is returned, shown on the radar until ``RADAR_LOOKBACK_DAYS`` after it fell due
-(older gaps stay on the month grid and the cell's page). Four queries for any subtree.
+(older gaps stay on the month grid and the cell's page). Set-based for any subtree: the cells,
+the months and quarters held (one grouped query), the pending scores, and the confirmation
+setting once per month of those scores (about 25 small queries for the whole window).
 """
 
 from __future__ import annotations
