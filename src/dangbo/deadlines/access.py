@@ -15,6 +15,7 @@ KIND_CAPABILITIES: dict[str, Capability] = {
     "admissions": Capability.VIEW_ADMISSIONS,
     "members": Capability.VIEW_TRANSFERS,
     "awards": Capability.VIEW_AWARDS,
+    "meetings": Capability.VIEW_MEETINGS,
 }
 RADAR_CAPABILITY = Capability.VIEW_MEMBERS
 

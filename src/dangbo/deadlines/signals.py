@@ -19,9 +19,12 @@ from . import store
 MEMBER = "members.member"
 CANDIDATE = "admissions.candidate"
 TRANSFER = "members.transfer"
+CELL = "meetings.cell"
 
 # The settings the deadline rules read (a change recomputes every row).
-WATCHED_SETTINGS = ("admissions.certificate_validity_months", "awards.badge_cutoff")
+WATCHED_SETTINGS = (
+    "admissions.certificate_validity_months", "awards.badge_cutoff", "meetings.confirm_days",
+)  # fmt: skip
 
 
 def _member(member_id) -> store.Subjects:
@@ -45,6 +48,12 @@ def _vote(vote) -> store.Subjects:
     return {}
 
 
+def _score(score) -> store.Subjects:
+    Meeting = apps.get_model("meetings", "Meeting")
+    cells = Meeting.objects.filter(pk=score.meeting_id).values_list("organization_id", flat=True)
+    return {CELL: list(cells)}
+
+
 # Model label -> the records whose deadlines a saved row changes. A member's events and states
 # are not listed: ``members.services.rebuild_states`` derives the member's columns from them
 # with queryset writes (no signal) and then calls ``store.changed`` itself.
@@ -56,6 +65,10 @@ WATCHED: dict[str, Callable[[object], store.Subjects]] = {
     "members.Member": lambda m: _member(m.pk),
     "members.Transfer": lambda t: {TRANSFER: [t.pk]},
     "awards.BadgeAward": lambda a: {MEMBER: [a.member_id]},
+    # A cell's meetings: a meeting recorded, confirmed or voided, a score, the cell's own dates.
+    "meetings.Meeting": lambda m: {CELL: [m.organization_id]},
+    "meetings.Score": _score,
+    "organizations.Organization": lambda o: {CELL: [o.pk]},
 }
 # Model label -> whether a saved row changes many records (then every row is recomputed).
 WATCHED_WIDE: dict[str, Callable[[object], bool]] = {

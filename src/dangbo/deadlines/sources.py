@@ -40,6 +40,9 @@ SOURCES: list[str] = [
     "dangbo.members.selectors.transfer_deadlines_under",
     # Party badges: proposals due for members reaching 30, 40, … years of party age.
     "dangbo.awards.selectors.badge_deadlines_under",
+    # Cell meetings: a month without its regular meeting, a quarter without a thematic one,
+    # a score the upper level has not confirmed.
+    "dangbo.meetings.deadlines.deadlines_under",
 ]
 
 # What each kind of deadline is, as the radar's filter and counts name it (a kind not
@@ -56,6 +59,9 @@ KIND_LABELS: dict[str, str] = {
     "members.transfer_arrival": "Xuất trình giấy giới thiệu, tiếp nhận sinh hoạt đảng",
     "members.temporary_return": "Hết hạn sinh hoạt đảng tạm thời",
     "awards.badge": "Huy hiệu Đảng đến mốc",
+    "meetings.regular_missing": "Chi bộ chưa ghi sinh hoạt thường kỳ trong tháng",
+    "meetings.thematic_missing": "Chi bộ chưa ghi sinh hoạt chuyên đề trong quý",
+    "meetings.confirmation": "Cấp trên chưa xác nhận điểm sinh hoạt",
 }
 
 _registered: list[Source] = []

@@ -52,6 +52,8 @@ SUBJECT_MODELS: dict[str, str] = {
     "admissions.candidate": "admissions.Candidate",
     "members.member": "members.Member",
     "members.transfer": "members.Transfer",
+    # A cell's meetings (``dangbo.meetings.deadlines``): the cell's own row is locked.
+    "meetings.cell": "organizations.Organization",
 }
 
 Subjects = dict[str, list[int]]

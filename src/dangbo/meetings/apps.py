@@ -6,4 +6,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Sinh hoạt chi bộ"
 
     def ready(self) -> None:
-        from . import striking  # noqa: F401  (registers the striking-off source)
+        from . import quality, striking  # noqa: F401  (registers the striking-off source)
+
+        quality.connect()  # the meetings' checks in the data-quality report

@@ -370,6 +370,34 @@ def level_from_score(
     raise ValueError(f"No band holds {total}")
 
 
+def score_level_findings(
+    total: Decimal | None, level: str, bands: Sequence[Band], citation: str, *, whose: str
+) -> list[Finding]:
+    """A level recorded with its total score must follow from it under the meeting's rubric: the
+    level of the band holding the total, or, for a band that requires the must-pass criteria at
+    their maximum, the next level down (``level_from_score``). ``whose``: "chi bộ tự chấm" or
+    "cấp trên xác nhận"; ``citation``: the rubric's source document."""
+    if total is None or not level or not bands:
+        return []
+    ordered = sorted(bands, key=lambda b: -b.min_points)
+    allowed = set()
+    for i, band in enumerate(ordered):
+        if band.holds(total):
+            allowed.add(band.level)
+            if band.requires_must_pass and i + 1 < len(ordered):
+                allowed.add(ordered[i + 1].level)
+    if not allowed or level in allowed:
+        return []
+    labels = {lv.value: lv.label for lv in Level}
+    expected = " hoặc ".join(labels[lv] for lv in LEVEL_ORDER if lv in allowed)
+    return [Finding(
+        "SCORE_LEVEL_MISMATCH",
+        f"Điểm {whose} {fmt_decimal(total)} ứng với mức {expected}, nhưng ghi xếp loại "
+        f"{labels[level]}",
+        citation,
+    )]  # fmt: skip
+
+
 # --------------------------------------------------------------------------
 # When the scores are due
 # --------------------------------------------------------------------------

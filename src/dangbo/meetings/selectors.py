@@ -213,11 +213,37 @@ def period_rules(cells: list[Organization], on: dt.date):
 
 def cell_findings(cell: Organization, year: int, today: dt.date) -> list[rules.Finding]:
     """Return what the checks find in ``cell``'s meetings of ``year`` (up to ``today``)."""
+    return [item.finding for item in linked_cell_findings(cell, year, today, striking=False)]
+
+
+@dataclass(frozen=True)
+class LinkedFinding:
+    """A finding of the cell's page with the page that settles it (the meeting, the entry form
+    of the month, the member)."""
+
+    finding: rules.Finding
+    url: str
+    link_text: str
+
+    @property
+    def text(self) -> str:
+        return self.finding.text
+
+
+def linked_cell_findings(
+    cell: Organization, year: int, today: dt.date, *, striking: bool = True
+) -> list[LinkedFinding]:
+    """Return the findings of ``cell_findings`` with their links, then (``striking``) the
+    members whose unexcused absences reach the striking-off threshold in ``year`` (up to
+    ``today``, ``rules.striking_off_finding``)."""
+    from django.urls import reverse
+
     meetings = list(
         Meeting.objects.filter(organization=cell, voided_at__isnull=True, held_on__year=year)
         .order_by("held_on", "id")
     )  # fmt: skip
-    found: list[rules.Finding] = []
+    found: list[LinkedFinding] = []
+    entry = reverse("meeting-add", kwargs={"code": cell.code})
     by_month: dict[int, list[str]] = defaultdict(list)
     for m in meetings:
         by_month[m.held_on.month].append(m.kind)
@@ -225,15 +251,38 @@ def cell_findings(cell: Organization, year: int, today: dt.date) -> list[rules.F
     for month in range(1, last_month + 1):
         first, last = dt.date(year, month, 1), rules.month_end(year, month)
         if cell_existed_on(cell, last) or cell_existed_on(cell, first):
-            found += rules.regular_meeting_findings(year, month, by_month[month])
+            for f in rules.regular_meeting_findings(year, month, by_month[month]):
+                found.append(LinkedFinding(f, f"{entry}?held_on={last:%Y-%m-%d}",
+                                           "Ghi buổi sinh hoạt"))  # fmt: skip
     for quarter in range(1, 5):
         q_end = rules.quarter_end(year, quarter)
         if q_end < today and cell_existed_on(cell, q_end):
             kinds = [k for mo in range(quarter * 3 - 2, quarter * 3 + 1) for k in by_month[mo]]
-            found += rules.thematic_meeting_findings(year, quarter, kinds)
-    days = confirm_days(cell, dt.date(year, 12, 31))
+            for f in rules.thematic_meeting_findings(year, quarter, kinds):
+                found.append(LinkedFinding(f, f"{entry}?held_on={q_end:%Y-%m-%d}",
+                                           "Ghi buổi sinh hoạt"))  # fmt: skip
+    days_of: dict[dt.date, int] = {}
     for m in meetings:
-        found += meeting_findings(m, today=today, confirm_days=days)
+        # The upper level's period in force at the meeting's month end (as on the radar).
+        month_last = rules.month_end(m.held_on.year, m.held_on.month)
+        if month_last not in days_of:
+            days_of[month_last] = confirm_days(cell, month_last)
+        url = reverse("meeting-detail", kwargs={"code": cell.code, "meeting": m.pk})
+        for f in meeting_findings(m, today=today, confirm_days=days_of[month_last]):
+            found.append(LinkedFinding(f, url, f"Buổi ngày {m.held_on:%d/%m/%Y}"))
+    on = min(today, dt.date(year, 12, 31))
+    if striking and on >= dt.date(year, 1, 1):
+        months = unexcused_months(cell, dt.date(year, 1, 1), on)
+        reached = {
+            pk: f for pk, ms in months.items()
+            if (f := rules.striking_off_finding(year, ms, on)) is not None
+        }  # fmt: skip
+        names = dict(Member.objects.filter(pk__in=list(reached)).values_list("pk", "full_name"))
+        for pk in sorted(reached, key=lambda k: names.get(k, "")):
+            if pk in names:
+                found.append(LinkedFinding(reached[pk], reverse("member-detail",
+                                                                 kwargs={"pk": pk}),
+                                           names[pk]))  # fmt: skip
     return found
 
 

@@ -91,7 +91,7 @@ class MonthGridView(ExportableListMixin, OrgScopedView, TemplateView):
             rows=[(r, [(grid_cell_label(lv, e), lv, e) for lv, e in
                        zip(r.months, r.expected, strict=True)]) for r in rows],
             missing=sum(r.missing for r in rows),
-            findings=selectors.cell_findings(self.org, year, timezone.localdate())
+            findings=selectors.linked_cell_findings(self.org, year, timezone.localdate())
             if self.org.is_cell else [],
             can_record=self.org.is_cell
             and scope_of(self.request).can(Capability.MANAGE_MEETINGS, self.org),

@@ -9,17 +9,19 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from dangbo.accounts.access import org_for
+from dangbo.accounts.access import org_for, scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.core.api import InputSchema, OrgCode, Pages, responses
 
-from .rules import CHECKS
-from .selectors import MEMBER, Finding, findings_under
+from .contrib import all_checks, record_types
+from .selectors import MEMBER, ORGANIZATION, Finding, findings_under
 
 router = Router(tags=["Chất lượng dữ liệu"])
 
-CheckCode = Literal[tuple(CHECKS)]
-CheckFilter = Literal[("", *CHECKS)]
+# The report's checks and those the apps add (registered when the apps are ready).
+CheckCode = Literal[tuple(all_checks())]
+CheckFilter = Literal[("", *all_checks())]
+RecordType = Literal[(MEMBER, ORGANIZATION, *record_types())]
 
 
 class QualityOrgOut(Schema):
@@ -61,7 +63,7 @@ class QualityFindingOut(Schema):
     check: CheckCode
     check_title: str
     severity: Literal["error", "warning"]
-    record_type: Literal["member", "organization"]
+    record_type: RecordType
     record_id: int
     record_label: str
     organization_code: str
@@ -72,7 +74,7 @@ class QualityFindingOut(Schema):
     field: str
     field_label: str
     message: str
-    url: str = Field(..., description="Trang của hồ sơ (đảng viên hoặc tổ chức).")
+    url: str = Field(..., description="Trang của hồ sơ (đảng viên, tổ chức, buổi sinh hoạt).")
 
 
 class FindingsFilterIn(InputSchema):
@@ -89,10 +91,18 @@ def quality_report(request: HttpRequest, code: OrgCode):
     fields missing, impossible or inconsistent dates, personal identity numbers, probable
     duplicates, status disagreeing with the events, cells below 3 official members."""
     org = org_for(request, code, Capability.MANAGE_MEMBERS)
-    return findings_under(org, today=timezone.localdate()).as_dict()
+    return _report(request, org).as_dict()
+
+
+def _report(request: HttpRequest, org):
+    """The report with the checks of the modules the caller holds at ``org``."""
+    scope = scope_of(request)
+    return findings_under(org, today=timezone.localdate(), can=lambda c: scope.can(c, org))
 
 
 def _finding_out(f: Finding) -> dict:
+    if f.url:
+        return {**f.as_dict(), "url": f.url}
     url = (
         reverse("member-detail", kwargs={"pk": f.record_id})
         if f.record_type == MEMBER
@@ -124,5 +134,5 @@ def quality_findings(request: HttpRequest, code: OrgCode, filters: Query[Finding
     """The findings of the subtree at ``code`` (of one check with ``check``), each with the
     record it is about and a link to its page, in check, tree and name order."""
     org = org_for(request, code, Capability.MANAGE_MEMBERS)
-    report = findings_under(org, today=timezone.localdate())
+    report = _report(request, org)
     return _FindingPage(report.findings_for(filters.check))

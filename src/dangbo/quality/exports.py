@@ -5,7 +5,6 @@ from __future__ import annotations
 from dangbo.core.formatting import fmt_date
 from dangbo.core.xlsx import Column, Sheet
 
-from .rules import CHECKS
 from .selectors import Report
 
 
@@ -35,10 +34,19 @@ def report_sheets(report: Report, check: str = "") -> list[Sheet]:
             Column("Mã tổ chức", width=16),
             Column("Tên tổ chức", width=48),
             Column("Trực thuộc", width=40),
-            *(Column(label, "int", width=14) for label in CHECKS.values()),
+            *(Column(label, "int", width=14) for label in report.titles.values()),
             Column("Tổng số", "int"),
         ],
-        [(row.code, row.name, row.parent_name, *row.cells, row.total) for row in report.rows],
+        [
+            (
+                row.code,
+                row.name,
+                row.parent_name,
+                *(row.counts.get(c, 0) for c in report.titles),
+                row.total,
+            )
+            for row in report.rows
+        ],
         preamble=(title,),
     )
     findings = report.findings_for(check)
@@ -69,6 +77,9 @@ def report_sheets(report: Report, check: str = "") -> list[Sheet]:
             )
             for f in findings
         ),
-        preamble=(title, f"Chỉ gồm: {CHECKS[check]}." if check else "Mọi nội dung kiểm tra."),
+        preamble=(
+            title,
+            f"Chỉ gồm: {report.titles[check]}." if check else "Mọi nội dung kiểm tra.",
+        ),
     )
     return [summary, by_org, details]

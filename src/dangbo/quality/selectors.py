@@ -25,12 +25,19 @@ from dangbo.organizations.models import (
 )  # fmt: skip
 from dangbo.organizations.selectors import path_range
 
-from . import rules
+from . import contrib, rules
 from .rules import CHECKS, ERROR, SEVERITIES, MemberFacts, OrgFacts
 
 MEMBER, ORGANIZATION = "member", "organization"
 RECORD_TYPES = {MEMBER: "Đảng viên", ORGANIZATION: "Tổ chức"}
 CHECK_ORDER = {code: i for i, code in enumerate(CHECKS)}
+
+
+def check_order() -> dict[str, int]:
+    """Every check's place in the lists: the report's own, then those the apps add."""
+    return {code: i for i, code in enumerate(contrib.all_checks())}
+
+
 # How many other records a duplicate finding names.
 DUPLICATE_NAMES_SHOWN = 5
 
@@ -83,6 +90,7 @@ class Finding:
     field: str
     message: str
     org_parent_name: str = ""
+    url: str = ""  # the record's page, for a record an app contributes (a meeting)
 
     @property
     def org_label(self) -> str:
@@ -91,7 +99,7 @@ class Finding:
 
     @property
     def check_label(self) -> str:
-        return CHECKS[self.check]
+        return CHECKS.get(self.check) or contrib.all_checks()[self.check]
 
     @property
     def severity_label(self) -> str:
@@ -99,11 +107,11 @@ class Finding:
 
     @property
     def record_type_label(self) -> str:
-        return RECORD_TYPES[self.record_type]
+        return RECORD_TYPES.get(self.record_type) or contrib.record_types()[self.record_type]
 
     @property
     def field_label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field)
+        return FIELD_LABELS.get(self.field) or contrib.field_labels().get(self.field, self.field)
 
     def as_dict(self) -> dict:
         return {
@@ -157,10 +165,12 @@ class Report:
     totals: dict[str, int]
     rows: list[OrgRow]
     findings: list[Finding] = field(repr=False)
+    # The checks run (the report's own and those of the apps the reader may see): code -> title.
+    titles: dict[str, str] = field(default_factory=lambda: dict(CHECKS))
 
     @property
     def checks(self) -> list[CheckTotal]:
-        return [CheckTotal(code, label, self.totals[code]) for code, label in CHECKS.items()]
+        return [CheckTotal(code, label, self.totals[code]) for code, label in self.titles.items()]
 
     @property
     def total(self) -> int:
@@ -248,8 +258,11 @@ def _event_rows(org: Organization, member_ids: set[int]) -> list[tuple]:
     return [row for row in _rows(valid.values_list(*columns)) if row[0] in member_ids]
 
 
-def findings_under(org: Organization, *, today: dt.date) -> Report:
+def findings_under(org: Organization, *, today: dt.date, can=None) -> Report:
     """Run every check over the subtree at ``org``.
+
+    ``can`` (a capability -> bool: the reader's at ``org``) keeps the checks the apps add
+    (``contrib``) to those of the modules the reader holds; None runs them all.
 
     Members: those whose current organization lies in the subtree, voided
     records left out, whatever their status (the record of a member who left
@@ -266,12 +279,14 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
 
     # (sort key, finding); the sort key puts a check's findings in tree and name order.
     found: list[tuple[tuple, Finding]] = []
+    titles = contrib.all_checks(can)
+    order = check_order()
 
     def add(check_problem: rules.Problem, record_type: str, record_id: int, label: str,
             sort_name: str, org_id: int, group: tuple = ()) -> None:  # fmt: skip
         o = orgs[org_id]
         found.append((
-            (CHECK_ORDER[check_problem.check], group, o[4], sort_name, record_id,
+            (order[check_problem.check], group, o[4], sort_name, record_id,
              check_problem.field),
             Finding(check_problem.check, check_problem.severity, record_type, record_id, label,
                     org_id, o[1], o[2], check_problem.field, check_problem.message, o[10] or ""),
@@ -397,10 +412,22 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
         for problem in problems:
             add(problem, ORGANIZATION, pk, name, "", pk)
 
+    # ---- What the apps add (the meetings of the cells…) ---------------------------------
+    for contribution, item in contrib.findings(org, today, can):
+        o = orgs.get(item.org_id)
+        if o is None:  # not in the subtree: never shown
+            continue
+        found.append((
+            (order[item.check], (), o[4], item.sort_key, item.record_id, item.field),
+            Finding(item.check, item.severity, contribution.record_type, item.record_id,
+                    item.record_label, item.org_id, o[1], o[2], item.field, item.message,
+                    o[10] or "", item.url),
+        ))  # fmt: skip
+
     found.sort(key=lambda item: item[0])
     findings = [f for _, f in found]
-    totals = dict.fromkeys(CHECKS, 0)
-    per_org: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CHECKS, 0))
+    totals = dict.fromkeys(titles, 0)
+    per_org: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(titles, 0))
     for f in findings:
         totals[f.check] += 1
         per_org[f.org_id][f.check] += 1
@@ -419,7 +446,7 @@ def findings_under(org: Organization, *, today: dt.date) -> Report:
     return Report(
         org_id=org.pk, org_code=org.code, org_name=org.name, today=today,
         members_checked=len(members), organizations_checked=checked_orgs, totals=totals,
-        rows=rows, findings=findings,
+        rows=rows, findings=findings, titles=titles,
     )  # fmt: skip
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from dangbo.accounts.access import scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.core.views import OrgScopedView, paginate
 from dangbo.core.xlsx import xlsx_response
 
 from .exports import report_sheets
-from .rules import CHECKS
 from .selectors import findings_under
 
 # Rows of the per-organization table shown on the page (the workbook has them all).
@@ -23,9 +23,12 @@ class QualityView(OrgScopedView):
     template_name = "quality/quality.html"
 
     def get(self, request, *args, **kwargs):
-        self.report = findings_under(self.org, today=timezone.localdate())
+        scope = scope_of(request)
+        self.report = findings_under(
+            self.org, today=timezone.localdate(), can=lambda c: scope.can(c, self.org)
+        )
         check = request.GET.get("check", "")
-        self.check = check if check in CHECKS else ""
+        self.check = check if check in self.report.titles else ""
         if request.GET.get("export") == "xlsx":
             suffix = f"-{self.check}" if self.check else ""
             filename = f"chat-luong-du-lieu-{self.org.code}{suffix}.xlsx"
@@ -40,8 +43,8 @@ class QualityView(OrgScopedView):
         context.update(
             report=report,
             check=self.check,
-            check_label=CHECKS.get(self.check, ""),
-            check_choices=list(CHECKS.items()),
+            check_label=report.titles.get(self.check, ""),
+            check_choices=list(report.titles.items()),
             org_columns=shown,
             org_rows=[
                 (row, [(c.label, row.counts[c.code]) for c in shown])

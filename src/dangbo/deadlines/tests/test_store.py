@@ -78,6 +78,9 @@ def test_the_demo_builds_the_store_and_it_equals_the_rules(demo):
     assert keys == computed_keys()
     kinds = {k[0] for k in keys}
     assert {"admissions.decision", "awards.badge", "members.transfer_start"} <= kinds
+    # The demo's missed months, quarters without a thematic meeting and late scores.
+    assert {"meetings.regular_missing", "meetings.thematic_missing",
+            "meetings.confirmation"} <= kinds  # fmt: skip
 
 
 @pytest.mark.parametrize("horizon", [0, 30, 90, 366])
@@ -162,6 +165,47 @@ def test_services_keep_the_store_equal_to_the_rules(demo):
     probationer.save()
     assert stored_keys() == computed_keys()
     assert "Tên Mới Hẳn" in set(OpenDeadline.objects.values_list("subject", flat=True))
+
+
+def test_meeting_services_keep_the_store_equal_to_the_rules(demo):
+    from django.utils import timezone
+
+    from dangbo.meetings import services as meeting_services
+    from dangbo.meetings.models import Level, Meeting, MeetingKind
+
+    # A month without its regular meeting (overdue on the store's day): recorded, it leaves.
+    gap = (
+        OpenDeadline.objects.filter(kind="meetings.regular_missing", due_on__lt=AS_OF)
+        .order_by("-due_on", "pk")
+        .first()
+    )
+    assert gap is not None
+    cell = Organization.objects.get(pk=gap.subject_id)
+    held_on = gap.due_on.replace(day=10)
+    recorded = meeting_services.record_meeting(
+        actor=None, cell=cell, kind=MeetingKind.REGULAR, held_on=held_on, level_only=True,
+        counted_count=5, present_count=5, self_level=Level.GOOD, self_scored_on=held_on,
+    ).meeting  # fmt: skip
+    assert not OpenDeadline.objects.filter(pk=gap.pk).exists()
+    assert stored_keys() == computed_keys()
+    # The new meeting's score awaits the upper level; confirmed, it leaves the radar.
+    pending = OpenDeadline.objects.filter(kind="meetings.confirmation", subject_id=cell.pk)
+    assert any(f"/meetings/{recorded.pk}/" in row.url for row in pending)
+    meeting_services.confirm_score(
+        actor=None, meeting=Meeting.objects.get(pk=recorded.pk), confirmed_by=cell.parent,
+        level=Level.GOOD, confirmed_on=min(timezone.localdate(), gap.due_on),
+    )  # fmt: skip
+    assert not any(
+        f"/meetings/{recorded.pk}/" in row.url
+        for row in OpenDeadline.objects.filter(kind="meetings.confirmation", subject_id=cell.pk)
+    )
+    assert stored_keys() == computed_keys()
+    # Voided, the month is missing again.
+    meeting_services.void_meeting(actor=None, meeting=recorded, reason="Ghi nhầm tháng")
+    assert OpenDeadline.objects.filter(
+        kind="meetings.regular_missing", subject_id=cell.pk, due_on=gap.due_on
+    ).exists()
+    assert stored_keys() == computed_keys()
 
 
 def test_the_rebuild_command_and_a_subtree_rebuild(demo, capsys):

@@ -154,3 +154,33 @@ def test_minutes_and_score_sheet_docx_read_back(client, w):
     assert "2. Chi bộ Phòng Kinh doanh: chưa sinh hoạt." in sheet
     assert "Tổng hợp: Tốt: 1; chưa sinh hoạt: 1." in sheet
     assert timezone.localdate() >= d(2024, 6, 10)
+
+
+def test_the_cells_page_lists_its_open_findings_with_links(client, w):
+    lazy = w.members[3]
+    meetings = []
+    for month in (2, 4, 6):
+        marks = [Mark(m, S.UNEXCUSED if m == lazy else S.PRESENT) for m in w.members]
+        meetings.append(services.record_meeting(
+            actor=None, cell=w.a1, kind=K.REGULAR, held_on=d(2025, month, 10),
+            start_time=dt.time(8, 0), end_time=dt.time(9, 0), attendance=marks,
+        ).meeting)  # fmt: skip
+    client.force_login(user_with_role(w.a1, Role.CELL_SECRETARY))
+    response = client.get("/o/A1/meetings/", {"year": "2025"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    # A month without its regular meeting: the entry form of that month.
+    assert "Không có buổi sinh hoạt thường kỳ trong tháng 01/2025" in page
+    assert 'href="/o/A1/meetings/new/?held_on=2025-01-31"' in page
+    # A meeting too short: its own page.
+    assert "Buổi sinh hoạt kéo dài 60 phút, dưới 90 phút" in page
+    assert f'href="/o/A1/meetings/{meetings[0].pk}/"' in page
+    # Absences reaching the striking-off threshold: the member's record.
+    assert "Bỏ sinh hoạt đảng không có lý do 3 tháng trong năm 2025" in page
+    assert f'href="/members/{lazy.pk}/"' in page
+    # Another cell's page does not list them, and its secretary cannot open this one.
+    client.force_login(user_with_role(w.g, Role.CELL_SECRETARY))
+    assert client.get("/o/A1/meetings/", {"year": "2025"}).status_code in (403, 404)
+    other = client.get("/o/G/meetings/", {"year": "2025"}).content.decode()
+    assert "Bỏ sinh hoạt đảng không có lý do" not in other
+    assert f"/o/A1/meetings/{meetings[0].pk}/" not in other

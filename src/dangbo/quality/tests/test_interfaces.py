@@ -211,7 +211,9 @@ def test_cli_prints_the_summary_in_vietnamese(tree):
     assert lines[0].startswith("Chất lượng dữ liệu: Đảng bộ A (A) — kiểm tra ngày ")
     assert lines[1] == "Đã kiểm tra 6 đảng viên, 3 tổ chức: 2 lỗi, 4 cảnh báo."
     assert "  Có thể trùng người (cùng họ tên và ngày sinh).. 2" in lines
-    assert lines[11] == "  Tổng số........................................ 6"
+    # The report's own checks, then those the modules add (the meetings'), then the total.
+    assert lines[11] == "  Hai buổi sinh hoạt thường kỳ trong một tháng... 0"
+    assert lines[15] == "  Tổng số........................................ 6"
     assert lines[-3:] == [
         "  A1               Chi bộ A1 — 3",
         "  A2               Chi bộ A2 — 2",

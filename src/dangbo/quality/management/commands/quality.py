@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dangbo.core.formatting import fmt_date, fmt_int
 from dangbo.organizations.models import Organization
-from dangbo.quality.rules import CHECKS
+from dangbo.quality.contrib import all_checks
 from dangbo.quality.selectors import findings_under
 
 # Organizations listed in the text summary, the most findings first.
@@ -34,7 +34,9 @@ class Command(BaseCommand):
             "--findings", action="store_true", help="Kèm danh sách phát hiện (với --json)."
         )
         parser.add_argument(
-            "--check", choices=list(CHECKS), help="Chỉ liệt kê phát hiện của nội dung kiểm tra này."
+            "--check",
+            choices=list(all_checks()),
+            help="Chỉ liệt kê phát hiện của nội dung kiểm tra này.",
         )
 
     def handle(self, *args, **options):
@@ -66,7 +68,7 @@ class Command(BaseCommand):
             f"{fmt_int(report.warnings)} cảnh báo."
         )
         out("")
-        width = max(len(label) for label in CHECKS.values()) + 2
+        width = max(len(label) for label in report.titles.values()) + 2
         counts = [fmt_int(c.count) for c in report.checks]
         number_width = max(len(fmt_int(report.total)), *(len(n) for n in counts))
         for c, n in zip(report.checks, counts, strict=True):
@@ -86,6 +88,6 @@ class Command(BaseCommand):
         out = self.stdout.write
         findings = report.findings_for(check)
         out("")
-        out(f"{CHECKS[check]}: {fmt_int(len(findings))} phát hiện")
+        out(f"{report.titles[check]}: {fmt_int(len(findings))} phát hiện")
         for f in findings:
             out(f"  [{f.severity_label}] {f.record_label} ({f.org_code}): {f.message}")
