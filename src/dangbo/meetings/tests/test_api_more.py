@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from dangbo.accounts.models import Role
 from dangbo.audit.models import AuditEntry
@@ -67,7 +68,7 @@ def test_bulk_records_each_item_answers_each_and_a_resend_duplicates_nothing(w):
 
 def test_bulk_refuses_what_one_meeting_refuses_and_stays_in_the_subtree(w):
     a_admin = as_user("dangbo_a", Role.COMMITTEE_ADMIN, w.a)
-    future = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=40)).isoformat()
     body = a_admin.post("/o/A/meetings/bulk", {"meetings": [
         _level_only("A2", "2024-01-10"),  # before A2 was founded
         _level_only("A1", future),
@@ -98,7 +99,8 @@ def test_void_meeting_and_rubric_through_the_api(w):
                                       self_level="GOOD").meeting  # fmt: skip
     assert field_error(upper.post(f"/o/A1/meetings/{meeting.pk}/void", {"reason": ""}))
     voided = upper.post(f"/o/A1/meetings/{meeting.pk}/void", {"reason": "Ghi nhầm chi bộ"})
-    assert voided.status_code == 200 and voided.body["is_voided"]
+    assert voided.status_code == 200
+    assert voided.body["is_voided"]
     assert AuditEntry.objects.filter(action="meetings.voided", target_id=str(meeting.pk)).exists()
     other = as_user("chibo_g", Role.COMMITTEE_ADMIN, w.g)
     assert other.post(f"/o/G/meetings/{meeting.pk}/void", {"reason": "x"}).status_code == 404
