@@ -19,7 +19,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.audit.models import AuditEntry
@@ -83,11 +82,12 @@ def _chunk(actor, org, items, results, indexes, seen_keys) -> None:
              if items[i].get("client_key") and items[i].get("organization_code") in cells]  # fmt: skip
     existing: dict[tuple[int, str], Meeting] = {}
     if keyed:
-        condition = Q()
-        for org_id, key in keyed:
-            condition |= Q(organization_id=org_id, client_key=key)
-        for m in Meeting.objects.filter(condition).select_related("organization"):
-            existing[(m.organization_id, m.client_key)] = m
+        wanted = set(keyed)
+        for m in Meeting.objects.filter(
+            organization_id__in={k[0] for k in keyed}, client_key__in={k[1] for k in keyed}
+        ).select_related("organization"):
+            if (m.organization_id, m.client_key) in wanted:
+                existing[(m.organization_id, m.client_key)] = m
     held = [items[i]["held_on"] for i in indexes if isinstance(items[i].get("held_on"), dt.date)]
     month_kinds: dict[tuple[int, int, int], list[str]] = defaultdict(list)
     if held and cells:
