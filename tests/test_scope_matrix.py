@@ -31,6 +31,7 @@ from dangbo.exchange.models import ExportJob
 from dangbo.imports.models import ImportJob
 from dangbo.indicators import registry
 from dangbo.meetings import services as meeting_services
+from dangbo.meetings.models import Rubric
 from dangbo.members import services as member_services
 from dangbo.members import transfers
 from dangbo.members.models import Position
@@ -57,7 +58,7 @@ def _routes():
             continue
         keys = set(pattern.pattern.regex.groupindex)
         if keys & {"code", "pk", "job", "export", "transfer", "badge", "candidate", "meeting",
-                   "rubric", "assignment", "visit"}:  # fmt: skip
+                   "rubric", "template", "assignment", "visit"}:  # fmt: skip
             view = getattr(pattern.callback, "view_class", pattern.callback)
             yield (
                 pattern.name,
@@ -120,6 +121,7 @@ def world(db, settings, tmp_path):
     )
     return {
         "rubric": rubric.pk,
+        "template": Rubric.objects.filter(owner=None).first().pk,
         "rubric_id": rubric.pk,
         "assignment": assignment.pk,
         "assignment_id": assignment.pk,

@@ -535,7 +535,7 @@ class BulkMeetingIn(MeetingIn):
 
 
 class BulkIn(InputSchema):
-    meetings: list[BulkMeetingIn] = Field(..., min_length=1, max_length=30000)
+    meetings: list[BulkMeetingIn] = Field(..., max_length=30000)
 
 
 class BulkItemOut(Schema):

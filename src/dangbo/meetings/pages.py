@@ -157,7 +157,7 @@ class RubricAdoptView(_FormPage):
     form_class = AdoptRubricForm
 
     def template(self) -> Rubric:
-        rubric = Rubric.objects.filter(pk=self.kwargs["rubric"], owner__isnull=True,
+        rubric = Rubric.objects.filter(pk=self.kwargs["template"], owner__isnull=True,
                                        voided_at__isnull=True).first()  # fmt: skip
         if rubric is None:
             raise Http404("Không tìm thấy biểu mẫu.")

@@ -37,7 +37,7 @@ urlpatterns = [
         name="meeting-rubric-add",
     ),
     path(
-        "o/<str:code>/meetings/rubrics/<int:rubric>/adopt/",
+        "o/<str:code>/meetings/rubrics/<int:template>/adopt/",
         pages.RubricAdoptView.as_view(),
         name="meeting-rubric-adopt",
     ),
