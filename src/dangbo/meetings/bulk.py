@@ -93,14 +93,17 @@ def _chunk(actor, org, items, results, indexes, seen_keys) -> None:
     if held and cells:
         for org_id, on, kind in Meeting.objects.filter(
             organization_id__in=[c.pk for c in cells.values()], voided_at__isnull=True,
-            held_on__gte=min(held).replace(day=1), held_on__lte=max(held),
+            held_on__gte=min(held).replace(day=1),
+            held_on__lte=rules.month_end(max(held).year, max(held).month),
         ).values_list("organization_id", "held_on", "kind"):  # fmt: skip
             month_kinds[(org_id, on.year, on.month)].append(kind)
 
     with transaction.atomic():
-        Organization.objects.select_for_update().filter(
-            pk__in=[c.pk for c in cells.values()]
-        ).exists()  # one writer per cell, as for one meeting
+        list(  # one writer per cell, as for one meeting: every row locked, not only the first
+            Organization.objects.select_for_update()
+            .filter(pk__in=[c.pk for c in cells.values()])
+            .values_list("pk", flat=True)
+        )
         pending: list[tuple[ItemResult, Meeting, list[rules.Finding]]] = []
         for i in indexes:
             item, result = items[i], results[i]

@@ -175,3 +175,13 @@ def test_visits_list_and_void_through_the_api(w):
     assert Visit.objects.get(pk=vid).voided_at is not None
     assert upper.get("/o/TOP/meetings/visits").body["items"] == []
     assert upper.post(f"/o/TOP/meetings/visits/{vid}/void", {"reason": "x"}).status_code == 422
+
+
+def test_bulk_flags_a_second_regular_meeting_recorded_later_in_the_month(w):
+    services.record_meeting(actor=None, cell=w.a1, kind="REGULAR", held_on=dt.date(2024, 5, 28),
+                            level_only=True, self_level="GOOD")  # fmt: skip
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": [_level_only("A1", "2024-05-10")]}).body
+    assert body["created"] == 1
+    assert [f["code"] for f in body["items"][0]["findings"]] == ["REGULAR_TWICE"]
+    assert upper.post("/o/TOP/meetings/bulk", {"meetings": []}).body["items"] == []
