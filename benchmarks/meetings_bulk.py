@@ -12,6 +12,8 @@ in the returned dict:
   (PostgreSQL) in one transaction, into the same tables with their indexes, in the same run;
 - ``ratio_to_raw``: ``rows_per_s / raw_rows_per_s``;
 - ``resend_created``: how many meetings a resend of the first request created (0: idempotent).
+
+``DANGBO_BENCH_PROFILE=FILE`` writes a cProfile of the timed requests to FILE.
 """
 
 from __future__ import annotations
@@ -178,6 +180,12 @@ def run_bulk(*, members: int, seed: int) -> dict:
     warm = post(json.dumps({"meetings": [{**items[0], "organization_code": "KHONGCO"}]}))
     assert warm["refused"] == 1
     print(f"Ghi {len(items)} buổi sinh hoạt qua API, {len(bodies)} yêu cầu…", flush=True)
+    profiler = None
+    if os.environ.get("DANGBO_BENCH_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     began = time.perf_counter()
     created = refused = 0
     for body in bodies:
@@ -185,6 +193,9 @@ def run_bulk(*, members: int, seed: int) -> dict:
         created += answer["created"]
         refused += answer["refused"]
     seconds = time.perf_counter() - began
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(os.environ["DANGBO_BENCH_PROFILE"])
     assert Meeting.objects.count() == created == len(items), (created, refused)
     resend = post(bodies[0])
     assert Meeting.objects.count() == created
