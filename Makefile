@@ -140,6 +140,7 @@ bench: python-packages
 	done; \
 	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite import || status=1; \
 	$(RUN) python -m benchmarks --members $(BENCH_LIST_MEMBERS) --db postgresql --suite lists || status=1; \
+	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite meetings || status=1; \
 	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --suite exchange || status=1; \
 	$(MAKE) --no-print-directory bench-country || status=1; \
 	$(RUN) python -m benchmarks --summary "$$dir"; \

@@ -173,10 +173,12 @@ def main() -> None:
         "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
     )
     parser.add_argument(
-        "--suite", choices=("queries", "import", "lists", "country", "demo", "exchange"), default="queries",
+        "--suite", choices=("queries", "import", "lists", "country", "demo", "exchange", "meetings"),
+        default="queries",
         help="queries: dựng mẫu và đo truy vấn; demo: chỉ dựng dữ liệu mẫu; import: nhập danh sách từ tệp; lists: danh sách "
         "đảng viên qua dangbo serve với 20 máy khách; country: dữ liệu tổng hợp quy mô toàn quốc "
-        "nạp bằng COPY, chỉ trên PostgreSQL (mặc định queries)",
+        "nạp bằng COPY, chỉ trên PostgreSQL; meetings: ghi sinh hoạt một tháng của mọi chi bộ "
+        "(số đảng viên / 20) qua API hàng loạt, so với INSERT/COPY thô (mặc định queries)",
     )  # fmt: skip
     parser.add_argument(
         "--results", default=os.environ.get("BENCH_RESULTS_DIR") or None, metavar="THƯ_MỤC",
@@ -210,6 +212,10 @@ def main() -> None:
             from .exchange_scale import run as run_exchange
 
             result = run_exchange(members=(args.members,))[0]
+        elif args.suite == "meetings":
+            from .meetings_bulk import run_bulk
+
+            result = run_bulk(members=args.members, seed=args.seed)
         elif args.suite == "demo":
             from .run import run_demo
 
@@ -262,6 +268,14 @@ def main() -> None:
         from .exchange_scale import print_results as print_exchange
 
         print_exchange(list(results.values()))
+    elif args.suite == "meetings":
+        import django
+
+        django.setup()
+        from .meetings_bulk import print_result as print_meetings
+
+        for db, result in results.items():
+            print_meetings(db, result)
     elif args.suite == "demo":
         from .run import print_demo
 

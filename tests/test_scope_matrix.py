@@ -31,6 +31,7 @@ from dangbo.exchange.models import ExportJob
 from dangbo.imports.models import ImportJob
 from dangbo.indicators import registry
 from dangbo.meetings import services as meeting_services
+from dangbo.meetings.models import Rubric
 from dangbo.members import services as member_services
 from dangbo.members import transfers
 from dangbo.members.models import Position
@@ -56,7 +57,8 @@ def _routes():
         if route.startswith(("admin/", "api/", "account/")):  # account/: the user's own tokens
             continue
         keys = set(pattern.pattern.regex.groupindex)
-        if keys & {"code", "pk", "job", "export", "transfer", "badge", "candidate", "meeting"}:
+        if keys & {"code", "pk", "job", "export", "transfer", "badge", "candidate", "meeting",
+                   "rubric", "template", "assignment", "visit"}:  # fmt: skip
             view = getattr(pattern.callback, "view_class", pattern.callback)
             yield (
                 pattern.name,
@@ -105,7 +107,26 @@ def world(db, settings, tmp_path):
         actor=None, cell=cell, kind="REGULAR", held_on=dt.date(2025, 8, 5), level_only=True,
         self_level="GOOD",
     ).meeting  # fmt: skip
+    rubric = meeting_services.create_rubric(
+        actor=None, owner=a, name="Biểu của A", source="QĐ 1", valid_from=dt.date(2025, 1, 1),
+        criteria=[("Một", 100, False)],
+        levels=[("GOOD", 90, None, False), ("FAIR", 70, 90, False), ("AVERAGE", 50, 70, False),
+                ("POOR", 0, 50, False)],
+    )  # fmt: skip
+    assignment = meeting_services.assign_member(
+        actor=None, member=member, committee=a, cell=cell, started_on=dt.date(2025, 1, 2)
+    )
+    visit = meeting_services.record_visit(
+        actor=None, organization=a, visited=cell, visited_on=dt.date(2025, 8, 5)
+    )
     return {
+        "rubric": rubric.pk,
+        "template": Rubric.objects.filter(owner=None).first().pk,
+        "rubric_id": rubric.pk,
+        "assignment": assignment.pk,
+        "assignment_id": assignment.pk,
+        "visit": visit.pk,
+        "visit_id": visit.pk,
         "meeting": meeting.pk,
         "meeting_id": meeting.pk,
         "candidate": candidate.pk,
@@ -225,7 +246,8 @@ def _api_request(client, world, method: str, template: str):
     if template.startswith("/api/v1/exchange/exports/"):  # an export's number, not an import's
         path = path.replace("{job_id}", str(world["export"]))
     for name in ("code", "member_id", "event_id", "candidate_id", "transfer_id", "badge_id",
-                 "job_id", "introducer_id", "year", "meeting_id"):  # fmt: skip
+                 "job_id", "introducer_id", "year", "meeting_id", "rubric_id",
+                 "assignment_id", "visit_id"):  # fmt: skip
         path = path.replace("{" + name + "}", str(world[name]))
     content = op.get("requestBody", {}).get("content", {})
     if "multipart/form-data" in content:

@@ -391,3 +391,188 @@ def record_visit(request: HttpRequest, code: OrgCode, payload: VisitIn):
     data.pop("visited_code")
     return Status(201, services.record_visit(actor=request.user, organization=org,
                                              visited=visited, **data))  # fmt: skip
+
+
+class ReasonIn(InputSchema):
+    reason: text(255, min_length=1)
+
+
+@router.post("/o/{code}/meetings/{int:meeting_id}/void", response=responses(MeetingOut),
+             summary="Hủy buổi sinh hoạt ghi nhầm (giữ lại, ghi lý do)")  # fmt: skip
+def void_meeting(request: HttpRequest, code: OrgCode, meeting_id: Id, payload: ReasonIn):
+    meeting = _meeting(request, code, meeting_id, Capability.MANAGE_MEETINGS)
+    return services.void_meeting(actor=request.user, meeting=meeting, reason=payload.reason)
+
+
+@router.post("/o/{code}/meetings/rubrics/{int:rubric_id}/void", response=responses(RubricOut),
+             summary="Hủy biểu chấm điểm ghi nhầm")  # fmt: skip
+def void_rubric(request: HttpRequest, code: OrgCode, rubric_id: Id, payload: ReasonIn):
+    """Only a rubric issued by the organization or a committee below it; refused once a
+    meeting was scored on it (give it an end date instead)."""
+    org = org_for(request, code, Capability.MANAGE_MEETINGS)
+    rubric = selectors.get_rubric(org, rubric_id)
+    return services.void_rubric(actor=request.user, rubric=rubric, reason=payload.reason)
+
+
+class AssignmentOut(Schema):
+    id: int
+    member_id: int
+    member_name: str
+    committee_code: str
+    cell_code: str
+    cell_name: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    decision_number: str
+
+    @staticmethod
+    def resolve_member_name(obj) -> str:
+        return obj.member.full_name
+
+    @staticmethod
+    def resolve_committee_code(obj) -> str:
+        return obj.committee.code
+
+    @staticmethod
+    def resolve_cell_code(obj) -> str:
+        return obj.cell.code
+
+    @staticmethod
+    def resolve_cell_name(obj) -> str:
+        return obj.cell.name
+
+
+class AssignmentFilterIn(InputSchema):
+    current: bool = Field(False, description="Chỉ các phân công chưa kết thúc.")
+
+
+class AssignmentIn(InputSchema):
+    member_id: Id = Field(..., description="Cấp ủy viên (đảng viên trong cây tổ chức).")
+    cell_code: OrgCode
+    started_on: Day
+    decision_number: text(100) = ""
+
+
+class EndAssignmentIn(InputSchema):
+    ended_on: Day
+
+
+@router.get("/o/{code}/meetings/assignments", response=responses(list[AssignmentOut]),
+            summary="Phân công cấp ủy viên phụ trách các chi bộ trong cây tổ chức")  # fmt: skip
+@paginate(Pages)
+def list_assignments(request: HttpRequest, code: OrgCode, filters: Query[AssignmentFilterIn]):
+    org = org_for(request, code, Capability.VIEW_MEETINGS)
+    return selectors.assignments_in(org, current=filters.current)
+
+
+@router.post("/o/{code}/meetings/assignments", response=responses(AssignmentOut, 201),
+             summary="Phân công cấp ủy viên của tổ chức phụ trách một chi bộ")  # fmt: skip
+def create_assignment(request: HttpRequest, code: OrgCode, payload: AssignmentIn):
+    """The committee is the organization ``code``; the member and the cell lie in its subtree
+    (a number or code outside it is refused without saying whether it exists)."""
+    committee = org_for(request, code, Capability.MANAGE_MEETINGS)
+    member = selectors.members_under(committee).filter(pk=payload.member_id).first()
+    cell = (
+        selectors.cells_under(committee, dt.date.min, dt.date.max)
+        .filter(code=payload.cell_code)
+        .first()
+    )
+    errors = {}
+    if member is None:
+        errors["member_id"] = f"Không có đảng viên số {payload.member_id} trong {committee.name}."
+    if cell is None:
+        errors["cell_code"] = f"Không có chi bộ mã «{payload.cell_code}» thuộc {committee.name}."
+    if errors:
+        raise DomainError(errors)
+    assignment = services.assign_member(
+        actor=request.user, member=member, committee=committee, cell=cell,
+        started_on=payload.started_on, decision_number=payload.decision_number,
+    )  # fmt: skip
+    return Status(201, assignment)
+
+
+@router.post("/o/{code}/meetings/assignments/{int:assignment_id}/end",
+             response=responses(AssignmentOut), summary="Kết thúc phân công phụ trách")  # fmt: skip
+def end_assignment(
+    request: HttpRequest, code: OrgCode, assignment_id: Id, payload: EndAssignmentIn
+):
+    org = org_for(request, code, Capability.MANAGE_MEETINGS)
+    assignment = selectors.get_assignment(org, assignment_id)
+    return services.end_assignment(actor=request.user, assignment=assignment,
+                                   ended_on=payload.ended_on)  # fmt: skip
+
+
+class VisitFilterIn(InputSchema):
+    year: int | None = Field(None, ge=1930, le=2100)
+
+
+@router.get("/o/{code}/meetings/visits", response=responses(list[VisitOut]),
+            summary="Các lượt cấp trên dự sinh hoạt tại tổ chức trong cây")  # fmt: skip
+@paginate(Pages)
+def list_visits(request: HttpRequest, code: OrgCode, filters: Query[VisitFilterIn]):
+    org = org_for(request, code, Capability.VIEW_MEETINGS)
+    qs = selectors.visits_of(org).filter(voided_at__isnull=True)
+    if filters.year:
+        qs = qs.filter(visited_on__year=filters.year)
+    return qs
+
+
+@router.post("/o/{code}/meetings/visits/{int:visit_id}/void", response=responses(VisitOut),
+             summary="Hủy lượt dự sinh hoạt ghi nhầm")  # fmt: skip
+def void_visit(request: HttpRequest, code: OrgCode, visit_id: Id, payload: ReasonIn):
+    org = org_for(request, code, Capability.MANAGE_MEETINGS)
+    visit = selectors.get_visit(org, visit_id)
+    return services.void_visit(actor=request.user, visit=visit, reason=payload.reason)
+
+
+# --------------------------------------------------------------------------
+# Many cells' meetings in one request
+# --------------------------------------------------------------------------
+
+
+class BulkMeetingIn(MeetingIn):
+    organization_code: OrgCode = Field(..., description="Mã chi bộ (trong cây tổ chức).")
+
+
+class BulkIn(InputSchema):
+    meetings: list[BulkMeetingIn] = Field(..., max_length=30000)
+
+
+class BulkItemOut(Schema):
+    index: int = Field(..., description="Vị trí của bản ghi trong danh sách gửi lên (từ 0).")
+    id: int | None = Field(..., description="Số của buổi sinh hoạt đã ghi; null khi bị từ chối.")
+    created: bool = Field(
+        ..., description="false: bản ghi bị từ chối, hoặc đã ghi từ trước với cùng client_key."
+    )
+    findings: list[FindingOut]
+    errors: dict[str, list[str]] = Field(..., description="Lỗi theo trường, bằng tiếng Việt.")
+
+
+class BulkOut(Schema):
+    created: int
+    existing: int
+    refused: int
+    items: list[BulkItemOut]
+
+
+@router.post("/o/{code}/meetings/bulk", response=responses(BulkOut),
+             summary="Ghi buổi sinh hoạt của nhiều chi bộ trong một yêu cầu")  # fmt: skip
+def record_meetings_bulk(request: HttpRequest, code: OrgCode, payload: BulkIn):
+    """Each item is the single-record payload with its cell's ``organization_code``, checked
+    by the same rules; the answer has one line per item: the meeting's ``id`` or its
+    field-level ``errors`` (a refused item does not stop the others). Sending again with the
+    same ``client_key`` answers with the meeting already recorded, never a duplicate."""
+    org = org_for(request, code, Capability.MANAGE_MEETINGS)
+    from .bulk import record_meetings
+
+    results = record_meetings(actor=request.user, org=org,
+                              items=[m.dict() for m in payload.meetings])  # fmt: skip
+    items = [
+        {"index": r.index, "id": r.meeting.pk if r.meeting else None, "created": r.created,
+         "findings": [_finding(f) for f in r.findings], "errors": r.errors}
+        for r in results
+    ]  # fmt: skip
+    created = sum(1 for r in results if r.created)
+    refused = sum(1 for r in results if r.meeting is None)
+    return {"created": created, "existing": len(results) - created - refused,
+            "refused": refused, "items": items}  # fmt: skip

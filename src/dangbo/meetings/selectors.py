@@ -17,7 +17,16 @@ from dangbo.organizations.selectors import path_range, paths_filter, valid_on
 from dangbo.regulations.selectors import setting_value, setting_values
 
 from . import rules
-from .models import Attendance, AttendanceStatus, Level, Meeting, MeetingKind, Rubric, Visit
+from .models import (
+    Assignment,
+    Attendance,
+    AttendanceStatus,
+    Level,
+    Meeting,
+    MeetingKind,
+    Rubric,
+    Visit,
+)
 
 
 def meetings_in(
@@ -287,9 +296,14 @@ def linked_cell_findings(
 
 
 def meeting_findings(
-    meeting: Meeting, *, today: dt.date, confirm_days: int = rules.CONFIRM_DAYS_AFTER_MONTH
+    meeting: Meeting,
+    *,
+    today: dt.date,
+    confirm_days: int = rules.CONFIRM_DAYS_AFTER_MONTH,
+    count: rules.AttendanceCount | None = None,
 ) -> list[rules.Finding]:
-    """Return what the checks find in one meeting (duration, documents, attendance, scoring)."""
+    """Return what the checks find in one meeting (duration, documents, attendance, scoring);
+    ``count``, when given, is its attendance count (a caller that already knows it)."""
     found = rules.duration_findings(
         meeting.kind, meeting.held_on, meeting.start_time, meeting.end_time
     )
@@ -300,7 +314,9 @@ def meeting_findings(
 
             sent = timezone.localtime(sent)
         found += rules.documents_lead_findings(meeting.held_on, meeting.start_time, sent)
-    if meeting.level_only:
+    if count is not None:
+        pass
+    elif meeting.level_only:
         count = rules.AttendanceCount(meeting.counted_count or 0, meeting.present_count or 0,
                                       0, 0, 0)  # fmt: skip
     else:
@@ -384,3 +400,59 @@ def rubrics_for(org: Organization) -> list[Rubric]:
         .order_by(F("owner__depth").asc(nulls_first=True), "-valid_from", "id")
     )  # fmt: skip
     return [r for r in rows if r.owner is None or (org.path or "").startswith(r.owner.path or "\0")]
+
+
+def rubrics_owned_under(org: Organization) -> QuerySet[Rubric]:
+    """Return the rubrics (voided ones too) issued by ``org`` or a committee below it."""
+    return Rubric.objects.filter(path_range(org.path, "owner__path")).select_related("owner")
+
+
+def get_rubric(org: Organization, pk: int) -> Rubric:
+    """Return rubric ``pk`` if ``org`` or a committee below it issued it, else 404."""
+    rubric = rubrics_owned_under(org).filter(pk=pk).first()
+    if rubric is None:
+        raise Http404("Không tìm thấy biểu chấm điểm.")
+    return rubric
+
+
+def assignments_in(org: Organization, *, current: bool = False) -> QuerySet[Assignment]:
+    """Return the (not voided) assignments of committee members to the cells of the subtree."""
+    qs = Assignment.objects.filter(path_range(org.path, "cell__path"), voided_at__isnull=True)
+    if current:
+        qs = qs.filter(ended_on__isnull=True)
+    return qs.select_related("member", "committee", "cell__parent").order_by(
+        "cell__path", "-started_on", "id"
+    )
+
+
+def get_assignment(org: Organization, pk: int) -> Assignment:
+    assignment = assignments_in(org).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404("Không tìm thấy phân công.")
+    return assignment
+
+
+def visits_of(org: Organization) -> QuerySet[Visit]:
+    """Return the visits (voided too) to organizations of the subtree, latest first."""
+    return (
+        Visit.objects.filter(path_range(org.path, "visited__path"))
+        .select_related("organization", "visited__parent")
+        .order_by("-visited_on", "-id")
+    )
+
+
+def get_visit(org: Organization, pk: int) -> Visit:
+    visit = visits_of(org).filter(pk=pk).first()
+    if visit is None:
+        raise Http404("Không tìm thấy lượt dự sinh hoạt.")
+    return visit
+
+
+def members_under(org: Organization) -> QuerySet[Member]:
+    """Return the active (not voided) members of the subtree, in name order: who may be
+    assigned to follow a cell."""
+    return (
+        Member.objects.filter(path_range(org.path, "organization__path"),
+                              status__in=ACTIVE_STATUSES, voided_at__isnull=True)
+        .select_related("organization").order_by("name_sort_key", "id")
+    )  # fmt: skip

@@ -83,6 +83,42 @@ def _audit(actor, action: str, target, org: Organization, **entry) -> None:
     record(actor=actor, action=action, target=target, org_path=org.path or "", **entry)
 
 
+def _header_errors(
+    cell: Organization, kind: str, held_on: dt.date, start_time: dt.time | None,
+    end_time: dt.time | None, today: dt.date,
+) -> dict[str, str]:  # fmt: skip
+    """The checks of a meeting's kind, day and times (the same for one meeting or many)."""
+    errors: dict[str, str] = {}
+    if kind not in MeetingKind.values:
+        errors["kind"] = "Loại sinh hoạt không hợp lệ."
+    if held_on > today:
+        errors["held_on"] = "Ngày sinh hoạt không được ở tương lai."
+    elif not selectors.cell_existed_on(cell, held_on):
+        errors["held_on"] = (
+            f"Ngày {fmt_date(held_on)} chi bộ chưa thành lập hoặc đã giải thể (thành lập "
+            f"{fmt_date(cell.established_on)}"
+            + (f", giải thể {fmt_date(cell.dissolved_on)}" if cell.dissolved_on else "")
+            + "): không ghi được buổi sinh hoạt."
+        )
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = "Giờ kết thúc phải sau giờ bắt đầu."
+    return errors
+
+
+def _level_only_errors(
+    attendance, self_level: str, counted_count: int | None, present_count: int | None
+) -> dict[str, str]:
+    """The checks of a meeting a cell reports by its figures and level only."""
+    errors: dict[str, str] = {}
+    if attendance:
+        errors["attendance"] = "Bản ghi chỉ có số liệu không kèm danh sách điểm danh."
+    if self_level not in Level.values:
+        errors["self_level"] = "Cần chọn xếp loại chi bộ báo cáo."
+    if counted_count is not None and present_count is not None and present_count > counted_count:
+        errors["present_count"] = "Số có mặt không được lớn hơn số đảng viên phải dự."
+    return errors
+
+
 @transaction.atomic
 def record_meeting(
     *,
@@ -126,23 +162,10 @@ def record_meeting(
         existing = Meeting.objects.filter(organization=cell, client_key=client_key).first()
         if existing is not None:
             return Recorded(existing, [])
-    errors: dict[str, str] = {}
     if cell.kind not in CELL_KINDS:
         raise DomainError("Chỉ chi bộ mới ghi buổi sinh hoạt chi bộ.")
-    if kind not in MeetingKind.values:
-        errors["kind"] = "Loại sinh hoạt không hợp lệ."
     today = timezone.localdate()
-    if held_on > today:
-        errors["held_on"] = "Ngày sinh hoạt không được ở tương lai."
-    elif not selectors.cell_existed_on(cell, held_on):
-        errors["held_on"] = (
-            f"Ngày {fmt_date(held_on)} chi bộ chưa thành lập hoặc đã giải thể (thành lập "
-            f"{fmt_date(cell.established_on)}"
-            + (f", giải thể {fmt_date(cell.dissolved_on)}" if cell.dissolved_on else "")
-            + "): không ghi được buổi sinh hoạt."
-        )
-    if start_time and end_time and end_time <= start_time:
-        errors["end_time"] = "Giờ kết thúc phải sau giờ bắt đầu."
+    errors = _header_errors(cell, kind, held_on, start_time, end_time, today)
     if errors:
         raise DomainError(errors)
     if documents_sent_at is not None and timezone.is_naive(documents_sent_at):
@@ -181,16 +204,7 @@ def record_meeting(
             break
         marks[mark.member.pk] = mark
     if level_only:
-        if attendance:
-            errors["attendance"] = "Bản ghi chỉ có số liệu không kèm danh sách điểm danh."
-        if self_level not in Level.values:
-            errors["self_level"] = "Cần chọn xếp loại chi bộ báo cáo."
-        if (
-            counted_count is not None
-            and present_count is not None
-            and present_count > counted_count
-        ):
-            errors["present_count"] = "Số có mặt không được lớn hơn số đảng viên phải dự."
+        errors.update(_level_only_errors(attendance, self_level, counted_count, present_count))
     if errors:
         raise DomainError(errors)
 
@@ -465,6 +479,8 @@ def void_rubric(*, actor, rubric: Rubric, reason: str) -> Rubric:
     original = values(lock(rubric))
     if not (reason or "").strip():
         raise DomainError({"reason": "Cần ghi lý do hủy."})
+    if rubric.is_voided:
+        raise DomainError("Biểu chấm điểm này đã bị hủy.")
     if Meeting.objects.filter(rubric=rubric, voided_at__isnull=True).exists():
         raise DomainError(
             "Đã có buổi sinh hoạt chấm theo biểu này: ghi ngày hết áp dụng thay vì hủy."
@@ -553,6 +569,8 @@ def void_visit(*, actor, visit: Visit, reason: str) -> Visit:
     original = values(lock(visit))
     if not (reason or "").strip():
         raise DomainError({"reason": "Cần ghi lý do hủy."})
+    if visit.voided_at is not None:
+        raise DomainError("Lượt dự sinh hoạt này đã bị hủy.")
     before = snapshot(visit)
     visit.voided_at = timezone.now()
     visit.voided_reason = reason.strip()[:255]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
 
 urlpatterns = [
     path("o/<str:code>/meetings/", views.MonthGridView.as_view(), name="meetings"),
@@ -24,5 +24,52 @@ urlpatterns = [
         "o/<str:code>/meetings/<int:meeting>/minutes.docx",
         views.MinutesDocxView.as_view(),
         name="meeting-minutes",
+    ),
+    path(
+        "o/<str:code>/meetings/<int:meeting>/void/",
+        pages.MeetingVoidView.as_view(),
+        name="meeting-void",
+    ),
+    path("o/<str:code>/meetings/rubrics/", pages.RubricListView.as_view(), name="meeting-rubrics"),
+    path(
+        "o/<str:code>/meetings/rubrics/new/",
+        pages.RubricCreateView.as_view(),
+        name="meeting-rubric-add",
+    ),
+    path(
+        "o/<str:code>/meetings/rubrics/<int:template>/adopt/",
+        pages.RubricAdoptView.as_view(),
+        name="meeting-rubric-adopt",
+    ),
+    path(
+        "o/<str:code>/meetings/rubrics/<int:rubric>/void/",
+        pages.RubricVoidView.as_view(),
+        name="meeting-rubric-void",
+    ),
+    path(
+        "o/<str:code>/meetings/assignments/",
+        pages.AssignmentListView.as_view(),
+        name="meeting-assignments",
+    ),
+    path(
+        "o/<str:code>/meetings/assignments/new/",
+        pages.AssignmentCreateView.as_view(),
+        name="meeting-assignment-add",
+    ),
+    path(
+        "o/<str:code>/meetings/assignments/<int:assignment>/end/",
+        pages.AssignmentEndView.as_view(),
+        name="meeting-assignment-end",
+    ),
+    path("o/<str:code>/meetings/visits/", pages.VisitListView.as_view(), name="meeting-visits"),
+    path(
+        "o/<str:code>/meetings/visits/new/",
+        pages.VisitCreateView.as_view(),
+        name="meeting-visit-add",
+    ),
+    path(
+        "o/<str:code>/meetings/visits/<int:visit>/void/",
+        pages.VisitVoidView.as_view(),
+        name="meeting-visit-void",
     ),
 ]

@@ -221,6 +221,8 @@ class MeetingDetailView(_MeetingView):
             can_confirm=upper is not None and not meeting.is_voided
             and scope_of(self.request).can(Capability.MANAGE_MEETINGS, upper),
             levels=Level.choices, upper=upper,
+            can_void=not meeting.is_voided
+            and scope_of(self.request).can(Capability.MANAGE_MEETINGS, cell),
         )  # fmt: skip
         return context
 

@@ -1,0 +1,272 @@
+"""Recording many cells' meetings in one request (a month's reports of a whole province).
+
+Each item is checked by the same rules as ``services.record_meeting`` and answered on its own:
+the meeting written (or the one a resend of its ``client_key`` already wrote), or its
+field-level refusals; an item refused does not stop the others. Items are written in chunks,
+each in its own transaction: an item with only its figures and level (no attendance list, no
+points, no chair) is checked in memory against what one query per chunk read, and written with
+the chunk's other items and their audit entries in a few multi-row INSERTs; any other item goes
+through ``services.record_meeting`` itself, in a savepoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangbo.audit.models import AuditEntry
+from dangbo.audit.services import _json_safe, snapshot
+from dangbo.core.errors import DomainError
+from dangbo.core.formatting import fmt_date
+from dangbo.organizations.models import CELL_KINDS, Organization
+from dangbo.organizations.selectors import path_range
+
+from . import rules, selectors, services
+from .models import Level, Meeting
+
+CHUNK = 1000
+# The fields of one item, as ``services.record_meeting`` takes them (members by their number).
+PLAIN_FIELDS = ("kind", "held_on", "start_time", "end_time", "place", "topic", "content",
+                "conclusions", "resolution_number", "documents", "documents_sent_at", "guests",
+                "self_level", "self_scored_on", "level_only", "counted_count", "present_count",
+                "client_key")  # fmt: skip
+
+
+@dataclass
+class ItemResult:
+    index: int
+    meeting: Meeting | None = None
+    created: bool = False
+    findings: list[rules.Finding] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {k: list(v) for k, v in exc.message_dict.items()}
+    return {"__all__": list(exc.messages)}
+
+
+def _is_simple(item: dict) -> bool:
+    """Whether the item carries nothing a per-person check must read (the fast path)."""
+    return not (item.get("attendance") or item.get("self_points") or item.get("chair_id")
+                or item.get("minute_taker_id"))  # fmt: skip
+
+
+def record_meetings(*, actor, org: Organization, items: Sequence[dict]) -> list[ItemResult]:
+    """Record ``items`` (each the single-record payload with ``organization_code``) for cells of
+    ``org``'s subtree; return one result per item, in order."""
+    results = [ItemResult(i) for i in range(len(items))]
+    seen_keys: dict[tuple[str, str], int] = {}  # (cell code, client key) -> first item
+    for start in range(0, len(items), CHUNK):
+        _chunk(actor, org, items, results, range(start, min(start + CHUNK, len(items))),
+               seen_keys)  # fmt: skip
+    return results
+
+
+def _chunk(actor, org, items, results, indexes, seen_keys) -> None:
+    today = timezone.localdate()
+    codes = {items[i].get("organization_code") for i in indexes}
+    cells = {
+        c.code: c for c in Organization.objects.filter(path_range(org.path), code__in=codes)
+    }  # fmt: skip
+    keyed = [(cells[items[i]["organization_code"]].pk, items[i]["client_key"])
+             for i in indexes
+             if items[i].get("client_key") and items[i].get("organization_code") in cells]  # fmt: skip
+    existing: dict[tuple[int, str], Meeting] = {}
+    if keyed:
+        wanted = set(keyed)
+        for m in Meeting.objects.filter(
+            organization_id__in={k[0] for k in keyed}, client_key__in={k[1] for k in keyed}
+        ).select_related("organization"):
+            if (m.organization_id, m.client_key) in wanted:
+                existing[(m.organization_id, m.client_key)] = m
+    held = [items[i]["held_on"] for i in indexes if isinstance(items[i].get("held_on"), dt.date)]
+    month_kinds: dict[tuple[int, int, int], list[str]] = defaultdict(list)
+    if held and cells:
+        for org_id, on, kind in Meeting.objects.filter(
+            organization_id__in=[c.pk for c in cells.values()], voided_at__isnull=True,
+            held_on__gte=min(held).replace(day=1),
+            held_on__lte=rules.month_end(max(held).year, max(held).month),
+        ).values_list("organization_id", "held_on", "kind"):  # fmt: skip
+            month_kinds[(org_id, on.year, on.month)].append(kind)
+
+    with transaction.atomic():
+        list(  # one writer per cell, as for one meeting: every row locked, not only the first
+            Organization.objects.select_for_update()
+            .filter(pk__in=[c.pk for c in cells.values()])
+            .values_list("pk", flat=True)
+        )
+        pending: list[tuple[ItemResult, Meeting, list[rules.Finding]]] = []
+        for i in indexes:
+            item, result = items[i], results[i]
+            cell = cells.get(item.get("organization_code"))
+            if cell is None or cell.kind not in CELL_KINDS:
+                result.errors = {"organization_code": [
+                    f"Không có chi bộ mã «{item.get('organization_code')}» trong phạm vi "
+                    f"{org.name}."
+                ]}  # fmt: skip
+                continue
+            key = item.get("client_key") or None
+            if key:
+                if (cell.code, key) in seen_keys:  # the same entry twice in one request
+                    first = results[seen_keys[(cell.code, key)]]
+                    result.meeting, result.errors = first.meeting, first.errors
+                    continue
+                seen_keys[(cell.code, key)] = i
+                if (cell.pk, key) in existing:
+                    result.meeting = existing[(cell.pk, key)]
+                    continue
+            if not _is_simple(item):
+                _flush(actor, pending)
+                _one(actor, cell, item, result, month_kinds)
+                continue
+            meeting = _checked(cell, item, result, today)
+            if meeting is None:
+                continue
+            kinds = month_kinds[(cell.pk, meeting.held_on.year, meeting.held_on.month)]
+            kinds.append(meeting.kind)
+            found = [f for f in rules.regular_meeting_findings(meeting.held_on.year,
+                                                               meeting.held_on.month, kinds)
+                     if f.code == "REGULAR_TWICE"]  # fmt: skip
+            found += [f for f in selectors.meeting_findings(meeting, today=today,
+                                                            count=_count(meeting))
+                      if f.code != "CONFIRMATION_LATE"]  # fmt: skip
+            pending.append((result, meeting, found))
+        _flush(actor, pending)
+
+
+def _count(meeting: Meeting) -> rules.AttendanceCount:
+    if meeting.level_only:
+        return rules.AttendanceCount(meeting.counted_count or 0, meeting.present_count or 0,
+                                     0, 0, 0)  # fmt: skip
+    return rules.AttendanceCount(0, 0, 0, 0, 0)
+
+
+def _checked(cell: Organization, item: dict, result: ItemResult, today: dt.date) -> Meeting | None:
+    """Check a figures-and-level item by ``services.record_meeting``'s rules; return the meeting
+    to write, or None with the item's errors set."""
+    held_on = item["held_on"]
+    errors = services._header_errors(cell, item["kind"], held_on, item.get("start_time"),
+                                     item.get("end_time"), today)  # fmt: skip
+    self_level = item.get("self_level") or ""
+    if item.get("level_only"):
+        errors.update(services._level_only_errors((), self_level, item.get("counted_count"),
+                                                  item.get("present_count")))  # fmt: skip
+    elif self_level and self_level not in Level.values:
+        errors["self_level"] = "Xếp loại không hợp lệ."
+    scored_on = item.get("self_scored_on")
+    if self_level and scored_on is None:
+        scored_on = held_on
+    if not errors and scored_on is not None and scored_on < held_on:
+        errors["self_scored_on"] = "Ngày thông qua điểm không thể trước ngày sinh hoạt."
+    if errors:
+        result.errors = {k: [v] for k, v in errors.items()}
+        return None
+    sent = item.get("documents_sent_at")
+    if sent is not None and timezone.is_naive(sent):
+        sent = timezone.make_aware(sent)
+    return Meeting(
+        organization=cell, kind=item["kind"], held_on=held_on,
+        start_time=item.get("start_time"), end_time=item.get("end_time"),
+        place=(item.get("place") or "").strip(), topic=(item.get("topic") or "").strip(),
+        content=(item.get("content") or "").strip(),
+        conclusions=(item.get("conclusions") or "").strip(),
+        resolution_number=(item.get("resolution_number") or "").strip(),
+        documents=(item.get("documents") or "").strip(), documents_sent_at=sent,
+        guests=(item.get("guests") or "").strip(), level_only=bool(item.get("level_only")),
+        counted_count=item.get("counted_count"), present_count=item.get("present_count"),
+        self_level=self_level, self_scored_on=scored_on if self_level else None,
+        level=self_level, client_key=item.get("client_key") or None,
+    )  # fmt: skip
+
+
+def _flush(actor, pending: list) -> None:
+    """Write the pending figures-and-level meetings and their audit entries, a few INSERTs."""
+    if not pending:
+        return
+    now = timezone.now()
+    for _, meeting, _ in pending:
+        meeting.created_at = meeting.updated_at = now
+    try:
+        with transaction.atomic():
+            Meeting.objects.bulk_create([m for _, m, _ in pending])
+    except IntegrityError:
+        # Another request wrote one of these client keys meanwhile: one at a time, each
+        # answered with what is there now.
+        for result, meeting, found in pending:
+            _one_written(actor, meeting, result, found)
+        pending.clear()
+        return
+    AuditEntry.objects.bulk_create([
+        _entry(actor, meeting, found) for _, meeting, found in pending
+    ])  # fmt: skip
+    for result, meeting, found in pending:
+        result.meeting, result.created, result.findings = meeting, True, found
+    pending.clear()
+
+
+def _entry(actor, meeting: Meeting, found: list[rules.Finding]) -> AuditEntry:
+    after = snapshot(meeting)
+    after["attendance"] = {}
+    return AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None, action="meetings.recorded",
+        target_type=Meeting._meta.label_lower, target_id=str(meeting.pk),
+        target_repr=str(meeting)[:300], org_path=meeting.organization.path or "",
+        after=_json_safe(after), note="; ".join(f.text for f in found),
+    )  # fmt: skip
+
+
+def _one_written(actor, meeting: Meeting, result: ItemResult, found) -> None:
+    try:
+        with transaction.atomic():
+            meeting.pk = None
+            meeting.save()
+            AuditEntry.objects.bulk_create([_entry(actor, meeting, found)])
+    except IntegrityError:
+        result.meeting = Meeting.objects.filter(
+            organization=meeting.organization, client_key=meeting.client_key
+        ).first()
+        return
+    result.meeting, result.created, result.findings = meeting, True, found
+
+
+def _one(actor, cell: Organization, item: dict, result: ItemResult, month_kinds) -> None:
+    """An item with its attendance list or points: ``services.record_meeting`` in a savepoint."""
+    data: dict[str, Any] = {k: item[k] for k in PLAIN_FIELDS if k in item}
+    started = timezone.now()
+    try:
+        with transaction.atomic():
+            roll = {m.pk: m for m in selectors.roll_of(cell, item["held_on"]).members}
+            ids = {m["member_id"] for m in item.get("attendance") or ()}
+            ids |= {i for i in (item.get("chair_id"), item.get("minute_taker_id")) if i}
+            stray = ids - set(roll)
+            if stray:
+                raise DomainError({"attendance": (
+                    f"Đảng viên số {min(stray)} không có trong danh sách của chi bộ ngày "
+                    f"{fmt_date(item['held_on'])}: không điểm danh được."
+                )})  # fmt: skip
+            done = services.record_meeting(
+                actor=actor, cell=cell,
+                attendance=[services.Mark(roll[m["member_id"]], m["status"], m.get("reason", ""))
+                            for m in item.get("attendance") or ()],
+                chair=roll.get(item.get("chair_id") or 0),
+                minute_taker=roll.get(item.get("minute_taker_id") or 0),
+                self_points=item.get("self_points"), **data,
+            )  # fmt: skip
+    except ValidationError as exc:
+        result.errors = _errors_of(exc)
+        return
+    # A key already written was answered before this call; one written meanwhile by another
+    # request comes back without findings, as the existing meeting.
+    result.meeting, result.findings = done.meeting, done.findings
+    result.created = done.meeting.created_at >= started
+    held = done.meeting.held_on
+    month_kinds[(cell.pk, held.year, held.month)].append(done.meeting.kind)

@@ -1,0 +1,187 @@
+"""The meeting API's rubric, assignment, visit and voiding endpoints, and the bulk recording of
+many cells' meetings: per-item answers, partial refusals, idempotent resends, audit entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from dangbo.accounts.models import Role
+from dangbo.audit.models import AuditEntry
+from dangbo.core.tests.api_helpers import as_user, field_error
+from dangbo.meetings import services
+from dangbo.meetings.models import Assignment, Meeting, Rubric, Visit
+
+from .factories import FULL, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def w():
+    return build_world()
+
+
+def _level_only(code, held_on, **extra):
+    return {"organization_code": code, "kind": "REGULAR", "held_on": held_on,
+            "level_only": True, "self_level": "GOOD", "counted_count": 4, "present_count": 4,
+            **extra}  # fmt: skip
+
+
+def test_bulk_records_each_item_answers_each_and_a_resend_duplicates_nothing(w):
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    items = [
+        _level_only("A1", "2024-05-20", client_key="k-a1"),
+        _level_only("A2", "2024-05-21", client_key="k-a2", present_count=9),
+        _level_only("G", "2024-05-22", client_key="k-g"),
+        {"organization_code": "A1", "kind": "THEMATIC", "held_on": "2024-05-25",
+         "attendance": [{"member_id": m.pk, "status": "PRESENT"} for m in w.members],
+         "self_points": FULL, "client_key": "k-a1-full"},
+        _level_only("A1", "2024-05-27", client_key="k-a1-2"),
+        _level_only("NOWHERE", "2024-05-22"),
+    ]  # fmt: skip
+    before = AuditEntry.objects.filter(action="meetings.recorded").count()
+    first = upper.post("/o/TOP/meetings/bulk", {"meetings": items})
+    assert first.status_code == 200, first.body
+    body = first.body
+    assert (body["created"], body["existing"], body["refused"]) == (4, 0, 2)
+    by_index = {i["index"]: i for i in body["items"]}
+    assert by_index[1]["errors"] == {
+        "present_count": ["Số có mặt không được lớn hơn số đảng viên phải dự."]
+    }
+    assert by_index[5]["errors"] == {
+        "organization_code": ["Không có chi bộ mã «NOWHERE» trong phạm vi Đảng ủy Khối Thử nghiệm."]
+    }
+    assert [f["code"] for f in by_index[4]["findings"]] == ["REGULAR_TWICE"]
+    assert Meeting.objects.count() == 4
+    assert Meeting.objects.get(pk=by_index[3]["id"]).self_score == 100
+    assert AuditEntry.objects.filter(action="meetings.recorded").count() == before + 4
+    # The answer was lost: the client sends the same list again.
+    again = upper.post("/o/TOP/meetings/bulk", {"meetings": items}).body
+    assert (again["created"], again["existing"], again["refused"]) == (0, 4, 2)
+    assert [i["id"] for i in again["items"]] == [i["id"] for i in body["items"]]
+    assert Meeting.objects.count() == 4
+    assert AuditEntry.objects.filter(action="meetings.recorded").count() == before + 4
+
+
+def test_bulk_refuses_what_one_meeting_refuses_and_stays_in_the_subtree(w):
+    a_admin = as_user("dangbo_a", Role.COMMITTEE_ADMIN, w.a)
+    future = (timezone.localdate() + dt.timedelta(days=40)).isoformat()
+    body = a_admin.post("/o/A/meetings/bulk", {"meetings": [
+        _level_only("A2", "2024-01-10"),  # before A2 was founded
+        _level_only("A1", future),
+        _level_only("G", "2024-05-22"),  # another subtree: not named
+        _level_only("A1", "2024-05-20", self_level=""),
+    ]}).body  # fmt: skip
+    errors = [i["errors"] for i in body["items"]]
+    assert "chưa thành lập" in errors[0]["held_on"][0]
+    assert errors[1] == {"held_on": ["Ngày sinh hoạt không được ở tương lai."]}
+    assert errors[2] == {
+        "organization_code": ["Không có chi bộ mã «G» trong phạm vi Đảng bộ Công ty A."]
+    }
+    assert errors[3] == {"self_level": ["Cần chọn xếp loại chi bộ báo cáo."]}
+    assert Meeting.objects.count() == 0
+    outsider = as_user("chibo_g", Role.COMMITTEE_ADMIN, w.g)
+    assert outsider.post("/o/A/meetings/bulk", {"meetings": [_level_only("A1", "2024-05-20")]}
+                         ).status_code == 404  # fmt: skip
+    viewer = as_user("xem", Role.VIEWER, w.top)
+    assert viewer.post("/o/TOP/meetings/bulk", {"meetings": [_level_only("A1", "2024-05-20")]}
+                       ).status_code == 403  # fmt: skip
+    assert Meeting.objects.count() == 0
+
+
+def test_void_meeting_and_rubric_through_the_api(w):
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    meeting = services.record_meeting(actor=None, cell=w.a1, kind="REGULAR",
+                                      held_on=dt.date(2024, 5, 20), level_only=True,
+                                      self_level="GOOD").meeting  # fmt: skip
+    assert field_error(upper.post(f"/o/A1/meetings/{meeting.pk}/void", {"reason": ""}))
+    voided = upper.post(f"/o/A1/meetings/{meeting.pk}/void", {"reason": "Ghi nhầm chi bộ"})
+    assert voided.status_code == 200
+    assert voided.body["is_voided"]
+    assert AuditEntry.objects.filter(action="meetings.voided", target_id=str(meeting.pk)).exists()
+    other = as_user("chibo_g", Role.COMMITTEE_ADMIN, w.g)
+    assert other.post(f"/o/G/meetings/{meeting.pk}/void", {"reason": "x"}).status_code == 404
+
+    rubric = upper.post("/o/A/meetings/rubrics", {
+        "name": "Biểu riêng", "source": "QĐ 1", "valid_from": "2025-01-01",
+        "criteria": [{"title": "Một", "max_points": 100}],
+        "levels": [{"level": "GOOD", "min_points": 90}, {"level": "FAIR", "min_points": 70,
+                    "below_points": 90}, {"level": "AVERAGE", "min_points": 50,
+                    "below_points": 70}, {"level": "POOR", "min_points": 0, "below_points": 50}],
+    })  # fmt: skip
+    assert rubric.status_code == 201, rubric.body
+    rid = rubric.body["id"]
+    assert other.post(f"/o/G/meetings/rubrics/{rid}/void", {"reason": "x"}).status_code == 404
+    # The template (no owner) and the committee above are not the organization's to void.
+    a_admin = as_user("dangbo_a", Role.COMMITTEE_ADMIN, w.a)
+    assert a_admin.post(f"/o/A/meetings/rubrics/{w.rubric.pk}/void",
+                        {"reason": "x"}).status_code == 404  # fmt: skip
+    done = a_admin.post(f"/o/A/meetings/rubrics/{rid}/void", {"reason": "Ban hành nhầm"})
+    assert done.status_code == 200
+    assert Rubric.objects.get(pk=rid).voided_reason == "Ban hành nhầm"
+    assert AuditEntry.objects.filter(action="meetings.rubric_voided", target_id=str(rid)).exists()
+
+
+def test_assignments_through_the_api(w):
+    a_admin = as_user("dangbo_a", Role.COMMITTEE_ADMIN, w.a)
+    member = w.members[0]
+    made = a_admin.post("/o/A/meetings/assignments", {
+        "member_id": member.pk, "cell_code": "A1", "started_on": "2024-01-02",
+        "decision_number": "12-QĐ/ĐU",
+    })  # fmt: skip
+    assert made.status_code == 201, made.body
+    assert made.body["member_name"] == member.full_name
+    assert field_error(a_admin.post("/o/A/meetings/assignments", {
+        "member_id": member.pk, "cell_code": "A1", "started_on": "2024-02-02"})) == {
+        "member": f"{member.full_name} đang được phân công phụ trách chi bộ này."
+    }  # fmt: skip
+    assert field_error(a_admin.post("/o/A/meetings/assignments", {
+        "member_id": w.g_members[0].pk, "cell_code": "G", "started_on": "2024-02-02"})) == {
+        "member_id": f"Không có đảng viên số {w.g_members[0].pk} trong Đảng bộ Công ty A.",
+        "cell_code": "Không có chi bộ mã «G» thuộc Đảng bộ Công ty A.",
+    }  # fmt: skip
+    listed = a_admin.get("/o/A/meetings/assignments?current=true").body
+    assert [i["id"] for i in listed["items"]] == [made.body["id"]]
+    assert (
+        as_user("g", Role.COMMITTEE_ADMIN, w.g).get("/o/A/meetings/assignments").status_code == 404
+    )
+    aid = made.body["id"]
+    assert field_error(a_admin.post(f"/o/A/meetings/assignments/{aid}/end",
+                                    {"ended_on": "2023-01-01"})) == {
+        "ended_on": "Ngày kết thúc không thể trước ngày phân công."
+    }  # fmt: skip
+    ended = a_admin.post(f"/o/A/meetings/assignments/{aid}/end", {"ended_on": "2024-06-30"})
+    assert ended.body["ended_on"] == "2024-06-30"
+    assert Assignment.objects.get(pk=aid).ended_on == dt.date(2024, 6, 30)
+    assert AuditEntry.objects.filter(action="meetings.assignment_ended").count() == 1
+
+
+def test_visits_list_and_void_through_the_api(w):
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    made = upper.post("/o/TOP/meetings/visits", {"visited_code": "A1", "visited_on": "2024-05-20",
+                                                "group_name": "Tổ công tác số 1"})  # fmt: skip
+    assert made.status_code == 201
+    vid = made.body["id"]
+    assert [v["id"] for v in upper.get("/o/TOP/meetings/visits?year=2024").body["items"]] == [vid]
+    assert upper.get("/o/TOP/meetings/visits?year=2023").body["items"] == []
+    other = as_user("chibo_g", Role.COMMITTEE_ADMIN, w.g)
+    assert other.post(f"/o/G/meetings/visits/{vid}/void", {"reason": "x"}).status_code == 404
+    assert (
+        upper.post(f"/o/TOP/meetings/visits/{vid}/void", {"reason": "Nhầm ngày"}).status_code == 200
+    )
+    assert Visit.objects.get(pk=vid).voided_at is not None
+    assert upper.get("/o/TOP/meetings/visits").body["items"] == []
+    assert upper.post(f"/o/TOP/meetings/visits/{vid}/void", {"reason": "x"}).status_code == 422
+
+
+def test_bulk_flags_a_second_regular_meeting_recorded_later_in_the_month(w):
+    services.record_meeting(actor=None, cell=w.a1, kind="REGULAR", held_on=dt.date(2024, 5, 28),
+                            level_only=True, self_level="GOOD")  # fmt: skip
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": [_level_only("A1", "2024-05-10")]}).body
+    assert body["created"] == 1
+    assert [f["code"] for f in body["items"][0]["findings"]] == ["REGULAR_TWICE"]
+    assert upper.post("/o/TOP/meetings/bulk", {"meetings": []}).body["items"] == []
