@@ -177,8 +177,18 @@ def _moment(value: dt.datetime) -> dt.datetime:
     return value
 
 
-# Moments a request may carry (when documents were sent...): ISO, within the years of ``Day``.
-Moment = Annotated[dt.datetime, AfterValidator(_moment)]
+_YMD = r"(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_HMS = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+ISO_MOMENT_PATTERN = rf"^{_YMD}T{_HMS}(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
+CLOCK_PATTERN = rf"^{_HMS}$"
+
+# Moments a request may carry (when documents were sent...): ISO, within the years of ``Day``
+# (the published schema says so, as it does for ``Day``).
+Moment = Annotated[
+    dt.datetime,
+    AfterValidator(_moment),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": ISO_MOMENT_PATTERN}),
+]
 
 CLOCK_MESSAGE = "Giờ phải viết theo dạng HH:MM, không kèm múi giờ."
 
@@ -189,8 +199,13 @@ def _clock(value: dt.time) -> dt.time:
     return value
 
 
-# A time of day a request may carry (a meeting's start): local time, no time zone.
-Clock = Annotated[dt.time, AfterValidator(_clock)]
+# A time of day a request may carry (a meeting's start): local time, no time zone. The schema
+# gives the pattern alone: JSON Schema's "time" format requires a time zone.
+Clock = Annotated[
+    dt.time,
+    AfterValidator(_clock),
+    WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN}),
+]
 
 
 class InputSchema(Schema):
