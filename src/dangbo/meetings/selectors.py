@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import ExtractMonth
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    RowRange,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Status, Transfer
@@ -126,6 +142,13 @@ def confirm_days(cell: Organization, on: dt.date) -> int:
 # --------------------------------------------------------------------------
 
 LEVEL_RANK = {lv: i for i, lv in enumerate(rules.LEVEL_ORDER)}
+UNSCORED_RANK = 9  # a regular meeting held but not scored: below every level
+# The rank of a meeting's level in SQL (0: Tốt … 3: Kém), and back.
+LEVEL_RANK_SQL = Case(
+    *[When(level=lv, then=Value(i)) for lv, i in LEVEL_RANK.items()],
+    default=Value(UNSCORED_RANK), output_field=IntegerField(),
+)  # fmt: skip
+LEVEL_OF_RANK = {None: None, UNSCORED_RANK: "", **{i: lv.value for lv, i in LEVEL_RANK.items()}}
 
 
 @dataclass
@@ -145,47 +168,94 @@ class GridRow:
         return level_label(self.year)
 
 
+def month_table(
+    meetings: QuerySet[Meeting], *, since: dt.date | None = None, masks: bool = True
+) -> dict[tuple[int, int], tuple]:
+    """Return {(cell id, year): (levels, held, thematic)} from ONE grouped statement over
+    ``meetings`` (one row per cell and year, whatever the number of meetings).
+
+    ``levels`` are the twelve months' levels of the regular meetings (the better one when two
+    were held; "" held but not scored; None: none held); ``held`` and ``thematic`` are bit
+    masks of the months with a regular meeting and of the quarters with a thematic one (bit 0:
+    January, the first quarter), counting only the meetings held on or after ``since``; both
+    0 without ``masks`` (the month grid needs only the levels).
+    """
+    regular, thematic = Q(kind__in=rules.REGULAR_KINDS), Q(kind__in=rules.THEMATIC_KINDS)
+    counted = Q() if since is None else Q(held_on__gte=since)
+    columns: dict = {}
+    for m in range(1, 13):
+        columns[f"r{m}"] = Min(
+            Case(When(regular & Q(held_on__month=m), then=LEVEL_RANK_SQL),
+                 output_field=IntegerField())
+        )  # fmt: skip
+    if masks:
+        columns["held"] = reduce(operator.add, [
+            Max(Case(When(regular & counted & Q(held_on__month=m), then=Value(1 << (m - 1))),
+                     default=Value(0), output_field=IntegerField()))
+            for m in range(1, 13)
+        ])  # fmt: skip
+        columns["thematic"] = reduce(operator.add, [
+            Max(Case(When(thematic & counted & Q(held_on__month__in=range(3 * q - 2, 3 * q + 1)),
+                          then=Value(1 << (q - 1))), default=Value(0), output_field=IntegerField()))
+            for q in range(1, 5)
+        ])  # fmt: skip
+    rows = (
+        meetings.order_by().annotate(year=ExtractYear("held_on"))
+        .values_list("organization_id", "year").annotate(**columns)
+    )  # fmt: skip
+    table = {}
+    for org_id, year, *found in rows:
+        held, quarters = (found[12], found[13]) if masks else (0, 0)
+        table[(org_id, year)] = (tuple(LEVEL_OF_RANK[r] for r in found[:12]), held, quarters)
+    return table
+
+
+NO_MONTHS = (None,) * 12
+
+
 def month_grid(org: Organization, year: int, *, until: dt.date | None = None) -> list[GridRow]:
     """Return, for each cell of the subtree, the level of its regular meeting each month of
-    ``year`` (the better one when two were held); months after ``until`` are not yet due."""
+    ``year`` (the better one when two were held); months after ``until`` are not yet due.
+
+    The meetings are read in one grouped statement (``month_table``: one row per cell); the
+    months due follow from the cell's dates and the levels of the quarters and the year from
+    its months, each worked out once per distinct case rather than once per cell.
+    """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     cells = list(cells_under(org, start, end))
-    found: dict[int, dict[int, str]] = defaultdict(dict)
-    rows = (
+    table = month_table(
         Meeting.objects.filter(
-            path_range(org.path, "organization__path"),
-            voided_at__isnull=True,
-            held_on__gte=start,
-            held_on__lte=end,
-            kind__in=rules.REGULAR_KINDS,
-        )
-        .annotate(month=ExtractMonth("held_on"))
-        .values_list("organization_id", "month", "level")
-    )
-    for org_id, month, level in rows:
-        months = found[org_id]
-        if month not in months or (
-            level and (not months[month] or LEVEL_RANK[level] < LEVEL_RANK[months[month]])
-        ):
-            months[month] = level
+            path_range(org.path, "organization__path"), voided_at__isnull=True,
+            held_on__gte=start, held_on__lte=end, kind__in=rules.REGULAR_KINDS,
+        ),
+        masks=False,
+    )  # fmt: skip
+    bounds = [(dt.date(year, m, 1), rules.month_end(year, m)) for m in range(1, 13)]
+    over = [until is None or last <= until for _, last in bounds]
+    expected_of: dict[tuple, tuple[bool, ...]] = {}
+    rule_of = period_rules(cells, end)
+    levels_of: dict[tuple, tuple] = {}
     result = []
     for cell in cells:
-        months = found.get(cell.pk, {})
-        expected = []
-        for m in range(1, 13):
-            first, last = dt.date(year, m, 1), rules.month_end(year, m)
-            due = cell.established_on <= last and (
-                cell.dissolved_on is None or cell.dissolved_on > first
+        dates = (cell.established_on, cell.dissolved_on)
+        expected = expected_of.get(dates)
+        if expected is None:
+            born, gone = dates
+            expected = expected_of[dates] = tuple(
+                ok and born <= last and (gone is None or gone > first)
+                for (first, last), ok in zip(bounds, over, strict=True)
             )
-            if until is not None and last > until:
-                due = False  # the month is not over yet
-            expected.append(due)
-        result.append(GridRow(cell, [months.get(m) for m in range(1, 13)], expected))
-    rule_of = period_rules(cells, end)
-    for row in result:
-        rule = rule_of(row.cell)
-        row.quarters = rules.quarter_levels(row.months, row.expected, rule)
-        row.year = rules.period_level(row.months, row.expected, rule)
+        found = table.get((cell.pk, year))
+        months = found[0] if found else NO_MONTHS
+        rule = rule_of(cell)
+        key = (months, expected, rule)
+        levels = levels_of.get(key)
+        if levels is None:
+            levels = levels_of[key] = (
+                rules.quarter_levels(months, expected, rule),
+                rules.period_level(months, expected, rule),
+            )
+        result.append(GridRow(cell, list(months), list(expected), list(levels[0]), levels[1]))
     return result
 
 
@@ -305,6 +375,47 @@ def excused_runs(org: Organization, year: int) -> dict[int, int]:
     for member_id, status in rows:
         sequences[member_id].append(status)
     return {pk: rules.longest_excused_run(seq) for pk, seq in sequences.items()}
+
+
+def repeated_absences(
+    org: Organization, start: dt.date, end: dt.date, members: QuerySet, *, months: int, run: int
+) -> dict[str, set[int]]:
+    """Return the ``members`` (a queryset of ids) with repeated absences at the subtree's
+    meetings, from two grouped statements:
+
+    * ``UNEXCUSED_3_MONTHS``: an unexcused absence in at least ``months`` different months of
+      one calendar year, among the meetings held in [start, end];
+    * ``EXCUSED_RUN``: at least ``run`` excused absences in a row in the meetings of one of the
+      calendar years from ``start``'s to ``end``'s (whole years; a meeting where the member
+      was not counted does not break the run: ``rules.longest_excused_run``).
+    """
+    at = Attendance.objects.filter(
+        path_range(org.path, "meeting__organization__path"), meeting__voided_at__isnull=True,
+        member_id__in=members,
+    )  # fmt: skip
+    unexcused = set(
+        at.filter(status=AttendanceStatus.UNEXCUSED, meeting__held_on__gte=start,
+                  meeting__held_on__lte=end)
+        .annotate(year=ExtractYear("meeting__held_on"))
+        .values("member_id", "year")
+        .annotate(n=Count(ExtractMonth("meeting__held_on"), distinct=True))
+        .filter(n__gte=months).values_list("member_id", flat=True)
+    )  # fmt: skip
+    in_a_row = Window(
+        Sum(Case(When(status=AttendanceStatus.EXCUSED, then=Value(1)), default=Value(0),
+                 output_field=IntegerField())),
+        partition_by=[F("member_id"), ExtractYear("meeting__held_on")],
+        order_by=[F("meeting__held_on").asc(), F("meeting_id").asc()],
+        frame=RowRange(start=-(run - 1), end=0),
+    )  # fmt: skip
+    excused = set(
+        at.filter(meeting__held_on__gte=dt.date(start.year, 1, 1),
+                  meeting__held_on__lte=dt.date(end.year, 12, 31))
+        .exclude(status=AttendanceStatus.NOT_COUNTED)
+        .annotate(in_a_row=in_a_row).filter(in_a_row__gte=run)
+        .values_list("member_id", flat=True)
+    )  # fmt: skip
+    return {"UNEXCUSED_3_MONTHS": unexcused, "EXCUSED_RUN": excused}
 
 
 def visits_in(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Visit]:
