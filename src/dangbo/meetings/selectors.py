@@ -9,13 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     F,
     IntegerField,
-    Max,
-    Min,
     Q,
     QuerySet,
     RowRange,
@@ -24,7 +23,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Status, Transfer
@@ -143,11 +142,7 @@ def confirm_days(cell: Organization, on: dt.date) -> int:
 
 LEVEL_RANK = {lv: i for i, lv in enumerate(rules.LEVEL_ORDER)}
 UNSCORED_RANK = 9  # a regular meeting held but not scored: below every level
-# The rank of a meeting's level in SQL (0: Tốt … 3: Kém), and back.
-LEVEL_RANK_SQL = Case(
-    *[When(level=lv, then=Value(i)) for lv, i in LEVEL_RANK.items()],
-    default=Value(UNSCORED_RANK), output_field=IntegerField(),
-)  # fmt: skip
+# The rank of a meeting's level in SQL (0: Tốt … 3: Kém) back to the level.
 LEVEL_OF_RANK = {None: None, UNSCORED_RANK: "", **{i: lv.value for lv, i in LEVEL_RANK.items()}}
 
 
@@ -168,11 +163,45 @@ class GridRow:
         return level_label(self.year)
 
 
+def year_of(field: str, years: Iterable[int]) -> Case:
+    """The year of the date ``field`` as a plain comparison of dates for each of ``years``
+    (rows outside them: NULL), rather than a date function: SQLite runs Django's date
+    functions in Python, once per row and per use."""
+    return Case(
+        *[When(Q(**{f"{field}__gte": dt.date(y, 1, 1), f"{field}__lte": dt.date(y, 12, 31)}),
+               then=Value(y)) for y in years],
+        output_field=IntegerField(),
+    )  # fmt: skip
+
+
+def month_of(field: str, years: Iterable[int]) -> Case:
+    """The month of the date ``field`` as ``year * 12 + month - 1``, by comparisons of dates
+    (see ``year_of``)."""
+    return Case(
+        *[When(in_month(field, [y], m), then=Value(y * 12 + m - 1))
+          for y in years for m in range(1, 13)],
+        output_field=IntegerField(),
+    )  # fmt: skip
+
+
+def in_month(field: str, years: Iterable[int], month: int) -> Q:
+    """``field`` falls in ``month`` of one of ``years``."""
+    return reduce(operator.or_, [
+        Q(**{f"{field}__gte": dt.date(y, month, 1), f"{field}__lte": rules.month_end(y, month)})
+        for y in years
+    ])  # fmt: skip
+
+
 def month_table(
-    meetings: QuerySet[Meeting], *, since: dt.date | None = None, masks: bool = True
+    meetings: QuerySet[Meeting],
+    years: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    masks: bool = True,
 ) -> dict[tuple[int, int], tuple]:
     """Return {(cell id, year): (levels, held, thematic)} from ONE grouped statement over
-    ``meetings`` (one row per cell and year, whatever the number of meetings).
+    ``meetings`` held in ``years`` (one row per cell and year, whatever the number of
+    meetings; months and years told apart by comparisons of dates, no date function).
 
     ``levels`` are the twelve months' levels of the regular meetings (the better one when two
     were held; "" held but not scored; None: none held); ``held`` and ``thematic`` are bit
@@ -180,33 +209,65 @@ def month_table(
     January, the first quarter), counting only the meetings held on or after ``since``; both
     0 without ``masks`` (the month grid needs only the levels).
     """
-    regular, thematic = Q(kind__in=rules.REGULAR_KINDS), Q(kind__in=rules.THEMATIC_KINDS)
-    counted = Q() if since is None else Q(held_on__gte=since)
-    columns: dict = {}
-    for m in range(1, 13):
-        columns[f"r{m}"] = Min(
-            Case(When(regular & Q(held_on__month=m), then=LEVEL_RANK_SQL),
-                 output_field=IntegerField())
-        )  # fmt: skip
-    if masks:
-        columns["held"] = reduce(operator.add, [
-            Max(Case(When(regular & counted & Q(held_on__month=m), then=Value(1 << (m - 1))),
-                     default=Value(0), output_field=IntegerField()))
-            for m in range(1, 13)
-        ])  # fmt: skip
-        columns["thematic"] = reduce(operator.add, [
-            Max(Case(When(thematic & counted & Q(held_on__month__in=range(3 * q - 2, 3 * q + 1)),
-                          then=Value(1 << (q - 1))), default=Value(0), output_field=IntegerField()))
-            for q in range(1, 5)
-        ])  # fmt: skip
-    rows = (
-        meetings.order_by().annotate(year=ExtractYear("held_on"))
-        .values_list("organization_id", "year").annotate(**columns)
+    years = list(years)
+    inner, inner_params = (
+        meetings.order_by()
+        .annotate(o=F("organization_id"), k=F("kind"), lv=F("level"), d=F("held_on"))
+        .values_list("o", "k", "lv", "d").query.sql_with_params()
     )  # fmt: skip
+    day = connection.ops.adapt_datefield_value
+
+    def kind_in(kinds) -> tuple[str, list]:
+        return f"m.k IN ({', '.join(['%s'] * len(kinds))})", [str(k) for k in kinds]
+
+    def in_months(months) -> tuple[str, list]:
+        spans = [(day(dt.date(y, m, 1)), day(rules.month_end(y, m))) for y in years for m in months]
+        return "(" + " OR ".join(["(m.d >= %s AND m.d <= %s)"] * len(spans)) + ")", [
+            v for span in spans for v in span
+        ]
+
+    regular, regular_params = kind_in(rules.REGULAR_KINDS)
+    thematic, thematic_params = kind_in(rules.THEMATIC_KINDS)
+    counted, counted_params = ("m.d >= %s", [day(since)]) if since else ("1 = 1", [])
+    rank = " ".join(f"WHEN %s THEN {i}" for i in LEVEL_RANK.values())
+    rank_params = [str(lv) for lv in LEVEL_RANK]
+    columns, params = [], []
+    year_sql = " ".join(
+        "WHEN m.d >= %s AND m.d <= %s THEN " + str(y) for y in years
+    )  # the year by comparisons of dates: no date function (SQLite runs those in Python)
+    year_params = [day(v) for y in years for v in (dt.date(y, 1, 1), dt.date(y, 12, 31))]
+    for m in range(1, 13):
+        cond, cond_params = in_months([m])
+        columns.append(f"MIN(CASE WHEN {regular} AND {cond} THEN CASE m.lv {rank} "
+                       f"ELSE {UNSCORED_RANK} END END)")  # fmt: skip
+        params += [*regular_params, *cond_params, *rank_params]
+    if masks:
+        held = []
+        for m in range(1, 13):
+            cond, cond_params = in_months([m])
+            held.append(f"MAX(CASE WHEN {regular} AND {counted} AND {cond} THEN {1 << (m - 1)} "
+                        "ELSE 0 END)")  # fmt: skip
+            params += [*regular_params, *counted_params, *cond_params]
+        columns.append(" + ".join(held))
+        quarters = []
+        for q in range(1, 5):
+            cond, cond_params = in_months(range(3 * q - 2, 3 * q + 1))
+            quarters.append(f"MAX(CASE WHEN {thematic} AND {counted} AND {cond} "
+                            f"THEN {1 << (q - 1)} ELSE 0 END)")  # fmt: skip
+            params += [*thematic_params, *counted_params, *cond_params]
+        columns.append(" + ".join(quarters))
+    sql = (
+        f"SELECT m.o, CASE {year_sql} END AS y, {', '.join(columns)} FROM ({inner}) m GROUP BY 1, 2"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*year_params, *params, *inner_params])
+        rows = cursor.fetchall()
     table = {}
     for org_id, year, *found in rows:
-        held, quarters = (found[12], found[13]) if masks else (0, 0)
-        table[(org_id, year)] = (tuple(LEVEL_OF_RANK[r] for r in found[:12]), held, quarters)
+        held_mask, quarter_mask = (found[12], found[13]) if masks else (0, 0)
+        table[(org_id, year)] = (
+            tuple(LEVEL_OF_RANK[r] for r in found[:12]), held_mask, quarter_mask,
+        )  # fmt: skip
     return table
 
 
@@ -228,6 +289,7 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
             path_range(org.path, "organization__path"), voided_at__isnull=True,
             held_on__gte=start, held_on__lte=end, kind__in=rules.REGULAR_KINDS,
         ),
+        [year],
         masks=False,
     )  # fmt: skip
     bounds = [(dt.date(year, m, 1), rules.month_end(year, m)) for m in range(1, 13)]
@@ -381,7 +443,8 @@ def repeated_absences(
     org: Organization, start: dt.date, end: dt.date, members: QuerySet, *, months: int, run: int
 ) -> dict[str, set[int]]:
     """Return the ``members`` (a queryset of ids) with repeated absences at the subtree's
-    meetings, from two grouped statements:
+    meetings: one grouped statement over the absences, then one window over the meetings of
+    the members with enough excused absences for a run, and one over the members found:
 
     * ``UNEXCUSED_3_MONTHS``: an unexcused absence in at least ``months`` different months of
       one calendar year, among the meetings held in [start, end];
@@ -390,32 +453,63 @@ def repeated_absences(
       was not counted does not break the run: ``rules.longest_excused_run``).
     """
     at = Attendance.objects.filter(
-        path_range(org.path, "meeting__organization__path"), meeting__voided_at__isnull=True,
-        member_id__in=members,
+        path_range(org.path, "meeting__organization__path"), meeting__voided_at__isnull=True
+    ).order_by()
+    years = range(start.year, end.year + 1)
+    # One grouped statement over the absences of the whole years: per member and year, the
+    # months with an unexcused absence in [start, end], and the excused absences (a run of
+    # ``run`` needs as many).
+    in_period = Q(meeting__held_on__gte=start, meeting__held_on__lte=end)
+    unexcused_month = Case(
+        When(Q(status=AttendanceStatus.UNEXCUSED) & in_period,
+             then=month_of("meeting__held_on", years)),
+        output_field=IntegerField(),
     )  # fmt: skip
-    unexcused = set(
-        at.filter(status=AttendanceStatus.UNEXCUSED, meeting__held_on__gte=start,
-                  meeting__held_on__lte=end)
-        .annotate(year=ExtractYear("meeting__held_on"))
-        .values("member_id", "year")
-        .annotate(n=Count(ExtractMonth("meeting__held_on"), distinct=True))
-        .filter(n__gte=months).values_list("member_id", flat=True)
+    counts = (
+        at.filter(status__in=[AttendanceStatus.UNEXCUSED, AttendanceStatus.EXCUSED],
+                  meeting__held_on__gte=dt.date(start.year, 1, 1),
+                  meeting__held_on__lte=dt.date(end.year, 12, 31))
+        .annotate(year=year_of("meeting__held_on", years))
+        .values_list("member_id", "year")
+        .annotate(
+            months=Count(unexcused_month, distinct=True),
+            excused=Sum(Case(When(status=AttendanceStatus.EXCUSED, then=Value(1)),
+                             default=Value(0), output_field=IntegerField())),
+        )
+        .filter(Q(months__gte=months) | Q(excused__gte=run))
     )  # fmt: skip
+    unexcused, candidates = set(), set()
+    for member_id, _year, found_months, found_excused in counts:
+        if found_months >= months:
+            unexcused.add(member_id)
+        if found_excused >= run:
+            candidates.add(member_id)
+    # Then the runs, over the meetings of the few members with that many excused absences.
     in_a_row = Window(
         Sum(Case(When(status=AttendanceStatus.EXCUSED, then=Value(1)), default=Value(0),
                  output_field=IntegerField())),
-        partition_by=[F("member_id"), ExtractYear("meeting__held_on")],
+        partition_by=[F("member_id"), year_of("meeting__held_on", years)],
         order_by=[F("meeting__held_on").asc(), F("meeting_id").asc()],
         frame=RowRange(start=-(run - 1), end=0),
     )  # fmt: skip
-    excused = set(
-        at.filter(meeting__held_on__gte=dt.date(start.year, 1, 1),
-                  meeting__held_on__lte=dt.date(end.year, 12, 31))
-        .exclude(status=AttendanceStatus.NOT_COUNTED)
-        .annotate(in_a_row=in_a_row).filter(in_a_row__gte=run)
-        .values_list("member_id", flat=True)
+    excused = set()
+    if candidates:
+        excused = set(
+            at.filter(member_id__in=sorted(candidates),
+                      meeting__held_on__gte=dt.date(start.year, 1, 1),
+                      meeting__held_on__lte=dt.date(end.year, 12, 31))
+            .exclude(status=AttendanceStatus.NOT_COUNTED)
+            .annotate(in_a_row=in_a_row).filter(in_a_row__gte=run)
+            .values_list("member_id", flat=True).order_by()
+        )  # fmt: skip
+    # Which of them are among ``members``: asked of the few found, not of every attendance row
+    # (a list of the subtree's members as a filter of the rows leads SQLite to probe the
+    # attendance index once per meeting and member).
+    allowed = set(
+        Member.objects.filter(pk__in=unexcused | excused).filter(pk__in=members)
+        .values_list("pk", flat=True)
     )  # fmt: skip
-    return {"UNEXCUSED_3_MONTHS": unexcused, "EXCUSED_RUN": excused}
+    return {"UNEXCUSED_3_MONTHS": unexcused & allowed, "EXCUSED_RUN": excused & allowed}
 
 
 def visits_in(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Visit]:

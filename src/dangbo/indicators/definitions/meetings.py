@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 
@@ -168,6 +169,7 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
             organization_id__in=cells.filter(path_range(path)).values("pk"),
             voided_at__isnull=True, held_on__gte=since, held_on__lte=end,
         ),
+        range(since.year, end.year + 1),
         since=start,
     )  # fmt: skip
     out: dict[str, dict] = {}
@@ -196,6 +198,13 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
     return out
 
 
+class _Cell(NamedTuple):
+    """What the rubric owner's rule is looked up by (``meetings.selectors.period_rules``)."""
+
+    pk: int
+    path: str
+
+
 def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> dict:
     """{cell id: (kind of cell, year level or NOT_DUE)}: the year column of the month grid of
     ``q.on``'s year (months over by ``q.on``), for the cells in the tree on ``q.on``."""
@@ -206,9 +215,7 @@ def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> di
         r for r in rows
         if path <= (r[2] or "") < upper and r[3] <= last_day and (r[4] is None or r[4] > first)
     ]  # fmt: skip
-    rule_of = meetings.period_rules(
-        [Organization(pk=pk, kind=kind, path=p) for pk, kind, p, *_ in cells], last_day
-    )
+    rule_of = meetings.period_rules([], last_day)
     expected_of: dict[tuple, tuple] = {}
     level_of: dict[tuple, str | None] = {}
     found = {}
@@ -221,7 +228,7 @@ def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> di
             )
         got = table.get((pk, year))
         months = got[0] if got else meetings.NO_MONTHS
-        rule = rule_of(Organization(pk=pk, kind=kind, path=cell_path))
+        rule = rule_of(_Cell(pk, cell_path))
         key = (months, expected, rule)
         if key not in level_of:
             level_of[key] = meeting_rules.period_level(months, expected, rule)
