@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import (
@@ -146,9 +147,33 @@ UNSCORED_RANK = 9  # a regular meeting held but not scored: below every level
 LEVEL_OF_RANK = {None: None, UNSCORED_RANK: "", **{i: lv.value for lv, i in LEVEL_RANK.items()}}
 
 
+class GridParent(NamedTuple):
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """A cell as the grid's users read it (the page, its XLSX, the API, the CLI): read as plain
+    values, so that a province's 25.000 cells cost no model instance each."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    path: str
+    established_on: dt.date
+    dissolved_on: dt.date | None
+    parent: GridParent | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
 @dataclass
 class GridRow:
-    cell: Organization
+    cell: GridCell
     months: list[str | None]  # per month: the level ("" recorded, not scored), or None: missing
     expected: list[bool]  # the cell existed that month (a meeting was due)
     quarters: list[str | None] = field(default_factory=lambda: [None] * 4)  # None: none due
@@ -272,13 +297,42 @@ def month_table(
 
 
 NO_MONTHS = (None,) * 12
-# What the grid's users read of a cell (the page, its XLSX, the API, the CLI): loading only
-# these keeps a province's 25.000 cells from costing a full model, and its parent, each.
-GRID_CELL_FIELDS = (
-    "id", "code", "name", "kind", "path", "depth", "parent_id", "established_on",
-    "dissolved_on", "parent__id", "parent__code", "parent__name", "parent__path",
-    "parent__depth",
-)  # fmt: skip
+
+
+class PeriodLevels:
+    """``rules.period_level`` and ``rules.quarter_levels``, each worked out once per distinct
+    case: a period's level depends only on how many of its months due are at each level (not
+    on their order), a quarter's on its three months."""
+
+    SLOT = {None: 0, "": 1, **{lv.value: i + 2 for i, lv in enumerate(rules.LEVEL_ORDER)}}
+
+    def __init__(self) -> None:
+        self._periods: dict[tuple, str | None] = {}
+        self._quarters: dict[tuple, str | None] = {}
+        self._rules: dict[int, rules.PeriodRule] = {}  # keyed by identity: hashing one is slow
+
+    def _rule_key(self, rule: rules.PeriodRule) -> int:
+        self._rules.setdefault(id(rule), rule)  # held, so that its id stays its own
+        return id(rule)
+
+    def year(self, months, due, rule: rules.PeriodRule) -> str | None:
+        counts = [0] * len(self.SLOT)
+        for level, is_due in zip(months, due, strict=True):
+            if is_due:
+                counts[self.SLOT[level]] += 1
+        key = (tuple(counts), self._rule_key(rule))
+        if key not in self._periods:
+            self._periods[key] = rules.period_level(months, due, rule)
+        return self._periods[key]
+
+    def quarters(self, months, due, rule: rules.PeriodRule) -> list[str | None]:
+        out, rule_key = [], self._rule_key(rule)
+        for i in (0, 3, 6, 9):
+            key = (months[i : i + 3], due[i : i + 3], rule_key)
+            if key not in self._quarters:
+                self._quarters[key] = rules.period_level(key[0], key[1], rule)
+            out.append(self._quarters[key])
+        return out
 
 
 def month_grid(org: Organization, year: int, *, until: dt.date | None = None) -> list[GridRow]:
@@ -290,7 +344,15 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
     its months, each worked out once per distinct case rather than once per cell.
     """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    cells = list(cells_under(org, start, end).only(*GRID_CELL_FIELDS))
+    cells = [
+        GridCell(pk, code, name, kind, path, born, gone,
+                 GridParent(parent_code, parent_name) if parent_code is not None else None)
+        for pk, code, name, kind, path, born, gone, parent_code, parent_name in
+        cells_under(org, start, end).values_list(
+            "pk", "code", "name", "kind", "path", "established_on", "dissolved_on",
+            "parent__code", "parent__name",
+        )
+    ]  # fmt: skip
     table = month_table(
         Meeting.objects.filter(
             path_range(org.path, "organization__path"), voided_at__isnull=True,
@@ -303,7 +365,7 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
     over = [until is None or last <= until for _, last in bounds]
     expected_of: dict[tuple, tuple[bool, ...]] = {}
     rule_of = period_rules(cells, end)
-    levels_of: dict[tuple, tuple] = {}
+    levels = PeriodLevels()
     result = []
     for cell in cells:
         dates = (cell.established_on, cell.dissolved_on)
@@ -317,14 +379,10 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
         found = table.get((cell.pk, year))
         months = found[0] if found else NO_MONTHS
         rule = rule_of(cell)
-        key = (months, expected, rule)
-        levels = levels_of.get(key)
-        if levels is None:
-            levels = levels_of[key] = (
-                rules.quarter_levels(months, expected, rule),
-                rules.period_level(months, expected, rule),
-            )
-        result.append(GridRow(cell, list(months), list(expected), list(levels[0]), levels[1]))
+        result.append(GridRow(
+            cell, list(months), list(expected), levels.quarters(months, expected, rule),
+            levels.year(months, expected, rule),
+        ))  # fmt: skip
     return result
 
 

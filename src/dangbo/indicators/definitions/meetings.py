@@ -217,7 +217,7 @@ def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> di
     ]  # fmt: skip
     rule_of = meetings.period_rules([], last_day)
     expected_of: dict[tuple, tuple] = {}
-    level_of: dict[tuple, str | None] = {}
+    levels = meetings.PeriodLevels()
     found = {}
     for pk, kind, cell_path, born, gone in cells:
         expected = expected_of.get((born, gone))
@@ -229,10 +229,7 @@ def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> di
         got = table.get((pk, year))
         months = got[0] if got else meetings.NO_MONTHS
         rule = rule_of(_Cell(pk, cell_path))
-        key = (months, expected, rule)
-        if key not in level_of:
-            level_of[key] = meeting_rules.period_level(months, expected, rule)
-        found[pk] = (kind, level_of[key] or NOT_DUE)
+        found[pk] = (kind, levels.year(months, expected, rule) or NOT_DUE)
     return found
 
 
