@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -235,11 +236,14 @@ def month_table(
     0 without ``masks`` (the month grid needs only the levels).
     """
     years = list(years)
-    inner, inner_params = (
-        meetings.order_by()
-        .annotate(o=F("organization_id"), k=F("kind"), lv=F("level"), d=F("held_on"))
-        .values_list("o", "k", "lv", "d").query.sql_with_params()
-    )  # fmt: skip
+    try:
+        inner, inner_params = (
+            meetings.order_by()
+            .annotate(o=F("organization_id"), k=F("kind"), lv=F("level"), d=F("held_on"))
+            .values_list("o", "k", "lv", "d").query.sql_with_params()
+        )  # fmt: skip
+    except EmptyResultSet:  # a filter that matches nothing (an organization not in the tree)
+        return {}
     day = connection.ops.adapt_datefield_value
 
     def kind_in(kinds) -> tuple[str, list]:

@@ -126,3 +126,12 @@ def _statements_do_not_grow_with_the_subtree(demo):
     # absences (and the runs and the members found, when there are candidates), the visits
     assert max(counts) <= 11, counts
     assert counts[0] == 11, counts  # the province has candidates for every statement
+
+
+def test_an_organization_outside_the_tree_on_the_day_has_empty_figures(demo):
+    root = demo[0]
+    before = root.established_on - dt.timedelta(days=1)
+    codes = [i.code for i in _meetings_indicators()]
+    for figure in selectors.figures(root, on=before, codes=codes):
+        assert not figure.result.total.value, figure.indicator.code
+        assert not figure.result.total.numerator, figure.indicator.code
