@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -16,6 +14,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -189,33 +188,27 @@ class GridRow:
         return level_label(self.year)
 
 
-def year_of(field: str, years: Iterable[int]) -> Case:
-    """The year of the date ``field`` as a plain comparison of dates for each of ``years``
-    (rows outside them: NULL), rather than a date function: SQLite runs Django's date
-    functions in Python, once per row and per use."""
-    return Case(
-        *[When(Q(**{f"{field}__gte": dt.date(y, 1, 1), f"{field}__lte": dt.date(y, 12, 31)}),
-               then=Value(y)) for y in years],
-        output_field=IntegerField(),
-    )  # fmt: skip
+class DatePart(Func):
+    """The year or month of a date column as an integer, by the database's own function
+    (SQLite: the text of the date; PostgreSQL: ``EXTRACT``) rather than Django's date
+    functions, which SQLite runs in Python, once per row and per use."""
 
+    output_field = IntegerField()
 
-def month_of(field: str, years: Iterable[int]) -> Case:
-    """The month of the date ``field`` as ``year * 12 + month - 1``, by comparisons of dates
-    (see ``year_of``)."""
-    return Case(
-        *[When(in_month(field, [y], m), then=Value(y * 12 + m - 1))
-          for y in years for m in range(1, 13)],
-        output_field=IntegerField(),
-    )  # fmt: skip
+    def __init__(self, expression, part: str) -> None:
+        if part not in ("year", "month"):
+            raise ValueError(part)
+        self.part = part
+        super().__init__(expression)
 
+    def as_sqlite(self, compiler, connection, **extra):
+        start, length = (1, 4) if self.part == "year" else (6, 2)
+        template = f"CAST(substr(%(expressions)s, {start}, {length}) AS integer)"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
-def in_month(field: str, years: Iterable[int], month: int) -> Q:
-    """``field`` falls in ``month`` of one of ``years``."""
-    return reduce(operator.or_, [
-        Q(**{f"{field}__gte": dt.date(y, month, 1), f"{field}__lte": rules.month_end(y, month)})
-        for y in years
-    ])  # fmt: skip
+    def as_postgresql(self, compiler, connection, **extra):
+        template = f"CAST(EXTRACT({self.part.upper()} FROM %(expressions)s) AS integer)"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def month_table(
@@ -227,7 +220,7 @@ def month_table(
 ) -> dict[tuple[int, int], tuple]:
     """Return {(cell id, year): (levels, held, thematic)} from ONE grouped statement over
     ``meetings`` held in ``years`` (one row per cell and year, whatever the number of
-    meetings; months and years told apart by comparisons of dates, no date function).
+    meetings; months and years by the database's own functions: ``DatePart``).
 
     ``levels`` are the twelve months' levels of the regular meetings (the better one when two
     were held; "" held but not scored; None: none held); ``held`` and ``thematic`` are bit
@@ -239,8 +232,9 @@ def month_table(
     try:
         inner, inner_params = (
             meetings.order_by()
-            .annotate(o=F("organization_id"), k=F("kind"), lv=F("level"), d=F("held_on"))
-            .values_list("o", "k", "lv", "d").query.sql_with_params()
+            .annotate(o=F("organization_id"), k=F("kind"), lv=F("level"), d=F("held_on"),
+                      y=DatePart("held_on", "year"), mo=DatePart("held_on", "month"))
+            .values_list("o", "k", "lv", "d", "y", "mo").query.sql_with_params()
         )  # fmt: skip
     except EmptyResultSet:  # a filter that matches nothing (an organization not in the tree)
         return {}
@@ -250,10 +244,8 @@ def month_table(
         return f"m.k IN ({', '.join(['%s'] * len(kinds))})", [str(k) for k in kinds]
 
     def in_months(months) -> tuple[str, list]:
-        spans = [(day(dt.date(y, m, 1)), day(rules.month_end(y, m))) for y in years for m in months]
-        return "(" + " OR ".join(["(m.d >= %s AND m.d <= %s)"] * len(spans)) + ")", [
-            v for span in spans for v in span
-        ]
+        months = list(months)
+        return f"m.mo IN ({', '.join(['%s'] * len(months))})", months
 
     regular, regular_params = kind_in(rules.REGULAR_KINDS)
     thematic, thematic_params = kind_in(rules.THEMATIC_KINDS)
@@ -261,10 +253,6 @@ def month_table(
     rank = " ".join(f"WHEN %s THEN {i}" for i in LEVEL_RANK.values())
     rank_params = [str(lv) for lv in LEVEL_RANK]
     columns, params = [], []
-    year_sql = " ".join(
-        "WHEN m.d >= %s AND m.d <= %s THEN " + str(y) for y in years
-    )  # the year by comparisons of dates: no date function (SQLite runs those in Python)
-    year_params = [day(v) for y in years for v in (dt.date(y, 1, 1), dt.date(y, 12, 31))]
     for m in range(1, 13):
         cond, cond_params = in_months([m])
         columns.append(f"MIN(CASE WHEN {regular} AND {cond} THEN CASE m.lv {rank} "
@@ -285,11 +273,9 @@ def month_table(
                             f"THEN {1 << (q - 1)} ELSE 0 END)")  # fmt: skip
             params += [*thematic_params, *counted_params, *cond_params]
         columns.append(" + ".join(quarters))
-    sql = (
-        f"SELECT m.o, CASE {year_sql} END AS y, {', '.join(columns)} FROM ({inner}) m GROUP BY 1, 2"
-    )
+    sql = f"SELECT m.o, m.y, {', '.join(columns)} FROM ({inner}) m GROUP BY 1, 2"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*year_params, *params, *inner_params])
+        cursor.execute(sql, [*params, *inner_params])
         rows = cursor.fetchall()
     table = {}
     for org_id, year, *found in rows:
@@ -524,21 +510,20 @@ def repeated_absences(
     at = Attendance.objects.filter(
         path_range(org.path, "meeting__organization__path"), meeting__voided_at__isnull=True
     ).order_by()
-    years = range(start.year, end.year + 1)
     # One grouped statement over the absences of the whole years: per member and year, the
     # months with an unexcused absence in [start, end], and the excused absences (a run of
     # ``run`` needs as many).
     in_period = Q(meeting__held_on__gte=start, meeting__held_on__lte=end)
     unexcused_month = Case(
         When(Q(status=AttendanceStatus.UNEXCUSED) & in_period,
-             then=month_of("meeting__held_on", years)),
+             then=DatePart("meeting__held_on", "month")),
         output_field=IntegerField(),
     )  # fmt: skip
     counts = (
         at.filter(status__in=[AttendanceStatus.UNEXCUSED, AttendanceStatus.EXCUSED],
                   meeting__held_on__gte=dt.date(start.year, 1, 1),
                   meeting__held_on__lte=dt.date(end.year, 12, 31))
-        .annotate(year=year_of("meeting__held_on", years))
+        .annotate(year=DatePart("meeting__held_on", "year"))
         .values_list("member_id", "year")
         .annotate(
             months=Count(unexcused_month, distinct=True),
@@ -557,7 +542,7 @@ def repeated_absences(
     in_a_row = Window(
         Sum(Case(When(status=AttendanceStatus.EXCUSED, then=Value(1)), default=Value(0),
                  output_field=IntegerField())),
-        partition_by=[F("member_id"), year_of("meeting__held_on", years)],
+        partition_by=[F("member_id"), DatePart("meeting__held_on", "year")],
         order_by=[F("meeting__held_on").asc(), F("meeting_id").asc()],
         frame=RowRange(start=-(run - 1), end=0),
     )  # fmt: skip
