@@ -139,6 +139,10 @@ def _print_table(results: dict[str, dict]) -> None:
             from .indicators import print_result
 
             print_result(result["indicators"])
+        if "meetings" in result:
+            from .meetings import print_result as print_meetings
+
+            print_meetings(result["meetings"])
 
 
 def _print_pages(result: dict) -> None:

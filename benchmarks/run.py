@@ -130,6 +130,9 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
     from . import indicators
 
     figures = indicators.run(root, today, lambda fn: _median_ms(fn, repeat))
+    from . import meetings
+
+    meeting_figures = meetings.run(root, today, lambda fn: _median_ms(fn, repeat))
     rows_per_s = result.rows / result.seconds
     return {
         "members": result.members,
@@ -142,6 +145,7 @@ def run(*, members: int, seed: int, repeat: int) -> dict:
         "page_baseline_ms": page_baseline_ms,
         "pages": pages,
         "indicators": figures,
+        "meetings": meeting_figures,
     }  # fmt: skip
 
 

@@ -12,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractMonth
 
 from dangbo.meetings import rules as meeting_rules
 from dangbo.meetings import selectors as meetings
 from dangbo.meetings.models import Attendance, AttendanceStatus, Level, Meeting, MeetingKind
 from dangbo.members.models import Member
 from dangbo.organizations.models import CELL_KINDS, Organization, OrgKind
+from dangbo.organizations.rules import subtree_upper_bound
+from dangbo.organizations.selectors import path_range
 
 from ..registry import PERIOD, TOTAL, Query, RecordKind, Result, Row, Source, Unit, indicator
 
@@ -49,25 +51,40 @@ UPPER = Case(
 
 
 def scan_meetings(q: Query, groups: frozenset[str]) -> dict[str, dict]:
-    """Read the period's meetings once, grouped by kind, level and kind of cell, upper attendee."""
+    """Read the period's meetings once, grouped by kind, level and kind of cell, upper attendee
+    and way of recording (with the sums of the counts a cell reported); with ``attendance``,
+    one more statement counts the period's attendance rows by status."""
     rows = (
         _meetings(q).annotate(upper=UPPER)
-        .values_list("kind", "level", "organization__kind", "upper")
-        .annotate(n=Count("id"))
+        .values_list("kind", "level", "organization__kind", "upper", "level_only")
+        .annotate(n=Count("id"), counted=Sum("counted_count"), present=Sum("present_count"))
     )  # fmt: skip
     out: dict[str, dict] = {g: defaultdict(int) for g in groups}
-    for kind, level, cell_kind, upper, n in rows:
+    for kind, level, cell_kind, upper, level_only, n, counted, present in rows:
         if "kind" in out:
             out["kind"][kind] += n
         if "level" in out:
             out["level"][(cell_kind, level or UNSCORED)] += n
         if "upper" in out:
             out["upper"][upper] += n
+        if "attendance" in out and level_only:
+            out["attendance"][("counts", "counted")] += counted or 0
+            out["attendance"][("counts", "present")] += present or 0
+    if "attendance" in out:
+        per = (
+            Attendance.objects.filter(meeting__in=_meetings(q).filter(level_only=False))
+            .exclude(status=AttendanceStatus.NOT_COUNTED)
+            .values_list("status").annotate(n=Count("id")).order_by()
+        )  # fmt: skip
+        for status, n in per:
+            out["attendance"][("persons", "counted")] += n
+            if status == AttendanceStatus.PRESENT:
+                out["attendance"][("persons", "present")] += n
     return {g: dict(v) for g, v in out.items()}
 
 
 MEETINGS = Source(
-    "meetings", scan_meetings, frozenset({"kind", "level", "upper"}),
+    "meetings", scan_meetings, frozenset({"kind", "level", "upper", "attendance"}),
     label="các buổi sinh hoạt chi bộ trong kỳ (một lượt đọc chung cho các chỉ tiêu sinh hoạt)",
 )  # fmt: skip
 
@@ -102,37 +119,125 @@ def _cells(q: Query) -> QuerySet[Organization]:
     return meetings.cells_under(q.org, q.period_start, q.on).filter(pk__in=q.org_ids)
 
 
-def _due_and_held(q: Query) -> tuple[dict[str, set], dict[str, set]]:
-    """Return, per kind (REGULAR: cell-months, THEMATIC: cell-quarters), the periods due and
-    the periods held, as sets of (cell id, year, month or quarter)."""
-    due: dict[str, set] = {"REGULAR": set(), "THEMATIC": set()}
-    start, end = q.period_start, q.on
+def _months(start: dt.date, end: dt.date) -> list[tuple[int, int, dt.date]]:
+    """The months (year, month, last day) from ``start``'s to ``end``'s that are over by
+    ``end``."""
     months = []
     y, m = start.year, start.month
     while (y, m) <= (end.year, end.month):
-        months.append((y, m))
+        last = meeting_rules.month_end(y, m)
+        if last <= end:
+            months.append((y, m, last))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    for cell in _cells(q).select_related(None).only("pk", "established_on", "dissolved_on"):
-        for y, m in months:
-            last = meeting_rules.month_end(y, m)
-            if last > end:
-                continue  # the month is not over: not yet due
-            if meetings.cell_existed_on(cell, last):
-                due["REGULAR"].add((cell.pk, y, m))
-                if m % 3 == 0 and meeting_rules.expected_meetings(y, m)["THEMATIC"]:
-                    due["THEMATIC"].add((cell.pk, y, m // 3))
-    held: dict[str, set] = {"REGULAR": set(), "THEMATIC": set()}
-    rows = (
-        _meetings(q).filter(organization_id__in=_cells(q).values("pk"))
-        .annotate(month=ExtractMonth("held_on"))
-        .values_list("organization_id", "held_on__year", "month", "kind").distinct()
+    return months
+
+
+def _due_masks(months, born: dt.date, gone: dt.date | None) -> dict[int, tuple[int, int]]:
+    """{year: (months due, quarters with a thematic meeting due)} as bit masks, for a cell
+    standing from ``born`` until ``gone``: a month is due when the cell stands on its last
+    day (Điều lệ Đ24 k2), a quarter's thematic meeting when its last month is due and the
+    guidance in force then asks for one."""
+    masks: dict[int, list[int]] = {}
+    for y, m, last in months:
+        if born <= last and (gone is None or gone > last):
+            due = masks.setdefault(y, [0, 0])
+            due[0] |= 1 << (m - 1)
+            if m % 3 == 0 and meeting_rules.expected_meetings(y, m)["THEMATIC"]:
+                due[1] |= 1 << (m // 3 - 1)
+    return {y: (r, t) for y, (r, t) in masks.items()}
+
+
+def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
+    """Read the subtree's cells and their meetings once, as one row per cell and year.
+
+    Two statements whatever the size of the subtree: the cells standing in the tree on the
+    period's last day, and their meetings of the period (of its last day's whole year when
+    ``year`` is asked), grouped by cell and year (``meetings.selectors.month_table``). The
+    months and quarters due follow from each cell's dates, worked out once per distinct pair
+    of dates. Groups: ``held`` ({REGULAR, THEMATIC: (held, due)}: the cell-months and
+    cell-quarters due and those held) and ``year`` ({cell id: (kind of cell, year level or
+    NOT_DUE)}, from the month grid of the last day's year).
+    """
+    start, end = q.period_start, q.on
+    path, upper = q.org.path or "", subtree_upper_bound(q.org.path or "")
+    cells = Organization.objects.filter(pk__in=q.org_ids, kind__in=CELL_KINDS)
+    rows = list(cells.values_list("pk", "kind", "path", "established_on", "dissolved_on"))
+    year_start = dt.date(end.year, 1, 1)
+    since = min(start, year_start) if "year" in groups else start
+    table = meetings.month_table(
+        Meeting.objects.filter(
+            organization_id__in=cells.filter(path_range(path)).values("pk"),
+            voided_at__isnull=True, held_on__gte=since, held_on__lte=end,
+        ),
+        range(since.year, end.year + 1),
+        since=start,
     )  # fmt: skip
-    for org_id, year, month, kind in rows:
-        if kind in meeting_rules.REGULAR_KINDS:
-            held["REGULAR"].add((org_id, year, month))
-        if kind in meeting_rules.THEMATIC_KINDS:
-            held["THEMATIC"].add((org_id, year, (month - 1) // 3 + 1))
-    return due, held
+    out: dict[str, dict] = {}
+    if "held" in groups:
+        months = _months(start, end)
+        masks_of: dict[tuple, dict] = {}
+        tally = {"REGULAR": [0, 0], "THEMATIC": [0, 0]}
+        for pk, _kind, cell_path, born, gone in rows:
+            if not (path <= (cell_path or "") < upper and born <= end):
+                continue
+            if gone is not None and gone <= start:
+                continue
+            masks = masks_of.get((born, gone))
+            if masks is None:
+                masks = masks_of[(born, gone)] = _due_masks(months, born, gone)
+            for year, (regular, thematic) in masks.items():
+                found = table.get((pk, year))
+                held = (found[1], found[2]) if found else (0, 0)
+                tally["REGULAR"][0] += (regular & held[0]).bit_count()
+                tally["REGULAR"][1] += regular.bit_count()
+                tally["THEMATIC"][0] += (thematic & held[1]).bit_count()
+                tally["THEMATIC"][1] += thematic.bit_count()
+        out["held"] = {k: tuple(v) for k, v in tally.items()}
+    if "year" in groups:
+        out["year"] = _year_levels(q, rows, table, path, upper)
+    return out
+
+
+class _Cell(NamedTuple):
+    """What the rubric owner's rule is looked up by (``meetings.selectors.period_rules``)."""
+
+    pk: int
+    path: str
+
+
+def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> dict:
+    """{cell id: (kind of cell, year level or NOT_DUE)}: the year column of the month grid of
+    ``q.on``'s year (months over by ``q.on``), for the cells in the tree on ``q.on``."""
+    year = q.on.year
+    first, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    bounds = [(dt.date(year, m, 1), meeting_rules.month_end(year, m)) for m in range(1, 13)]
+    cells = [
+        r for r in rows
+        if path <= (r[2] or "") < upper and r[3] <= last_day and (r[4] is None or r[4] > first)
+    ]  # fmt: skip
+    rule_of = meetings.period_rules([], last_day)
+    expected_of: dict[tuple, tuple] = {}
+    levels = meetings.PeriodLevels()
+    found = {}
+    for pk, kind, cell_path, born, gone in cells:
+        expected = expected_of.get((born, gone))
+        if expected is None:
+            expected = expected_of[(born, gone)] = tuple(
+                last <= q.on and born <= last and (gone is None or gone > first_day)
+                for first_day, last in bounds
+            )
+        got = table.get((pk, year))
+        months = got[0] if got else meetings.NO_MONTHS
+        rule = rule_of(_Cell(pk, cell_path))
+        found[pk] = (kind, levels.year(months, expected, rule) or NOT_DUE)
+    return found
+
+
+CELL_MONTHS = Source(
+    "cell_months", scan_cell_months, frozenset({"held", "year"}),
+    label="các chi bộ của cây tổ chức và buổi sinh hoạt của chúng theo tháng (một lượt đọc "
+    "chung cho các chỉ tiêu sinh hoạt theo tháng, quý, năm)",
+)  # fmt: skip
 
 
 def _share(key: str, label: str, numerator: int, denominator: int) -> Row:
@@ -156,15 +261,14 @@ def _share(key: str, label: str, numerator: int, denominator: int) -> Row:
     numerator_label="Đã sinh hoạt",
     denominator_label="Phải sinh hoạt",
     missing_label="chưa đến hạn",
+    reads=CELL_MONTHS.reading("held"),
 )
-def held_vs_expected(q: Query) -> Result:
-    due, held = _due_and_held(q)
+def held_vs_expected(q: Query, scanned: dict) -> Result:
+    tally = scanned["held"]
     rows = [
-        _share("REGULAR", "Thường kỳ (chi bộ – tháng)", len(due["REGULAR"] & held["REGULAR"]),
-               len(due["REGULAR"])),
-        _share("THEMATIC", "Chuyên đề (chi bộ – quý)", len(due["THEMATIC"] & held["THEMATIC"]),
-               len(due["THEMATIC"])),
-    ]  # fmt: skip
+        _share("REGULAR", "Thường kỳ (chi bộ – tháng)", *tally["REGULAR"]),
+        _share("THEMATIC", "Chuyên đề (chi bộ – quý)", *tally["THEMATIC"]),
+    ]
     n = sum(r.numerator or 0 for r in rows)
     total = _share(TOTAL, "Chung", n, sum(r.denominator or 0 for r in rows))
     return Result(rows, total)
@@ -229,19 +333,6 @@ NOT_DUE = "NOT_DUE"
 YEAR_KEYS = [*Level.values, NOT_DUE]
 
 
-def _year_levels(q: Query) -> dict[int, tuple[str, str]]:
-    """Return {cell id: (kind of cell, year level or NOT_DUE)} for the cells in the tree on the
-    period's last day, from the month grid of that day's year (months over by then)."""
-    in_tree = set(
-        Organization.objects.filter(pk__in=q.org_ids, kind__in=CELL_KINDS)
-        .values_list("pk", flat=True)
-    )  # fmt: skip
-    return {
-        r.cell.pk: (r.cell.kind, r.year or NOT_DUE)
-        for r in meetings.month_grid(q.org, q.on.year, until=q.on) if r.cell.pk in in_tree
-    }  # fmt: skip
-
-
 def _year_label(level: str) -> str:
     return "Chưa có tháng phải sinh hoạt" if level == NOT_DUE else Level(level).label
 
@@ -263,9 +354,10 @@ def _year_label(level: str) -> str:
     records=RecordKind.ORGANIZATIONS,
     numerator_label="Chi bộ ở mức",
     denominator_label="Tổng số chi bộ",
+    reads=CELL_MONTHS.reading("year"),
 )
-def cells_by_year_level(q: Query) -> Result:
-    found = _year_levels(q)
+def cells_by_year_level(q: Query, scanned: dict) -> Result:
+    found = scanned["year"]
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for key in found.values():
         counts[key] += 1
@@ -281,7 +373,7 @@ def cells_by_year_level(q: Query) -> Result:
 
 @cells_by_year_level.records_of
 def cells_by_year_level_records(q: Query, key: str) -> QuerySet:
-    found = _year_levels(q)
+    found = scan_cell_months(q, frozenset({"year"}))["year"]
     if key == TOTAL:
         ids = [pk for pk, (_, level) in found.items() if level == Level.GOOD]
     else:
@@ -309,22 +401,16 @@ def cells_by_year_level_records(q: Query, key: str) -> QuerySet:
     records=RecordKind.MEETINGS,
     numerator_label="Lượt có mặt",
     denominator_label="Lượt phải dự",
+    reads=MEETINGS.reading("attendance"),
 )
-def attendance_rate(q: Query) -> Result:
-    per = dict(
-        Attendance.objects.filter(meeting__in=_meetings(q).filter(level_only=False))
-        .exclude(status=AttendanceStatus.NOT_COUNTED)
-        .values_list("status").annotate(n=Count("id")).order_by()
-    )  # fmt: skip
-    sums = (
-        _meetings(q)
-        .filter(level_only=True)
-        .aggregate(counted=Sum("counted_count"), present=Sum("present_count"))
-    )
-    persons = _share("persons", "Buổi điểm danh từng người", per.get("PRESENT", 0),
-                     sum(per.values()))  # fmt: skip
-    counts = _share("counts", "Buổi chỉ báo cáo số liệu", sums["present"] or 0,
-                    sums["counted"] or 0)  # fmt: skip
+def attendance_rate(q: Query, scanned: dict) -> Result:
+    got = scanned["attendance"]
+
+    def share(key: str, label: str) -> Row:
+        return _share(key, label, got.get((key, "present"), 0), got.get((key, "counted"), 0))
+
+    persons = share("persons", "Buổi điểm danh từng người")
+    counts = share("counts", "Buổi chỉ báo cáo số liệu")
     total = _share(TOTAL, "Chung", persons.numerator + counts.numerator,
                    persons.denominator + counts.denominator)  # fmt: skip
     return Result([persons, counts], total)
@@ -341,22 +427,24 @@ def attendance_rate_records(q: Query, key: str) -> QuerySet:
 # --------------------------------------------------------------------------
 
 
-def _absentees(q: Query) -> dict[str, set[int]]:
+def scan_absences(q: Query, groups: frozenset[str]) -> dict[str, dict]:
+    """Return {"absences": {UNEXCUSED_3_MONTHS, EXCUSED_RUN: member ids}} from two grouped
+    statements over the attendance of the subtree's meetings, for the members now in the tree
+    on the period's last day (``meetings.selectors.repeated_absences``)."""
     in_tree = Member.objects.filter(organization_id__in=q.org_ids).values("pk")
-    striking = set()
-    for year in range(q.period_start.year, q.on.year + 1):
-        start = max(q.period_start, dt.date(year, 1, 1))
-        end = min(q.on, dt.date(year, 12, 31))
-        months = meetings.unexcused_months(q.org, start, end)
-        striking |= {pk for pk, found in months.items()
-                     if len(found) >= meeting_rules.STRIKING_MONTHS}  # fmt: skip
-    runs = set()
-    for year in range(q.period_start.year, q.on.year + 1):
-        runs |= {pk for pk, run in meetings.excused_runs(q.org, year).items()
-                 if run > meeting_rules.MAX_CONSECUTIVE_EXCUSED}  # fmt: skip
-    allowed = set(Member.objects.filter(pk__in=striking | runs).filter(pk__in=in_tree)
-                  .values_list("pk", flat=True))  # fmt: skip
-    return {"UNEXCUSED_3_MONTHS": striking & allowed, "EXCUSED_RUN": runs & allowed}
+    found = meetings.repeated_absences(
+        q.org, q.period_start, q.on, in_tree,
+        months=meeting_rules.STRIKING_MONTHS, run=meeting_rules.MAX_CONSECUTIVE_EXCUSED + 1,
+    )  # fmt: skip
+    return {"absences": found}
+
+
+ABSENCES = Source(
+    "absences",
+    scan_absences,
+    frozenset({"absences"}),
+    label="các lượt vắng sinh hoạt trong kỳ của đảng viên thuộc cây tổ chức",
+)
 
 
 ABSENCE_LABELS = {
@@ -378,9 +466,10 @@ ABSENCE_LABELS = {
     time=PERIOD,
     dimension="loại vắng mặt",
     records=RecordKind.MEMBERS,
+    reads=ABSENCES.reading("absences"),
 )
-def members_repeated_absence(q: Query) -> Result:
-    found = _absentees(q)
+def members_repeated_absence(q: Query, scanned: dict) -> Result:
+    found = scanned["absences"]
     rows = [Row(k, label, len(found[k])) for k, label in ABSENCE_LABELS.items()]
     everyone = set().union(*found.values())
     return Result(rows, Row(TOTAL, "Tổng số đảng viên", len(everyone)))
@@ -388,7 +477,7 @@ def members_repeated_absence(q: Query) -> Result:
 
 @members_repeated_absence.records_of
 def members_repeated_absence_records(q: Query, key: str) -> QuerySet:
-    found = _absentees(q)
+    found = scan_absences(q, frozenset({"absences"}))["absences"]
     ids = set().union(*found.values()) if key == TOTAL else found.get(key, set())
     return (
         Member.objects.filter(pk__in=ids).select_related("organization__parent")
