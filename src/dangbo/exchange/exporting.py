@@ -65,7 +65,7 @@ from .format import (
 from .records import RECORD_SHEETS
 from .records.base import MEMBER, ORGANIZATION, Lookup
 
-CELL_KINDS = {"date": "date", "int": "int", "bool": "bool"}
+CELL_KINDS = {"date": "date", "int": "int", "decimal": "decimal", "bool": "bool"}
 # Rows written between two progress reports.
 PROGRESS_EVERY = 2000
 # The rows of the "Thông tin" sheet: its values, then the rows of each other sheet.

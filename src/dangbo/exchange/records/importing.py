@@ -448,6 +448,14 @@ class RecordImport:
                     if sheet.complete is not None:
                         sheet.complete(obj, record.values)
                     objs.append(obj)
+                if sheet.prepare is not None:
+                    refused = sheet.prepare(
+                        objs, [r.values for r in ready], self._issuer(sheet, ready)
+                    )
+                    for index in refused:  # not written: the import is refused anyway
+                        ready[index].created = False
+                    objs = [o for i, o in enumerate(objs) if i not in refused]
+                    ready = [r for i, r in enumerate(ready) if i not in refused]
                 sheet.model.objects.bulk_create(objs, batch_size=CHUNK)
                 for record, obj in zip(ready, objs, strict=True):
                     record.pk = obj.pk
@@ -457,8 +465,17 @@ class RecordImport:
             if sheet.refresh is not None and touched[sheet.key_name]:
                 sheet.refresh([r.stored for r in touched[sheet.key_name]])
         for sheet in self.sheets:
-            self._audit(sheet, [r for r in self.plans[sheet.key_name].records if r.created])
+            created = [r for r in self.plans[sheet.key_name].records if r.created]
+            if sheet.verify is not None and created:
+                sheet.verify([(r.stored, r.values) for r in created], self._issuer(sheet, created))
+            self._audit(sheet, created)
             self._check_derived(sheet, [r for r in touched[sheet.key_name] if r.row is not None])
+
+    def _issuer(self, sheet: RecordSheet, records: list[_Record]):
+        def issue(index: int, column: str, message: str) -> None:
+            self.job.issue(sheet.spec, records[index].row, column, message)
+
+        return issue
 
     def _touched(self) -> dict[str, list[_Record]]:
         """The records written, and the records of other sheets they name (derived from them)."""
