@@ -293,7 +293,6 @@ RUBRIC_LEVELS = RecordSheet(
     owners=("rubric_owner",),
     refs=(_rubric_ref(),),
     noun="Ngưỡng xếp loại",
-    choice_lists=(("Mã xếp loại", Level),),
 )
 
 # -- visits and assignments ---------------------------------------------------------------------
@@ -595,7 +594,10 @@ MEETINGS = RecordSheet(
     verify=_verify_meetings,
     # The rubric is the one in force on the meeting's day; the client's key stays with it.
     not_carried=("rubric", "client_key"),
-    choice_lists=(("Mã loại sinh hoạt", MeetingKind), ("Mã xếp loại (sinh hoạt)", Level)),
+    choice_lists=(
+        ("Mã loại sinh hoạt", MeetingKind),
+        ("Mã xếp loại (sinh hoạt, ngưỡng xếp loại)", Level),
+    ),
 )
 
 MEETING_SUFFIX = "buổi sinh hoạt"
