@@ -169,8 +169,8 @@ n có cùng các cột khóa ứng với bản ghi thứ n trong hệ thống).
   tính lại theo biểu đang áp dụng ngày sinh hoạt (của cấp ủy gần nhất ở trên chi bộ), không lấy
   từ tệp; buổi chỉ có xếp loại giữ xếp loại ghi trong tệp. Biểu mẫu công bố (không thuộc cấp ủy
   nào) có sẵn trong mọi hệ thống và không đi theo tệp: biểu sao từ biểu mẫu gọi biểu mẫu bằng văn
-  bản ban hành của nó. Tệp xuất cho một cây chỉ mang biểu của các cấp ủy trong cây: buổi sinh
-  hoạt chấm theo biểu của cấp trên cây được chấm lại theo biểu đang áp dụng ở hệ thống nhận.
+  bản ban hành của nó. Tệp xuất cho một cây mang biểu của các cấp ủy trong cây và của các cấp ủy
+  ở trên nó (để tham chiếu), nên điểm của mọi buổi sinh hoạt trong tệp đặt được lên biểu áp dụng.
 - Nhập tại một tổ chức (trang nhập dữ liệu, API): không tạo được gì ngoài cây của tổ chức đó (tổ
   chức, vai trò, chức vụ, đảng viên theo nơi đang sinh hoạt, hồ sơ của các phân hệ theo tổ chức
   hoặc đảng viên chủ hồ sơ) và không thêm loại hình. Nhập cho cả hệ thống (dòng lệnh) thì không có

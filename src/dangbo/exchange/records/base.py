@@ -130,6 +130,9 @@ class RecordSheet:
     select_related: tuple[str, ...] = ()
     # Model fields the sheet does not carry as a column (computed again, or carried otherwise).
     not_carried: tuple[str, ...] = ()
+    # The records of the organizations above the subtree travel too (for reference): what the
+    # subtree applies from above, e.g. the rubric in force for its cells.
+    from_above: bool = False
     # Code lists shown in the documentation: (title, TextChoices).
     choice_lists: tuple[tuple[str, Any], ...] = ()
 

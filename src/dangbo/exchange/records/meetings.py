@@ -121,7 +121,8 @@ RUBRICS_SPEC = SheetSpec(
     title="Biểu chấm điểm sinh hoạt",
     description=(
         "Biểu chấm điểm chất lượng sinh hoạt chi bộ do cấp ủy trong tệp ban hành, áp dụng cho "
-        "các chi bộ trực thuộc từ ngày áp dụng; tiêu chí ở sheet «Tiêu chí chấm điểm», ngưỡng "
+        "các chi bộ trực thuộc từ ngày áp dụng (kể cả biểu của các cấp ủy ở trên cây xuất, để "
+        "tham chiếu: biểu áp dụng cho các chi bộ của cây); tiêu chí ở sheet «Tiêu chí chấm điểm», ngưỡng "
         "xếp loại ở sheet «Ngưỡng xếp loại». Biểu mẫu công bố (không thuộc cấp ủy nào, có sẵn "
         "trong mọi hệ thống) không xuất ra: biểu sao từ biểu mẫu gọi biểu mẫu bằng văn bản ban "
         "hành của nó. Khi nhập, ngưỡng xếp loại và thời gian áp dụng được kiểm tra như khi cấp "
@@ -219,6 +220,7 @@ RUBRICS = RecordSheet(
     extra_row=_template_row,
     complete=_link_template,
     verify=_verify_rubrics,
+    from_above=True,
     select_related=("template_of",),
     not_carried=("template_of",),  # as "template", the source document of the template
 )

@@ -370,3 +370,17 @@ def test_a_template_unknown_here_is_refused(tmp_path):
     )  # fmt: skip
     errors = _refused(tmp_path, content)
     assert any("Không có biểu mẫu công bố" in e.message for e in errors), errors
+
+
+def test_a_cell_file_carries_the_rubric_of_the_committee_above(tmp_path):
+    build_meetings_world()
+    before = _meetings_rows()
+    content = export_bytes("D1")
+    wipe()
+    result = import_exchange(write_file(tmp_path, content), actor=None, dry_run=False)
+    assert result.errors == [], result.errors
+    # D's two rubrics come for reference: the scores of D1's meetings are placed on them.
+    after = _meetings_rows()
+    assert after["rubrics"] == before["rubrics"]
+    assert after["scores"] == before["scores"]
+    assert after["meetings"] == [m for m in before["meetings"] if m[0] == "D1"]
