@@ -34,6 +34,18 @@ DATA_MODELS: tuple[type[Model], ...] = (
 )  # fmt: skip
 
 
+# The rubric templates (owned by no committee) are reference data: they stay, uncounted.
+REFERENCE_ROWS = {
+    Rubric: Q(owner__isnull=True),
+    RubricCriterion: Q(rubric__owner__isnull=True),
+    RubricLevel: Q(rubric__owner__isnull=True),
+}
+
+
+def _records(model: type[Model]):
+    return model.objects.exclude(REFERENCE_ROWS.get(model, Q(pk__in=[])))
+
+
 def build_world() -> dict[str, Any]:
     """Two blocs, three đảng bộ: renamed, moved, dissolved, merged; members with varied lives."""
     sector = Sector.objects.order_by("code").first()
@@ -126,14 +138,8 @@ def wipe() -> None:
     ApiToken.objects.all().delete()
     RoleAssignment.objects.all().delete()
     # The module records, those naming others first (a reissue before the badge it replaces).
-    # The rubric templates (owned by no committee) are reference data and stay.
-    kept = {
-        Rubric: Q(owner__isnull=True),
-        RubricCriterion: Q(rubric__owner__isnull=True),
-        RubricLevel: Q(rubric__owner__isnull=True),
-    }
     for sheet in reversed(RECORD_SHEETS):
-        records = sheet.model.objects.exclude(kept.get(sheet.model, Q(pk__in=[])))
+        records = _records(sheet.model)
         for ref in sheet.refs:
             if ref.to == sheet.key_name:
                 records.filter(**{f"{ref.field}__isnull": False}).delete()
@@ -160,7 +166,7 @@ def export_bytes(code: str, on: dt.date = ON) -> bytes:
 
 
 def table_counts() -> dict[str, int]:
-    counts = {m.__name__: m.objects.count() for m in DATA_MODELS}
+    counts = {m.__name__: _records(m).count() for m in DATA_MODELS}
     counts["User"] = get_user_model().objects.count()
     counts["AuditEntry"] = AuditEntry.objects.count()
     counts["Sector"] = Sector.objects.count()
