@@ -133,6 +133,9 @@ class RecordSheet:
     # The records of the organizations above the subtree travel too (for reference): what the
     # subtree applies from above, e.g. the rubric in force for its cells.
     from_above: bool = False
+    # Check constraints of the model the sheet's own checks (or the cell types) already hold:
+    # not asked of the database once per row.
+    checked_constraints: tuple[str, ...] = ()
     # Code lists shown in the documentation: (title, TextChoices).
     choice_lists: tuple[tuple[str, Any], ...] = ()
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from dangbo.core.formatting import fmt_date
 from dangbo.core.models import Code
@@ -232,7 +232,10 @@ class RecordImport:
             for name, messages in exc.message_dict.items():
                 errors[name] += messages
         for constraint in sheet.model._meta.constraints:
-            if not isinstance(constraint, models.CheckConstraint):
+            if (
+                not isinstance(constraint, models.CheckConstraint)
+                or constraint.name in sheet.checked_constraints
+            ):
                 continue
             try:
                 constraint.validate(sheet.model, obj, exclude=exclude)
@@ -507,6 +510,8 @@ class RecordImport:
             job.org_path.update(
                 Organization.objects.filter(code__in=chunk).values_list("code", "path")
             )
+        if sheet.select_related:  # what the records' names read, in one query each
+            prefetch_related_objects([r.stored for r in records], *sheet.select_related)
         for record, code in zip(records, codes, strict=True):
             job._audit(sheet.action, record.stored, job.org_path.get(code, ""))
 

@@ -221,6 +221,7 @@ RUBRICS = RecordSheet(
     complete=_link_template,
     verify=_verify_rubrics,
     from_above=True,
+    checked_constraints=("rubric_valid_until_after_from",),
     select_related=("template_of",),
     not_carried=("template_of",),  # as "template", the source document of the template
 )
@@ -264,6 +265,7 @@ RUBRIC_CRITERIA = RecordSheet(
     owners=("rubric_owner",),
     refs=(_rubric_ref(),),
     noun="Tiêu chí chấm điểm",
+    checked_constraints=("criterion_max_positive",),
     checks=(
         lambda v: (
             [("max_points", "Điểm tối đa của tiêu chí phải lớn hơn 0.")]
@@ -387,6 +389,7 @@ ASSIGNMENTS = RecordSheet(
         Ref("cell", "cell", ORGANIZATION),
     ),
     noun="Phân công phụ trách",
+    checked_constraints=("assignment_ends_after_start",),
     checks=(
         lambda v: (
             [("ended_on", "Ngày kết thúc không thể trước ngày phân công.")]
@@ -475,8 +478,17 @@ def _refresh_meetings(meetings: list[Meeting]) -> None:
     """Derive the rubric, totals and levels of each meeting from its score rows."""
     rubrics = _Rubrics()
     scores = _scores_by_meeting(m.pk for m in meetings)
-    fields = ["rubric", "self_score", "self_level", "confirmed_score", "confirmed_level", "level"]
+    fields = [
+        "rubric_id",
+        "self_score",
+        "self_level",
+        "confirmed_score",
+        "confirmed_level",
+        "level",
+    ]
+    changed: dict[tuple, list[int]] = defaultdict(list)
     for meeting in meetings:
+        before = tuple(getattr(meeting, f) for f in fields)
         rows = scores.get(meeting.pk, [])
         meeting.rubric_id = None
         meeting.self_score = meeting.confirmed_score = None
@@ -497,7 +509,13 @@ def _refresh_meetings(meetings: list[Meeting]) -> None:
                 meeting.confirmed_score = sum(upper, Decimal(0))
                 meeting.confirmed_level = rubrics.level(rubric, upper)
         meeting.level = meeting.confirmed_level or meeting.self_level
-    Meeting.objects.bulk_update(meetings, fields, batch_size=500)
+        after = tuple(getattr(meeting, f) for f in fields)
+        if after != before:
+            changed[after].append(meeting.pk)
+    # One statement per set of values (few: the levels and totals repeat), not one per row.
+    for after, ids in changed.items():
+        for chunk in _chunks(ids):
+            Meeting.objects.filter(pk__in=chunk).update(**dict(zip(fields, after, strict=True)))
 
 
 def _verify_meetings(records: list[tuple[Meeting, Mapping[str, Any]]], issue: Issuer) -> None:
@@ -578,6 +596,7 @@ MEETINGS = RecordSheet(
         Ref("confirmed_by", "confirmed_by", ORGANIZATION),
     ),
     noun="Buổi sinh hoạt",
+    checked_constraints=("meeting_present_within_counted",),
     checks=(
         lambda v: (
             [("present_count", "Số có mặt không được lớn hơn số đảng viên phải dự.")]
@@ -676,12 +695,16 @@ def _refresh_attendance(rows: list[Attendance]) -> None:
     """Whether each attendee was temporarily transferred in, from the cell's list that day."""
     meetings = _meetings_of(a.meeting_id for a in rows)
     rolls = _Rolls([(m.organization_id, m.held_on) for m in meetings.values()])
+    changed: dict[bool, list[int]] = defaultdict(list)
     for row in rows:
         meeting = meetings[row.meeting_id]
-        row.transferred_in = row.member_id in rolls.transferred_in(
-            meeting.organization_id, meeting.held_on
-        )
-    Attendance.objects.bulk_update(rows, ["transferred_in"], batch_size=500)
+        value = row.member_id in rolls.transferred_in(meeting.organization_id, meeting.held_on)
+        if value != row.transferred_in:
+            row.transferred_in = value
+            changed[value].append(row.pk)
+    for value, ids in changed.items():
+        for chunk in _chunks(ids):
+            Attendance.objects.filter(pk__in=chunk).update(transferred_in=value)
 
 
 def _verify_attendance(records: list[tuple[Attendance, Mapping[str, Any]]], issue: Issuer) -> None:
@@ -726,6 +749,7 @@ ATTENDANCE = RecordSheet(
     owners=("meeting_held_on",),
     refs=(_meeting_ref(), Ref("member", "member", MEMBER)),
     noun="Điểm danh",
+    select_related=("member",),
     checks=(
         lambda v: (
             [("reason", "Cần ghi lý do vắng hoặc không tính.")]
@@ -853,6 +877,7 @@ SCORES = RecordSheet(
     owners=("meeting_held_on",),
     refs=(_meeting_ref(),),
     noun="Điểm tiêu chí",
+    checked_constraints=("score_not_negative",),  # the cell type takes no negative number
     extra_row=_criterion_row,
     prepare=_place_scores,
     verify=_verify_scores,
