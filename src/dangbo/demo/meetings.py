@@ -248,9 +248,14 @@ def build_meetings(root: Organization, *, as_of: dt.date, seed: int) -> Meetings
             attendance.append((pk, member, str(mark.value), reason, False))
     # Committees visited too (the đảng bộ cơ sở and bộ phận above the cells).
     parents = sorted({c.parent_id for c in cells if c.parent_id and c.parent_id != root.pk})
+    # Committees working through 2024 (``services.record_visit``: active on the day visited).
+    parents = [
+        p.pk for p in Organization.objects.filter(pk__in=parents).order_by("pk")
+        if p.parent_id and p.dissolved_on is None and p.established_on <= dt.date(2024, 1, 10)
+    ]  # fmt: skip
     for parent_id in rng.sample(parents, min(8, len(parents))):
         parent = Organization.objects.get(pk=parent_id)
-        if parent.parent_id and parent.dissolved_on is None:
+        if parent.parent_id:
             visits.append(Visit(organization_id=parent.parent_id, visited_id=parent_id,
                                 visited_on=dt.date(2024, rng.randint(1, 12), 10),
                                 group_name="Đoàn công tác của Tỉnh ủy", created_at=now,

@@ -34,8 +34,10 @@ HEADER = f"""\
 Tệp trao đổi là một bảng tính XLSX chứa mọi dữ liệu dangbo giữ cho cây của một tổ chức: các tổ
 chức với lịch sử của chúng, đảng viên với các sự kiện, chức vụ, người dùng và vai trò (không có
 mật khẩu), và hồ sơ của các phân hệ: kết nạp đảng viên (hồ sơ kết nạp, người giới thiệu, biểu
-quyết, xét chính thức, kế hoạch và chỉ tiêu kết nạp), chuyển sinh hoạt đảng, Huy hiệu Đảng. Mỗi
-phân hệ mới thêm sheet của mình vào tệp (kèm kiểm thử xuất – nhập – xuất).
+quyết, xét chính thức, kế hoạch và chỉ tiêu kết nạp), chuyển sinh hoạt đảng, Huy hiệu Đảng, sinh
+hoạt chi bộ (biểu chấm điểm với tiêu chí và ngưỡng xếp loại, cấp trên dự sinh hoạt, phân công cấp
+ủy viên phụ trách, buổi sinh hoạt, điểm danh, điểm từng tiêu chí). Mỗi phân hệ mới thêm sheet của
+mình vào tệp (kèm kiểm thử xuất – nhập – xuất).
 
 Tệp dùng để:
 
@@ -159,6 +161,16 @@ n có cùng các cột khóa ứng với bản ghi thứ n trong hệ thống).
   sơ đó, trong tệp hoặc trong hệ thống; có cả hồ sơ đã hủy và chưa hủy cùng khóa thì lấy hồ sơ
   chưa hủy. Các cột *tính ra* của hồ sơ (bước của hồ sơ kết nạp, ngày đủ người giới thiệu...)
   được tính lại sau khi ghi và đối chiếu với tệp.
+- Sinh hoạt chi bộ: mọi bản ghi nhập vào được kiểm tra theo đúng các quy tắc khi ghi trên hệ
+  thống, mỗi vi phạm là một lỗi nêu quy tắc (buổi sinh hoạt khi chi bộ chưa thành lập hoặc đã
+  giải thể, điểm danh người không sinh hoạt tại chi bộ ngày đó, điểm vượt điểm tối đa của tiêu
+  chí, ngưỡng xếp loại chồng nhau hoặc thiếu mức, thời gian áp dụng chồng với biểu khác của cùng
+  cấp ủy...). Biểu chấm điểm áp dụng, tổng điểm và xếp loại của buổi có điểm từng tiêu chí được
+  tính lại theo biểu đang áp dụng ngày sinh hoạt (của cấp ủy gần nhất ở trên chi bộ), không lấy
+  từ tệp; buổi chỉ có xếp loại giữ xếp loại ghi trong tệp. Biểu mẫu công bố (không thuộc cấp ủy
+  nào) có sẵn trong mọi hệ thống và không đi theo tệp: biểu sao từ biểu mẫu gọi biểu mẫu bằng văn
+  bản ban hành của nó. Tệp xuất cho một cây mang biểu của các cấp ủy trong cây và của các cấp ủy
+  ở trên nó (để tham chiếu), nên điểm của mọi buổi sinh hoạt trong tệp đặt được lên biểu áp dụng.
 - Nhập tại một tổ chức (trang nhập dữ liệu, API): không tạo được gì ngoài cây của tổ chức đó (tổ
   chức, vai trò, chức vụ, đảng viên theo nơi đang sinh hoạt, hồ sơ của các phân hệ theo tổ chức
   hoặc đảng viên chủ hồ sơ) và không thêm loại hình. Nhập cho cả hệ thống (dòng lệnh) thì không có

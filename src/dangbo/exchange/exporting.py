@@ -65,7 +65,7 @@ from .format import (
 from .records import RECORD_SHEETS
 from .records.base import MEMBER, ORGANIZATION, Lookup
 
-CELL_KINDS = {"date": "date", "int": "int", "bool": "bool"}
+CELL_KINDS = {"date": "date", "int": "int", "decimal": "decimal", "bool": "bool"}
 # Rows written between two progress reports.
 PROGRESS_EVERY = 2000
 # The rows of the "Thông tin" sheet: its values, then the rows of each other sheet.
@@ -210,9 +210,12 @@ def _closure(scope_ids: set[int], named: set[int]) -> set[int]:
     return known
 
 
-def _records(in_scope: QuerySet, members: QuerySet, left: dict[int, Any]) -> dict[str, list]:
+def _records(
+    in_scope: QuerySet, members: QuerySet, left: dict[int, Any], above: list[int]
+) -> dict[str, list]:
     """The records of each record sheet: those of the members, organizations, parent records
-    here (of a member who has left, those made by the day they left)."""
+    here (of a member who has left, those made by the day they left); for a sheet whose records
+    the subtree uses from above (a rubric in force), those of the organizations ``above`` too."""
     found: dict[str, list] = {}
     for sheet in RECORD_SHEETS:
         query = Q(pk__in=[])
@@ -221,6 +224,8 @@ def _records(in_scope: QuerySet, members: QuerySet, left: dict[int, Any]) -> dic
                 query |= Q(**{f"{ref.field}__in": members})
             elif ref.to == ORGANIZATION:
                 query |= Q(**{f"{ref.field}__in": in_scope})
+                if sheet.from_above:
+                    query |= Q(**{f"{ref.field}_id__in": above})
             else:
                 query |= Q(**{f"{ref.field}_id__in": [o.pk for o in found[ref.to]]})
         records = sheet.model.objects.filter(query)
@@ -345,7 +350,8 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
     scope_ids = set(in_scope.values_list("pk", flat=True))
     members = _members(root, in_scope)
     left = _departures(root, members, in_scope)
-    records = _records(in_scope, members, left)
+    above = [pk for pk in R.path_ids(root.path) if pk != root.pk]
+    records = _records(in_scope, members, left, above)
     # The members the records name (an introducer, a mentor) come with the file.
     named_members = _named_by_records(records, MEMBER)
     present: set[int] = set()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import decimal
 import json
 import re
 import unicodedata
@@ -272,6 +273,42 @@ def _int(value: Any) -> int:
     return number
 
 
+def _decimal(value: Any) -> decimal.Decimal:
+    """A number with at most one decimal (points): 12,5 or 12.5 in text, or a number cell."""
+    if isinstance(value, bool):
+        raise CellError("Cần một số (ví dụ 12,5).")
+    if isinstance(value, (int, float, decimal.Decimal)):
+        text = str(value)
+    else:
+        text = R.clean_text(value).replace(",", ".")
+    try:
+        number = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        raise CellError("Cần một số (ví dụ 12,5).") from None
+    if not number.is_finite():
+        raise CellError("Cần một số (ví dụ 12,5).")
+    if number < 0:
+        raise CellError("Cần một số không âm.")
+    rounded = number.quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP)
+    if abs(rounded - number) > decimal.Decimal("1e-9"):
+        raise CellError("Chỉ ghi tối đa một chữ số thập phân.")
+    if rounded >= 10_000:
+        raise CellError("Số quá lớn.")
+    return rounded
+
+
+def _time(value: Any) -> str:
+    """A time of day as "hh:mm" (a time cell, or text such as 7:30)."""
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    match = re.fullmatch(r"(\d{1,2})[:h](\d{2})(?::00)?", R.clean_text(value))
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise CellError("Giờ không hợp lệ: ghi theo dạng hh:mm (ví dụ 07:30).")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -315,6 +352,10 @@ def type_cell(col: Col, value: Any) -> Any:
         return _day(value)
     if kind in ("int", "version"):
         return _int(value)
+    if kind == "decimal":
+        return _decimal(value)
+    if kind == "time":
+        return _time(value)
     if kind == "bool":
         return _bool(value)
     if kind == "uuid":
@@ -343,7 +384,7 @@ def type_cell(col: Col, value: Any) -> Any:
 def _empty(col: Col) -> Any:
     if col.default is not None:
         return col.default
-    if col.type in ("date", "int", "uuid", "version"):
+    if col.type in ("date", "int", "decimal", "uuid", "version"):
         return None if col.type != "uuid" else ""
     if col.type == "bool":
         return False

@@ -25,6 +25,8 @@ TYPE_NAMES = {
     "code": "mã",
     "date": "ngày (ô ngày, hoặc chữ dd/mm/yyyy)",
     "int": "số nguyên",
+    "decimal": "số, tối đa một chữ số thập phân (12,5)",
+    "time": "giờ (hh:mm)",
     "bool": "Có / Không",
     "uuid": "UUID",
     "json": "JSON (đối tượng)",

@@ -79,6 +79,16 @@ def level_of(rubric: Rubric, points: Sequence[Decimal]) -> str:
     return rules.level_from_score(bands, criteria, list(points))
 
 
+def cell_closed_message(cell: Organization, held_on: dt.date) -> str:
+    """Why no meeting of ``cell`` can be recorded on ``held_on`` (it did not exist that day)."""
+    return (
+        f"Ngày {fmt_date(held_on)} chi bộ chưa thành lập hoặc đã giải thể (thành lập "
+        f"{fmt_date(cell.established_on)}"
+        + (f", giải thể {fmt_date(cell.dissolved_on)}" if cell.dissolved_on else "")
+        + "): không ghi được buổi sinh hoạt."
+    )
+
+
 def _audit(actor, action: str, target, org: Organization, **entry) -> None:
     record(actor=actor, action=action, target=target, org_path=org.path or "", **entry)
 
@@ -94,12 +104,7 @@ def _header_errors(
     if held_on > today:
         errors["held_on"] = "Ngày sinh hoạt không được ở tương lai."
     elif not selectors.cell_existed_on(cell, held_on):
-        errors["held_on"] = (
-            f"Ngày {fmt_date(held_on)} chi bộ chưa thành lập hoặc đã giải thể (thành lập "
-            f"{fmt_date(cell.established_on)}"
-            + (f", giải thể {fmt_date(cell.dissolved_on)}" if cell.dissolved_on else "")
-            + "): không ghi được buổi sinh hoạt."
-        )
+        errors["held_on"] = cell_closed_message(cell, held_on)
     if start_time and end_time and end_time <= start_time:
         errors["end_time"] = "Giờ kết thúc phải sau giờ bắt đầu."
     return errors

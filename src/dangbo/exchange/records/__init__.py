@@ -6,7 +6,9 @@ module's sheets are declared in the module of this package named after it.
 
 from __future__ import annotations
 
-from . import admissions, awards, transfers
+from . import admissions, awards, meetings, transfers
 from .base import RecordSheet
 
-RECORD_SHEETS: tuple[RecordSheet, ...] = (*admissions.SHEETS, *transfers.SHEETS, *awards.SHEETS)
+RECORD_SHEETS: tuple[RecordSheet, ...] = (
+    *admissions.SHEETS, *transfers.SHEETS, *awards.SHEETS, *meetings.SHEETS,
+)  # fmt: skip

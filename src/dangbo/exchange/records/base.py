@@ -43,6 +43,8 @@ ORGANIZATION = "organization"
 
 # A row check: the row's values (column key → canonical value) → (column key, message) pairs.
 RowCheck = Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]]
+# Tells the import of a row's problem: (index of the record, column key, Vietnamese message).
+Issuer = Callable[[int, str, str], None]
 # Column keys whose model field has another name.
 FIELD_OF_COLUMN = {"voided_on": "voided_at"}
 
@@ -118,9 +120,22 @@ class RecordSheet:
     extra_row: Callable[[models.Model], Mapping[str, Any]] | None = None
     # Complete a record built from a row before it is written (computed fields, links).
     complete: Callable[[models.Model, Mapping[str, Any]], None] | None = None
+    # Complete a batch of records built from rows, with what the database says (a record
+    # another sheet does not name, e.g. a criterion of the rubric in force): the records,
+    # their rows' values, and ``issue(index, column, message)``; returns the indexes refused.
+    prepare: Callable[[list[models.Model], list[Mapping[str, Any]], Issuer], set[int]] | None = None
+    # After every sheet is written and derived: the domain's own checks of the records created
+    # (the rules the module's services apply), as ``(record, values)`` pairs and an issuer.
+    verify: Callable[[list[tuple[models.Model, Mapping[str, Any]]], Issuer], None] | None = None
     select_related: tuple[str, ...] = ()
     # Model fields the sheet does not carry as a column (computed again, or carried otherwise).
     not_carried: tuple[str, ...] = ()
+    # The records of the organizations above the subtree travel too (for reference): what the
+    # subtree applies from above, e.g. the rubric in force for its cells.
+    from_above: bool = False
+    # Check constraints of the model the sheet's own checks (or the cell types) already hold:
+    # not asked of the database once per row.
+    checked_constraints: tuple[str, ...] = ()
     # Code lists shown in the documentation: (title, TextChoices).
     choice_lists: tuple[tuple[str, Any], ...] = ()
 
@@ -213,7 +228,7 @@ class RecordSheet:
 
 def empty_value(col: Col) -> Any:
     """The canonical value of an empty cell of ``col``."""
-    if col.type in ("date", "int"):
+    if col.type in ("date", "int", "decimal"):
         return None
     if col.type == "bool":
         return False
@@ -229,6 +244,10 @@ def cell_value(col: Col, value: Any) -> Any:
         return value
     if kind == "int":
         return None if value is None else int(value)
+    if kind == "decimal":
+        return None if value is None else decimal.Decimal(value).quantize(decimal.Decimal("0.1"))
+    if kind == "time":
+        return value.strftime("%H:%M") if value else ""
     if kind == "bool":
         return bool(value)
     if kind == "uuid":
@@ -244,6 +263,8 @@ def model_value(model_field: models.Field, col: Col, value: Any) -> Any:
     """The model value of a canonical file value for ``col``."""
     if isinstance(model_field, models.DateTimeField):
         return R.start_of_day(value)
+    if isinstance(model_field, models.TimeField):
+        return dt.time.fromisoformat(value) if value else None
     if isinstance(model_field, models.DecimalField):
         return None if value is None else decimal.Decimal(value)
     if isinstance(model_field, models.UUIDField):

@@ -24,6 +24,10 @@ def _header(model_field: models.Field) -> str:
 def _type(model_field: models.Field) -> str:
     if model_field.choices and not isinstance(model_field, models.IntegerField):
         return "code"
+    if isinstance(model_field, models.TimeField):
+        return "time"
+    if isinstance(model_field, models.DecimalField) and model_field.decimal_places:
+        return "decimal"
     if isinstance(model_field, models.DateField):
         return "date"
     if isinstance(model_field, models.BooleanField):

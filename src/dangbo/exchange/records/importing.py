@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from dangbo.core.formatting import fmt_date
 from dangbo.core.models import Code
@@ -232,7 +232,10 @@ class RecordImport:
             for name, messages in exc.message_dict.items():
                 errors[name] += messages
         for constraint in sheet.model._meta.constraints:
-            if not isinstance(constraint, models.CheckConstraint):
+            if (
+                not isinstance(constraint, models.CheckConstraint)
+                or constraint.name in sheet.checked_constraints
+            ):
                 continue
             try:
                 constraint.validate(sheet.model, obj, exclude=exclude)
@@ -448,6 +451,14 @@ class RecordImport:
                     if sheet.complete is not None:
                         sheet.complete(obj, record.values)
                     objs.append(obj)
+                if sheet.prepare is not None:
+                    refused = sheet.prepare(
+                        objs, [r.values for r in ready], self._issuer(sheet, ready)
+                    )
+                    for index in refused:  # not written: the import is refused anyway
+                        ready[index].created = False
+                    objs = [o for i, o in enumerate(objs) if i not in refused]
+                    ready = [r for i, r in enumerate(ready) if i not in refused]
                 sheet.model.objects.bulk_create(objs, batch_size=CHUNK)
                 for record, obj in zip(ready, objs, strict=True):
                     record.pk = obj.pk
@@ -457,8 +468,17 @@ class RecordImport:
             if sheet.refresh is not None and touched[sheet.key_name]:
                 sheet.refresh([r.stored for r in touched[sheet.key_name]])
         for sheet in self.sheets:
-            self._audit(sheet, [r for r in self.plans[sheet.key_name].records if r.created])
+            created = [r for r in self.plans[sheet.key_name].records if r.created]
+            if sheet.verify is not None and created:
+                sheet.verify([(r.stored, r.values) for r in created], self._issuer(sheet, created))
+            self._audit(sheet, created)
             self._check_derived(sheet, [r for r in touched[sheet.key_name] if r.row is not None])
+
+    def _issuer(self, sheet: RecordSheet, records: list[_Record]):
+        def issue(index: int, column: str, message: str) -> None:
+            self.job.issue(sheet.spec, records[index].row, column, message)
+
+        return issue
 
     def _touched(self) -> dict[str, list[_Record]]:
         """The records written, and the records of other sheets they name (derived from them)."""
@@ -490,6 +510,8 @@ class RecordImport:
             job.org_path.update(
                 Organization.objects.filter(code__in=chunk).values_list("code", "path")
             )
+        if sheet.select_related:  # what the records' names read, in one query each
+            prefetch_related_objects([r.stored for r in records], *sheet.select_related)
         for record, code in zip(records, codes, strict=True):
             job._audit(sheet.action, record.stored, job.org_path.get(code, ""))
 

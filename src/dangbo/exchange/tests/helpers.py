@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model
+from django.db.models import Model, Q
 from openpyxl import load_workbook
 
 from dangbo.accounts import services as account_services
@@ -18,6 +18,7 @@ from dangbo.audit.models import AuditEntry
 from dangbo.documents.models import CommitteeTerm, IssuedDocument, NumberCounter
 from dangbo.exchange.exporting import export_exchange
 from dangbo.exchange.records import RECORD_SHEETS
+from dangbo.meetings.models import Rubric, RubricCriterion, RubricLevel
 from dangbo.members import restructuring
 from dangbo.members import services as member_services
 from dangbo.members.models import Member, MemberEvent, MemberState, Position
@@ -31,6 +32,18 @@ DATA_MODELS: tuple[type[Model], ...] = (
     Organization, TreePosition, OrgEvent, Member, MemberEvent, MemberState, Position,
     RoleAssignment, *(r.model for r in RECORD_SHEETS),
 )  # fmt: skip
+
+
+# The rubric templates (owned by no committee) are reference data: they stay, uncounted.
+REFERENCE_ROWS = {
+    Rubric: Q(owner__isnull=True),
+    RubricCriterion: Q(rubric__owner__isnull=True),
+    RubricLevel: Q(rubric__owner__isnull=True),
+}
+
+
+def _records(model: type[Model]):
+    return model.objects.exclude(REFERENCE_ROWS.get(model, Q(pk__in=[])))
 
 
 def build_world() -> dict[str, Any]:
@@ -126,32 +139,11 @@ def wipe() -> None:
     RoleAssignment.objects.all().delete()
     # The module records, those naming others first (a reissue before the badge it replaces).
     for sheet in reversed(RECORD_SHEETS):
+        records = _records(sheet.model)
         for ref in sheet.refs:
             if ref.to == sheet.key_name:
-                sheet.model.objects.filter(**{f"{ref.field}__isnull": False}).delete()
-        sheet.model.objects.all().delete()
-    # The meetings are not part of the workbook yet: a new installation has none. The rubric
-    # templates (owned by no committee) are reference data and stay.
-    from dangbo.meetings.models import (
-        Assignment,
-        Attendance,
-        Meeting,
-        Rubric,
-        RubricCriterion,
-        RubricLevel,
-        Score,
-        Visit,
-    )  # fmt: skip
-
-    Score.objects.all().delete()
-    Attendance.objects.all().delete()
-    Meeting.objects.all().delete()
-    Visit.objects.all().delete()
-    Assignment.objects.all().delete()
-    owned = Rubric.objects.filter(owner__isnull=False)
-    RubricCriterion.objects.filter(rubric__in=owned).delete()
-    RubricLevel.objects.filter(rubric__in=owned).delete()
-    owned.delete()
+                records.filter(**{f"{ref.field}__isnull": False}).delete()
+        records.delete()
     Position.objects.all().delete()
     MemberState.objects.all().delete()
     MemberEvent.objects.all().delete()
@@ -174,7 +166,7 @@ def export_bytes(code: str, on: dt.date = ON) -> bytes:
 
 
 def table_counts() -> dict[str, int]:
-    counts = {m.__name__: m.objects.count() for m in DATA_MODELS}
+    counts = {m.__name__: _records(m).count() for m in DATA_MODELS}
     counts["User"] = get_user_model().objects.count()
     counts["AuditEntry"] = AuditEntry.objects.count()
     counts["Sector"] = Sector.objects.count()

@@ -204,7 +204,7 @@ def test_every_module_record_round_trips_with_the_same_values(tmp_path):
     # One audit entry per record.
     for sheet in RECORD_SHEETS:
         entries = AuditEntry.objects.filter(action=sheet.action)
-        assert entries.count() == EXPECTED_ROWS[sheet.key_name], sheet.action
+        assert entries.count() == EXPECTED_ROWS.get(sheet.key_name, 0), sheet.action
     assert AuditEntry.objects.get(action="awards.badgeaward_imported", target_id=str(reissue.pk))
 
 
