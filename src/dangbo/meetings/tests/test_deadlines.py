@@ -245,3 +245,25 @@ def test_a_month_ahead_is_stored_but_shown_only_from_its_first_day(w, settings):
     # Nothing of the months ahead on the cell's 90-day radar: only this month's and the past.
     assert max(x.due_on for x in radar(w.a1, d(2025, 4, 1), 90).items
                if x.kind == REGULAR_MISSING) == april  # fmt: skip
+
+
+def test_the_migration_fills_shown_from_of_the_rows_stored_before_it(w, settings):
+    """Rows stored before the column existed get what the source now sets."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("dangbo.deadlines.migrations.0002_deadline_shown_from")
+    settings.DANGBO_DEADLINE_STORE = True
+    store.rebuild(d(2025, 1, 1))
+    rows = OpenDeadline.objects.filter(kind__in=[REGULAR_MISSING, THEMATIC_MISSING])
+    expected = sorted(rows.values_list("pk", "shown_from"))
+    assert expected
+    assert all(shown_from is not None for _, shown_from in expected)
+    OpenDeadline.objects.update(shown_from=None)
+    migration.fill_shown_from(apps, SimpleNamespace(connection=connection))
+    assert sorted(rows.values_list("pk", "shown_from")) == expected
+    others = OpenDeadline.objects.exclude(kind__in=[REGULAR_MISSING, THEMATIC_MISSING])
+    assert not others.exclude(shown_from=None).exists()  # a score to confirm: shown at once
