@@ -39,6 +39,10 @@ class Deadline:
     # The last day the radar still shows it (None: until it is done). A badge never recorded
     # leaves the radar a year after it fell due.
     shown_until: dt.date | None = None
+    # The first day the radar shows it (None: at once). A cell's regular meeting of a month
+    # becomes something to do on the month's first day, not a year ahead of it; the source
+    # still returns it whatever the day asked (the stored rows are read on later days).
+    shown_from: dt.date | None = None
     # What ``detail`` says once the deadline is overdue, when that depends on the day (a badge
     # not yet due says when the member reached the milestone; overdue, that it was not recorded).
     late_detail: str = ""
@@ -46,6 +50,12 @@ class Deadline:
     def detail_on(self, today: dt.date) -> str:
         """``detail`` as it reads on ``today``."""
         return self.late_detail if self.late_detail and today > self.due_on else self.detail
+
+    def is_shown(self, today: dt.date) -> bool:
+        """Whether the radar of ``today`` shows it (from ``shown_from`` to ``shown_until``)."""
+        return (self.shown_from is None or self.shown_from <= today) and (
+            self.shown_until is None or today <= self.shown_until
+        )
 
     def days_left(self, today: dt.date) -> int:
         return (self.due_on - today).days

@@ -35,6 +35,7 @@ class OpenDeadline(models.Model):
     )
     due_on = models.DateField("hạn cuối")
     shown_until = models.DateField("hiện trên radar đến ngày", null=True, blank=True)
+    shown_from = models.DateField("hiện trên radar từ ngày", null=True, blank=True)
     is_milestone = models.BooleanField("là mốc", default=False)
     rule = models.TextField("căn cứ", blank=True)
     detail = models.TextField("ghi chú", blank=True)

@@ -12,7 +12,8 @@ counts in Python (``_computed_radar``): the same result.
 A deadline's ``due_on`` is the last day allowed: on that day it is still in
 time; from the next day it is overdue (``Deadline.is_overdue``). A milestone
 (the end of probation) is due from its day on and never overdue: the limit
-that follows it is a deadline of its own.
+that follows it is a deadline of its own. A deadline is shown from its ``shown_from`` (a
+cell's regular meeting from the month's first day; None: at once) to its ``shown_until``.
 """
 
 from __future__ import annotations
@@ -184,6 +185,7 @@ def _computed_radar(org, today, horizon_days, kinds, overdue_only, visible) -> R
         d
         for d in sources.gather(org, today, until)
         if d.due_on <= until
+        and d.is_shown(today)
         and is_within(d.organization_path, org.path)
         and (visible is None or visible(d.kind))
     ]
@@ -371,6 +373,7 @@ class StoredItems(Sequence[Deadline]):
             milestone=row.is_milestone,
             subject_type=row.subject_type, subject_id=row.subject_id,
             other_organization_id=row.other_organization_id, shown_until=row.shown_until,
+            shown_from=row.shown_from,
         )  # fmt: skip
 
 
@@ -393,7 +396,10 @@ def stored_radar(
     soon = ~overdue & Q(due_on__lte=today + dt.timedelta(days=SOON_DAYS))
     base = OpenDeadline.objects.filter(
         inside | Q(other_organization_id__in=subtree), due_on__lte=until
-    ).filter(Q(shown_until__isnull=True) | Q(shown_until__gte=today))
+    ).filter(
+        Q(shown_until__isnull=True) | Q(shown_until__gte=today),
+        Q(shown_from__isnull=True) | Q(shown_from__lte=today),
+    )
     place_path = Case(
         When(inside, then=F("organization__path")), default=F("other_organization__path")
     )

@@ -107,7 +107,7 @@ def _row(d: Deadline) -> OpenDeadline:
     return OpenDeadline(
         kind=d.kind, title=d.title[:300], subject=d.subject[:300],
         organization_id=d.organization_id, other_organization_id=d.other_organization_id,
-        due_on=d.due_on, shown_until=d.shown_until, is_milestone=d.milestone, rule=d.rule,
+        due_on=d.due_on, shown_until=d.shown_until, shown_from=d.shown_from, is_milestone=d.milestone, rule=d.rule,
         detail=d.detail, late_detail=d.late_detail, url=d.url[:300], subject_type=d.subject_type, subject_id=d.subject_id,
     )  # fmt: skip
 

@@ -17,7 +17,10 @@ changed recompute the cell's rows, ``deadlines.signals``):
 What is found does not depend on the day asked, only on the facts (the stored rows are read on
 later days): each deadline falling due from ``RADAR_LOOKBACK_DAYS`` before ``today`` to
 ``until`` is returned, shown on the radar until ``RADAR_LOOKBACK_DAYS`` after it fell due
-(older gaps stay on the month grid and the cell's page). Set-based for any subtree: the cells,
+(older gaps stay on the month grid and the cell's page). A month's regular meeting is shown
+from the month's first day and a quarter's thematic one from the quarter's first day
+(``shown_from``): the months still ahead in the store's window are stored, not shown. A score
+to confirm is shown at once. Set-based for any subtree: the cells,
 the months and quarters held (one grouped query), the pending scores, and the confirmation
 setting once per month of those scores (about 25 small queries for the whole window).
 """
@@ -159,7 +162,7 @@ def deadlines_under(
                 detail="Mỗi tháng chi bộ sinh hoạt thường kỳ một lần; ghi buổi sinh hoạt "
                        "thường kỳ (hoặc kết hợp chuyên đề) của tháng.",
                 subject_type=CELL_SUBJECT, subject_id=cell.pk,
-                shown_until=last + dt.timedelta(days=RADAR_LOOKBACK_DAYS),
+                shown_until=last + dt.timedelta(days=RADAR_LOOKBACK_DAYS), shown_from=first,
             ))  # fmt: skip
         for y, q in quarters:
             last = rules.quarter_end(y, q)
@@ -176,6 +179,7 @@ def deadlines_under(
                 detail="Mỗi quý chi bộ sinh hoạt chuyên đề ít nhất một lần.",
                 subject_type=CELL_SUBJECT, subject_id=cell.pk,
                 shown_until=last + dt.timedelta(days=RADAR_LOOKBACK_DAYS),
+                shown_from=dt.date(y, q * 3 - 2, 1),
             ))  # fmt: skip
     deadlines += _confirmations(org, by_id, oldest, until, only is not None)
     return deadlines

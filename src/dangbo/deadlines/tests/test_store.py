@@ -27,7 +27,7 @@ AS_OF = dt.date(2026, 1, 15)
 def row_key(d) -> tuple:
     return (
         d.kind, d.title, d.subject, d.organization_id, d.other_organization_id, d.due_on,
-        d.shown_until, d.milestone, d.rule, d.detail, d.late_detail, d.url, d.subject_type,
+        d.shown_until, d.shown_from, d.milestone, d.rule, d.detail, d.late_detail, d.url, d.subject_type,
         d.subject_id,
     )  # fmt: skip
 
@@ -36,7 +36,7 @@ def stored_keys() -> list[tuple]:
     return sorted(
         OpenDeadline.objects.values_list(
             "kind", "title", "subject", "organization_id", "other_organization_id", "due_on",
-            "shown_until", "is_milestone", "rule", "detail", "late_detail", "url", "subject_type",
+            "shown_until", "shown_from", "is_milestone", "rule", "detail", "late_detail", "url", "subject_type",
             "subject_id",
         )
     )  # fmt: skip
@@ -81,6 +81,9 @@ def test_the_demo_builds_the_store_and_it_equals_the_rules(demo):
     # The demo's missed months, quarters without a thematic meeting and late scores.
     assert {"meetings.regular_missing", "meetings.thematic_missing",
             "meetings.confirmation"} <= kinds  # fmt: skip
+    # The months and quarters still ahead are stored, shown from their first day.
+    ahead = {k[0] for k in keys if k[7] is not None and k[7] > AS_OF}
+    assert ahead == {"meetings.regular_missing", "meetings.thematic_missing"}
 
 
 @pytest.mark.parametrize("horizon", [0, 30, 90, 366])
@@ -89,10 +92,9 @@ def test_the_radar_read_from_the_store_equals_the_radar_computed(demo, horizon):
     orgs += list(Organization.objects.filter(parent=orgs[0]).order_by("path")[:2])
     orgs += [Organization.objects.filter(depth__gte=2).order_by("-path").first()]
     for org in orgs:
-        same_radar(
-            stored_radar(org, AS_OF, horizon),
-            _computed_radar(org, AS_OF, horizon, None, False, None),
-        )
+        stored = stored_radar(org, AS_OF, horizon)
+        same_radar(stored, _computed_radar(org, AS_OF, horizon, None, False, None))
+        assert all(d.shown_from is None or d.shown_from <= AS_OF for d in stored.items)
 
 
 def test_the_filters_and_a_later_day_read_the_store_as_computed(demo):

@@ -153,16 +153,16 @@ def test_the_stored_rows_equal_what_the_source_computes_and_follow_the_writes(w,
     def stored():
         return sorted(
             OpenDeadline.objects.filter(kind__startswith="meetings.").values_list(
-                "kind", "title", "subject", "organization_id", "due_on", "shown_until", "rule",
-                "detail", "url", "subject_type", "subject_id",
+                "kind", "title", "subject", "organization_id", "due_on", "shown_until", "shown_from",
+                "rule", "detail", "url", "subject_type", "subject_id",
             )
         )  # fmt: skip
 
     def computed():
         state = store.current()
         return sorted(
-            (x.kind, x.title, x.subject, x.organization_id, x.due_on, x.shown_until, x.rule,
-             x.detail, x.url, x.subject_type, x.subject_id)
+            (x.kind, x.title, x.subject, x.organization_id, x.due_on, x.shown_until, x.shown_from,
+             x.rule, x.detail, x.url, x.subject_type, x.subject_id)
             for x in store.derive(state.derived_on, state.reaches_until)
             if x.kind.startswith("meetings.")
         )  # fmt: skip
@@ -170,7 +170,7 @@ def test_the_stored_rows_equal_what_the_source_computes_and_follow_the_writes(w,
     assert stored() == computed()
     kinds = {row[0] for row in stored()}
     assert kinds == {REGULAR_MISSING, THEMATIC_MISSING}
-    assert {row[9] for row in stored()} == {CELL_SUBJECT}
+    assert {row[10] for row in stored()} == {CELL_SUBJECT}
     last_month = on.replace(day=1) - ONE
     meeting = _record(w, last_month.replace(day=5))
     assert stored() == computed()
@@ -198,3 +198,72 @@ def test_the_stored_rows_equal_what_the_source_computes_and_follow_the_writes(w,
                 assert (a.total, a.overdue, a.soon) == (b.total, b.overdue, b.soon)
                 assert a.by_kind == b.by_kind
                 assert a.by_org == b.by_org
+
+
+def test_a_month_ahead_is_stored_but_shown_only_from_its_first_day(w, settings):
+    """On a month's last day the cell's radar does not list the next month's regular meeting
+    (nor the next quarter's thematic one); on the next month's first day it does. The same
+    from the stored rows and computed."""
+    settings.DANGBO_DEADLINE_STORE = True
+    store.rebuild(d(2025, 1, 1))
+    april, q2 = d(2025, 4, 30), d(2025, 6, 30)
+    # Stored from the rebuild's day on, whatever the day asked: shown from the first day.
+    stored = set(
+        OpenDeadline.objects.filter(organization=w.a1, due_on__in=[april, q2]).values_list(
+            "kind", "due_on", "shown_from"
+        )
+    )
+    assert stored == {
+        (REGULAR_MISSING, april, d(2025, 4, 1)),
+        (REGULAR_MISSING, q2, d(2025, 6, 1)),
+        (THEMATIC_MISSING, q2, d(2025, 4, 1)),
+    }
+    assert store.covering(d(2025, 3, 31), d(2025, 3, 31) + dt.timedelta(days=90)) is not None
+
+    def seen(org, today):
+        a = stored_radar(org, today, 90)
+        b = _computed_radar(org, today, 90, None, False, None)
+        assert a.counts is not None
+        assert b.counts is None
+        assert list(a.items) == list(b.items)
+        assert (a.total, a.overdue, a.soon) == (b.total, b.overdue, b.soon)
+        assert a.by_kind == b.by_kind
+        assert a.by_org == b.by_org
+        assert a.total == len(list(a.items)) == sum(k.total for k in a.by_kind)
+        return {(x.kind, x.due_on) for x in a.items}
+
+    for org in (w.a1, w.a):
+        on_last_day = seen(org, d(2025, 3, 31))
+        assert (REGULAR_MISSING, d(2025, 3, 31)) in on_last_day
+        assert (THEMATIC_MISSING, d(2025, 3, 31)) in on_last_day
+        assert (REGULAR_MISSING, april) not in on_last_day
+        assert (THEMATIC_MISSING, q2) not in on_last_day
+        on_first_day = seen(org, d(2025, 4, 1))
+        assert (REGULAR_MISSING, april) in on_first_day
+        assert (THEMATIC_MISSING, q2) in on_first_day
+        assert (REGULAR_MISSING, d(2025, 5, 31)) not in on_first_day
+    # Nothing of the months ahead on the cell's 90-day radar: only this month's and the past.
+    assert max(x.due_on for x in radar(w.a1, d(2025, 4, 1), 90).items
+               if x.kind == REGULAR_MISSING) == april  # fmt: skip
+
+
+def test_the_migration_fills_shown_from_of_the_rows_stored_before_it(w, settings):
+    """Rows stored before the column existed get what the source now sets."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("dangbo.deadlines.migrations.0002_deadline_shown_from")
+    settings.DANGBO_DEADLINE_STORE = True
+    store.rebuild(d(2025, 1, 1))
+    rows = OpenDeadline.objects.filter(kind__in=[REGULAR_MISSING, THEMATIC_MISSING])
+    expected = sorted(rows.values_list("pk", "shown_from"))
+    assert expected
+    assert all(shown_from is not None for _, shown_from in expected)
+    OpenDeadline.objects.update(shown_from=None)
+    migration.fill_shown_from(apps, SimpleNamespace(connection=connection))
+    assert sorted(rows.values_list("pk", "shown_from")) == expected
+    others = OpenDeadline.objects.exclude(kind__in=[REGULAR_MISSING, THEMATIC_MISSING])
+    assert not others.exclude(shown_from=None).exists()  # a score to confirm: shown at once
