@@ -204,7 +204,7 @@ def _clock(value: dt.time) -> dt.time:
 Clock = Annotated[
     dt.time,
     AfterValidator(_clock),
-    WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN}),
+    WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN, "maxLength": 15}),
 ]
 
 

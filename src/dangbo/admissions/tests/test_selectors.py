@@ -74,13 +74,16 @@ def test_end_of_probation_is_due_and_the_cells_proposal_overdue_only_after_30_wo
     limit = rules.recognition_proposal_due_on(end, work_calendar(world.a, years=range(2025, 2028)))
     assert limit == D(2026, 6, 4)  # the holidays of April and May 2026 counted out
 
+    RECOGNITION_PROPOSAL = "admissions.recognition_proposal"
+
     def standing(today):
         found = {d.kind: d for d in selectors.deadlines_under(world.a, today, today)}
         ending, proposal = (
             found["admissions.probation_end"],
             found.get("admissions.recognition_proposal"),
         )
-        seen = radar(world.a, today, horizon_days=0)
+        # The admission files' deadlines only (the cells' meetings have theirs).
+        seen = radar(world.a, today, horizon_days=0, kinds=[ending.kind, RECOGNITION_PROPOSAL])
         return (ending.due_on, ending.is_overdue(today), days_text(ending, today),
                 proposal.is_overdue(today) if proposal else None, seen.overdue)  # fmt: skip
 
