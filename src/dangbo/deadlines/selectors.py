@@ -394,9 +394,19 @@ def stored_radar(
     inside = Q(organization_id__in=subtree)
     overdue = Q(is_milestone=False, due_on__lt=today)
     soon = ~overdue & Q(due_on__lte=today + dt.timedelta(days=SOON_DAYS))
-    base = OpenDeadline.objects.filter(
-        inside | Q(other_organization_id__in=subtree), due_on__lte=until
-    ).filter(
+    rows_in_window = OpenDeadline.objects.filter(due_on__lte=until)
+    if Organization.objects.exclude(path_range(org.path)).exists():
+        # The rows with either end inside the subtree: two branches, each narrowed by its own
+        # index (organization and due day; the other end), joined by UNION ALL (the second
+        # without the rows of the first). One OR across the two columns would be a filter on
+        # every row of the table (PostgreSQL).
+        window = rows_in_window.values("pk").order_by()
+        either_end = window.filter(inside).union(
+            window.filter(other_organization_id__in=subtree).exclude(inside), all=True
+        )
+        rows_in_window = OpenDeadline.objects.filter(pk__in=either_end)
+    # Otherwise the subtree is the whole tree: every row is in it, nothing to narrow.
+    base = rows_in_window.filter(
         Q(shown_until__isnull=True) | Q(shown_until__gte=today),
         Q(shown_from__isnull=True) | Q(shown_from__lte=today),
     )

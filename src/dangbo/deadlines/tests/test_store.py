@@ -97,6 +97,45 @@ def test_the_radar_read_from_the_store_equals_the_radar_computed(demo, horizon):
         assert all(d.shown_from is None or d.shown_from <= AS_OF for d in stored.items)
 
 
+def test_a_transfer_is_on_the_radar_of_either_end_once(demo):
+    """A row is found through its organization or through its other end (two branches), never
+    twice: at each end, at a subtree holding one end, and at one holding both."""
+    transfers_ = OpenDeadline.objects.filter(other_organization__isnull=False).select_related(
+        "organization", "other_organization"
+    )
+    assert transfers_.exists()
+    orgs = set()
+    for row in transfers_[:5]:
+        orgs |= {row.organization, row.other_organization, row.other_organization.parent}
+        common = Organization.objects.filter(
+            path__in=[row.organization.path[:n] for n in range(1, len(row.organization.path) + 1)]
+        )
+        orgs |= {org for org in common if row.other_organization.path.startswith(org.path)}
+    window = [r for r in OpenDeadline.objects.select_related("organization", "other_organization")
+              if r.due_on <= AS_OF + dt.timedelta(days=366)
+              and (r.shown_until is None or r.shown_until >= AS_OF)
+              and (r.shown_from is None or r.shown_from <= AS_OF)]  # fmt: skip
+    through_other_end = 0
+    for org in sorted((o for o in orgs if o is not None), key=lambda o: o.path):
+        stored = stored_radar(org, AS_OF, 366)
+        through_other_end += sum(
+            not r.organization.path.startswith(org.path)
+            and r.other_organization.path.startswith(org.path)
+            for r in window
+            if r.other_organization
+        )
+        expected = sorted(
+            (r.subject_type, r.subject_id, r.kind, r.due_on)
+            for r in window
+            if r.organization.path.startswith(org.path)
+            or (r.other_organization and r.other_organization.path.startswith(org.path))
+        )
+        keys = [(d.subject_type, d.subject_id, d.kind, d.due_on) for d in stored.items]
+        assert sorted(keys) == expected
+        assert stored.total == len(expected)
+    assert through_other_end
+
+
 def test_the_filters_and_a_later_day_read_the_store_as_computed(demo):
     root = Organization.objects.get(code="DEMO")
     later = AS_OF + dt.timedelta(days=200)
