@@ -110,6 +110,7 @@ _LABELS: dict[str, str] = {
     "imports.confirmed": "Xác nhận nhập tệp",
     "imports.cancelled": "Hủy lần nhập tệp",
     "imports.interrupted": "Lần nhập tệp bị gián đoạn",
+    "imports.file_removed": "Xóa tệp tải lên đã hết thời hạn lưu",
     "imports.imported": "Nhập tệp xong",
     "imports.refused": "Lần nhập tệp không ghi được gì",
     "imports.decided": "Quyết định dòng trùng số mà khác người khi nhập tệp",

@@ -17,6 +17,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from dangbo.audit.services import record
+from dangbo.core import retention
 from dangbo.core.errors import DomainError
 from dangbo.core.xlsx import XLSX_CONTENT_TYPE
 
@@ -85,11 +86,9 @@ def run(job: ExportJob) -> ExportJob:
 
 
 def expired_message(keep_seconds: int) -> str:
-    hours = keep_seconds // 3600
-    kept = f"{hours // 24} ngày" if hours % 24 == 0 else f"{hours} giờ"
     return (
-        f"Tệp của lần xuất này đã được xóa sau {kept} lưu giữ (tệp chứa thông tin cá nhân, "
-        "không giữ lâu hơn cần thiết). Hãy xuất lại khi cần."
+        f"Tệp của lần xuất này đã được xóa sau {retention.kept_for(keep_seconds)} lưu giữ (tệp chứa "
+        "thông tin cá nhân, không giữ lâu hơn cần thiết). Hãy xuất lại khi cần."
     )
 
 
@@ -97,38 +96,25 @@ def prune_expired(now=None) -> int:
     """Remove the files of the exports finished longer than ``DANGBO_EXPORT_KEEP_SECONDS``
     ago; each export keeps its record, marked EXPIRED with the reason. Return how many.
 
-    Run by the task worker's housekeeping; each export is re-read and locked, so a download
-    under way either gets the file or a clear message, never half a file.
+    Run by the task worker's housekeeping (``core.retention.remove_files``).
     """
     from django.conf import settings
 
     keep = settings.DANGBO_EXPORT_KEEP_SECONDS
-    cutoff = (now or timezone.now()) - timezone.timedelta(seconds=keep)
     message = expired_message(keep)
-    done = 0
-    due = ExportJob.objects.filter(status=ExportJob.Status.DONE, finished_at__lt=cutoff)
-    for pk in due.values_list("pk", flat=True).iterator():
-        with transaction.atomic():
-            job = (
-                ExportJob.objects.select_for_update()
-                .select_related("organization")
-                .filter(pk=pk, status=ExportJob.Status.DONE)
-                .first()
-            )
-            if job is None:
-                continue
-            name = job.file.name
-            job.status = ExportJob.Status.EXPIRED
-            job.message = message
-            job.file = ""
-            job.save(update_fields=["status", "message", "file", "updated_at"])
-            _audit(None, "export_expired", job, note=job.filename, after={"message": message})
-            if name:
-                # After the commit: a rolled-back change must not have lost the file.
-                storage = job.file.storage
-                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
-        done += 1
-    return done
+    due = ExportJob.objects.filter(
+        status=ExportJob.Status.DONE, finished_at__lt=retention.cutoff(keep, now)
+    )
+
+    def mark(job: ExportJob) -> list[str]:
+        job.status = ExportJob.Status.EXPIRED
+        job.message = message
+        return ["status", "message"]
+
+    def audit(job: ExportJob) -> None:
+        _audit(None, "export_expired", job, note=job.filename, after={"message": message})
+
+    return retention.remove_files(due, mark, audit)
 
 
 def download(*, actor, job: ExportJob) -> FileResponse:

@@ -89,6 +89,7 @@ class ImportJobOut(Schema):
     summary: dict[str, Any]
     result: dict[str, Any]
     message: str
+    file_removed_at: dt.datetime | None
     progress: ImportProgressOut
 
     @staticmethod

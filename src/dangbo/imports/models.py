@@ -64,6 +64,9 @@ class ImportJob(models.Model):
     summary = models.JSONField("kết quả kiểm tra", default=dict, blank=True)
     result = models.JSONField("kết quả nhập", default=dict, blank=True)
     message = models.TextField("thông báo", blank=True)
+    # When the uploaded file was removed, kept its time after the job ended
+    # (``services.prune_files``): the record, results and findings stay, the file is gone.
+    file_removed_at = models.DateTimeField("thời điểm xóa tệp", null=True, blank=True)
 
     class Meta:
         verbose_name = "lần nhập dữ liệu"
@@ -86,7 +89,25 @@ class ImportJob(models.Model):
 
     @property
     def can_confirm(self) -> bool:
-        return self.status == self.Status.ANALYSED and not self.dry_run_only
+        return self.status == self.Status.ANALYSED and not self.dry_run_only and self.has_file
+
+    @property
+    def has_file(self) -> bool:
+        """False once the uploaded file was removed (kept its time after the job ended)."""
+        return self.file_removed_at is None
+
+    @property
+    def file_removed_note(self) -> str:
+        if self.has_file:
+            return ""
+        from django.utils import timezone
+
+        return (
+            f"Tệp tải lên đã được xóa lúc {timezone.localtime(self.file_removed_at):%H:%M ngày %d/%m/%Y} "
+            "vì đã hết thời hạn lưu giữ sau khi lần nhập kết thúc (tệp chứa thông tin cá nhân, "
+            "không giữ lâu hơn cần thiết). Kết quả và các lỗi đã tìm thấy vẫn được giữ; "
+            "cần nhập lại thì tải tệp lên lại."
+        )
 
     @property
     def progress_key(self) -> str:

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dangbo.audit.services import keeps_refusals, record
-from dangbo.core import snapshot, spreadsheets, staging
+from dangbo.core import retention, snapshot, spreadsheets, staging
 from dangbo.core.errors import DomainError
 from dangbo.core.locking import lock
 from dangbo.core.spreadsheets import Issue
@@ -93,6 +93,7 @@ def upload(*, actor, organization, path: Path, filename: str) -> ImportJob:
 def set_mapping(*, actor, job: ImportJob, choices: dict[str, dict[int, str]]) -> ImportJob:
     """Apply the user's column mapping (sheet → column index → field key, "" to skip)."""
     lock(job)
+    _needs_file(job)
     if job.status not in (
         ImportJob.Status.MAPPING,
         ImportJob.Status.ANALYSED,
@@ -133,6 +134,7 @@ def set_mapping(*, actor, job: ImportJob, choices: dict[str, dict[int, str]]) ->
 def confirm(*, actor, job: ImportJob, mode: str, confirm_matches: bool) -> ImportJob:
     """Accept a dry run's plan: queue the import in ``mode`` (all or nothing / valid rows only)."""
     lock(job)
+    _needs_file(job)
     if not job.can_confirm:
         raise DomainError("Lần nhập này chưa sẵn sàng để xác nhận.")
     summary = job.summary
@@ -153,6 +155,50 @@ def confirm(*, actor, job: ImportJob, mode: str, confirm_matches: bool) -> Impor
     job.save(update_fields=["mode", "confirm_matches", "status", "updated_at"])
     _audit(actor, "confirmed", job, after={"mode": mode, "confirm_matches": confirm_matches})
     return job
+
+
+FILE_REMOVED_MESSAGE = (
+    "Tệp của lần nhập này đã được xóa vì hết thời hạn lưu giữ; tải tệp lên lại để nhập."
+)
+
+
+def _needs_file(job: ImportJob) -> None:
+    """Refuse a step that reads the uploaded file once it has been removed (``prune_files``)."""
+    if not job.has_file:
+        raise DomainError(FILE_REMOVED_MESSAGE)
+
+
+# The states a job ends in (a chunked import taken back ends FAILED): its file is removed
+# ``DANGBO_IMPORT_KEEP_SECONDS`` later. A job mapping, queued, running or waiting for its
+# confirmation keeps it.
+ENDED = (ImportJob.Status.DONE, ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
+
+
+def prune_files(now=None) -> int:
+    """Remove the uploaded files of the jobs ended longer than ``DANGBO_IMPORT_KEEP_SECONDS``
+    ago (their last change: an ended job changes no more); each job keeps its record, results
+    and findings, with when its file was removed, audited. Return how many.
+
+    Run by the task worker's housekeeping (``core.retention.remove_files``).
+    """
+    from django.conf import settings
+
+    keep = settings.DANGBO_IMPORT_KEEP_SECONDS
+    due = ImportJob.objects.filter(
+        status__in=ENDED, file_removed_at__isnull=True,
+        updated_at__lt=retention.cutoff(keep, now),
+    )  # fmt: skip
+    removed_at = timezone.now()
+
+    def mark(job: ImportJob) -> list[str]:
+        job.file_removed_at = removed_at
+        return ["file_removed_at"]
+
+    def audit(job: ImportJob) -> None:
+        _audit(None, "file_removed", job, note=job.original_name,
+               after={"kept": retention.kept_for(keep), "status": job.status})  # fmt: skip
+
+    return retention.remove_files(due, mark, audit)
 
 
 def conflicts_message(count: int) -> str:
@@ -180,6 +226,7 @@ def decide(*, actor, job: ImportJob, decisions: dict[str, str]) -> ImportJob:
     queued for a new dry run (the caller starts it), so the plan shows the decisions.
     """
     lock(job)
+    _needs_file(job)
     if job.status not in (
         ImportJob.Status.MAPPING, ImportJob.Status.QUEUED, ImportJob.Status.ANALYSED,
         ImportJob.Status.FAILED,
@@ -467,6 +514,7 @@ def _check_file(
     job: ImportJob, *, write: bool, echo, context: engine.Context | None = None
 ) -> tuple[dict[str, Any], bool, _Collector]:
     """Run the file through the engine (or the exchange import); return summary, written, findings."""
+    _needs_file(job)
     collector = _Collector(job)
     if job.file_kind == "exchange":
         summary, issues, written = _run_exchange(job, write=write, echo=echo)

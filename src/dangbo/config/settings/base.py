@@ -211,6 +211,9 @@ SESSION_REFRESH_SECONDS = 300
 # An exchange workbook holds the whole subtree's personal data: its file is removed this many
 # hours after the export finished (the export's record stays; export again when needed).
 DANGBO_EXPORT_KEEP_SECONDS = _hours("DANGBO_EXPORT_KEEP_HOURS", 7 * 24)
+# An uploaded import file holds personal data too: it is removed this many hours after its import
+# ended (done, failed, cancelled); the job's record, results and findings stay.
+DANGBO_IMPORT_KEEP_SECONDS = _hours("DANGBO_IMPORT_KEEP_HOURS", 7 * 24)
 
 # Behind TLS (DANGBO_HTTPS=1): cookies only over HTTPS, HTTP redirected,
 # browsers told to use HTTPS only (HSTS). dangbo itself speaks plain HTTP

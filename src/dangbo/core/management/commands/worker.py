@@ -73,6 +73,10 @@ class Command(BaseCommand):
             from dangbo.exchange.jobs import prune_expired
 
             run_every(prune_expired, HOUSEKEEPING_SECONDS, "exports")
+            # Nor are the uploaded import files, once their job has ended.
+            from dangbo.imports.services import prune_files
+
+            run_every(prune_files, HOUSEKEEPING_SECONDS, "imports")
             self.stdout.write("Tiến trình xử lý nền đã sẵn sàng.")
             self.stdout.flush()
             verbosity = options["verbosity"]
