@@ -406,19 +406,67 @@ def events_in_subtree(
     )
 
 
-def _distinct_counts(union: QuerySet, sets: dict[str, list[str]]) -> dict[str, int]:
-    """Count the distinct members of ``union`` (rows of member_id, kind) whose event is of one
-    of the kinds of each set ({name: kinds}): {name: members}."""
-    sql, params = union.query.sql_with_params()
+def _ranges(roots: Iterable[str], column: str) -> tuple[str, list[str]]:
+    """``paths_filter`` in SQL: ``column`` inside any of the subtrees at ``roots``."""
+    roots = sorted(roots)
+    sql = " OR ".join(f"({column} >= %s AND {column} < %s)" for _ in roots)
+    return f"({sql})", [bound for p in roots for bound in (p, subtree_upper_bound(p))]
+
+
+def _counts_sql(roots: Iterable[str], sets: dict[str, list[str]], start: dt.date, end: dt.date):
+    """The statement of ``event_counts`` and its parameters, written out.
+
+    The same two branches as ``_branches`` (events at an organization of the subtree on their
+    day; events without one, by the members of the subtree's organizations and then where the
+    member's cell stood that day), counted by distinct members straight over their ``UNION
+    ALL``. Built as text: composing the ORM's nested sub-queries cost several times the
+    statement itself, run once per figure.
+    """
+    event, member = MemberEvent._meta.db_table, Member._meta.db_table
+    state, position = MemberState._meta.db_table, TreePosition._meta.db_table
+    kinds = sorted({k for ks in sets.values() for k in ks})
+    marks = ", ".join(["%s"] * len(kinds))
+    common = (
+        f"e.happened_on >= %s AND e.happened_on <= %s AND e.kind IN ({marks}) "
+        "AND e.voided_at IS NULL AND m.voided_at IS NULL"
+    )
+    common_params = [start, end, *kinds]
+    t_in, t_params = _ranges(roots, "t.path")
+    at_org = (
+        f"SELECT e.member_id, e.kind FROM {event} e "
+        f"JOIN {position} t ON t.organization_id = e.organization_id "
+        f"JOIN {member} m ON m.id = e.member_id "
+        f"WHERE {common} AND {t_in} AND t.valid_from <= e.happened_on "
+        "AND (t.valid_until IS NULL OR t.valid_until > e.happened_on)"
+    )
+    u_in, u_params = _ranges(roots, "u.path")
+    c_in, c_params = _ranges(roots, "c.path")
+    by_cell = (
+        f"SELECT e.member_id, e.kind FROM {event} e JOIN {member} m ON m.id = e.member_id "
+        f"WHERE {common} AND e.organization_id IS NULL "
+        # Only the members of the subtree's organizations of the period can count here.
+        f"AND e.member_id IN (SELECT v.member_id FROM {state} v WHERE v.organization_id IN ("
+        f"SELECT u.organization_id FROM {position} u WHERE {u_in} AND u.valid_from <= %s "
+        "AND (u.valid_until IS NULL OR u.valid_until > %s)) "
+        "AND v.valid_from <= %s AND (v.valid_until IS NULL OR v.valid_until > %s)) "
+        # Then each event by its key: the member's period of that day, its cell in the subtree.
+        # Scalar sub-queries, run for each of the few events left: an EXISTS would be planned
+        # as a join of every period of every member.
+        f"AND (SELECT 1 FROM {state} s WHERE s.member_id = e.member_id "
+        "AND s.valid_from <= e.happened_on AND (s.valid_until IS NULL OR s.valid_until > e.happened_on) "
+        f"AND (SELECT 1 FROM {position} c WHERE c.organization_id = s.organization_id AND {c_in} "
+        "AND c.valid_from <= e.happened_on AND (c.valid_until IS NULL OR c.valid_until > e.happened_on) "
+        "LIMIT 1) IS NOT NULL LIMIT 1) IS NOT NULL"
+    )
+    by_cell_params = [*common_params, *u_params, end, start, end, start, *c_params]
     columns, values = [], []
-    for kinds in sets.values():
-        marks = ", ".join(["%s"] * len(kinds))
-        columns.append(f"COUNT(DISTINCT CASE WHEN u.kind IN ({marks}) THEN u.member_id END)")
-        values += kinds
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM ({sql}) u", [*values, *params])
-        row = cursor.fetchone()
-    return {name: int(v or 0) for name, v in zip(sets, row, strict=True)}
+    for ks in sets.values():
+        columns.append(
+            f"COUNT(DISTINCT CASE WHEN u.kind IN ({', '.join(['%s'] * len(ks))}) THEN u.member_id END)"
+        )
+        values += ks
+    sql = f"SELECT {', '.join(columns)} FROM ({at_org} UNION ALL {by_cell}) u"
+    return sql, [*values, *common_params, *t_params, *by_cell_params]
 
 
 def event_counts(
@@ -429,20 +477,16 @@ def event_counts(
 
     One statement for every set: the distinct members counted straight over the two
     statements of the subtree's events (``UNION ALL``), with no join back to the events by
-    their key.
+    their key (``_counts_sql``).
     """
-    kinds = sorted({k for ks in sets.values() for k in ks})
     roots = _roots(org, start, end)
     if not roots:
         return dict.fromkeys(sets, 0)
-    at_org, by_cell = _branches(roots, kinds, start, end)
-    alive = Q(member__voided_at__isnull=True)
-    union = (
-        at_org.filter(alive)
-        .values("member_id", "kind")
-        .union(by_cell.filter(alive).values("member_id", "kind"), all=True)
-    )
-    return _distinct_counts(union, {name: list(ks) for name, ks in sets.items()})
+    sql, params = _counts_sql(roots, sets, start, end)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {name: int(v or 0) for name, v in zip(sets, row, strict=True)}
 
 
 def event_paths(
