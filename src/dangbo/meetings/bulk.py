@@ -22,13 +22,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangbo.audit.models import AuditEntry
-from dangbo.audit.services import _json_safe, snapshot
+from dangbo.audit.services import _json_safe
+from dangbo.core.bulk import insert_objects, insert_rows, reserve_ids
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
+from dangbo.deadlines import store as deadline_store
+
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.organizations.selectors import path_range
 
 from . import rules, selectors, services
+from .deadlines import CELL_SUBJECT
 from .models import Level, Meeting
 
 CHUNK = 1000
@@ -77,6 +81,24 @@ def _chunk(actor, org, items, results, indexes, seen_keys) -> None:
     cells = {
         c.code: c for c in Organization.objects.filter(path_range(org.path), code__in=codes)
     }  # fmt: skip
+    # The cells' deadlines (the radar) are recomputed once, for all the chunk's cells, at the
+    # end of its transaction; nothing when it fails.
+    with transaction.atomic(), deadline_store.deferred():
+        list(  # one writer per cell, as for one meeting: every row locked, not only the first
+            Organization.objects.select_for_update()
+            .filter(pk__in=[c.pk for c in cells.values()])
+            .values_list("pk", flat=True)
+        )
+        # What the checks read, under the cells' locks: the keys already written, the
+        # months' meetings.
+        existing, month_kinds = _written(items, indexes, cells)
+        _items(actor, org, items, results, indexes, seen_keys, cells, existing, month_kinds,
+               today)  # fmt: skip
+
+
+def _written(items, indexes, cells):
+    """The meetings of the chunk's cells already written: by client key, and the kinds of each
+    month the chunk names (one query each)."""
     keyed = [(cells[items[i]["organization_code"]].pk, items[i]["client_key"])
              for i in indexes
              if items[i].get("client_key") and items[i].get("organization_code") in cells]  # fmt: skip
@@ -97,50 +119,48 @@ def _chunk(actor, org, items, results, indexes, seen_keys) -> None:
             held_on__lte=rules.month_end(max(held).year, max(held).month),
         ).values_list("organization_id", "held_on", "kind"):  # fmt: skip
             month_kinds[(org_id, on.year, on.month)].append(kind)
+    return existing, month_kinds
 
-    with transaction.atomic():
-        list(  # one writer per cell, as for one meeting: every row locked, not only the first
-            Organization.objects.select_for_update()
-            .filter(pk__in=[c.pk for c in cells.values()])
-            .values_list("pk", flat=True)
-        )
-        pending: list[tuple[ItemResult, Meeting, list[rules.Finding]]] = []
-        for i in indexes:
-            item, result = items[i], results[i]
-            cell = cells.get(item.get("organization_code"))
-            if cell is None or cell.kind not in CELL_KINDS:
-                result.errors = {"organization_code": [
-                    f"Không có chi bộ mã «{item.get('organization_code')}» trong phạm vi "
-                    f"{org.name}."
-                ]}  # fmt: skip
+
+def _items(actor, org, items, results, indexes, seen_keys, cells, existing, month_kinds,
+           today) -> None:  # fmt: skip
+    pending: list[tuple[ItemResult, Meeting, list[rules.Finding]]] = []
+    for i in indexes:
+        item, result = items[i], results[i]
+        cell = cells.get(item.get("organization_code"))
+        if cell is None or cell.kind not in CELL_KINDS:
+            result.errors = {"organization_code": [
+                f"Không có chi bộ mã «{item.get('organization_code')}» trong phạm vi "
+                f"{org.name}."
+            ]}  # fmt: skip
+            continue
+        key = item.get("client_key") or None
+        if key:
+            if (cell.code, key) in seen_keys:  # the same entry twice in one request
+                first = results[seen_keys[(cell.code, key)]]
+                result.meeting, result.errors = first.meeting, first.errors
                 continue
-            key = item.get("client_key") or None
-            if key:
-                if (cell.code, key) in seen_keys:  # the same entry twice in one request
-                    first = results[seen_keys[(cell.code, key)]]
-                    result.meeting, result.errors = first.meeting, first.errors
-                    continue
-                seen_keys[(cell.code, key)] = i
-                if (cell.pk, key) in existing:
-                    result.meeting = existing[(cell.pk, key)]
-                    continue
-            if not _is_simple(item):
-                _flush(actor, pending)
-                _one(actor, cell, item, result, month_kinds)
+            seen_keys[(cell.code, key)] = i
+            if (cell.pk, key) in existing:
+                result.meeting = existing[(cell.pk, key)]
                 continue
-            meeting = _checked(cell, item, result, today)
-            if meeting is None:
-                continue
-            kinds = month_kinds[(cell.pk, meeting.held_on.year, meeting.held_on.month)]
-            kinds.append(meeting.kind)
-            found = [f for f in rules.regular_meeting_findings(meeting.held_on.year,
-                                                               meeting.held_on.month, kinds)
-                     if f.code == "REGULAR_TWICE"]  # fmt: skip
-            found += [f for f in selectors.meeting_findings(meeting, today=today,
-                                                            count=_count(meeting))
-                      if f.code != "CONFIRMATION_LATE"]  # fmt: skip
-            pending.append((result, meeting, found))
-        _flush(actor, pending)
+        if not _is_simple(item):
+            _flush(actor, pending)
+            _one(actor, cell, item, result, month_kinds)
+            continue
+        meeting = _checked(cell, item, result, today)
+        if meeting is None:
+            continue
+        kinds = month_kinds[(cell.pk, meeting.held_on.year, meeting.held_on.month)]
+        kinds.append(meeting.kind)
+        found = [f for f in rules.regular_meeting_findings(meeting.held_on.year,
+                                                           meeting.held_on.month, kinds)
+                 if f.code == "REGULAR_TWICE"]  # fmt: skip
+        found += [f for f in selectors.meeting_findings(meeting, today=today,
+                                                        count=_count(meeting))
+                  if f.code != "CONFIRMATION_LATE"]  # fmt: skip
+        pending.append((result, meeting, found))
+    _flush(actor, pending)
 
 
 def _count(meeting: Meeting) -> rules.AttendanceCount:
@@ -189,15 +209,18 @@ def _checked(cell: Organization, item: dict, result: ItemResult, today: dt.date)
 
 
 def _flush(actor, pending: list) -> None:
-    """Write the pending figures-and-level meetings and their audit entries, a few INSERTs."""
+    """Write the pending figures-and-level meetings and their audit entries: numbers reserved,
+    then one COPY (PostgreSQL) or one prepared INSERT (SQLite) per table."""
     if not pending:
         return
     now = timezone.now()
-    for _, meeting, _ in pending:
+    meetings = [m for _, m, _ in pending]
+    for meeting, pk in zip(meetings, reserve_ids(Meeting, len(meetings)), strict=True):
+        meeting.pk = pk
         meeting.created_at = meeting.updated_at = now
     try:
         with transaction.atomic():
-            Meeting.objects.bulk_create([m for _, m, _ in pending])
+            insert_objects(Meeting, meetings)
     except IntegrityError:
         # Another request wrote one of these client keys meanwhile: one at a time, each
         # answered with what is there now.
@@ -205,22 +228,46 @@ def _flush(actor, pending: list) -> None:
             _one_written(actor, meeting, result, found)
         pending.clear()
         return
-    AuditEntry.objects.bulk_create([
-        _entry(actor, meeting, found) for _, meeting, found in pending
-    ])  # fmt: skip
+    insert_rows(AuditEntry, AUDIT_FIELDS, (_entry(actor, meeting, found, now)
+                                           for _, meeting, found in pending))  # fmt: skip
+    # The cells' deadlines are recomputed at the end of the chunk (``store.deferred``).
+    deadline_store.changed({CELL_SUBJECT: list({m.organization_id for m in meetings})})
     for result, meeting, found in pending:
+        meeting._state.adding, meeting._state.db = False, Meeting.objects.db
         result.meeting, result.created, result.findings = meeting, True, found
     pending.clear()
 
 
-def _entry(actor, meeting: Meeting, found: list[rules.Finding]) -> AuditEntry:
-    after = snapshot(meeting)
-    after["attendance"] = {}
-    return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None, action="meetings.recorded",
-        target_type=Meeting._meta.label_lower, target_id=str(meeting.pk),
-        target_repr=str(meeting)[:300], org_path=meeting.organization.path or "",
-        after=_json_safe(after), note="; ".join(f.text for f in found),
+AUDIT_FIELDS = ("at", "actor_id", "action", "target_type", "target_id", "target_repr", "org_path",
+                "before", "after", "note")  # fmt: skip
+# Kept out of a bulk-recorded meeting's audit entry: the entry's own time and target.
+_NOT_AUDITED = frozenset({"id", "created_at", "updated_at"})
+_AUDITED = tuple(f.attname for f in Meeting._meta.concrete_fields if f.attname not in _NOT_AUDITED)
+
+
+def _recorded(meeting: Meeting) -> dict[str, Any]:
+    """A bulk-recorded meeting's audit entry: its values that hold something (one compact entry
+    per meeting; an empty field is the model's default), as ``snapshot`` gives them."""
+    values = meeting.__dict__
+    entry: dict[str, Any] = {}
+    for name in _AUDITED:
+        value = values[name]
+        if value is None or value == "":
+            continue
+        kind = type(value)
+        if kind is not str and kind is not int and kind is not bool:
+            value = _json_safe(value)
+        entry[name] = value
+    entry["attendance"] = {}
+    return entry
+
+
+def _entry(actor, meeting: Meeting, found: list[rules.Finding], at: dt.datetime) -> tuple:
+    return (
+        at, actor.pk if getattr(actor, "pk", None) else None, "meetings.recorded",
+        Meeting._meta.label_lower, str(meeting.pk), str(meeting)[:300],
+        meeting.organization.path or "", None, _recorded(meeting),
+        "; ".join(f.text for f in found),
     )  # fmt: skip
 
 
@@ -229,7 +276,7 @@ def _one_written(actor, meeting: Meeting, result: ItemResult, found) -> None:
         with transaction.atomic():
             meeting.pk = None
             meeting.save()
-            AuditEntry.objects.bulk_create([_entry(actor, meeting, found)])
+            insert_rows(AuditEntry, AUDIT_FIELDS, [_entry(actor, meeting, found, timezone.now())])
     except IntegrityError:
         result.meeting = Meeting.objects.filter(
             organization=meeting.organization, client_key=meeting.client_key
