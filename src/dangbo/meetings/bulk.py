@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangbo.audit.models import AuditEntry
@@ -27,13 +27,12 @@ from dangbo.core.bulk import insert_objects, insert_rows, reserve_ids
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.deadlines import store as deadline_store
-
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.organizations.selectors import path_range
 
 from . import rules, selectors, services
 from .deadlines import CELL_SUBJECT
-from .models import Level, Meeting
+from .models import Meeting
 
 CHUNK = 1000
 # The fields of one item, as ``services.record_meeting`` takes them (members by their number).
@@ -84,11 +83,14 @@ def _chunk(actor, org, items, results, indexes, seen_keys) -> None:
     # The cells' deadlines (the radar) are recomputed once, for all the chunk's cells, at the
     # end of its transaction; nothing when it fails.
     with transaction.atomic(), deadline_store.deferred():
-        list(  # one writer per cell, as for one meeting: every row locked, not only the first
-            Organization.objects.select_for_update()
-            .filter(pk__in=[c.pk for c in cells.values()])
-            .values_list("pk", flat=True)
-        )
+        if connection.features.has_select_for_update:
+            # One writer per cell, as for one meeting: every row locked, not only the first.
+            # (SQLite has no row locks: its transaction holds the database's write lock.)
+            list(
+                Organization.objects.select_for_update()
+                .filter(pk__in=[c.pk for c in cells.values()])
+                .values_list("pk", flat=True)
+            )
         # What the checks read, under the cells' locks: the keys already written, the
         # months' meetings.
         existing, month_kinds = _written(items, indexes, cells)
@@ -180,7 +182,7 @@ def _checked(cell: Organization, item: dict, result: ItemResult, today: dt.date)
     if item.get("level_only"):
         errors.update(services._level_only_errors((), self_level, item.get("counted_count"),
                                                   item.get("present_count")))  # fmt: skip
-    elif self_level and self_level not in Level.values:
+    elif self_level and self_level not in services.LEVELS:
         errors["self_level"] = "Xếp loại không hợp lệ."
     scored_on = item.get("self_scored_on")
     if self_level and scored_on is None:

@@ -33,6 +33,11 @@ from .models import (
     Visit,
 )  # fmt: skip
 
+# The choices' values, read once (an enum's ``values`` is rebuilt at every call; the bulk
+# recording checks thousands of meetings).
+KINDS = frozenset(MeetingKind.values)
+LEVELS = frozenset(Level.values)
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -99,7 +104,7 @@ def _header_errors(
 ) -> dict[str, str]:  # fmt: skip
     """The checks of a meeting's kind, day and times (the same for one meeting or many)."""
     errors: dict[str, str] = {}
-    if kind not in MeetingKind.values:
+    if kind not in KINDS:
         errors["kind"] = "Loại sinh hoạt không hợp lệ."
     if held_on > today:
         errors["held_on"] = "Ngày sinh hoạt không được ở tương lai."
@@ -117,7 +122,7 @@ def _level_only_errors(
     errors: dict[str, str] = {}
     if attendance:
         errors["attendance"] = "Bản ghi chỉ có số liệu không kèm danh sách điểm danh."
-    if self_level not in Level.values:
+    if self_level not in LEVELS:
         errors["self_level"] = "Cần chọn xếp loại chi bộ báo cáo."
     if counted_count is not None and present_count is not None and present_count > counted_count:
         errors["present_count"] = "Số có mặt không được lớn hơn số đảng viên phải dự."
