@@ -185,3 +185,81 @@ def test_bulk_flags_a_second_regular_meeting_recorded_later_in_the_month(w):
     assert body["created"] == 1
     assert [f["code"] for f in body["items"][0]["findings"]] == ["REGULAR_TWICE"]
     assert upper.post("/o/TOP/meetings/bulk", {"meetings": []}).body["items"] == []
+
+
+def test_bulk_audits_each_meeting_written_and_nothing_for_a_refused_one_in_the_same_chunk(w):
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    items = [
+        _level_only("A1", "2024-05-20", client_key="k-1", place="Hội trường"),
+        _level_only("A2", "2024-05-21", client_key="k-2", counted_count=3, present_count=5),
+        _level_only("G", "2024-05-22", client_key="k-3"),
+    ]  # fmt: skip
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": items}).body
+    assert [(i["created"], bool(i["errors"])) for i in body["items"]] == [
+        (True, False), (False, True), (True, False)
+    ]  # fmt: skip
+    assert not Meeting.objects.filter(organization=w.a2).exists()
+    entries = AuditEntry.objects.filter(action="meetings.recorded").order_by("pk")
+    assert [(e.target_id, e.org_path) for e in entries] == [
+        (str(body["items"][0]["id"]), w.a1.path), (str(body["items"][2]["id"]), w.g.path)
+    ]  # fmt: skip
+    entry = entries[0]
+    assert entry.actor.username == "khoi"
+    assert entry.target_repr == "Sinh hoạt thường kỳ ngày 20/05/2024"
+    # One compact entry: what the meeting holds, no empty field, the same values as a snapshot.
+    assert entry.after == {
+        "organization_id": w.a1.pk, "kind": "REGULAR", "held_on": "2024-05-20",
+        "place": "Hội trường", "level_only": True, "counted_count": 4, "present_count": 4,
+        "self_level": "GOOD", "self_scored_on": "2024-05-20", "level": "GOOD",
+        "client_key": "k-1", "attendance": {},
+    }  # fmt: skip
+    meeting = Meeting.objects.get(pk=entry.target_id)
+    assert (meeting.place, meeting.level, meeting.client_key) == ("Hội trường", "GOOD", "k-1")
+    assert meeting.created_at is not None
+    # The answer was lost: the same list again writes nothing, audits nothing, answers the same.
+    again = upper.post("/o/TOP/meetings/bulk", {"meetings": items}).body
+    assert [i["id"] for i in again["items"]] == [i["id"] for i in body["items"]]
+    assert (again["created"], again["existing"], again["refused"]) == (0, 2, 1)
+    assert AuditEntry.objects.filter(action="meetings.recorded").count() == 2
+    assert Meeting.objects.count() == 2
+
+
+def test_bulk_across_chunks_keeps_keys_and_findings_and_refreshes_the_radar(w, settings,
+                                                                          monkeypatch):  # fmt: skip
+    from dangbo.deadlines import store
+    from dangbo.deadlines.models import OpenDeadline
+    from dangbo.meetings import bulk
+    from dangbo.meetings.deadlines import REGULAR_MISSING
+
+    settings.DANGBO_DEADLINE_STORE = True
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+    store.rebuild(timezone.localdate())
+    month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    held = month.replace(day=10).isoformat()
+
+    def missing(cell):
+        return OpenDeadline.objects.filter(organization=cell, kind=REGULAR_MISSING,
+                                           due_on=month).exists()  # fmt: skip
+
+    assert missing(w.a1)
+    assert missing(w.g)
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    items = [
+        _level_only("A1", held, client_key="k-a"),
+        _level_only("G", held, client_key="k-g", present_count=9),  # refused
+        _level_only("A1", month.replace(day=12).isoformat(), client_key="k-b"),
+        _level_only("A1", held, client_key="k-a"),  # the first item again, in another chunk
+        _level_only("G", month.replace(day=14).isoformat(), client_key="k-g2"),
+    ]  # fmt: skip
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": items}).body
+    assert (body["created"], body["existing"], body["refused"]) == (3, 1, 1)
+    assert body["items"][3]["id"] == body["items"][0]["id"]
+    assert "REGULAR_TWICE" in [f["code"] for f in body["items"][2]["findings"]]
+    assert "REGULAR_TWICE" not in [f["code"] for f in body["items"][4]["findings"]]
+    assert body["items"][1]["errors"] == {
+        "present_count": ["Số có mặt không được lớn hơn số đảng viên phải dự."]
+    }
+    # The radar's stored rows follow: both cells held their month's regular meeting.
+    assert not missing(w.a1)
+    assert not missing(w.g)
+    assert AuditEntry.objects.filter(action="meetings.recorded").count() == 3
