@@ -13,8 +13,9 @@ from dangbo.audit.models import AuditEntry
 from dangbo.core.tests.api_helpers import as_user, field_error
 from dangbo.meetings import services
 from dangbo.meetings.models import Assignment, Meeting, Rubric, Visit
+from dangbo.members.models import Member
 
-from .factories import FULL, build_world
+from .factories import FAILS_MUST_PASS, FULL, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,106 @@ def test_bulk_across_chunks_keeps_keys_and_findings_and_refreshes_the_radar(w, s
     assert not missing(w.a1)
     assert not missing(w.g)
     assert AuditEntry.objects.filter(action="meetings.recorded").count() == 3
+
+
+def test_bulk_checks_attendance_and_points_as_one_record_does_and_writes_them_in_bulk(w):
+    from django.core.exceptions import ValidationError
+
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    m = w.members
+    present = [{"member_id": x.pk, "status": "PRESENT"} for x in m]
+
+    def full(held_on, **extra):
+        return {"organization_code": "A1", "kind": "THEMATIC", "held_on": held_on,
+                "attendance": present, "self_points": FULL, **extra}  # fmt: skip
+
+    too_high = [11, 10, 20, 20, 10, 15, 15]
+    twice = [*present, {"member_id": m[0].pk, "status": "PRESENT"}]
+    excused = [{"member_id": m[0].pk, "status": "EXCUSED"}]
+    items = [
+        full("2024-05-20", client_key="f-1", chair_id=m[1].pk, place=" Phòng họp "),
+        full("2024-05-21", self_points=too_high),
+        full("2024-05-22", attendance=twice),
+        full("2024-05-23", attendance=excused, self_points=None),
+        full("2024-05-24", attendance=[{"member_id": w.g_members[0].pk, "status": "PRESENT"}]),
+        _level_only("G", "2024-05-22", client_key="g-1"),
+        full("2024-05-20", client_key="f-1", chair_id=m[1].pk),  # the first again
+        full("2024-05-25", self_points=FAILS_MUST_PASS, client_key="f-2"),
+    ]  # fmt: skip
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": items}).body
+    by_index = {i["index"]: i for i in body["items"]}
+    assert (body["created"], body["existing"], body["refused"]) == (3, 1, 4)
+    # Each refusal is the one the single record gives for the same entry.
+    for index, marks, points in ((1, present, too_high), (2, twice, FULL), (3, excused, None)):
+        with pytest.raises(ValidationError) as refused:
+            services.record_meeting(
+                actor=None, cell=w.a1, kind="THEMATIC", held_on=dt.date(2024, 5, 21 + index - 1),
+                attendance=[services.Mark(Member.objects.get(pk=x["member_id"]), x["status"])
+                            for x in marks],
+                self_points=points,
+            )  # fmt: skip
+        assert by_index[index]["errors"] == refused.value.message_dict
+    assert by_index[4]["errors"] == {"attendance": [
+        f"Đảng viên số {w.g_members[0].pk} không có trong danh sách của chi bộ ngày 24/05/2024: "
+        "không điểm danh được."
+    ]}  # fmt: skip
+    assert by_index[6]["id"] == by_index[0]["id"]
+    assert not by_index[6]["created"]
+    written = Meeting.objects.get(pk=by_index[0]["id"])
+    assert (written.self_score, written.level, written.rubric, written.chair) == (
+        100, "GOOD", w.rubric, m[1]
+    )  # fmt: skip
+    assert written.place == "Phòng họp"
+    assert sorted(written.attendances.values_list("member_id", "status")) == sorted(
+        (x.pk, "PRESENT") for x in m
+    )  # fmt: skip
+    assert [s.self_points for s in written.scores.order_by("criterion__position")] == FULL
+    failing = Meeting.objects.get(pk=by_index[7]["id"])
+    assert failing.level == services.level_of(w.rubric, FAILS_MUST_PASS)
+    # Nothing of a refused item: only the three meetings written, each audited once.
+    assert Meeting.objects.count() == 3
+    entries = {e.target_id: e for e in AuditEntry.objects.filter(action="meetings.recorded")}
+    assert set(entries) == {str(by_index[k]["id"]) for k in (0, 5, 7)}
+    after = entries[str(written.pk)].after
+    assert after["attendance"] == {str(x.pk): "PRESENT" for x in m}
+    assert after["self_points"] == [f"{p}.0" for p in FULL]
+    assert (after["self_score"], after["chair_id"], after["rubric_id"]) == (
+        "100.0", m[1].pk, w.rubric.pk
+    )  # fmt: skip
+
+
+def test_bulk_reads_once_per_chunk_whatever_the_number_of_items(w):
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    present = [{"member_id": x.pk, "status": "PRESENT"} for x in w.members]
+
+    def items(count):
+        return [{"organization_code": "A1", "kind": "THEMATIC",
+                 "held_on": f"2024-0{1 + i // 28}-{1 + i % 28:02d}", "attendance": present,
+                 "self_points": FULL} for i in range(count)]  # fmt: skip
+
+    upper.post("/o/TOP/meetings/bulk", {"meetings": items(1)})  # the request's own first reads
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert upper.post("/o/TOP/meetings/bulk", {"meetings": items(2)}).body["created"] == 2
+    with CaptureQueriesContext(connection) as many:
+        assert upper.post("/o/TOP/meetings/bulk", {"meetings": items(40)}).body["created"] == 40
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_more_present_than_counted_is_a_field_error_with_or_without_a_list(w):
+    from django.core.exceptions import ValidationError
+
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    error = {"present_count": ["Số có mặt không được lớn hơn số đảng viên phải dự."]}
+    figures = {"organization_code": "A1", "kind": "REGULAR", "held_on": "2024-05-20",
+               "counted_count": 3, "present_count": 5}  # fmt: skip
+    listed = {**figures, "attendance": [{"member_id": w.members[0].pk, "status": "PRESENT"}]}
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": [figures, listed]}).body
+    assert [i["errors"] for i in body["items"]] == [error, error]
+    with pytest.raises(ValidationError) as refused:
+        services.record_meeting(actor=None, cell=w.a1, kind="REGULAR",
+                                held_on=dt.date(2024, 5, 20), counted_count=3, present_count=5)  # fmt: skip
+    assert refused.value.message_dict == error
+    assert Meeting.objects.count() == 0
