@@ -37,6 +37,7 @@ from .models import (
 # recording checks thousands of meetings).
 KINDS = frozenset(MeetingKind.values)
 LEVELS = frozenset(Level.values)
+STATUSES = frozenset(AttendanceStatus.values)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def check_meeting(
         if mark.member.pk in marks:
             errors["attendance"] = f"{mark.member.full_name} được điểm danh hai lần."
             break
-        if mark.status not in AttendanceStatus.values:
+        if mark.status not in STATUSES:
             errors["attendance"] = (
                 f"Tình trạng dự sinh hoạt của {mark.member.full_name} không hợp lệ."
             )
@@ -221,7 +222,7 @@ def check_meeting(
                 f"«{Level(computed).label}», không phải «{Level(self_level).label}»."
             )})  # fmt: skip
         self_level = computed
-    elif self_level and self_level not in Level.values:
+    elif self_level and self_level not in LEVELS:
         raise DomainError({"self_level": "Xếp loại không hợp lệ."})
     if self_level and self_scored_on is None:
         self_scored_on = held_on
