@@ -134,6 +134,82 @@ def roll_of(cell: Organization, on: dt.date) -> Roll:
     return Roll(members, states, temporary - set(states))
 
 
+@dataclass(frozen=True)
+class Listed:
+    """Who is listed at a cell's meeting on a date, by number only (what the checks read)."""
+
+    ids: frozenset[int]
+    transferred_in: frozenset[int]
+
+
+def listed_on(pairs: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], Listed]:
+    """``roll_of`` for many (cell number, date) pairs at once, by member number: the members
+    of each cell that day and those temporarily transferred in, not voided (three queries)."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    cells = {c for c, _ in pairs}
+    first, last = min(d for _, d in pairs), max(d for _, d in pairs)
+    states_qs = MemberState.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=first), organization_id__in=cells,
+        status__in=ACTIVE_STATUSES, valid_from__lte=last,
+    )  # fmt: skip
+    transfers_qs = Transfer.objects.filter(
+        Q(returned_on__isnull=True) | Q(returned_on__gt=first), kind=Transfer.Kind.TEMPORARY,
+        to_organization_id__in=cells, voided_at__isnull=True, planned_from__lte=last,
+        cancelled_on__isnull=True,
+    )  # fmt: skip
+    voided = set(
+        Member.objects.filter(voided_at__isnull=False)
+        .filter(Q(pk__in=states_qs.values("member_id")) | Q(pk__in=transfers_qs.values("member_id")))
+        .values_list("pk", flat=True)
+    )  # fmt: skip
+    states: dict[int, list[tuple]] = defaultdict(list)
+    for row in states_qs.values_list("organization_id", "member_id", "valid_from", "valid_until"):
+        states[row[0]].append(row[1:])
+    moves: dict[int, list[tuple]] = defaultdict(list)
+    for row in transfers_qs.values_list("to_organization_id", "member_id", "planned_from",
+                                        "returned_on"):  # fmt: skip
+        moves[row[0]].append(row[1:])
+    found = {}
+    for cell, on in pairs:
+        members = {m for m, start, end in states[cell] if start <= on and (end is None or end > on)}
+        temporary = {m for m, start, back in moves[cell]
+                     if start <= on and (back is None or back > on)}  # fmt: skip
+        found[(cell, on)] = Listed(frozenset((members | temporary) - voided),
+                                   frozenset(temporary - members - voided))  # fmt: skip
+    return found
+
+
+def rubrics_on(
+    pairs: Iterable[tuple[Organization, dt.date]],
+) -> dict[tuple[int, dt.date], Rubric | None]:
+    """``rubric_for`` for many (cell, date) pairs at once, each rubric with its criteria and
+    levels (three queries)."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    first, last = min(d for _, d in pairs), max(d for _, d in pairs)
+    rubrics = list(
+        Rubric.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=first),
+                              valid_from__lte=last, owner__isnull=False, voided_at__isnull=True)
+        .select_related("owner").prefetch_related("criteria", "levels")
+    )  # fmt: skip
+    found: dict[tuple[int, dt.date], Rubric | None] = {}
+    for cell, on in pairs:
+        candidates = [
+            r for r in rubrics
+            if r.valid_from <= on and (r.valid_until is None or r.valid_until > on)
+            and r.owner.path and (cell.path or "").startswith(r.owner.path)
+        ]  # fmt: skip
+        found[(cell.pk, on)] = (
+            max(candidates, key=lambda r: (r.owner.depth, r.valid_from, r.pk))
+            if candidates
+            else None
+        )
+    return found
+
+
 def default_status(roll: Roll, member: Member) -> str:
     """The status a member starts with on the list: not counted when exempted or transferred in."""
     if member.pk in roll.transferred_in or roll.status_of.get(member.pk) == Status.EXEMPTED:

@@ -4,7 +4,7 @@ entry with before/after. A refusal names the rule and the field, and writes noth
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -32,6 +32,12 @@ from .models import (
     Score,
     Visit,
 )  # fmt: skip
+
+# The choices' values, read once (an enum's ``values`` is rebuilt at every call; the bulk
+# recording checks thousands of meetings).
+KINDS = frozenset(MeetingKind.values)
+LEVELS = frozenset(Level.values)
+STATUSES = frozenset(AttendanceStatus.values)
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ def _header_errors(
 ) -> dict[str, str]:  # fmt: skip
     """The checks of a meeting's kind, day and times (the same for one meeting or many)."""
     errors: dict[str, str] = {}
-    if kind not in MeetingKind.values:
+    if kind not in KINDS:
         errors["kind"] = "Loại sinh hoạt không hợp lệ."
     if held_on > today:
         errors["held_on"] = "Ngày sinh hoạt không được ở tương lai."
@@ -117,11 +123,132 @@ def _level_only_errors(
     errors: dict[str, str] = {}
     if attendance:
         errors["attendance"] = "Bản ghi chỉ có số liệu không kèm danh sách điểm danh."
-    if self_level not in Level.values:
+    if self_level not in LEVELS:
         errors["self_level"] = "Cần chọn xếp loại chi bộ báo cáo."
     if counted_count is not None and present_count is not None and present_count > counted_count:
-        errors["present_count"] = "Số có mặt không được lớn hơn số đảng viên phải dự."
+        errors["present_count"] = PRESENT_ABOVE_COUNTED
     return errors
+
+
+PRESENT_ABOVE_COUNTED = "Số có mặt không được lớn hơn số đảng viên phải dự."
+
+
+@dataclass
+class Checked:
+    """A meeting checked by ``check_meeting``, not yet saved, with what it was checked against."""
+
+    meeting: Meeting
+    marks: dict[int, Mark]
+    points: list[Decimal]
+    roll: selectors.Roll | selectors.Listed
+
+
+def check_meeting(
+    *, cell: Organization, kind: str, held_on: dt.date, start_time: dt.time | None = None,
+    end_time: dt.time | None = None, place: str = "", chair: Member | None = None,
+    minute_taker: Member | None = None, topic: str = "", content: str = "",
+    conclusions: str = "", resolution_number: str = "", documents: str = "",
+    documents_sent_at: dt.datetime | None = None, guests: str = "",
+    upper_attendee: Member | None = None, visit: Visit | None = None,
+    attendance: Sequence[Mark] = (), self_points: Sequence | None = None, self_level: str = "",
+    self_scored_on: dt.date | None = None, level_only: bool = False,
+    counted_count: int | None = None, present_count: int | None = None,
+    client_key: str | None = None, today: dt.date,
+    roll_of: Callable[[], selectors.Roll | selectors.Listed],
+    rubric_of: Callable[[], Rubric | None], in_db: bool = True,
+) -> Checked:  # fmt: skip
+    """The checks of ``record_meeting`` for a cell: the meeting to write (unsaved), or
+    ``DomainError`` with every field's refusal. ``roll_of`` and ``rubric_of`` give the cell's list
+    and the rubric in force on ``held_on`` (asked only when the checks reach them), so that
+    the bulk recording checks many meetings against what it read once."""
+    errors = _header_errors(cell, kind, held_on, start_time, end_time, today)
+    if errors:
+        raise DomainError(errors)
+    if documents_sent_at is not None and timezone.is_naive(documents_sent_at):
+        documents_sent_at = timezone.make_aware(documents_sent_at)
+
+    roll = roll_of()
+    listed = roll.ids
+    for name, person in (("chair", chair), ("minute_taker", minute_taker)):
+        if person is not None and person.pk not in listed:
+            errors[name] = (
+                f"{person.full_name} không sinh hoạt tại chi bộ ngày {fmt_date(held_on)}."
+            )
+    marks: dict[int, Mark] = {}
+    for mark in attendance:
+        if mark.member.pk not in listed:
+            errors["attendance"] = (
+                f"{mark.member.full_name} không phải đảng viên của chi bộ ngày {fmt_date(held_on)}: "
+                "không điểm danh được."
+            )
+            break
+        if mark.member.pk in marks:
+            errors["attendance"] = f"{mark.member.full_name} được điểm danh hai lần."
+            break
+        if mark.status not in STATUSES:
+            errors["attendance"] = (
+                f"Tình trạng dự sinh hoạt của {mark.member.full_name} không hợp lệ."
+            )
+            break
+        if (
+            mark.status in (AttendanceStatus.EXCUSED, AttendanceStatus.NOT_COUNTED)
+            and not (mark.reason or "").strip()
+        ):
+            errors["attendance"] = (
+                f"Cần ghi lý do vắng hoặc không tính của {mark.member.full_name}."
+            )
+            break
+        marks[mark.member.pk] = mark
+    if level_only:
+        errors.update(_level_only_errors(attendance, self_level, counted_count, present_count))
+    elif counted_count is not None and present_count is not None and present_count > counted_count:
+        errors["present_count"] = PRESENT_ABOVE_COUNTED
+    if errors:
+        raise DomainError(errors)
+
+    rubric = rubric_of()
+    points: list[Decimal] = []
+    if self_points:
+        if rubric is None:
+            raise DomainError({"self_points": (
+                f"Chưa có biểu chấm điểm của cấp ủy áp dụng ngày {fmt_date(held_on)}: chỉ ghi "
+                "được xếp loại."
+            )})  # fmt: skip
+        points = _check_points(rubric, self_points, "self_points")
+        computed = level_of(rubric, points)
+        if self_level and self_level != computed:
+            raise DomainError({"self_level": (
+                f"Tổng {fmt_decimal(sum(points))} điểm theo «{rubric.name}» là mức "
+                f"«{Level(computed).label}», không phải «{Level(self_level).label}»."
+            )})  # fmt: skip
+        self_level = computed
+    elif self_level and self_level not in LEVELS:
+        raise DomainError({"self_level": "Xếp loại không hợp lệ."})
+    if self_level and self_scored_on is None:
+        self_scored_on = held_on
+    if self_scored_on is not None and self_scored_on < held_on:
+        raise DomainError({"self_scored_on": "Ngày thông qua điểm không thể trước ngày sinh hoạt."})
+
+    meeting = Meeting(
+        organization=cell, kind=kind, held_on=held_on, start_time=start_time, end_time=end_time,
+        place=place.strip(), chair=chair, minute_taker=minute_taker, topic=topic.strip(),
+        content=content.strip(), conclusions=conclusions.strip(),
+        resolution_number=resolution_number.strip(), documents=documents.strip(),
+        documents_sent_at=documents_sent_at, guests=guests.strip(), upper_attendee=upper_attendee,
+        visit=visit, level_only=level_only, counted_count=counted_count,
+        present_count=present_count, rubric=rubric if points else None,
+        self_score=sum(points) if points else None, self_level=self_level,
+        self_scored_on=self_scored_on if self_level else None, level=self_level,
+        client_key=client_key or None,
+    )  # fmt: skip
+    # Read from the database in this transaction (``in_db=False``): the rubric exists, and the
+    # table's constraints were checked above; the bulk recording asks nothing per meeting.
+    meeting.full_clean(
+        exclude=["organization", "chair", "minute_taker", "upper_attendee", "visit",
+                 *(() if in_db else ("rubric",))],
+        validate_constraints=in_db,
+    )  # fmt: skip
+    return Checked(meeting, marks, points, roll)
 
 
 @transaction.atomic
@@ -170,90 +297,23 @@ def record_meeting(
     if cell.kind not in CELL_KINDS:
         raise DomainError("Chỉ chi bộ mới ghi buổi sinh hoạt chi bộ.")
     today = timezone.localdate()
-    errors = _header_errors(cell, kind, held_on, start_time, end_time, today)
-    if errors:
-        raise DomainError(errors)
-    if documents_sent_at is not None and timezone.is_naive(documents_sent_at):
-        documents_sent_at = timezone.make_aware(documents_sent_at)
-
-    roll = selectors.roll_of(cell, held_on)
-    listed = roll.ids
-    for name, person in (("chair", chair), ("minute_taker", minute_taker)):
-        if person is not None and person.pk not in listed:
-            errors[name] = (
-                f"{person.full_name} không sinh hoạt tại chi bộ ngày {fmt_date(held_on)}."
-            )
-    marks: dict[int, Mark] = {}
-    for mark in attendance:
-        if mark.member.pk not in listed:
-            errors["attendance"] = (
-                f"{mark.member.full_name} không phải đảng viên của chi bộ ngày {fmt_date(held_on)}: "
-                "không điểm danh được."
-            )
-            break
-        if mark.member.pk in marks:
-            errors["attendance"] = f"{mark.member.full_name} được điểm danh hai lần."
-            break
-        if mark.status not in AttendanceStatus.values:
-            errors["attendance"] = (
-                f"Tình trạng dự sinh hoạt của {mark.member.full_name} không hợp lệ."
-            )
-            break
-        if (
-            mark.status in (AttendanceStatus.EXCUSED, AttendanceStatus.NOT_COUNTED)
-            and not (mark.reason or "").strip()
-        ):
-            errors["attendance"] = (
-                f"Cần ghi lý do vắng hoặc không tính của {mark.member.full_name}."
-            )
-            break
-        marks[mark.member.pk] = mark
-    if level_only:
-        errors.update(_level_only_errors(attendance, self_level, counted_count, present_count))
-    if errors:
-        raise DomainError(errors)
-
-    rubric = selectors.rubric_for(cell, held_on)
-    points: list[Decimal] = []
-    if self_points:
-        if rubric is None:
-            raise DomainError({"self_points": (
-                f"Chưa có biểu chấm điểm của cấp ủy áp dụng ngày {fmt_date(held_on)}: chỉ ghi "
-                "được xếp loại."
-            )})  # fmt: skip
-        points = _check_points(rubric, self_points, "self_points")
-        computed = level_of(rubric, points)
-        if self_level and self_level != computed:
-            raise DomainError({"self_level": (
-                f"Tổng {fmt_decimal(sum(points))} điểm theo «{rubric.name}» là mức "
-                f"«{Level(computed).label}», không phải «{Level(self_level).label}»."
-            )})  # fmt: skip
-        self_level = computed
-    elif self_level and self_level not in Level.values:
-        raise DomainError({"self_level": "Xếp loại không hợp lệ."})
-    if self_level and self_scored_on is None:
-        self_scored_on = held_on
-    if self_scored_on is not None and self_scored_on < held_on:
-        raise DomainError({"self_scored_on": "Ngày thông qua điểm không thể trước ngày sinh hoạt."})
-
+    checked = check_meeting(
+        cell=cell, kind=kind, held_on=held_on, start_time=start_time, end_time=end_time,
+        place=place, chair=chair, minute_taker=minute_taker, topic=topic, content=content,
+        conclusions=conclusions, resolution_number=resolution_number, documents=documents,
+        documents_sent_at=documents_sent_at, guests=guests, upper_attendee=upper_attendee,
+        visit=visit, attendance=attendance, self_points=self_points, self_level=self_level,
+        self_scored_on=self_scored_on, level_only=level_only, counted_count=counted_count,
+        present_count=present_count, client_key=client_key, today=today,
+        roll_of=lambda: selectors.roll_of(cell, held_on),
+        rubric_of=lambda: selectors.rubric_for(cell, held_on),
+    )  # fmt: skip
+    meeting, marks, points, roll = checked.meeting, checked.marks, checked.points, checked.roll
     same_month = list(
         Meeting.objects.filter(organization=cell, voided_at__isnull=True,
                                held_on__year=held_on.year, held_on__month=held_on.month)
         .values_list("kind", flat=True)
     )  # fmt: skip
-    meeting = Meeting(
-        organization=cell, kind=kind, held_on=held_on, start_time=start_time, end_time=end_time,
-        place=place.strip(), chair=chair, minute_taker=minute_taker, topic=topic.strip(),
-        content=content.strip(), conclusions=conclusions.strip(),
-        resolution_number=resolution_number.strip(), documents=documents.strip(),
-        documents_sent_at=documents_sent_at, guests=guests.strip(), upper_attendee=upper_attendee,
-        visit=visit, level_only=level_only, counted_count=counted_count,
-        present_count=present_count, rubric=rubric if points else None,
-        self_score=sum(points) if points else None, self_level=self_level,
-        self_scored_on=self_scored_on if self_level else None, level=self_level,
-        client_key=client_key or None,
-    )  # fmt: skip
-    meeting.full_clean(exclude=["organization", "chair", "minute_taker", "upper_attendee", "visit"])
     meeting.save()
     Attendance.objects.bulk_create([
         Attendance(meeting=meeting, member=m.member, status=m.status, reason=m.reason.strip(),
@@ -263,7 +323,7 @@ def record_meeting(
     if points:
         Score.objects.bulk_create([
             Score(meeting=meeting, criterion=c, self_points=p)
-            for c, p in zip(rubric.criteria.all(), points, strict=True)
+            for c, p in zip(meeting.rubric.criteria.all(), points, strict=True)
         ])  # fmt: skip
     findings = rules.regular_meeting_findings(held_on.year, held_on.month, [*same_month, kind])
     findings = [f for f in findings if f.code == "REGULAR_TWICE"]

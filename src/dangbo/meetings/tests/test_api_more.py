@@ -13,8 +13,9 @@ from dangbo.audit.models import AuditEntry
 from dangbo.core.tests.api_helpers import as_user, field_error
 from dangbo.meetings import services
 from dangbo.meetings.models import Assignment, Meeting, Rubric, Visit
+from dangbo.members.models import Member
 
-from .factories import FULL, build_world
+from .factories import FAILS_MUST_PASS, FULL, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +186,184 @@ def test_bulk_flags_a_second_regular_meeting_recorded_later_in_the_month(w):
     assert body["created"] == 1
     assert [f["code"] for f in body["items"][0]["findings"]] == ["REGULAR_TWICE"]
     assert upper.post("/o/TOP/meetings/bulk", {"meetings": []}).body["items"] == []
+
+
+def test_bulk_audits_each_meeting_written_and_nothing_for_a_refused_one_in_the_same_chunk(w):
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    items = [
+        _level_only("A1", "2024-05-20", client_key="k-1", place="Hội trường"),
+        _level_only("A2", "2024-05-21", client_key="k-2", counted_count=3, present_count=5),
+        _level_only("G", "2024-05-22", client_key="k-3"),
+    ]  # fmt: skip
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": items}).body
+    assert [(i["created"], bool(i["errors"])) for i in body["items"]] == [
+        (True, False), (False, True), (True, False)
+    ]  # fmt: skip
+    assert not Meeting.objects.filter(organization=w.a2).exists()
+    entries = AuditEntry.objects.filter(action="meetings.recorded").order_by("pk")
+    assert [(e.target_id, e.org_path) for e in entries] == [
+        (str(body["items"][0]["id"]), w.a1.path), (str(body["items"][2]["id"]), w.g.path)
+    ]  # fmt: skip
+    entry = entries[0]
+    assert entry.actor.username == "khoi"
+    assert entry.target_repr == "Sinh hoạt thường kỳ ngày 20/05/2024"
+    # One compact entry: what the meeting holds, no empty field, the same values as a snapshot.
+    assert entry.after == {
+        "organization_id": w.a1.pk, "kind": "REGULAR", "held_on": "2024-05-20",
+        "place": "Hội trường", "level_only": True, "counted_count": 4, "present_count": 4,
+        "self_level": "GOOD", "self_scored_on": "2024-05-20", "level": "GOOD",
+        "client_key": "k-1", "attendance": {},
+    }  # fmt: skip
+    meeting = Meeting.objects.get(pk=entry.target_id)
+    assert (meeting.place, meeting.level, meeting.client_key) == ("Hội trường", "GOOD", "k-1")
+    assert meeting.created_at is not None
+    # The answer was lost: the same list again writes nothing, audits nothing, answers the same.
+    again = upper.post("/o/TOP/meetings/bulk", {"meetings": items}).body
+    assert [i["id"] for i in again["items"]] == [i["id"] for i in body["items"]]
+    assert (again["created"], again["existing"], again["refused"]) == (0, 2, 1)
+    assert AuditEntry.objects.filter(action="meetings.recorded").count() == 2
+    assert Meeting.objects.count() == 2
+
+
+def test_bulk_across_chunks_keeps_keys_and_findings_and_refreshes_the_radar(w, settings,
+                                                                          monkeypatch):  # fmt: skip
+    from dangbo.deadlines import store
+    from dangbo.deadlines.models import OpenDeadline
+    from dangbo.meetings import bulk
+    from dangbo.meetings.deadlines import REGULAR_MISSING
+
+    settings.DANGBO_DEADLINE_STORE = True
+    monkeypatch.setattr(bulk, "CHUNK", 2)
+    store.rebuild(timezone.localdate())
+    month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    held = month.replace(day=10).isoformat()
+
+    def missing(cell):
+        return OpenDeadline.objects.filter(organization=cell, kind=REGULAR_MISSING,
+                                           due_on=month).exists()  # fmt: skip
+
+    assert missing(w.a1)
+    assert missing(w.g)
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    items = [
+        _level_only("A1", held, client_key="k-a"),
+        _level_only("G", held, client_key="k-g", present_count=9),  # refused
+        _level_only("A1", month.replace(day=12).isoformat(), client_key="k-b"),
+        _level_only("A1", held, client_key="k-a"),  # the first item again, in another chunk
+        _level_only("G", month.replace(day=14).isoformat(), client_key="k-g2"),
+    ]  # fmt: skip
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": items}).body
+    assert (body["created"], body["existing"], body["refused"]) == (3, 1, 1)
+    assert body["items"][3]["id"] == body["items"][0]["id"]
+    assert "REGULAR_TWICE" in [f["code"] for f in body["items"][2]["findings"]]
+    assert "REGULAR_TWICE" not in [f["code"] for f in body["items"][4]["findings"]]
+    assert body["items"][1]["errors"] == {
+        "present_count": ["Số có mặt không được lớn hơn số đảng viên phải dự."]
+    }
+    # The radar's stored rows follow: both cells held their month's regular meeting.
+    assert not missing(w.a1)
+    assert not missing(w.g)
+    assert AuditEntry.objects.filter(action="meetings.recorded").count() == 3
+
+
+def test_bulk_checks_attendance_and_points_as_one_record_does_and_writes_them_in_bulk(w):
+    from django.core.exceptions import ValidationError
+
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    m = w.members
+    present = [{"member_id": x.pk, "status": "PRESENT"} for x in m]
+
+    def full(held_on, **extra):
+        return {"organization_code": "A1", "kind": "THEMATIC", "held_on": held_on,
+                "attendance": present, "self_points": FULL, **extra}  # fmt: skip
+
+    too_high = [11, 10, 20, 20, 10, 15, 15]
+    twice = [*present, {"member_id": m[0].pk, "status": "PRESENT"}]
+    excused = [{"member_id": m[0].pk, "status": "EXCUSED"}]
+    items = [
+        full("2024-05-20", client_key="f-1", chair_id=m[1].pk, place=" Phòng họp "),
+        full("2024-05-21", self_points=too_high),
+        full("2024-05-22", attendance=twice),
+        full("2024-05-23", attendance=excused, self_points=None),
+        full("2024-05-24", attendance=[{"member_id": w.g_members[0].pk, "status": "PRESENT"}]),
+        _level_only("G", "2024-05-22", client_key="g-1"),
+        full("2024-05-20", client_key="f-1", chair_id=m[1].pk),  # the first again
+        full("2024-05-25", self_points=FAILS_MUST_PASS, client_key="f-2"),
+    ]  # fmt: skip
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": items}).body
+    by_index = {i["index"]: i for i in body["items"]}
+    assert (body["created"], body["existing"], body["refused"]) == (3, 1, 4)
+    # Each refusal is the one the single record gives for the same entry.
+    for index, marks, points in ((1, present, too_high), (2, twice, FULL), (3, excused, None)):
+        with pytest.raises(ValidationError) as refused:
+            services.record_meeting(
+                actor=None, cell=w.a1, kind="THEMATIC", held_on=dt.date(2024, 5, 21 + index - 1),
+                attendance=[services.Mark(Member.objects.get(pk=x["member_id"]), x["status"])
+                            for x in marks],
+                self_points=points,
+            )  # fmt: skip
+        assert by_index[index]["errors"] == refused.value.message_dict
+    assert by_index[4]["errors"] == {"attendance": [
+        f"Đảng viên số {w.g_members[0].pk} không có trong danh sách của chi bộ ngày 24/05/2024: "
+        "không điểm danh được."
+    ]}  # fmt: skip
+    assert by_index[6]["id"] == by_index[0]["id"]
+    assert not by_index[6]["created"]
+    written = Meeting.objects.get(pk=by_index[0]["id"])
+    assert (written.self_score, written.level, written.rubric, written.chair) == (
+        100, "GOOD", w.rubric, m[1]
+    )  # fmt: skip
+    assert written.place == "Phòng họp"
+    assert sorted(written.attendances.values_list("member_id", "status")) == sorted(
+        (x.pk, "PRESENT") for x in m
+    )  # fmt: skip
+    assert [s.self_points for s in written.scores.order_by("criterion__position")] == FULL
+    failing = Meeting.objects.get(pk=by_index[7]["id"])
+    assert failing.level == services.level_of(w.rubric, FAILS_MUST_PASS)
+    # Nothing of a refused item: only the three meetings written, each audited once.
+    assert Meeting.objects.count() == 3
+    entries = {e.target_id: e for e in AuditEntry.objects.filter(action="meetings.recorded")}
+    assert set(entries) == {str(by_index[k]["id"]) for k in (0, 5, 7)}
+    after = entries[str(written.pk)].after
+    assert after["attendance"] == {str(x.pk): "PRESENT" for x in m}
+    assert after["self_points"] == [f"{p}.0" for p in FULL]
+    assert (after["self_score"], after["chair_id"], after["rubric_id"]) == (
+        "100.0", m[1].pk, w.rubric.pk
+    )  # fmt: skip
+
+
+def test_bulk_reads_once_per_chunk_whatever_the_number_of_items(w):
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    present = [{"member_id": x.pk, "status": "PRESENT"} for x in w.members]
+
+    def items(count):
+        return [{"organization_code": "A1", "kind": "THEMATIC",
+                 "held_on": f"2024-0{1 + i // 28}-{1 + i % 28:02d}", "attendance": present,
+                 "self_points": FULL} for i in range(count)]  # fmt: skip
+
+    upper.post("/o/TOP/meetings/bulk", {"meetings": items(1)})  # the request's own first reads
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert upper.post("/o/TOP/meetings/bulk", {"meetings": items(2)}).body["created"] == 2
+    with CaptureQueriesContext(connection) as many:
+        assert upper.post("/o/TOP/meetings/bulk", {"meetings": items(40)}).body["created"] == 40
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_more_present_than_counted_is_a_field_error_with_or_without_a_list(w):
+    from django.core.exceptions import ValidationError
+
+    upper = as_user("khoi", Role.COMMITTEE_ADMIN, w.top)
+    error = {"present_count": ["Số có mặt không được lớn hơn số đảng viên phải dự."]}
+    figures = {"organization_code": "A1", "kind": "REGULAR", "held_on": "2024-05-20",
+               "counted_count": 3, "present_count": 5}  # fmt: skip
+    listed = {**figures, "attendance": [{"member_id": w.members[0].pk, "status": "PRESENT"}]}
+    body = upper.post("/o/TOP/meetings/bulk", {"meetings": [figures, listed]}).body
+    assert [i["errors"] for i in body["items"]] == [error, error]
+    with pytest.raises(ValidationError) as refused:
+        services.record_meeting(actor=None, cell=w.a1, kind="REGULAR",
+                                held_on=dt.date(2024, 5, 20), counted_count=3, present_count=5)  # fmt: skip
+    assert refused.value.message_dict == error
+    assert Meeting.objects.count() == 0
