@@ -6,7 +6,9 @@ apply from. The published templates (owned by no committee, seeded in every inst
 not travel: a rubric copied from one names it by its source document («Văn bản của biểu mẫu
 gốc»), a stable key.
 
-A meeting is named by its cell, day and kind. What the module derives is derived again on
+A meeting is named by its cell, day, kind and start time: two meetings of one kind on one day
+are told apart by their start time (a file without the start time naming them, from before,
+still names the only meeting of its cell, day and kind). What the module derives is derived again on
 import, never taken from the file: the rubric in force on the meeting's day (the nearest
 committee above owning one), each criterion's points placed on it, the totals, the levels from
 the points and must-pass criteria, and whether an attendee was temporarily transferred in. A
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -403,6 +406,8 @@ ASSIGNMENTS = RecordSheet(
 # -- meetings ------------------------------------------------------------------------------------
 
 MEETING_NAME = ("organization", "held_on", "kind")
+# How the attendance and score rows name a meeting: with its start time too.
+MEETING_REF = (*MEETING_NAME, "start_time")
 MEETINGS_SPEC = SheetSpec(
     key="meetings",
     title="Sinh hoạt chi bộ",
@@ -412,8 +417,8 @@ MEETINGS_SPEC = SheetSpec(
         "ở sheet «Điểm sinh hoạt», điểm danh ở sheet «Dự sinh hoạt». Khi nhập, biểu chấm điểm "
         "áp dụng, tổng điểm và xếp loại được tính lại từ điểm từng tiêu chí theo biểu đang áp "
         "dụng ngày sinh hoạt (không lấy từ tệp); buổi không có dòng điểm (chi bộ chỉ báo cáo số "
-        "liệu và xếp loại) giữ xếp loại ghi trên dòng. Thời điểm gửi tài liệu được ghi theo "
-        "ngày."
+        "liệu và xếp loại) giữ xếp loại ghi trên dòng. Thời điểm gửi tài liệu được ghi đến "
+        "phút (giờ Việt Nam)."
     ),
     natural_key="Mã chi bộ + Ngày sinh hoạt + Mã loại sinh hoạt (+ thứ tự xuất hiện khi trùng)",
     order="theo mã chi bộ, ngày sinh hoạt, loại sinh hoạt",
@@ -429,9 +434,15 @@ MEETINGS_SPEC = SheetSpec(
             "conclusions",
             "resolution_number",
             "documents",
-            "documents_sent_at",
-            "guests",
         ),
+        *field_columns(
+            Meeting,
+            "documents_sent_at",
+            kind="datetime",
+            help="Đến phút, giờ Việt Nam (giây làm tròn lên phút): tài liệu phải gửi ít nhất "
+            "1 ngày trước giờ bắt đầu.",
+        ),
+        *columns_of(Meeting, "guests"),
         _uid("upper_attendee", "Mã hồ sơ cấp ủy viên cấp trên dự (UID)"),
         *naming_columns(VISITS_SPEC, VISIT_NAME, prefix="visit", suffix="tổ công tác dự"),
         *columns_of(Meeting, "level_only", "counted_count", "present_count"),
@@ -581,6 +592,8 @@ MEETINGS = RecordSheet(
     spec=MEETINGS_SPEC,
     model=Meeting,
     key=MEETING_NAME,
+    ref_key=MEETING_REF,
+    ref_optional=("start_time",),
     owners=("organization",),
     refs=(
         Ref("organization", "organization", ORGANIZATION),
@@ -622,19 +635,26 @@ MEETINGS = RecordSheet(
 )
 
 MEETING_SUFFIX = "buổi sinh hoạt"
-MEETING_KEY_TEXT = "Mã chi bộ + Ngày sinh hoạt + Mã loại sinh hoạt của buổi sinh hoạt"
+MEETING_KEY_TEXT = "Mã chi bộ + Ngày sinh hoạt + Mã loại sinh hoạt + Bắt đầu của buổi sinh hoạt"
 
 
 def _meeting_columns() -> tuple[Col, ...]:
-    return naming_columns(
-        MEETINGS_SPEC, MEETING_NAME, prefix="meeting", suffix=MEETING_SUFFIX, required=True
+    columns = naming_columns(
+        MEETINGS_SPEC, MEETING_REF, prefix="meeting", suffix=MEETING_SUFFIX, required=True
     )
+    return tuple(
+        replace(c, help=(
+            "Giờ bắt đầu của buổi sinh hoạt, để phân biệt hai buổi cùng loại trong một ngày "
+            "của chi bộ; trống: buổi duy nhất cùng loại trong ngày."
+        )) if c.key == "meeting_start_time" else c
+        for c in columns
+    )  # fmt: skip
 
 
 def _meeting_ref() -> Ref:
     return Ref(
         "meeting_held_on", "meeting", MEETINGS_SPEC.key,
-        columns=tuple(f"meeting_{k}" for k in MEETING_NAME),
+        columns=tuple(f"meeting_{k}" for k in MEETING_REF),
     )  # fmt: skip
 
 
@@ -731,7 +751,8 @@ ATTENDANCE = RecordSheet(
         title="Dự sinh hoạt",
         description=(
             "Điểm danh từng đảng viên ở mỗi buổi sinh hoạt: có mặt, vắng có lý do, vắng không lý "
-            "do, không tính. Buổi sinh hoạt được gọi bằng ba cột «(buổi sinh hoạt)». Chỉ điểm danh "
+            "do, không tính. Buổi sinh hoạt được gọi bằng bốn cột «(buổi sinh hoạt)» (giờ bắt "
+            "đầu phân biệt hai buổi cùng loại trong một ngày). Chỉ điểm danh "
             "được đảng viên sinh hoạt tại chi bộ ngày đó (kể cả sinh hoạt tạm thời); cột «Sinh "
             "hoạt tạm thời» được tính lại khi nhập."
         ),
@@ -745,7 +766,7 @@ ATTENDANCE = RecordSheet(
         ),
     ),
     model=Attendance,
-    key=(*(f"meeting_{k}" for k in MEETING_NAME), "member"),
+    key=(*(f"meeting_{k}" for k in MEETING_REF), "member"),
     owners=("meeting_held_on",),
     refs=(_meeting_ref(), Ref("member", "member", MEMBER)),
     noun="Điểm danh",
@@ -873,7 +894,7 @@ SCORES = RecordSheet(
         ),
     ),
     model=Score,
-    key=(*(f"meeting_{k}" for k in MEETING_NAME), "criterion"),
+    key=(*(f"meeting_{k}" for k in MEETING_REF), "criterion"),
     owners=("meeting_held_on",),
     refs=(_meeting_ref(),),
     noun="Điểm tiêu chí",
