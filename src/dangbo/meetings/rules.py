@@ -297,6 +297,17 @@ class Criterion:
     title: str = ""
 
 
+def criterion_problems(title: str | None, max_points: Decimal | None) -> dict[str, str]:
+    """Return {field: why} for a rubric criterion that cannot be: no title, or a maximum not
+    above 0 (every published rubric gives each criterion its points; §5.4)."""
+    problems = {}
+    if not (title or "").strip():
+        problems["title"] = "Cần ghi tên tiêu chí."
+    if max_points is None or max_points <= 0:
+        problems["max_points"] = "Điểm tối đa của tiêu chí phải lớn hơn 0."
+    return problems
+
+
 def band_problems(bands: Sequence[Band], max_total: Decimal) -> list[str]:
     """Return why the level thresholds cannot judge a score from 0 to ``max_total``: a level
     twice, a band empty, two bands overlapping, a score no band covers."""

@@ -410,8 +410,9 @@ def create_rubric(
     parsed = []
     for title, max_points, must_pass in criteria:
         value = _decimal(max_points, "criteria")
-        if not str(title).strip() or value <= 0:
-            errors["criteria"] = "Mỗi tiêu chí cần tên và điểm tối đa lớn hơn 0."
+        problems = rules.criterion_problems(str(title), value)
+        if problems:
+            errors["criteria"] = f"Tiêu chí thứ {len(parsed) + 1}: " + " ".join(problems.values())
         parsed.append((str(title).strip(), value, bool(must_pass)))
     bands = []
     for level, low, below, requires in levels:

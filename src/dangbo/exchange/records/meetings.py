@@ -269,12 +269,15 @@ RUBRIC_CRITERIA = RecordSheet(
     refs=(_rubric_ref(),),
     noun="Tiêu chí chấm điểm",
     checked_constraints=("criterion_max_positive",),
+    # ``services.create_rubric``'s check of a criterion (an empty cell is refused as such).
     checks=(
-        lambda v: (
-            [("max_points", "Điểm tối đa của tiêu chí phải lớn hơn 0.")]
-            if v.get("max_points") is not None and v["max_points"] <= 0
-            else []
-        ),
+        lambda v: [
+            (column, message)
+            for column, message in rules.criterion_problems(
+                v.get("title"), v.get("max_points")
+            ).items()
+            if v.get(column) not in (None, "")
+        ],
     ),
 )
 

@@ -539,3 +539,27 @@ def test_a_documents_sending_time_that_is_no_time_is_refused(tmp_path):
     assert any(
         e.column == "Thời điểm gửi tài liệu" and "dd/mm/yyyy hh:mm" in e.message for e in errors
     ), errors
+
+
+def test_a_criterion_without_points_is_refused_by_the_rubric_rule_itself(tmp_path):
+    from dangbo.core.errors import DomainError
+    from dangbo.meetings import rules
+
+    [why] = rules.criterion_problems("Chuẩn bị", P(0)).values()
+    world = build_meetings_world()
+    with pytest.raises(DomainError) as refused:
+        services.create_rubric(
+            actor=None, owner=world["d"], name="Biểu lỗi", source="QĐ 9", valid_from=D(2030, 1, 1),
+            criteria=[("Chuẩn bị", 100, False), ("Điều hành", 0, False)],
+            levels=[("GOOD", 90, None, False), ("FAIR", 70, 90, False),
+                    ("AVERAGE", 50, 70, False), ("POOR", 0, 50, False)],
+        )  # fmt: skip
+    assert refused.value.message_dict == {"criteria": [f"Tiêu chí thứ 2: {why}"]}
+    content = _edit(
+        export_bytes("D"), TITLES["rubric_criteria"],
+        {"Áp dụng từ ngày (biểu chấm điểm)": D(2020, 1, 1), "Thứ tự": 1}, "Điểm tối đa", 0,
+    )  # fmt: skip
+    errors = _refused(tmp_path, content)
+    assert [(e.sheet, e.column, e.message) for e in errors if e.message == why] == [
+        (TITLES["rubric_criteria"], "Điểm tối đa", why)
+    ], errors
