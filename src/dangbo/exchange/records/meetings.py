@@ -45,7 +45,7 @@ from dangbo.meetings.models import (
     Score,
     Visit,
 )
-from dangbo.meetings.selectors import cell_existed_on
+from dangbo.meetings.selectors import cell_existed_on, committee_posts
 from dangbo.meetings.services import cell_closed_message
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Transfer
 from dangbo.organizations.models import CELL_KINDS, Organization
@@ -358,14 +358,23 @@ VISITS = RecordSheet(
 
 
 def _verify_assignments(records: list[tuple[Assignment, Mapping[str, Any]]], issue: Issuer) -> None:
-    """``services.assign_member``'s rules: a cell, under the committee."""
+    """``services.assign_member``'s rules: a cell, under the committee; a member holding a
+    post in the committee on the first day (``rules.assignment_member_problem``)."""
     orgs = _orgs(i for a, _ in records for i in (a.committee_id, a.cell_id))
+    posts = committee_posts((a.member_id, a.committee_id) for a, _ in records)
+    names = _names(a.member_id for a, _ in records)
     for index, (assignment, _) in enumerate(records):
         cell, committee = orgs[assignment.cell_id], orgs[assignment.committee_id]
         if cell.kind not in CELL_KINDS:
             issue(index, "cell", "Chỉ phân công phụ trách chi bộ.")
         elif not _under(cell, committee):
             issue(index, "cell", f"{cell.name} không thuộc {committee.name}.")
+        problem = rules.assignment_member_problem(
+            names.get(assignment.member_id, ""), committee.name,
+            posts.get((assignment.member_id, assignment.committee_id), ()), assignment.started_on,
+        )  # fmt: skip
+        if problem:
+            issue(index, "member", problem)
 
 
 ASSIGNMENTS = RecordSheet(
@@ -374,7 +383,9 @@ ASSIGNMENTS = RecordSheet(
         title="Phân công phụ trách chi bộ",
         description=(
             "Cấp ủy viên được phân công phụ trách chi bộ (phân công cấp ủy viên phụ trách), từ "
-            "ngày, đến ngày. Chi bộ phải thuộc cấp ủy phân công."
+            "ngày, đến ngày. Chi bộ phải thuộc cấp ủy phân công; người được phân công giữ chức vụ "
+            "trong cấp ủy đó (bí thư, phó bí thư, ủy viên ban thường vụ, cấp ủy viên) vào ngày "
+            "bắt đầu phân công (sheet «Chức vụ»)."
         ),
         natural_key="Mã hồ sơ cấp ủy viên + Mã chi bộ phụ trách + Từ ngày (+ thứ tự xuất hiện khi trùng)",
         order="theo mã hồ sơ cấp ủy viên, mã chi bộ, rồi từ ngày",

@@ -31,6 +31,8 @@ from dangbo.meetings.models import (
     Visit,
 )
 from dangbo.meetings.seed import BINH_THUAN_BLOC
+from dangbo.members import services as member_services
+from dangbo.members.models import Position
 from dangbo.members.tests.factories import MemberFactory
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
 
@@ -69,6 +71,10 @@ def build_meetings_world() -> dict[str, Any]:
     visit = services.record_visit(
         actor=None, organization=d, visited=d1, visited_on=D(2025, 3, 12),
         group_name="Tổ công tác số 2", participants="Đ/c Hùng, đ/c Lan",
+    )  # fmt: skip
+    member_services.assign_position(
+        actor=None, member=follower, title=Position.Title.COMMITTEE_MEMBER, organization=d,
+        started_on=D(2023, 12, 1),
     )  # fmt: skip
     services.assign_member(
         actor=None, member=follower, committee=d, cell=d1, started_on=D(2024, 1, 5),
@@ -563,3 +569,16 @@ def test_a_criterion_without_points_is_refused_by_the_rubric_rule_itself(tmp_pat
     assert [(e.sheet, e.column, e.message) for e in errors if e.message == why] == [
         (TITLES["rubric_criteria"], "Điểm tối đa", why)
     ], errors
+
+
+def test_an_assignment_of_someone_not_on_the_committee_that_day_is_refused(tmp_path):
+    build_meetings_world()  # the follower sits on D's committee from 01/12/2023
+    content = _edit(
+        export_bytes("D"), TITLES["meeting_assignments"], {"Mã chi bộ phụ trách": "D1"},
+        "Từ ngày", "30/11/2023",
+    )  # fmt: skip
+    errors = _refused(tmp_path, content)
+    assert [
+        (e.sheet, e.column) for e in errors if "không giữ chức vụ trong cấp ủy" in e.message
+    ] == [(TITLES["meeting_assignments"], "Mã hồ sơ cấp ủy viên (UID)")], errors
+    assert Assignment.objects.count() == 0
