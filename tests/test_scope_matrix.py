@@ -113,6 +113,10 @@ def world(db, settings, tmp_path):
         levels=[("GOOD", 90, None, False), ("FAIR", 70, 90, False), ("AVERAGE", 50, 70, False),
                 ("POOR", 0, 50, False)],
     )  # fmt: skip
+    member_services.assign_position(
+        actor=None, member=member, title=Position.Title.COMMITTEE_MEMBER, organization=a,
+        started_on=dt.date(2020, 1, 1),
+    )  # fmt: skip
     assignment = meeting_services.assign_member(
         actor=None, member=member, committee=a, cell=cell, started_on=dt.date(2025, 1, 2)
     )

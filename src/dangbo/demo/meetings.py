@@ -33,7 +33,7 @@ from dangbo.meetings.models import (
     Visit,
 )  # fmt: skip
 from dangbo.meetings.seed import BINH_THUAN_BLOC
-from dangbo.members.models import ACTIVE_STATUSES, MemberState, Status
+from dangbo.members.models import ACTIVE_STATUSES, MemberState, Position, Status
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.organizations.selectors import path_range
 
@@ -127,6 +127,11 @@ def build_meetings(root: Organization, *, as_of: dt.date, seed: int) -> Meetings
                 member_id=follower, committee=c.parent, cell=c, created_at=now, updated_at=now,
                 started_on=max(PERSONS_FROM, c.established_on), decision_number="12-QĐ/ĐU",
             ))  # fmt: skip
+    # Each follower sits on the committee that assigns them (rules.assignment_member_problem).
+    seats: dict[tuple[int, int], dt.date] = {}
+    for a in assignments:
+        key = (a.member_id, a.committee.pk)
+        seats[key] = min(seats.get(key, a.started_on), a.started_on)
     # Members who stop coming: unexcused in three months of 2024 (a striking-off ground).
     persons_cells = [c for c in cells if len(states.get(c.pk, ())) >= 5 and c.dissolved_on is None]
     truants = {states[c.pk][-1][0] for c in rng.sample(persons_cells, min(4, len(persons_cells)))}
@@ -270,6 +275,11 @@ def build_meetings(root: Organization, *, as_of: dt.date, seed: int) -> Meetings
     # Plain rows, not model instances: most of the demo's rows are these.
     insert_rows(Attendance, ATTENDANCE_FIELDS, attendance)
     insert_rows(Score, SCORE_FIELDS, scores)
+    insert_objects(Position, [
+        Position(member_id=member, title=Position.Title.COMMITTEE_MEMBER, organization_id=committee,
+                 started_on=since, decision_number="11-QĐ/ĐU")
+        for (member, committee), since in sorted(seats.items())
+    ])  # fmt: skip
     insert_objects(Assignment, assignments)
     result.meetings, result.attendance, result.scores = len(meetings), len(attendance), len(scores)
     result.visits = len(visits)

@@ -136,7 +136,8 @@ Tệp xuất của tổ chức X chứa:
   trống dựng lại được cây nhất quán.
 
 Các dòng được sắp xếp theo mã, khóa và ngày (không theo số thứ tự nội bộ của cơ sở dữ liệu); các
-dòng trùng nhau ở các cột đó giữ thứ tự ghi nhận. Thời điểm (hủy, cấp quyền) được ghi theo ngày.
+dòng trùng nhau ở các cột đó giữ thứ tự ghi nhận. Thời điểm (hủy, cấp quyền) được ghi theo ngày;
+cột kiểu ngày giờ (thời điểm gửi tài liệu sinh hoạt) ghi đến phút, theo giờ Việt Nam.
 
 ## Khi nhập: khóa, tạo mới, giữ nguyên, chênh lệch
 

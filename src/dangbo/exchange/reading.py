@@ -309,6 +309,35 @@ def _time(value: Any) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
+def _moment(value: Any) -> str:
+    """A moment to the minute as "dd/mm/yyyy hh:mm" (a date-time or date cell, or text such
+    as 05/03/2025 7:30; a day alone is its start)."""
+    if isinstance(value, dt.datetime):
+        day, time = value.date(), value.time().replace(second=0, microsecond=0)
+        if value.second or value.microsecond:
+            moment = dt.datetime.combine(day, time) + dt.timedelta(minutes=1)
+            day, time = moment.date(), moment.time()
+    elif isinstance(value, dt.date):
+        day, time = value, dt.time.min
+    else:
+        text = R.clean_text(value)
+        day_text, _, time_text = text.partition(" ")
+        day = _day(day_text)
+        try:
+            time = (
+                dt.time.fromisoformat(_time(time_text.strip()))
+                if time_text.strip()
+                else dt.time.min
+            )
+        except CellError:
+            raise CellError(
+                "Ngày giờ không hợp lệ: ghi theo dạng dd/mm/yyyy hh:mm (ví dụ 05/03/2025 07:30)."
+            ) from None
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise CellError("Ngày nằm ngoài khoảng 01/01/1900 – 31/12/2100.")
+    return dt.datetime.combine(day, time).strftime(R.MOMENT_FORMAT)
+
+
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -356,6 +385,8 @@ def type_cell(col: Col, value: Any) -> Any:
         return _decimal(value)
     if kind == "time":
         return _time(value)
+    if kind == "datetime":
+        return _moment(value)
     if kind == "bool":
         return _bool(value)
     if kind == "uuid":

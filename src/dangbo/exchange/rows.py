@@ -78,6 +78,27 @@ def start_of_day(value: dt.date | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
 
 
+MOMENT_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def local_minute(value: dt.datetime | None) -> str:
+    """A moment as "dd/mm/yyyy hh:mm" in Vietnam time, seconds rounded up to the minute (a
+    moment at or before a whole minute stays so: "sent at least a day before" holds alike)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    return local.strftime(MOMENT_FORMAT)
+
+
+def moment_of(value: str) -> dt.datetime | None:
+    """The moment of a "dd/mm/yyyy hh:mm" text (Vietnam time)."""
+    if not value:
+        return None
+    return timezone.make_aware(dt.datetime.strptime(value, MOMENT_FORMAT))  # noqa: DTZ007
+
+
 def path_ids(path: str | None) -> list[int]:
     return [int(part) for part in (path or "").split(".") if part]
 

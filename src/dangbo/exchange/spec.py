@@ -27,6 +27,7 @@ TYPE_NAMES = {
     "int": "số nguyên",
     "decimal": "số, tối đa một chữ số thập phân (12,5)",
     "time": "giờ (hh:mm)",
+    "datetime": "ngày giờ theo giờ Việt Nam (ô ngày giờ, hoặc chữ dd/mm/yyyy hh:mm; chỉ ghi ngày: 00:00)",
     "bool": "Có / Không",
     "uuid": "UUID",
     "json": "JSON (đối tượng)",

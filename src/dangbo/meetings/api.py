@@ -472,7 +472,9 @@ def list_assignments(request: HttpRequest, code: OrgCode, filters: Query[Assignm
              summary="Phân công cấp ủy viên của tổ chức phụ trách một chi bộ")  # fmt: skip
 def create_assignment(request: HttpRequest, code: OrgCode, payload: AssignmentIn):
     """The committee is the organization ``code``; the member and the cell lie in its subtree
-    (a number or code outside it is refused without saying whether it exists)."""
+    (a number or code outside it is refused without saying whether it exists), and the member
+    holds a post on that committee (bí thư, phó bí thư, ủy viên ban thường vụ, cấp ủy viên) on
+    ``started_on``: otherwise a field error on ``member``."""
     committee = org_for(request, code, Capability.MANAGE_MEETINGS)
     member = selectors.members_under(committee).filter(pk=payload.member_id).first()
     cell = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +19,9 @@ from django.utils import timezone
 from dangbo.accounts.access import scope_of
 from dangbo.accounts.permissions import Capability
 from dangbo.core.views import OrgScopedView, ServiceFormMixin, apply_domain_error, paginate
-from dangbo.members.models import Member, Position
+from dangbo.members.models import Member
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import (
     AdoptRubricForm,
     AssignmentForm,
@@ -31,12 +32,7 @@ from .forms import (
 )
 from .models import Rubric
 
-COMMITTEE_TITLES = (
-    Position.Title.SECRETARY,
-    Position.Title.DEPUTY_SECRETARY,
-    Position.Title.STANDING_COMMITTEE_MEMBER,
-    Position.Title.COMMITTEE_MEMBER,
-)
+COMMITTEE_TITLES = rules.COMMITTEE_TITLES
 
 
 def _can_manage(request, org) -> bool:
@@ -260,9 +256,10 @@ class AssignmentCreateView(_FormPage):
         today = timezone.localdate()
         context["committee_members"] = (
             Member.objects.filter(
+                Q(positions__ended_on__isnull=True) | Q(positions__ended_on__gte=today),
                 positions__organization=self.org, positions__title__in=COMMITTEE_TITLES,
                 positions__started_on__lte=today, voided_at__isnull=True,
-            ).exclude(positions__ended_on__lte=today).distinct().order_by("name_sort_key", "id")
+            ).distinct().order_by("name_sort_key", "id")
         )  # fmt: skip
         return context
 

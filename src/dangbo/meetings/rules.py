@@ -11,7 +11,9 @@ Sources (rules digest §5 and §1.4):
   HD 42 (2025);
 - absence from activity without good reason for 3 months in a year is a ground for striking a
   name off the list: the implementing regulation of the Statute in force (mục 8.1);
-- levels from a score: the rubric in force on the meeting's date (data, ``models.Rubric``).
+- levels from a score: the rubric in force on the meeting's date (data, ``models.Rubric``);
+- the member the superior committee assigns to follow a cell (phân công cấp ủy viên phụ trách;
+  the superior committee's liaison of rules digest §5.2) sits on that committee.
 
 Nothing here touches the ORM: the selectors gather the facts and these functions judge.
 """
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dangbo.core.formatting import fmt_date, fmt_decimal
+from dangbo.members.models import Position
 from dangbo.regulations.citations import implementing_regulation
 
 from .models import AttendanceStatus, Level, MeetingKind
@@ -297,6 +300,17 @@ class Criterion:
     title: str = ""
 
 
+def criterion_problems(title: str | None, max_points: Decimal | None) -> dict[str, str]:
+    """Return {field: why} for a rubric criterion that cannot be: no title, or a maximum not
+    above 0 (every published rubric gives each criterion its points; §5.4)."""
+    problems = {}
+    if not (title or "").strip():
+        problems["title"] = "Cần ghi tên tiêu chí."
+    if max_points is None or max_points <= 0:
+        problems["max_points"] = "Điểm tối đa của tiêu chí phải lớn hơn 0."
+    return problems
+
+
 def band_problems(bands: Sequence[Band], max_total: Decimal) -> list[str]:
     """Return why the level thresholds cannot judge a score from 0 to ``max_total``: a level
     twice, a band empty, two bands overlapping, a score no band covers."""
@@ -511,3 +525,51 @@ def quarter_levels(
 ) -> list[str | None]:
     """Return the four quarters' levels from a year's twelve months."""
     return [period_level(months[q * 3 : q * 3 + 3], due[q * 3 : q * 3 + 3], rule) for q in range(4)]
+
+
+# --------------------------------------------------------------------------
+# The committee member following a cell
+# --------------------------------------------------------------------------
+
+# The posts that seat a member on a committee (cấp ủy viên): the secretary, the deputies, the
+# standing committee's members and the other committee members.
+COMMITTEE_TITLES = (
+    Position.Title.SECRETARY,
+    Position.Title.DEPUTY_SECRETARY,
+    Position.Title.STANDING_COMMITTEE_MEMBER,
+    Position.Title.COMMITTEE_MEMBER,
+)
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post a member holds in an organization, from ``started_on`` to ``ended_on`` included
+    (open when None), as ``members.Position`` keeps it."""
+
+    title: str
+    started_on: dt.date
+    ended_on: dt.date | None = None
+
+    def held_on(self, on: dt.date) -> bool:
+        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+
+def sits_on_committee(posts: Iterable[Post], on: dt.date) -> bool:
+    """Whether one of ``posts`` (a member's posts in a committee) is a committee post held on
+    ``on``."""
+    return any(p.title in COMMITTEE_TITLES and p.held_on(on) for p in posts)
+
+
+def assignment_member_problem(
+    name: str, committee: str, posts: Iterable[Post], on: dt.date
+) -> str | None:
+    """Why ``name`` cannot be assigned by ``committee`` to follow one of its cells from ``on``:
+    the assignment is of one of the committee's members (phân công cấp ủy viên phụ trách chi
+    bộ; the superior committee's liaison, rules digest §5.2), so the member holds a committee
+    post there on the assignment's first day. ``posts``: the member's posts in ``committee``."""
+    if sits_on_committee(posts, on):
+        return None
+    return (
+        f"Ngày {fmt_date(on)} {name} không giữ chức vụ trong cấp ủy {committee} (bí thư, phó bí "
+        "thư, ủy viên ban thường vụ hoặc cấp ủy viên): chỉ phân công cấp ủy viên phụ trách chi bộ."
+    )

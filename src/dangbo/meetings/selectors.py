@@ -27,7 +27,14 @@ from django.db.models import (
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
-from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Status, Transfer
+from dangbo.members.models import (
+    ACTIVE_STATUSES,
+    Member,
+    MemberState,
+    Position,
+    Status,
+    Transfer,
+)
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.organizations.selectors import path_range, paths_filter, valid_on
 from dangbo.regulations.selectors import setting_value, setting_values
@@ -758,6 +765,23 @@ def assignments_in(org: Organization, *, current: bool = False) -> QuerySet[Assi
     return qs.select_related("member", "committee", "cell__parent").order_by(
         "cell__path", "-started_on", "id"
     )
+
+
+def committee_posts(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[rules.Post]]:
+    """The committee posts (``rules.COMMITTEE_TITLES``) of members in committees, for the
+    (member id, committee id) pairs given: {pair: posts}."""
+    wanted = set(pairs)
+    found: dict[tuple[int, int], list[rules.Post]] = defaultdict(list)
+    members = sorted({m for m, _ in wanted})
+    committees = sorted({c for _, c in wanted})
+    for start in range(0, len(members), 500):
+        for member, committee, title, since, until in Position.objects.filter(
+            member_id__in=members[start : start + 500], organization_id__in=committees,
+            title__in=rules.COMMITTEE_TITLES,
+        ).values_list("member_id", "organization_id", "title", "started_on", "ended_on"):  # fmt: skip
+            if (member, committee) in wanted:
+                found[member, committee].append(rules.Post(title, since, until))
+    return found
 
 
 def get_assignment(org: Organization, pk: int) -> Assignment:

@@ -470,8 +470,9 @@ def create_rubric(
     parsed = []
     for title, max_points, must_pass in criteria:
         value = _decimal(max_points, "criteria")
-        if not str(title).strip() or value <= 0:
-            errors["criteria"] = "Mỗi tiêu chí cần tên và điểm tối đa lớn hơn 0."
+        problems = rules.criterion_problems(str(title), value)
+        if problems:
+            errors["criteria"] = f"Tiêu chí thứ {len(parsed) + 1}: " + " ".join(problems.values())
         parsed.append((str(title).strip(), value, bool(must_pass)))
     bands = []
     for level, low, below, requires in levels:
@@ -569,13 +570,18 @@ def assign_member(
     *, actor, member: Member, committee: Organization, cell: Organization,
     started_on: dt.date, decision_number: str = "",
 ) -> Assignment:  # fmt: skip
-    """Assign a committee member to follow ``cell`` from ``started_on``."""
+    """Assign a committee member to follow ``cell`` from ``started_on``: a member holding a
+    post in ``committee`` that day (``rules.assignment_member_problem``)."""
     lock(cell)
     errors = {}
     if cell.kind not in CELL_KINDS:
         errors["cell"] = "Chỉ phân công phụ trách chi bộ."
     elif not (cell.path or "").startswith(committee.path or "\0") or cell.pk == committee.pk:
         errors["cell"] = f"{cell.name} không thuộc {committee.name}."
+    posts = selectors.committee_posts([(member.pk, committee.pk)])[member.pk, committee.pk]
+    problem = rules.assignment_member_problem(member.full_name, committee.name, posts, started_on)
+    if problem:
+        errors["member"] = problem
     if errors:
         raise DomainError(errors)
     if Assignment.objects.filter(member=member, cell=cell, voided_at__isnull=True,

@@ -18,7 +18,7 @@ its natural key and its owners. From that alone:
 
 Conversions between a model value and a cell value follow the column's type
 (``rows`` gives the canonical values): a moment is written as its day in
-Vietnam time and read back as the start of that day; a code column and its
+Vietnam time and read back as the start of that day (a "datetime" column: to the minute); a code column and its
 ``<key>_label`` column carry the code and its label.
 """
 
@@ -110,6 +110,10 @@ class RecordSheet:
     refs: tuple[Ref, ...] = ()
     noun: str = ""
     ref_key: tuple[str, ...] = ()
+    # Columns of ``ref_key`` a row of another sheet may leave empty, or a file made before
+    # they named the record may not carry: the one record agreeing on the other columns is
+    # named then (two such records: the row is refused as ambiguous).
+    ref_optional: tuple[str, ...] = ()
     referable: Callable[[Mapping[str, Any]], bool] | None = None
     fields: Mapping[str, str] = field(default_factory=dict)
     checks: tuple[RowCheck, ...] = ()
@@ -177,6 +181,11 @@ class RecordSheet:
 
     def naming_key_of(self, values: Mapping[str, Any]) -> tuple:
         return tuple(values.get(k) for k in self.naming_key)
+
+    def loose_key_of(self, name: tuple) -> tuple:
+        """A naming key without its ``ref_optional`` columns."""
+        return tuple(v for k, v in zip(self.naming_key, name, strict=True)
+                     if k not in self.ref_optional)  # fmt: skip
 
     def can_be_named(self, values: Mapping[str, Any]) -> bool:
         return self.referable is None or self.referable(values)
@@ -248,6 +257,8 @@ def cell_value(col: Col, value: Any) -> Any:
         return None if value is None else decimal.Decimal(value).quantize(decimal.Decimal("0.1"))
     if kind == "time":
         return value.strftime("%H:%M") if value else ""
+    if kind == "datetime":
+        return R.local_minute(value)
     if kind == "bool":
         return bool(value)
     if kind == "uuid":
@@ -262,7 +273,7 @@ def cell_value(col: Col, value: Any) -> Any:
 def model_value(model_field: models.Field, col: Col, value: Any) -> Any:
     """The model value of a canonical file value for ``col``."""
     if isinstance(model_field, models.DateTimeField):
-        return R.start_of_day(value)
+        return R.moment_of(value) if col.type == "datetime" else R.start_of_day(value)
     if isinstance(model_field, models.TimeField):
         return dt.time.fromisoformat(value) if value else None
     if isinstance(model_field, models.DecimalField):

@@ -70,15 +70,29 @@ class _SheetPlan:
     records: list[_Record] = field(default_factory=list)
     stored_by_pk: dict[int, dict[str, Any]] = field(default_factory=dict)
     by_name: dict[tuple, list[_Record]] = field(default_factory=lambda: defaultdict(list))
+    # By the naming key without its optional columns (``RecordSheet.ref_optional``).
+    by_loose_name: dict[tuple, list[_Record]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, record: _Record) -> None:
         self.records.append(record)
         if self.sheet.can_be_named(record.values):
-            self.by_name[self.sheet.naming_key_of(record.values)].append(record)
+            name = self.sheet.naming_key_of(record.values)
+            self.by_name[name].append(record)
+            if self.sheet.ref_optional:
+                self.by_loose_name[self.sheet.loose_key_of(name)].append(record)
 
-    def find(self, name: tuple) -> Any:
-        """The record named by ``name``: the live one, else the only one; None; or AMBIGUOUS."""
+    def find(self, name: tuple, *, loose: bool = False) -> Any:
+        """The record named by ``name``: the live one, else the only one; None; or AMBIGUOUS.
+
+        An optional column of the name left empty names any record agreeing on the others
+        when none has it empty, or always with ``loose`` (the file does not carry it)."""
         found = self.by_name.get(name, [])
+        sheet = self.sheet
+        if sheet.ref_optional and (loose or not found) and any(
+            v in (None, "") for k, v in zip(sheet.naming_key, name, strict=True)
+            if k in sheet.ref_optional
+        ):  # fmt: skip
+            found = self.by_loose_name.get(sheet.loose_key_of(name), [])
         live = [r for r in found if r.live]
         if len(live) == 1 or (not live and len(found) == 1):
             return (live or found)[0]
@@ -189,17 +203,29 @@ class RecordImport:
             if empty:
                 job.issue(spec, row, empty[0], "Ô bắt buộc, không được để trống.")
                 continue
-            found = self.plans[ref.to].find(named)
+            optional = [
+                (c, k) for c, k in zip(ref.key_columns, parent.naming_key, strict=True)
+                if k in parent.ref_optional
+            ]  # fmt: skip
+            loose = any(not job.data.has_column(sheet.key_name, c) for c, _ in optional)
+            found = self.plans[ref.to].find(named, loose=loose)
             shown = " – ".join(_shown(v) for v in named)
+            if isinstance(found, _Record):
+                # The name completed from the record (a file without the optional columns).
+                for column, key in optional:
+                    if row.get(column) in (None, ""):
+                        row.values[column] = found.values.get(key)
             if found is None:
                 job.issue(spec, row, ref.column, (
                     f"Không có {parent.noun.lower()} này ở sheet «{parent.spec.title}» "
                     "và trong hệ thống."
                 ), value=shown)  # fmt: skip
             elif found is AMBIGUOUS:
+                hint = ", ".join(f"«{spec.column(c).header}»" for c, _ in optional)
                 job.issue(spec, row, ref.column, (
                     f"Có nhiều {parent.noun.lower()} cùng thông tin này (chưa hủy) ở sheet "
                     f"«{parent.spec.title}» hoặc trong hệ thống: không xác định được bản ghi."
+                    + (f" Ghi {hint} để phân biệt." if hint else "")
                 ), value=shown)  # fmt: skip
             elif found.row is row:
                 job.issue(spec, row, ref.column, "Bản ghi không thể tham chiếu chính nó.")

@@ -6,7 +6,9 @@ apply from. The published templates (owned by no committee, seeded in every inst
 not travel: a rubric copied from one names it by its source document («Văn bản của biểu mẫu
 gốc»), a stable key.
 
-A meeting is named by its cell, day and kind. What the module derives is derived again on
+A meeting is named by its cell, day, kind and start time: two meetings of one kind on one day
+are told apart by their start time (a file without the start time naming them, from before,
+still names the only meeting of its cell, day and kind). What the module derives is derived again on
 import, never taken from the file: the rubric in force on the meeting's day (the nearest
 committee above owning one), each criterion's points placed on it, the totals, the levels from
 the points and must-pass criteria, and whether an attendee was temporarily transferred in. A
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -42,7 +45,7 @@ from dangbo.meetings.models import (
     Score,
     Visit,
 )
-from dangbo.meetings.selectors import cell_existed_on
+from dangbo.meetings.selectors import cell_existed_on, committee_posts
 from dangbo.meetings.services import cell_closed_message
 from dangbo.members.models import ACTIVE_STATUSES, Member, MemberState, Transfer
 from dangbo.organizations.models import CELL_KINDS, Organization
@@ -266,12 +269,15 @@ RUBRIC_CRITERIA = RecordSheet(
     refs=(_rubric_ref(),),
     noun="Tiêu chí chấm điểm",
     checked_constraints=("criterion_max_positive",),
+    # ``services.create_rubric``'s check of a criterion (an empty cell is refused as such).
     checks=(
-        lambda v: (
-            [("max_points", "Điểm tối đa của tiêu chí phải lớn hơn 0.")]
-            if v.get("max_points") is not None and v["max_points"] <= 0
-            else []
-        ),
+        lambda v: [
+            (column, message)
+            for column, message in rules.criterion_problems(
+                v.get("title"), v.get("max_points")
+            ).items()
+            if v.get(column) not in (None, "")
+        ],
     ),
 )
 
@@ -352,14 +358,23 @@ VISITS = RecordSheet(
 
 
 def _verify_assignments(records: list[tuple[Assignment, Mapping[str, Any]]], issue: Issuer) -> None:
-    """``services.assign_member``'s rules: a cell, under the committee."""
+    """``services.assign_member``'s rules: a cell, under the committee; a member holding a
+    post in the committee on the first day (``rules.assignment_member_problem``)."""
     orgs = _orgs(i for a, _ in records for i in (a.committee_id, a.cell_id))
+    posts = committee_posts((a.member_id, a.committee_id) for a, _ in records)
+    names = _names(a.member_id for a, _ in records)
     for index, (assignment, _) in enumerate(records):
         cell, committee = orgs[assignment.cell_id], orgs[assignment.committee_id]
         if cell.kind not in CELL_KINDS:
             issue(index, "cell", "Chỉ phân công phụ trách chi bộ.")
         elif not _under(cell, committee):
             issue(index, "cell", f"{cell.name} không thuộc {committee.name}.")
+        problem = rules.assignment_member_problem(
+            names.get(assignment.member_id, ""), committee.name,
+            posts.get((assignment.member_id, assignment.committee_id), ()), assignment.started_on,
+        )  # fmt: skip
+        if problem:
+            issue(index, "member", problem)
 
 
 ASSIGNMENTS = RecordSheet(
@@ -368,7 +383,9 @@ ASSIGNMENTS = RecordSheet(
         title="Phân công phụ trách chi bộ",
         description=(
             "Cấp ủy viên được phân công phụ trách chi bộ (phân công cấp ủy viên phụ trách), từ "
-            "ngày, đến ngày. Chi bộ phải thuộc cấp ủy phân công."
+            "ngày, đến ngày. Chi bộ phải thuộc cấp ủy phân công; người được phân công giữ chức vụ "
+            "trong cấp ủy đó (bí thư, phó bí thư, ủy viên ban thường vụ, cấp ủy viên) vào ngày "
+            "bắt đầu phân công (sheet «Chức vụ»)."
         ),
         natural_key="Mã hồ sơ cấp ủy viên + Mã chi bộ phụ trách + Từ ngày (+ thứ tự xuất hiện khi trùng)",
         order="theo mã hồ sơ cấp ủy viên, mã chi bộ, rồi từ ngày",
@@ -403,6 +420,8 @@ ASSIGNMENTS = RecordSheet(
 # -- meetings ------------------------------------------------------------------------------------
 
 MEETING_NAME = ("organization", "held_on", "kind")
+# How the attendance and score rows name a meeting: with its start time too.
+MEETING_REF = (*MEETING_NAME, "start_time")
 MEETINGS_SPEC = SheetSpec(
     key="meetings",
     title="Sinh hoạt chi bộ",
@@ -412,8 +431,8 @@ MEETINGS_SPEC = SheetSpec(
         "ở sheet «Điểm sinh hoạt», điểm danh ở sheet «Dự sinh hoạt». Khi nhập, biểu chấm điểm "
         "áp dụng, tổng điểm và xếp loại được tính lại từ điểm từng tiêu chí theo biểu đang áp "
         "dụng ngày sinh hoạt (không lấy từ tệp); buổi không có dòng điểm (chi bộ chỉ báo cáo số "
-        "liệu và xếp loại) giữ xếp loại ghi trên dòng. Thời điểm gửi tài liệu được ghi theo "
-        "ngày."
+        "liệu và xếp loại) giữ xếp loại ghi trên dòng. Thời điểm gửi tài liệu được ghi đến "
+        "phút (giờ Việt Nam)."
     ),
     natural_key="Mã chi bộ + Ngày sinh hoạt + Mã loại sinh hoạt (+ thứ tự xuất hiện khi trùng)",
     order="theo mã chi bộ, ngày sinh hoạt, loại sinh hoạt",
@@ -429,9 +448,15 @@ MEETINGS_SPEC = SheetSpec(
             "conclusions",
             "resolution_number",
             "documents",
-            "documents_sent_at",
-            "guests",
         ),
+        *field_columns(
+            Meeting,
+            "documents_sent_at",
+            kind="datetime",
+            help="Đến phút, giờ Việt Nam (giây làm tròn lên phút): tài liệu phải gửi ít nhất "
+            "1 ngày trước giờ bắt đầu.",
+        ),
+        *columns_of(Meeting, "guests"),
         _uid("upper_attendee", "Mã hồ sơ cấp ủy viên cấp trên dự (UID)"),
         *naming_columns(VISITS_SPEC, VISIT_NAME, prefix="visit", suffix="tổ công tác dự"),
         *columns_of(Meeting, "level_only", "counted_count", "present_count"),
@@ -581,6 +606,8 @@ MEETINGS = RecordSheet(
     spec=MEETINGS_SPEC,
     model=Meeting,
     key=MEETING_NAME,
+    ref_key=MEETING_REF,
+    ref_optional=("start_time",),
     owners=("organization",),
     refs=(
         Ref("organization", "organization", ORGANIZATION),
@@ -622,19 +649,26 @@ MEETINGS = RecordSheet(
 )
 
 MEETING_SUFFIX = "buổi sinh hoạt"
-MEETING_KEY_TEXT = "Mã chi bộ + Ngày sinh hoạt + Mã loại sinh hoạt của buổi sinh hoạt"
+MEETING_KEY_TEXT = "Mã chi bộ + Ngày sinh hoạt + Mã loại sinh hoạt + Bắt đầu của buổi sinh hoạt"
 
 
 def _meeting_columns() -> tuple[Col, ...]:
-    return naming_columns(
-        MEETINGS_SPEC, MEETING_NAME, prefix="meeting", suffix=MEETING_SUFFIX, required=True
+    columns = naming_columns(
+        MEETINGS_SPEC, MEETING_REF, prefix="meeting", suffix=MEETING_SUFFIX, required=True
     )
+    return tuple(
+        replace(c, help=(
+            "Giờ bắt đầu của buổi sinh hoạt, để phân biệt hai buổi cùng loại trong một ngày "
+            "của chi bộ; trống: buổi duy nhất cùng loại trong ngày."
+        )) if c.key == "meeting_start_time" else c
+        for c in columns
+    )  # fmt: skip
 
 
 def _meeting_ref() -> Ref:
     return Ref(
         "meeting_held_on", "meeting", MEETINGS_SPEC.key,
-        columns=tuple(f"meeting_{k}" for k in MEETING_NAME),
+        columns=tuple(f"meeting_{k}" for k in MEETING_REF),
     )  # fmt: skip
 
 
@@ -731,7 +765,8 @@ ATTENDANCE = RecordSheet(
         title="Dự sinh hoạt",
         description=(
             "Điểm danh từng đảng viên ở mỗi buổi sinh hoạt: có mặt, vắng có lý do, vắng không lý "
-            "do, không tính. Buổi sinh hoạt được gọi bằng ba cột «(buổi sinh hoạt)». Chỉ điểm danh "
+            "do, không tính. Buổi sinh hoạt được gọi bằng bốn cột «(buổi sinh hoạt)» (giờ bắt "
+            "đầu phân biệt hai buổi cùng loại trong một ngày). Chỉ điểm danh "
             "được đảng viên sinh hoạt tại chi bộ ngày đó (kể cả sinh hoạt tạm thời); cột «Sinh "
             "hoạt tạm thời» được tính lại khi nhập."
         ),
@@ -745,7 +780,7 @@ ATTENDANCE = RecordSheet(
         ),
     ),
     model=Attendance,
-    key=(*(f"meeting_{k}" for k in MEETING_NAME), "member"),
+    key=(*(f"meeting_{k}" for k in MEETING_REF), "member"),
     owners=("meeting_held_on",),
     refs=(_meeting_ref(), Ref("member", "member", MEMBER)),
     noun="Điểm danh",
@@ -873,7 +908,7 @@ SCORES = RecordSheet(
         ),
     ),
     model=Score,
-    key=(*(f"meeting_{k}" for k in MEETING_NAME), "criterion"),
+    key=(*(f"meeting_{k}" for k in MEETING_REF), "criterion"),
     owners=("meeting_held_on",),
     refs=(_meeting_ref(),),
     noun="Điểm tiêu chí",

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from dangbo.audit.models import AuditEntry
 from dangbo.exchange.records import meetings as sheets
@@ -30,6 +31,8 @@ from dangbo.meetings.models import (
     Visit,
 )
 from dangbo.meetings.seed import BINH_THUAN_BLOC
+from dangbo.members import services as member_services
+from dangbo.members.models import Position
 from dangbo.members.tests.factories import MemberFactory
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
 
@@ -68,6 +71,10 @@ def build_meetings_world() -> dict[str, Any]:
     visit = services.record_visit(
         actor=None, organization=d, visited=d1, visited_on=D(2025, 3, 12),
         group_name="Tổ công tác số 2", participants="Đ/c Hùng, đ/c Lan",
+    )  # fmt: skip
+    member_services.assign_position(
+        actor=None, member=follower, title=Position.Title.COMMITTEE_MEMBER, organization=d,
+        started_on=D(2023, 12, 1),
     )  # fmt: skip
     services.assign_member(
         actor=None, member=follower, committee=d, cell=d1, started_on=D(2024, 1, 5),
@@ -115,7 +122,7 @@ def build_meetings_world() -> dict[str, Any]:
     ).meeting  # fmt: skip
     services.void_meeting(actor=None, meeting=wrong, reason="Ghi nhầm chi bộ")
     return {"d": d, "rubric": rubric, "own": own, "march": march, "others": others,
-            "follower": follower}  # fmt: skip
+            "follower": follower, "secretary": secretary}  # fmt: skip
 
 
 def _meetings_rows() -> dict[str, list[tuple]]:
@@ -384,3 +391,194 @@ def test_a_cell_file_carries_the_rubric_of_the_committee_above(tmp_path):
     assert after["rubrics"] == before["rubrics"]
     assert after["scores"] == before["scores"]
     assert after["meetings"] == [m for m in before["meetings"] if m[0] == "D1"]
+
+
+def _two_on_one_day(world: dict[str, Any]) -> tuple[Meeting, Meeting]:
+    """Two extraordinary meetings of D1 on one day, with different lists and points."""
+    secretary, (an, binh) = world["secretary"], world["others"]
+    morning = services.record_meeting(
+        actor=None, cell=world["march"].organization, kind=MeetingKind.EXTRAORDINARY,
+        held_on=D(2025, 5, 6), start_time=dt.time(8, 0), end_time=dt.time(9, 30),
+        attendance=[services.Mark(secretary, AttendanceStatus.PRESENT),
+                    services.Mark(an, AttendanceStatus.PRESENT)],
+        self_points=FULL,
+    ).meeting  # fmt: skip
+    afternoon = services.record_meeting(
+        actor=None, cell=world["march"].organization, kind=MeetingKind.EXTRAORDINARY,
+        held_on=D(2025, 5, 6), start_time=dt.time(14, 0), end_time=dt.time(15, 45),
+        attendance=[services.Mark(an, AttendanceStatus.EXCUSED, "Đi công tác"),
+                    services.Mark(binh, AttendanceStatus.UNEXCUSED)],
+        self_points=[P(10), P(10), P(15), P(20), P(10), P(10), P(5)],
+    ).meeting  # fmt: skip
+    return morning, afternoon
+
+
+def _lists(meeting: Meeting) -> tuple:
+    return (
+        meeting.start_time,
+        sorted((a.member.full_name, a.status) for a in meeting.attendances.all()),
+        [s.self_points for s in meeting.scores.order_by("criterion__position")],
+        meeting.self_level,
+    )
+
+
+def test_two_meetings_of_one_kind_on_one_day_keep_their_lists_and_points(tmp_path):
+    world = build_meetings_world()
+    morning, afternoon = _two_on_one_day(world)
+    before = {m.start_time: _lists(m) for m in (morning, afternoon)}
+    assert before[dt.time(8, 0)][3] != before[dt.time(14, 0)][3]
+    content = export_bytes("D")
+    wipe()
+    result = import_exchange(write_file(tmp_path, content), actor=None, dry_run=False)
+    assert result.errors == [], result.errors
+    again = Meeting.objects.filter(held_on=D(2025, 5, 6))
+    assert {m.start_time: _lists(m) for m in again} == before
+    assert export_bytes("D") == content
+
+
+def _without_start_time(content: bytes) -> bytes:
+    """The file as written before the attendance and score rows named a meeting's start time."""
+
+    def edits(workbook):
+        for key in ("meeting_attendance", "meeting_scores"):
+            ws = workbook[TITLES[key]]
+            headers = [c.value for c in ws[1]]
+            ws.delete_cols(headers.index("Bắt đầu (buổi sinh hoạt)") + 1)
+
+    return edit_workbook(content, edits)
+
+
+def test_an_older_file_without_the_start_time_still_names_the_only_meeting(tmp_path):
+    build_meetings_world()
+    before = _meetings_rows()
+    content = _without_start_time(export_bytes("D"))
+    wipe()
+    result = import_exchange(write_file(tmp_path, content), actor=None, dry_run=False)
+    assert result.errors == [], result.errors
+    assert _meetings_rows() == before
+    # Read again over what it wrote: nothing new, nothing different.
+    again = import_exchange(write_file(tmp_path, content), actor=None, dry_run=True)
+    assert again.errors == [], again.errors
+    assert again.counts[TITLES["meeting_attendance"]]["created"] == 0
+    assert again.counts[TITLES["meeting_scores"]]["created"] == 0
+
+
+def test_an_older_file_naming_one_of_two_meetings_of_a_day_is_refused(tmp_path):
+    world = build_meetings_world()
+    _two_on_one_day(world)
+    content = _without_start_time(export_bytes("D"))
+    errors = _refused(tmp_path, content)
+    ambiguous = [e for e in errors if "không xác định được bản ghi" in e.message]
+    assert {e.sheet for e in ambiguous} == {TITLES["meeting_attendance"], TITLES["meeting_scores"]}
+    assert all(
+        e.row and "Có nhiều buổi sinh hoạt cùng thông tin này" in e.message
+        and "Ghi «Bắt đầu (buổi sinh hoạt)» để phân biệt." in e.message
+        for e in ambiguous
+    ), ambiguous  # fmt: skip
+
+
+def _local(moment: dt.datetime) -> tuple:
+    return timezone.localtime(moment).timetuple()[:5]
+
+
+def test_the_documents_sending_time_travels_to_the_minute(tmp_path):
+    from dangbo.meetings.selectors import meeting_findings
+
+    world = build_meetings_world()
+    cell = world["march"].organization
+
+    def late(meeting: Meeting) -> bool:
+        found = meeting_findings(meeting, today=D(2026, 2, 1))
+        return any(f.code == "DOCUMENTS_LATE" for f in found)
+
+    sent = {  # the day's meeting starts at 07:30; the documents went out the day before at…
+        D(2025, 11, 12): (2025, 11, 11, 7, 30, 0),  # 1 day ahead exactly: in time
+        D(2025, 12, 10): (2025, 12, 9, 9, 0, 0),  # under a day: late
+        D(2026, 1, 14): (2026, 1, 13, 7, 30, 30),  # half a minute short: late
+    }
+    for held_on, at in sent.items():
+        services.record_meeting(
+            actor=None, cell=cell, kind=MeetingKind.REGULAR, held_on=held_on,
+            start_time=dt.time(7, 30), end_time=dt.time(9, 30), documents="Dự thảo",
+            documents_sent_at=dt.datetime(*at, tzinfo=timezone.get_current_timezone()),
+        )  # fmt: skip
+    before = {m.held_on: late(m) for m in Meeting.objects.filter(held_on__in=sent)}
+    assert before == {D(2025, 11, 12): False, D(2025, 12, 10): True, D(2026, 1, 14): True}
+    content = export_bytes("D")
+    wipe()
+    result = import_exchange(write_file(tmp_path, content), actor=None, dry_run=False)
+    assert result.errors == [], result.errors
+    after = {m.held_on: m for m in Meeting.objects.filter(held_on__in=sent)}
+    assert {day: late(m) for day, m in after.items()} == before
+    assert _local(after[D(2025, 12, 10)].documents_sent_at) == (2025, 12, 9, 9, 0)
+    assert export_bytes("D") == content
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("09/12/2025 9:05", (2025, 12, 9, 9, 5)),
+        ("09/12/2025", (2025, 12, 9, 0, 0)),  # a file from when only the day travelled
+        (dt.datetime(2025, 12, 9, 9, 5), (2025, 12, 9, 9, 5)),  # noqa: DTZ001 (a cell: no zone)
+    ],
+)
+def test_a_documents_sending_time_is_read_as_vietnam_time(tmp_path, cell, stored):
+    build_meetings_world()
+    content = _edit(
+        export_bytes("D"), TITLES["meetings"],
+        {"Mã chi bộ": "D1", "Ngày sinh hoạt": D(2025, 4, 10)}, "Thời điểm gửi tài liệu", cell,
+    )  # fmt: skip
+    wipe()
+    result = import_exchange(write_file(tmp_path, content), actor=None, dry_run=False)
+    assert result.errors == [], result.errors
+    assert _local(Meeting.objects.get(held_on=D(2025, 4, 10)).documents_sent_at) == stored
+
+
+def test_a_documents_sending_time_that_is_no_time_is_refused(tmp_path):
+    build_meetings_world()
+    content = _edit(
+        export_bytes("D"), TITLES["meetings"],
+        {"Mã chi bộ": "D1", "Ngày sinh hoạt": D(2025, 4, 10)}, "Thời điểm gửi tài liệu",
+        "09/12/2025 25:00",
+    )  # fmt: skip
+    errors = _refused(tmp_path, content)
+    assert any(
+        e.column == "Thời điểm gửi tài liệu" and "dd/mm/yyyy hh:mm" in e.message for e in errors
+    ), errors
+
+
+def test_a_criterion_without_points_is_refused_by_the_rubric_rule_itself(tmp_path):
+    from dangbo.core.errors import DomainError
+    from dangbo.meetings import rules
+
+    [why] = rules.criterion_problems("Chuẩn bị", P(0)).values()
+    world = build_meetings_world()
+    with pytest.raises(DomainError) as refused:
+        services.create_rubric(
+            actor=None, owner=world["d"], name="Biểu lỗi", source="QĐ 9", valid_from=D(2030, 1, 1),
+            criteria=[("Chuẩn bị", 100, False), ("Điều hành", 0, False)],
+            levels=[("GOOD", 90, None, False), ("FAIR", 70, 90, False),
+                    ("AVERAGE", 50, 70, False), ("POOR", 0, 50, False)],
+        )  # fmt: skip
+    assert refused.value.message_dict == {"criteria": [f"Tiêu chí thứ 2: {why}"]}
+    content = _edit(
+        export_bytes("D"), TITLES["rubric_criteria"],
+        {"Áp dụng từ ngày (biểu chấm điểm)": D(2020, 1, 1), "Thứ tự": 1}, "Điểm tối đa", 0,
+    )  # fmt: skip
+    errors = _refused(tmp_path, content)
+    assert [(e.sheet, e.column, e.message) for e in errors if e.message == why] == [
+        (TITLES["rubric_criteria"], "Điểm tối đa", why)
+    ], errors
+
+
+def test_an_assignment_of_someone_not_on_the_committee_that_day_is_refused(tmp_path):
+    build_meetings_world()  # the follower sits on D's committee from 01/12/2023
+    content = _edit(
+        export_bytes("D"), TITLES["meeting_assignments"], {"Mã chi bộ phụ trách": "D1"},
+        "Từ ngày", "30/11/2023",
+    )  # fmt: skip
+    errors = _refused(tmp_path, content)
+    assert [
+        (e.sheet, e.column) for e in errors if "không giữ chức vụ trong cấp ủy" in e.message
+    ] == [(TITLES["meeting_assignments"], "Mã hồ sơ cấp ủy viên (UID)")], errors
+    assert Assignment.objects.count() == 0

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from dangbo.meetings import services
 from dangbo.meetings.models import Rubric
 from dangbo.meetings.seed import BINH_THUAN_BLOC
-from dangbo.members.models import Member
+from dangbo.members import services as member_services
+from dangbo.members.models import Member, Position
 from dangbo.members.tests.factories import MemberFactory
 from dangbo.organizations.models import Organization
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell, grassroots_cell
@@ -54,3 +55,14 @@ def build_world() -> World:
 # Full marks on the Bình Thuận-style sheet, and 91 points failing a must-pass criterion.
 FULL = [10, 10, 20, 20, 10, 15, 15]
 FAILS_MUST_PASS = [9, 10, 20, 20, 10, 15, 7]
+
+
+def seat(
+    member: Member, committee: Organization, started_on: dt.date,
+    ended_on: dt.date | None = None, title: str = Position.Title.COMMITTEE_MEMBER,
+) -> Position:  # fmt: skip
+    """Give ``member`` a post in ``committee`` (what an assignment to follow a cell needs)."""
+    return member_services.assign_position(
+        actor=None, member=member, title=title, organization=committee, started_on=started_on,
+        ended_on=ended_on,
+    )  # fmt: skip

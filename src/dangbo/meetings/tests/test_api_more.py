@@ -15,7 +15,7 @@ from dangbo.meetings import services
 from dangbo.meetings.models import Assignment, Meeting, Rubric, Visit
 from dangbo.members.models import Member
 
-from .factories import FAILS_MUST_PASS, FULL, build_world
+from .factories import FAILS_MUST_PASS, FULL, build_world, seat
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +129,14 @@ def test_void_meeting_and_rubric_through_the_api(w):
 def test_assignments_through_the_api(w):
     a_admin = as_user("dangbo_a", Role.COMMITTEE_ADMIN, w.a)
     member = w.members[0]
+    # Not yet on the committee of A the day the assignment starts.
+    assert field_error(a_admin.post("/o/A/meetings/assignments", {
+        "member_id": member.pk, "cell_code": "A1", "started_on": "2024-01-02"})) == {
+        "member": f"Ngày 02/01/2024 {member.full_name} không giữ chức vụ trong cấp ủy Đảng bộ "
+                  "Công ty A (bí thư, phó bí thư, ủy viên ban thường vụ hoặc cấp ủy viên): chỉ "
+                  "phân công cấp ủy viên phụ trách chi bộ."
+    }  # fmt: skip
+    seat(member, w.a, dt.date(2024, 1, 2))
     made = a_admin.post("/o/A/meetings/assignments", {
         "member_id": member.pk, "cell_code": "A1", "started_on": "2024-01-02",
         "decision_number": "12-QĐ/ĐU",

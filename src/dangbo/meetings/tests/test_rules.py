@@ -214,3 +214,20 @@ def test_a_committee_setting_changes_the_share_and_the_cap():
         rules.period_rule(None, dt.date(2024, 1, 1))
     )
     assert rules.period_rule({"share": "abc"}, dt.date(2024, 1, 1)).share == D(50)
+
+
+def test_a_committee_post_seats_a_member_from_its_first_to_its_last_day():
+    post = rules.Post("COMMITTEE_MEMBER", dt.date(2024, 1, 1), dt.date(2024, 6, 30))
+    on = [dt.date(2023, 12, 31), dt.date(2024, 1, 1), dt.date(2024, 6, 30), dt.date(2024, 7, 1)]
+    assert [rules.sits_on_committee([post], day) for day in on] == [False, True, True, False]
+    assert rules.sits_on_committee(
+        [rules.Post("SECRETARY", dt.date(2024, 1, 1))], dt.date(2030, 1, 1)
+    )
+    assert not rules.sits_on_committee(
+        [rules.Post("KEY_CADRE", dt.date(2024, 1, 1))], dt.date(2025, 1, 1)
+    )
+    assert rules.assignment_member_problem("A", "Đảng ủy B", [post], dt.date(2024, 3, 1)) is None
+    assert rules.assignment_member_problem("A", "Đảng ủy B", [], dt.date(2024, 3, 1)) == (
+        "Ngày 01/03/2024 A không giữ chức vụ trong cấp ủy Đảng ủy B (bí thư, phó bí thư, ủy viên "
+        "ban thường vụ hoặc cấp ủy viên): chỉ phân công cấp ủy viên phụ trách chi bộ."
+    )

@@ -11,7 +11,7 @@ import pytest
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
 from dangbo.meetings import selectors, services
-from dangbo.meetings.models import Attendance, Meeting, Rubric, Score
+from dangbo.meetings.models import Assignment, Attendance, Meeting, Rubric, Score
 from dangbo.meetings.models import AttendanceStatus as S
 from dangbo.meetings.models import MeetingKind as K
 from dangbo.meetings.services import Mark
@@ -19,7 +19,7 @@ from dangbo.members.striking import striking_candidates
 from dangbo.members.tests.factories import MemberFactory
 from dangbo.regulations.models import Setting
 
-from .factories import FAILS_MUST_PASS, FULL, build_world
+from .factories import FAILS_MUST_PASS, FULL, build_world, seat
 
 pytestmark = pytest.mark.django_db
 d = dt.date
@@ -231,6 +231,7 @@ def test_transferred_in_member_is_listed_and_a_newcomer_after_the_date_is_not(w)
 
 
 def test_assignment_and_visit_are_recorded_and_checked(w):
+    seat(w.g_members[0], w.top, d(2020, 1, 1))
     a = services.assign_member(actor=None, member=w.g_members[0], committee=w.top, cell=w.a1,
                                started_on=d(2024, 1, 1))  # fmt: skip
     with pytest.raises(DomainError):
@@ -245,3 +246,43 @@ def test_assignment_and_visit_are_recorded_and_checked(w):
         "visited": ["Chi bộ Trường Tiểu học không thuộc Đảng bộ Công ty A."]
     }
     assert list(selectors.visits_in(w.top, d(2024, 1, 1), d(2024, 12, 31))) == [v]
+
+
+@pytest.mark.parametrize(
+    ("started_on", "held"),
+    [
+        (d(2023, 12, 31), False),  # the day before the post starts
+        (d(2024, 1, 1), True),  # the day it starts
+        (d(2024, 6, 30), True),  # the day it ends (held to that day)
+        (d(2024, 7, 1), False),  # the day after
+    ],
+)
+def test_only_a_member_of_the_committee_that_day_is_assigned_to_follow_a_cell(w, started_on, held):
+    member = w.g_members[0]
+    seat(member, w.top, d(2024, 1, 1), d(2024, 6, 30))
+    seat(member, w.a, d(2020, 1, 1))  # a post elsewhere does not count
+    if held:
+        made = services.assign_member(actor=None, member=member, committee=w.top, cell=w.a1,
+                                      started_on=started_on)  # fmt: skip
+        assert made.started_on == started_on
+        return
+    with pytest.raises(DomainError) as refused:
+        services.assign_member(actor=None, member=member, committee=w.top, cell=w.a1,
+                               started_on=started_on)  # fmt: skip
+    assert refused.value.message_dict == {"member": [
+        f"Ngày {started_on:%d/%m/%Y} Phạm Văn Dũng không giữ chức vụ trong cấp ủy Đảng ủy Khối "
+        "Thử nghiệm (bí thư, phó bí thư, ủy viên ban thường vụ hoặc cấp ủy viên): chỉ phân công "
+        "cấp ủy viên phụ trách chi bộ."
+    ]}  # fmt: skip
+    assert not Assignment.objects.exists()
+    assert not AuditEntry.objects.filter(action="meetings.assignment_made").exists()
+
+
+def test_a_post_outside_the_committee_posts_does_not_seat_a_member(w):
+    from dangbo.members.models import Position
+
+    seat(w.g_members[0], w.top, d(2020, 1, 1), title=Position.Title.KEY_CADRE)
+    with pytest.raises(DomainError) as refused:
+        services.assign_member(actor=None, member=w.g_members[0], committee=w.top, cell=w.a1,
+                               started_on=d(2024, 1, 1))  # fmt: skip
+    assert list(refused.value.message_dict) == ["member"]
