@@ -183,3 +183,32 @@ def _sqlite_adapter(field: models.Field):
     if isinstance(field, models.TimeField):
         return connection.ops.adapt_timefield_value
     return None  # stored as it is
+
+
+class AnyOf(models.Lookup):
+    """``field`` is one of ``values``: ``= ANY(%s)`` with one array parameter on PostgreSQL,
+    ``IN (...)`` elsewhere. Use as a filter: ``Member.objects.filter(AnyOf(F("card_number"), cards))``.
+
+    For long lists (an import's chunk): ``__in`` sends one parameter per value, which the
+    driver quotes and splices into the statement one by one, and the server parses each.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def __init__(self, lhs: Any, values: Iterable[Any]) -> None:
+        super().__init__(lhs, list(values))
+
+    def as_sql(self, compiler, connection):
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs]
+        if not values:
+            return "FALSE" if connection.vendor == "postgresql" else "0 = 1", []
+        if connection.vendor == "postgresql":
+            # The array of the column's type without its length ("varchar", not "varchar(20)",
+            # which would cut a longer value down to one that matches).
+            kind = field.db_type(connection).split("(")[0]
+            return f"{lhs_sql} = ANY(%s::{kind}[])", [*lhs_params, values]
+        marks = ", ".join(["%s"] * len(values))
+        return f"{lhs_sql} IN ({marks})", [*lhs_params, *values]
