@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -212,3 +214,30 @@ class AnyOf(models.Lookup):
             return f"{lhs_sql} = ANY(%s::{kind}[])", [*lhs_params, values]
         marks = ", ".join(["%s"] * len(values))
         return f"{lhs_sql} IN ({marks})", [*lhs_params, *values]
+
+
+def pairs_in(model: type[models.Model], first: str, second: str, pairs: Iterable[tuple]) -> Q:
+    """A filter: the record's (``first``, ``second``) is one of ``pairs``.
+
+    On PostgreSQL, exactly, with one array parameter per column (``unnest``), so each pair is
+    found by the index on ``first``; elsewhere, ``first`` among the pairs' first values and
+    ``second`` among their second values: a few more records, which the caller, matching
+    them to its pairs, leaves aside.
+    """
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return Q(pk__in=[])
+    firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
+    if connection.vendor != "postgresql":
+        return Q(AnyOf(F(first), firsts), AnyOf(F(second), seconds))
+    meta = model._meta
+    fields = [meta.get_field(first), meta.get_field(second)]
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for f in fields)
+    kinds = [f.db_type(connection).split("(")[0] for f in fields]
+    values = [
+        [f.get_db_prep_value(v, connection, prepared=False) for v in column]
+        for f, column in zip(fields, (firsts, seconds), strict=True)
+    ]
+    sql = f"({columns}) IN (SELECT * FROM unnest(%s::{kinds[0]}[], %s::{kinds[1]}[]))"
+    return Q(RawSQL(sql, values, output_field=models.BooleanField()))

@@ -35,7 +35,7 @@ from django.db.models import F, Q
 
 from dangbo.audit.services import keeps_refusals, record_refusal
 from dangbo.core import codes, text
-from dangbo.core.bulk import AnyOf
+from dangbo.core.bulk import AnyOf, pairs_in
 from dangbo.core.formatting import fmt_date
 from dangbo.core.spreadsheets import Formula, Issue
 from dangbo.deadlines import store as deadline_store
@@ -793,7 +793,7 @@ class MemberRows:
     def _lookup(self, chunk: list[ParsedMember]) -> None:
         """Load the records the rows of ``chunk`` may match, by card, identity or background
         number, or by name and birth date, in one query (and not the whole registry)."""
-        cards, pids, backgrounds, names, born = set(), set(), set(), set(), set()
+        cards, pids, backgrounds, names, named = set(), set(), set(), set(), []
         for row in chunk:
             values = row.values
             if values.get("card_number"):
@@ -805,7 +805,7 @@ class MemberRows:
             if "full_name" in values and "date_of_birth" in values:
                 row.folded_name = text.fold(values["full_name"])
                 names.add(row.folded_name)
-                born.add(values["date_of_birth"])
+                named.append((row.folded_name, values["date_of_birth"]))
         self.by_card, self.by_pid, self.by_background, self.by_name = {}, {}, {}, {}
         # One array parameter per list (``AnyOf``), not one parameter per value.
         wanted = Q(pk__in=[])
@@ -813,10 +813,8 @@ class MemberRows:
                             ("background_number", backgrounds)):  # fmt: skip
             if found:
                 wanted |= Q(AnyOf(F(name), sorted(found)))
-        if names:
-            wanted |= Q(
-                AnyOf(F("search_name"), sorted(names)), AnyOf(F("date_of_birth"), sorted(born))
-            )
+        if named:  # each (name, birth date) of the chunk, not every name with every date
+            wanted |= pairs_in(Member, "search_name", "date_of_birth", named)
         records = Member.objects.filter(wanted).order_by()
         if self.ctx.pending_reason:
             # This import's own rows, written by its earlier chunks: the file's duplicates
