@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -183,3 +185,59 @@ def _sqlite_adapter(field: models.Field):
     if isinstance(field, models.TimeField):
         return connection.ops.adapt_timefield_value
     return None  # stored as it is
+
+
+class AnyOf(models.Lookup):
+    """``field`` is one of ``values``: ``= ANY(%s)`` with one array parameter on PostgreSQL,
+    ``IN (...)`` elsewhere. Use as a filter: ``Member.objects.filter(AnyOf(F("card_number"), cards))``.
+
+    For long lists (an import's chunk): ``__in`` sends one parameter per value, which the
+    driver quotes and splices into the statement one by one, and the server parses each.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def __init__(self, lhs: Any, values: Iterable[Any]) -> None:
+        super().__init__(lhs, list(values))
+
+    def as_sql(self, compiler, connection):
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs]
+        if not values:
+            return "FALSE" if connection.vendor == "postgresql" else "0 = 1", []
+        if connection.vendor == "postgresql":
+            # The array of the column's type without its length ("varchar", not "varchar(20)",
+            # which would cut a longer value down to one that matches).
+            kind = field.db_type(connection).split("(")[0]
+            return f"{lhs_sql} = ANY(%s::{kind}[])", [*lhs_params, values]
+        marks = ", ".join(["%s"] * len(values))
+        return f"{lhs_sql} IN ({marks})", [*lhs_params, *values]
+
+
+def pairs_in(model: type[models.Model], first: str, second: str, pairs: Iterable[tuple]) -> Q:
+    """A filter: the record's (``first``, ``second``) is one of ``pairs``.
+
+    On PostgreSQL, exactly, with one array parameter per column (``unnest``), so each pair is
+    found by the index on ``first``; elsewhere, ``first`` among the pairs' first values and
+    ``second`` among their second values: a few more records, which the caller, matching
+    them to its pairs, leaves aside.
+    """
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return Q(pk__in=[])
+    firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
+    if connection.vendor != "postgresql":
+        return Q(AnyOf(F(first), firsts), AnyOf(F(second), seconds))
+    meta = model._meta
+    fields = [meta.get_field(first), meta.get_field(second)]
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for f in fields)
+    kinds = [f.db_type(connection).split("(")[0] for f in fields]
+    values = [
+        [f.get_db_prep_value(v, connection, prepared=False) for v in column]
+        for f, column in zip(fields, (firsts, seconds), strict=True)
+    ]
+    sql = f"({columns}) IN (SELECT * FROM unnest(%s::{kinds[0]}[], %s::{kinds[1]}[]))"
+    return Q(RawSQL(sql, values, output_field=models.BooleanField()))

@@ -22,17 +22,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from dangbo.audit.services import keeps_refusals, record_refusal
 from dangbo.core import codes, text
+from dangbo.core.bulk import AnyOf, pairs_in
 from dangbo.core.formatting import fmt_date
 from dangbo.core.spreadsheets import Formula, Issue
 from dangbo.deadlines import store as deadline_store
@@ -222,6 +225,44 @@ class Sink:
         pass
 
 
+class KeptRows:
+    """A member list's rows as its check parsed and judged them, kept chunk by chunk in a
+    temporary file (the memory stays flat however long the file), for the import that follows
+    to write from: the file is read and checked once.
+
+    Each row is kept as parsed (values, the cells, the issues of its cells) and, for a row the
+    check found new, what checking it gave (``MemberRows._new``). The import still matches
+    every row against the registry as it is then, chunk by chunk, and decides it again.
+    """
+
+    def __init__(self) -> None:
+        # Closed (and so removed) by ``close``, or by leaving a ``with`` block.
+        self.file = tempfile.TemporaryFile(prefix="dangbo-import-")  # noqa: SIM115
+        self.chunks: dict[str, list[int]] = {}  # sheet -> where its chunks start in the file
+
+    def add(self, sheet: str, rows: list[tuple]) -> None:
+        self.file.seek(0, 2)
+        self.chunks.setdefault(sheet, []).append(self.file.tell())
+        pickle.dump(rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def has(self, sheet: str) -> bool:
+        return sheet in self.chunks
+
+    def read(self, sheet: str) -> Iterator[list[tuple]]:
+        for start in self.chunks.get(sheet, []):
+            self.file.seek(start)
+            yield pickle.load(self.file)  # written by this process, moments before
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self) -> KeptRows:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 # -- the run ------------------------------------------------------------------------------
 
 
@@ -243,6 +284,10 @@ class Context:
     keep_undo: Callable[[int, dict[str, Any]], None] | None = None
     # The user's decisions on conflicting rows: {decision_key(sheet, row): SAME_PERSON | DIFFERENT_PERSON}.
     decisions: dict[str, str] = field(default_factory=dict)
+    # A check of a member list before its chunked import keeps its rows here (``keep``); the
+    # import then writes from them (``replay``) instead of reading and checking the file again.
+    keep: KeptRows | None = None
+    replay: KeptRows | None = None
 
 
 # A row matched by a card or identity number whose name, birth date or sex disagrees with the
@@ -631,6 +676,13 @@ class ParsedMember:
     issues: list[Issue]
     org: Organization | None = None
     folded_name: str = ""  # the name as a record's ``search_name`` holds it
+    # What the check before the import found of a new member: (the issues the quality rules
+    # added, ``checked_values``, the periods); the import reuses it (``Context.replay``).
+    checked: tuple | None = None
+
+    def kept(self, parsed: list[Issue]) -> tuple:
+        """The row as ``KeptRows`` keeps it: as parsed (``parsed``, its cells' issues) and checked."""
+        return (self.number, self.values, self.raw, self.headers, parsed, self.checked)
 
 
 class MemberRows:
@@ -667,6 +719,15 @@ class MemberRows:
         self.drafts = []
 
     def process(self, rows) -> Iterator[RowResult]:
+        replay = self.ctx.replay
+        if replay is not None and replay.has(self.sheet_name):
+            # The rows the check kept: not read nor parsed again (``KeptRows``).
+            for kept in replay.read(self.sheet_name):
+                yield from self._chunk([
+                    ParsedMember(number, values, raw, headers, list(parsed), checked=checked)
+                    for number, values, raw, headers, parsed, checked in kept
+                ])  # fmt: skip
+            return
         chunk: list[ParsedMember] = []
         for number, raw, headers in rows:
             values, issues = _parse_row(self.specs, self.sheet_name, number, raw, headers)
@@ -732,7 +793,7 @@ class MemberRows:
     def _lookup(self, chunk: list[ParsedMember]) -> None:
         """Load the records the rows of ``chunk`` may match, by card, identity or background
         number, or by name and birth date, in one query (and not the whole registry)."""
-        cards, pids, backgrounds, names, born = set(), set(), set(), set(), set()
+        cards, pids, backgrounds, names, named = set(), set(), set(), set(), []
         for row in chunk:
             values = row.values
             if values.get("card_number"):
@@ -744,15 +805,16 @@ class MemberRows:
             if "full_name" in values and "date_of_birth" in values:
                 row.folded_name = text.fold(values["full_name"])
                 names.add(row.folded_name)
-                born.add(values["date_of_birth"])
+                named.append((row.folded_name, values["date_of_birth"]))
         self.by_card, self.by_pid, self.by_background, self.by_name = {}, {}, {}, {}
+        # One array parameter per list (``AnyOf``), not one parameter per value.
         wanted = Q(pk__in=[])
-        for lookup, found in (("card_number__in", cards), ("personal_id_number__in", pids),
-                              ("background_number__in", backgrounds)):  # fmt: skip
+        for name, found in (("card_number", cards), ("personal_id_number", pids),
+                            ("background_number", backgrounds)):  # fmt: skip
             if found:
-                wanted |= Q(**{lookup: sorted(found)})
-        if names:
-            wanted |= Q(search_name__in=sorted(names), date_of_birth__in=sorted(born))
+                wanted |= Q(AnyOf(F(name), sorted(found)))
+        if named:  # each (name, birth date) of the chunk, not every name with every date
+            wanted |= pairs_in(Member, "search_name", "date_of_birth", named)
         records = Member.objects.filter(wanted).order_by()
         if self.ctx.pending_reason:
             # This import's own rows, written by its earlier chunks: the file's duplicates
@@ -779,6 +841,9 @@ class MemberRows:
                 self.by_name.setdefault((name, born_on, org_id), []).append(pk)
 
     def _chunk(self, chunk: list[ParsedMember]) -> Iterator[RowResult]:
+        keep = self.ctx.keep
+        # The issues of the cells alone, before the checks below add theirs.
+        parsed = [list(row.issues) for row in chunk] if keep is not None else []
         self._lookup(chunk)
         matched: dict[int, int] = {}  # row number -> member pk
         matched_by: dict[int, str] = {}  # row number -> the number that matched (field key)
@@ -829,7 +894,10 @@ class MemberRows:
                         confirm.add(row.number)
             if target is not None:
                 matched[row.number] = target
-        members = Member.objects.select_related("organization").in_bulk(list(matched.values()))
+        members = {
+            m.pk: m for m in Member.objects.select_related("organization")
+            .filter(AnyOf(F("pk"), set(matched.values()))).order_by()
+        } if matched else {}  # fmt: skip
         for row in chunk:
             member = members.get(matched.get(row.number))
             if member is not None:
@@ -839,6 +907,8 @@ class MemberRows:
             else:
                 result = self._new(row)
             yield result
+        if keep is not None:
+            keep.add(self.sheet_name, [row.kept(p) for row, p in zip(chunk, parsed, strict=True)])
         if len(self.drafts) >= CHUNK:
             self._flush()
 
@@ -978,6 +1048,28 @@ class MemberRows:
                 _domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, {})
             )
 
+    def _quality(self, row: ParsedMember) -> None:
+        """Add the quality rules' findings on a new member's facts to the row's issues."""
+        from dangbo.quality import rules as quality_rules
+
+        values = row.values
+        facts = quality_rules.MemberFacts(
+            full_name=values.get("full_name"), date_of_birth=values.get("date_of_birth"),
+            sex=values.get("sex"), personal_id_number=values.get("personal_id_number"),
+            card_number=values.get("card_number"), admitted_on=values.get("admitted_on"),
+            official_on=values.get("official_on"),
+            admission_age_exception=values.get("admission_age_exception") or "",
+            organization_code=row.org.code if row.org else None,
+        )  # fmt: skip
+        reported = {(i.column) for i in row.issues}
+        for problem in quality_rules.member_fact_problems(facts, today=self.ctx.today):
+            if problem.check == "missing_required" and problem.severity == "error":
+                continue  # said above, in the import's own words
+            issue = self._issue(row, problem.field, problem.message, problem.severity)
+            if issue.is_error and issue.column in reported:
+                continue
+            row.issues.append(issue)
+
     def _new(self, row: ParsedMember) -> RowResult:
         values = row.values
         label = values.get("full_name", "") or f"Dòng {row.number}"
@@ -1005,24 +1097,17 @@ class MemberRows:
                     row, "background_number", self._refuse(row, "background_number", holder)
                 )
             )
-        from dangbo.quality import rules as quality_rules
-
-        facts = quality_rules.MemberFacts(
-            full_name=values.get("full_name"), date_of_birth=values.get("date_of_birth"),
-            sex=values.get("sex"), personal_id_number=values.get("personal_id_number"),
-            card_number=values.get("card_number"), admitted_on=values.get("admitted_on"),
-            official_on=values.get("official_on"),
-            admission_age_exception=values.get("admission_age_exception") or "",
-            organization_code=row.org.code if row.org else None,
-        )  # fmt: skip
-        reported = {(i.column) for i in row.issues}
-        for problem in quality_rules.member_fact_problems(facts, today=self.ctx.today):
-            if problem.check == "missing_required" and problem.severity == "error":
-                continue  # said above, in the import's own words
-            issue = self._issue(row, problem.field, problem.message, problem.severity)
-            if issue.is_error and issue.column in reported:
-                continue
-            row.issues.append(issue)
+        # Checked by the check before this import, on the same day and for the same cell: its
+        # findings are reused, and only the cell's state is checked again (``check_draft_again``).
+        checked = row.checked
+        row.checked = None
+        if checked is not None and checked[:2] != (self.ctx.today, row.org and row.org.pk):
+            checked = None
+        found_before = len(row.issues)
+        if checked is not None:
+            row.issues.extend(checked[2])
+        else:
+            self._quality(row)
         if any(i.is_error for i in row.issues):
             return result
         identity = {k: values[k] for k in member_services.IDENTITY_FIELDS if k in values}
@@ -1031,7 +1116,12 @@ class MemberRows:
             official_on=values.get("official_on"), note=f"Nhập từ tệp {self.ctx.file_label}, trang {self.sheet_name}, dòng {row.number}.",
         )  # fmt: skip
         try:
-            draft.checked = member_services.check_draft(draft, today=self.ctx.today)
+            if checked is not None:
+                draft.checked = member_services.check_draft_again(
+                    draft, identity=checked[3], states=checked[4]
+                )
+            else:
+                draft.checked = member_services.check_draft(draft, today=self.ctx.today)
         except ValidationError as exc:
             field_of = {
                 "happened_on": "admitted_on",
@@ -1043,6 +1133,11 @@ class MemberRows:
                 _domain_issues(exc, self.sheet_name, row.number, row.headers, row.raw, field_of)
             )
             return result
+        if self.ctx.keep is not None:
+            row.checked = (
+                self.ctx.today, row.org.pk, row.issues[found_before:],
+                member_services.checked_values(draft.checked), draft.states,
+            )  # fmt: skip
         self.drafts.append(draft)
         result.action = "CREATE"
         return result

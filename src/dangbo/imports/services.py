@@ -511,9 +511,12 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
 
 @keeps_refusals
 def _check_file(
-    job: ImportJob, *, write: bool, echo, context: engine.Context | None = None
-) -> tuple[dict[str, Any], bool, _Collector]:
-    """Run the file through the engine (or the exchange import); return summary, written, findings."""
+    job: ImportJob, *, write: bool, echo, context: engine.Context | None = None,
+    keep: engine.KeptRows | None = None,
+) -> tuple[dict[str, Any], bool, _Collector]:  # fmt: skip
+    """Run the file through the engine (or the exchange import); return summary, written, findings.
+
+    ``keep``: the member rows are kept there as checked, for the import that follows."""
     _needs_file(job)
     collector = _Collector(job)
     if job.file_kind == "exchange":
@@ -524,6 +527,7 @@ def _check_file(
     phase = "import" if write else "analyse"
     with spreadsheets.open_workbook(Path(job.file.path), filename=job.original_name) as workbook:
         context = context or _context(job, write=write, phase=phase, echo=echo)
+        context.keep = keep
         outcome = engine.run(workbook, job.mapping, context, collector)
     return _summary(outcome, collector), outcome.written, collector
 
@@ -537,7 +541,7 @@ def _staged_write(job: ImportJob, *, echo) -> tuple[dict[str, Any], bool, _Colle
 
 def _guarded(
     job: ImportJob, *, write: bool, echo, context: engine.Context | None = None,
-    staged: bool = False,
+    staged: bool = False, keep: engine.KeptRows | None = None,
 ):  # fmt: skip
     """``_check_file``, leaving the job FAILED (never stuck running) whatever goes wrong.
 
@@ -552,7 +556,7 @@ def _guarded(
         if write:
             return _check_file(job, write=True, echo=echo, context=context)
         with snapshot.private_copy():
-            return _check_file(job, write=False, echo=echo)
+            return _check_file(job, write=False, echo=echo, keep=keep)
     except Stopped:
         _stopped(job)
     except DomainError as exc:
@@ -632,9 +636,11 @@ def _execute_in_chunks(job: ImportJob, *, echo) -> ImportJob:
 
     1. All or nothing: the whole file is checked first, on a private copy
        (SQLite) or in a rolled-back transaction (PostgreSQL); an error refuses
-       it with nothing written.
-    2. The rows are written chunk by chunk (``engine.CHUNK`` rows), each chunk
-       in its own short transaction: new members marked with
+       it with nothing written. The check keeps its parsed and checked rows in
+       a temporary file (``engine.KeptRows``): the file is read and checked once.
+    2. The rows are written from them chunk by chunk (``engine.CHUNK`` rows),
+       each chunk matched against the registry again (what changed since the
+       check is seen) and written in its own short transaction: new members marked with
        ``pending_reason(job)`` (voided, so nothing shows them), updates noted.
     3. When every row is in, one short transaction makes the new members
        valid together. If anything stops the run before that (a row refused
@@ -642,8 +648,17 @@ def _execute_in_chunks(job: ImportJob, *, echo) -> ImportJob:
        chunks are taken back: the new members stay voided with the reason,
        the updates are put back.
     """
-    if job.mode == ImportJob.Mode.ALL:
-        checked = _guarded(job, write=False, echo=echo)
+    if job.mode != ImportJob.Mode.ALL:
+        return _check_then_write(job, echo=echo, kept=None)
+    with engine.KeptRows() as kept:
+        return _check_then_write(job, echo=echo, kept=kept)
+
+
+def _check_then_write(job: ImportJob, *, echo, kept: engine.KeptRows | None) -> ImportJob:
+    """``_execute_in_chunks``'s steps; with ``kept`` (all or nothing), the check keeps the rows
+    it parsed and checked there and the writes go from them: the file is read once."""
+    if kept is not None:
+        checked = _guarded(job, write=False, echo=echo, keep=kept)
         if checked is None:
             return job
         summary, _, collector = checked
@@ -652,6 +667,7 @@ def _execute_in_chunks(job: ImportJob, *, echo) -> ImportJob:
     mark = pending_reason(job)
     context = _context(job, write=True, phase="import", echo=echo, pending_reason=mark)
     context.keep_undo = functools.partial(_keep_undo, job)
+    context.replay = kept
     try:
         checked = _guarded(job, write=True, echo=echo, context=context)
         if checked is not None and checked[1]:

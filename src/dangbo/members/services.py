@@ -792,6 +792,24 @@ def check_draft(draft: MemberDraft, *, today: dt.date | None = None) -> Member:
     return member
 
 
+def checked_values(member: Member) -> dict[str, Any]:
+    """What ``check_draft`` made of a draft's identity (normalised, with the name's sort and
+    search keys), for ``check_draft_again``."""
+    return {name: getattr(member, name) for name in IDENTITY_COLUMNS}
+
+
+def check_draft_again(
+    draft: MemberDraft, *, identity: dict[str, Any], states: list[rules.State]
+) -> Member:
+    """``check_draft`` for a draft that passed it a moment ago (an import's check of the whole
+    file, before its writes): the member is rebuilt from ``identity`` (``checked_values``) and
+    ``states`` (the periods derived then), which depend on the draft alone; only the cell,
+    which may have changed since, is checked again."""
+    _check_org_for_event(draft.organization, draft.admitted_on)
+    draft.states = states
+    return _new_member(identity)
+
+
 def _draft_events(draft: MemberDraft) -> list[rules.Event]:
     events = [rules.Event(MemberEvent.Kind.ADMITTED, draft.admitted_on, draft.organization.pk, 0)]
     if draft.official_on is not None:

@@ -250,3 +250,74 @@ def test_a_process_dying_half_way_leaves_changes_a_restart_puts_back(tmp_path, m
         .exclude(pk=known.pk)
         .exists()
     )
+
+
+def test_a_member_list_is_read_and_checked_once_then_written_from_what_the_check_kept(
+    tmp_path, monkeypatch
+):
+    from dangbo.members import services as member_services
+
+    monkeypatch.setattr(engine, "CHUNK", 300)
+    tree = build_tree()
+    path = member_csv(tmp_path / "dang-vien.csv", 1000, ["A1", "A2", "B1"])
+    plan = services.import_path(actor=None, organization=tree.root, path=path, dry_run=True)
+    counted = {"parsed": 0, "checked": 0}
+    parse_row, check_draft = engine._parse_row, member_services.check_draft
+
+    def counting_parse(*args, **kwargs):
+        counted["parsed"] += 1
+        return parse_row(*args, **kwargs)
+
+    def counting_check(*args, **kwargs):
+        counted["checked"] += 1
+        return check_draft(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_parse_row", counting_parse)
+    monkeypatch.setattr(member_services, "check_draft", counting_check)
+
+    job = services.import_path(actor=None, organization=tree.root, path=path)
+
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert counted == {"parsed": 1000, "checked": 1000}
+    assert job.result["CREATE"] == plan.summary["CREATE"] == 1000
+    assert job.result.get("warnings", 0) == plan.summary.get("warnings", 0)
+    assert _file_members().filter(voided_at__isnull=True).count() == 1000
+    assert AuditEntry.objects.filter(action="members.imported").count() == 1000
+
+
+def test_a_cell_dissolved_after_the_check_stops_the_import_and_takes_it_back(tmp_path, monkeypatch):
+    from dangbo.organizations.models import Organization
+
+    monkeypatch.setattr(engine, "CHUNK", 300)
+    tree = build_tree()
+    path = member_csv(tmp_path / "dang-vien.csv", 1000, ["A1", "B1"])
+    # Rows 1-600 go in A1 and B1 in turn; from row 601 on, all in A2.
+    path.write_text(
+        "\n".join(
+            line.replace(",A1", ",A2").replace(",B1", ",A2") if number > 600 else line
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines())
+        ) + "\n", encoding="utf-8",
+    )  # fmt: skip
+    calls: list[int] = []
+
+    def meanwhile(done: int) -> None:
+        # When the check ends, cell A2 is recorded as dissolved before the rows' admission.
+        calls.append(done)
+        if calls.count(1000) == 1 and done == 1000:
+            assert in_another_thread(
+                lambda: Organization.objects.filter(pk=tree.a2.pk).update(
+                    dissolved_on=dt.date(2009, 1, 1)
+                )
+            ) == {"value": 1}
+
+    job = services.import_path(actor=None, organization=tree.root, path=path, progress=meanwhile)
+
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message.startswith(
+        "Dữ liệu đã thay đổi trong lúc nhập nên không nhập gì cả: 600 hồ sơ"
+    )
+    [issue] = job.issues.filter(severity="error")
+    assert (issue.row, issue.column) == (602, "Mã chi bộ")
+    assert "đã giải thể" in issue.message
+    assert _taken_back().count() == 600
+    assert not _file_members().filter(voided_at__isnull=True).exists()
