@@ -3,7 +3,7 @@ each against one hand-written SQL statement returning the same figures, in the s
 
 Times, for the demo's top organization:
 
-* the month grid of last year (``meetings.selectors.month_grid``, what the grid page, its
+* the month grid of last year (``meetings.months.month_grid``, what the grid page, its
   XLSX, the API and ``dangbo meetings --org CODE --year`` show: cells × months with levels),
   against one statement returning the same cells × months levels (the better level of the
   month's regular meetings, "" for a meeting not scored);
@@ -79,7 +79,7 @@ def run(root, today: dt.date, timed: Callable) -> dict:
     from dangbo.indicators import registry, selectors
     from dangbo.indicators.registry import Query
     from dangbo.meetings import rules
-    from dangbo.meetings.selectors import month_grid
+    from dangbo.meetings.months import month_grid
     from dangbo.organizations.models import TreePosition
     from dangbo.organizations.rules import subtree_upper_bound
     from dangbo.organizations.selectors import valid_on

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 
+from dangbo.meetings import months as meeting_months
 from dangbo.meetings import rules as meeting_rules
 from dangbo.meetings import selectors as meetings
 from dangbo.meetings.models import Attendance, AttendanceStatus, Level, Meeting, MeetingKind
@@ -152,7 +153,7 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
 
     Two statements whatever the size of the subtree: the cells standing in the tree on the
     period's last day, and their meetings of the period (of its last day's whole year when
-    ``year`` is asked), grouped by cell and year (``meetings.selectors.month_table``). The
+    ``year`` is asked), grouped by cell and year (``meetings.months.month_table``). The
     months and quarters due follow from each cell's dates, worked out once per distinct pair
     of dates. Groups: ``held`` ({REGULAR, THEMATIC: (held, due)}: the cell-months and
     cell-quarters due and those held) and ``year`` ({cell id: (kind of cell, year level or
@@ -164,7 +165,7 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
     rows = list(cells.values_list("pk", "kind", "path", "established_on", "dissolved_on"))
     year_start = dt.date(end.year, 1, 1)
     since = min(start, year_start) if "year" in groups else start
-    table = meetings.month_table(
+    table = meeting_months.month_table(
         Meeting.objects.filter(
             organization_id__in=cells.filter(path_range(path)).values("pk"),
             voided_at__isnull=True, held_on__gte=since, held_on__lte=end,
@@ -199,7 +200,7 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
 
 
 class _Cell(NamedTuple):
-    """What the rubric owner's rule is looked up by (``meetings.selectors.period_rules``)."""
+    """What the rubric owner's rule is looked up by (``meetings.months.period_rules``)."""
 
     pk: int
     path: str
@@ -215,9 +216,9 @@ def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> di
         r for r in rows
         if path <= (r[2] or "") < upper and r[3] <= last_day and (r[4] is None or r[4] > first)
     ]  # fmt: skip
-    rule_of = meetings.period_rules([], last_day)
+    rule_of = meeting_months.period_rules([], last_day)
     expected_of: dict[tuple, tuple] = {}
-    levels = meetings.PeriodLevels()
+    levels = meeting_months.PeriodLevels()
     found = {}
     for pk, kind, cell_path, born, gone in cells:
         expected = expected_of.get((born, gone))
@@ -227,7 +228,7 @@ def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> di
                 for first_day, last in bounds
             )
         got = table.get((pk, year))
-        months = got[0] if got else meetings.NO_MONTHS
+        months = got[0] if got else meeting_months.NO_MONTHS
         rule = rule_of(_Cell(pk, cell_path))
         found[pk] = (kind, levels.year(months, expected, rule) or NOT_DUE)
     return found

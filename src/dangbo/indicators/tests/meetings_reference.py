@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth
 
 from dangbo.indicators.registry import Query
+from dangbo.meetings import months as meeting_months
 from dangbo.meetings import rules as meeting_rules
 from dangbo.meetings import selectors as meetings
 from dangbo.meetings.models import Attendance, AttendanceStatus, Meeting
@@ -63,8 +64,8 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None):
             if until is not None and last > until:
                 due = False
             expected.append(due)
-        result.append(meetings.GridRow(cell, [months.get(m) for m in range(1, 13)], expected))
-    rule_of = meetings.period_rules(cells, end)
+        result.append(meeting_months.GridRow(cell, [months.get(m) for m in range(1, 13)], expected))
+    rule_of = meeting_months.period_rules(cells, end)
     for row in result:
         rule = rule_of(row.cell)
         row.quarters = meeting_rules.quarter_levels(row.months, row.expected, rule)
