@@ -6,13 +6,16 @@ page, XLSX, API and CLI show."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Func, IntegerField, Q, QuerySet
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Value
 
 from dangbo.organizations.models import CELL_KINDS, Organization
 from dangbo.organizations.selectors import path_range, valid_on
@@ -22,9 +25,14 @@ from . import rules
 from .models import Level, Meeting, Rubric
 
 LEVEL_RANK = {lv: i for i, lv in enumerate(rules.LEVEL_ORDER)}
+NONE_RANK = -1  # no regular meeting that month
 UNSCORED_RANK = 9  # a regular meeting held but not scored: below every level
-# The rank of a meeting's level in SQL (0: Tốt … 3: Kém) back to the level.
-LEVEL_OF_RANK = {None: None, UNSCORED_RANK: "", **{i: lv.value for lv, i in LEVEL_RANK.items()}}
+# The rank of a month in SQL (0: Tốt … 3: Kém, 9: not scored, -1: none held) back to its level.
+LEVEL_OF_RANK = {
+    NONE_RANK: None, UNSCORED_RANK: "", **{i: lv.value for lv, i in LEVEL_RANK.items()}
+}  # fmt: skip
+NO_MONTHS = (NONE_RANK,) * 12  # the ranks of a cell without a regular meeting in the year
+ONE_DAY = dt.timedelta(days=1)
 
 
 class GridParent(NamedTuple):
@@ -32,8 +40,7 @@ class GridParent(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class GridCell:
+class GridCell(NamedTuple):
     """A cell as the grid's users read it (the page, its XLSX, the API, the CLI): read as plain
     values, so that a province's 25.000 cells cost no model instance each."""
 
@@ -51,13 +58,15 @@ class GridCell:
         return self.pk
 
 
-@dataclass
-class GridRow:
+class GridRow(NamedTuple):
+    """A cell's row of the grid. Rows with the same months, months due and rule share their
+    lists (``month_grid``): read them, do not change them."""
+
     cell: GridCell
     months: list[str | None]  # per month: the level ("" recorded, not scored), or None: missing
     expected: list[bool]  # the cell existed that month (a meeting was due)
-    quarters: list[str | None] = field(default_factory=lambda: [None] * 4)  # None: none due
-    year: str | None = None  # the year's result under the rubric owner's rule; None: none due
+    quarters: list[str | None]  # None: none due
+    year: str | None  # the year's result under the rubric owner's rule; None: none due
 
     @property
     def missing(self) -> int:
@@ -91,6 +100,102 @@ class DatePart(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
+def month_statement(
+    meetings: QuerySet[Meeting],
+    years: Iterable[int],
+    *,
+    since: dt.date | None = None,
+    masks: bool = True,
+) -> tuple[str, list]:
+    """The SQL and parameters of ONE statement over ``meetings`` held in ``years``, grouped
+    twice: by cell, year and month (the rank of each meeting's level worked out once), then by
+    cell and year: one row per cell and year, whatever the number of meetings, with the
+    columns ``o`` (the cell's id), ``y`` (the year), ``ranks`` (the months' ranks packed in
+    one integer, ``unpack_ranks``) and, with ``masks``, ``held`` and ``thematic``. Months and
+    years come from the database's own functions (``DatePart``). Raises ``EmptyResultSet``
+    when ``meetings`` can match nothing."""
+    years = list(years)
+    # one year asked: every meeting is of that year, no need to read it from each date
+    year = (
+        Value(years[0], output_field=IntegerField())
+        if len(years) == 1
+        else DatePart("held_on", "year")
+    )
+    inner, inner_params = (
+        meetings.order_by()
+        .annotate(o=F("organization_id"), k=F("kind"), lv=F("level"), d=F("held_on"),
+                  y=year, mo=DatePart("held_on", "month"))
+        .values_list("o", "k", "lv", "d", "y", "mo").query.sql_with_params()
+    )  # fmt: skip
+    day = connection.ops.adapt_datefield_value
+
+    def kind_in(kinds) -> tuple[str, list]:
+        return f"m.k IN ({', '.join(['%s'] * len(kinds))})", [str(k) for k in kinds]
+
+    regular, regular_params = kind_in(rules.REGULAR_KINDS)
+    thematic, thematic_params = kind_in(rules.THEMATIC_KINDS)
+    counted, counted_params = ("m.d >= %s", [day(since)]) if since else ("1 = 1", [])
+    rank = " ".join(f"WHEN %s THEN {i}" for i in LEVEL_RANK.values())
+    # per cell, year and month: the best rank of its regular meetings, whether one (h) and a
+    # thematic one (t) was held on or after ``since``
+    month_columns = [f"MIN(CASE WHEN {regular} THEN CASE m.lv {rank} "
+                     f"ELSE {UNSCORED_RANK} END END) AS r"]  # fmt: skip
+    params = [*regular_params, *(str(lv) for lv in LEVEL_RANK)]
+    if masks:
+        month_columns += [
+            f"MAX(CASE WHEN {regular} AND {counted} THEN 1 ELSE 0 END) AS h",
+            f"MAX(CASE WHEN {thematic} AND {counted} THEN 1 ELSE 0 END) AS t",
+        ]
+        params += [*regular_params, *counted_params, *thematic_params, *counted_params]
+    # per cell and year (integer literals only): month m's rank + 1 in bits 4(m-1) to 4m - 1
+    columns = [f"CAST(SUM(CAST(COALESCE(g.r, {NONE_RANK}) + 1 AS bigint) * "
+               f"(CAST(1 AS bigint) << ({RANK_BITS} * (g.mo - 1)))) AS bigint) AS ranks"]  # fmt: skip
+    if masks:
+        columns.append("CAST(SUM(g.h * (1 << (g.mo - 1))) AS integer) AS held")
+        columns.append(" + ".join(
+            f"MAX(CASE WHEN g.t = 1 AND g.mo BETWEEN {3 * q - 2} AND {3 * q} THEN {1 << (q - 1)} "
+            "ELSE 0 END)" for q in range(1, 5)
+        ) + " AS thematic")  # fmt: skip
+    sql = (
+        f"SELECT g.o, g.y, {', '.join(columns)} FROM ("
+        f"SELECT m.o, m.y, m.mo, {', '.join(month_columns)} FROM ({inner}) m "
+        "GROUP BY m.o, m.y, m.mo) g GROUP BY g.o, g.y"
+    )
+    return sql, [*params, *inner_params]
+
+
+RANK_BITS = 4  # a month's rank + 1 (0: none held … 10: not scored) in 4 bits
+RANK_MASK = (1 << RANK_BITS) - 1
+
+
+class _Unpacked(dict):
+    """{packed ranks: (their tuple, the months' levels)}, each worked out once, from the
+    three months of each quarter (``_QUARTERS``)."""
+
+    def __missing__(self, packed: int) -> tuple:
+        q1 = _QUARTERS[packed & QUARTER_MASK]
+        q2 = _QUARTERS[(packed >> QUARTER_BITS) & QUARTER_MASK]
+        q3 = _QUARTERS[(packed >> 2 * QUARTER_BITS) & QUARTER_MASK]
+        q4 = _QUARTERS[packed >> 3 * QUARTER_BITS]
+        got = self[packed] = (q1[0] + q2[0] + q3[0] + q4[0], q1[1] + q2[1] + q3[1] + q4[1])
+        return got
+
+
+QUARTER_BITS = 3 * RANK_BITS
+QUARTER_MASK = (1 << QUARTER_BITS) - 1
+# {three months' ranks packed: (the ranks, their levels)}: every case of a quarter
+_QUARTERS = {
+    sum((r + 1) << (RANK_BITS * i) for i, r in enumerate(ranks)):
+        (ranks, [LEVEL_OF_RANK[r] for r in ranks])
+    for ranks in itertools.product(LEVEL_OF_RANK, repeat=3)
+}  # fmt: skip
+
+
+def unpack_ranks() -> _Unpacked:
+    """A fresh ``{packed: (ranks, levels)}`` for a statement's rows (``month_statement``)."""
+    return _Unpacked()
+
+
 def month_table(
     meetings: QuerySet[Meeting],
     years: Iterable[int],
@@ -98,111 +203,87 @@ def month_table(
     since: dt.date | None = None,
     masks: bool = True,
 ) -> dict[tuple[int, int], tuple]:
-    """Return {(cell id, year): (levels, held, thematic)} from ONE grouped statement over
-    ``meetings`` held in ``years`` (one row per cell and year, whatever the number of
-    meetings; months and years by the database's own functions: ``DatePart``).
+    """Return {(cell id, year): (ranks, held, thematic)} from the one statement of
+    ``month_statement``.
 
-    ``levels`` are the twelve months' levels of the regular meetings (the better one when two
-    were held; "" held but not scored; None: none held); ``held`` and ``thematic`` are bit
-    masks of the months with a regular meeting and of the quarters with a thematic one (bit 0:
-    January, the first quarter), counting only the meetings held on or after ``since``; both
-    0 without ``masks`` (the month grid needs only the levels).
+    ``ranks`` are the twelve months' ranks of the regular meetings' levels (the better one when
+    two were held; ``LEVEL_OF_RANK`` turns them back into levels; ``NONE_RANK``: none held);
+    ``held`` and ``thematic`` are bit masks of the months with a regular meeting and of the
+    quarters with a thematic one (bit 0: January, the first quarter), counting only the
+    meetings held on or after ``since``; both 0 without ``masks`` (the month grid needs only
+    the levels).
     """
-    years = list(years)
     try:
-        inner, inner_params = (
-            meetings.order_by()
-            .annotate(o=F("organization_id"), k=F("kind"), lv=F("level"), d=F("held_on"),
-                      y=DatePart("held_on", "year"), mo=DatePart("held_on", "month"))
-            .values_list("o", "k", "lv", "d", "y", "mo").query.sql_with_params()
-        )  # fmt: skip
+        sql, params = month_statement(meetings, years, since=since, masks=masks)
     except EmptyResultSet:  # a filter that matches nothing (an organization not in the tree)
         return {}
-    day = connection.ops.adapt_datefield_value
-
-    def kind_in(kinds) -> tuple[str, list]:
-        return f"m.k IN ({', '.join(['%s'] * len(kinds))})", [str(k) for k in kinds]
-
-    def in_months(months) -> tuple[str, list]:
-        months = list(months)
-        return f"m.mo IN ({', '.join(['%s'] * len(months))})", months
-
-    regular, regular_params = kind_in(rules.REGULAR_KINDS)
-    thematic, thematic_params = kind_in(rules.THEMATIC_KINDS)
-    counted, counted_params = ("m.d >= %s", [day(since)]) if since else ("1 = 1", [])
-    rank = " ".join(f"WHEN %s THEN {i}" for i in LEVEL_RANK.values())
-    rank_params = [str(lv) for lv in LEVEL_RANK]
-    columns, params = [], []
-    for m in range(1, 13):
-        cond, cond_params = in_months([m])
-        columns.append(f"MIN(CASE WHEN {regular} AND {cond} THEN CASE m.lv {rank} "
-                       f"ELSE {UNSCORED_RANK} END END)")  # fmt: skip
-        params += [*regular_params, *cond_params, *rank_params]
-    if masks:
-        held = []
-        for m in range(1, 13):
-            cond, cond_params = in_months([m])
-            held.append(f"MAX(CASE WHEN {regular} AND {counted} AND {cond} THEN {1 << (m - 1)} "
-                        "ELSE 0 END)")  # fmt: skip
-            params += [*regular_params, *counted_params, *cond_params]
-        columns.append(" + ".join(held))
-        quarters = []
-        for q in range(1, 5):
-            cond, cond_params = in_months(range(3 * q - 2, 3 * q + 1))
-            quarters.append(f"MAX(CASE WHEN {thematic} AND {counted} AND {cond} "
-                            f"THEN {1 << (q - 1)} ELSE 0 END)")  # fmt: skip
-            params += [*thematic_params, *counted_params, *cond_params]
-        columns.append(" + ".join(quarters))
-    sql = f"SELECT m.o, m.y, {', '.join(columns)} FROM ({inner}) m GROUP BY 1, 2"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *inner_params])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    table = {}
-    for org_id, year, *found in rows:
-        held_mask, quarter_mask = (found[12], found[13]) if masks else (0, 0)
-        table[(org_id, year)] = (
-            tuple(LEVEL_OF_RANK[r] for r in found[:12]), held_mask, quarter_mask,
-        )  # fmt: skip
-    return table
+    unpacked = unpack_ranks()
+    if masks:
+        return {(o, y): (unpacked[r][0], h, t) for o, y, r, h, t in rows}
+    return {(o, y): (unpacked[r][0], 0, 0) for o, y, r in rows}
 
 
-NO_MONTHS = (None,) * 12
+@functools.lru_cache(maxsize=1 << 16)
+def _level_of(ranks_due: tuple, share: Decimal, cap_after_poor: str) -> str | None:
+    """``rules.period_level`` of the months due given by their sorted ranks: a pure function
+    of few distinct cases, kept across calls."""
+    months = [LEVEL_OF_RANK[r] for r in ranks_due]
+    rule = rules.PeriodRule(share, cap_after_poor)
+    return rules.period_level(months, [True] * len(months), rule)
 
 
 class PeriodLevels:
-    """``rules.period_level`` and ``rules.quarter_levels``, each worked out once per distinct
-    case: a period's level depends only on how many of its months due are at each level (not
-    on their order), a quarter's on its three months."""
-
-    SLOT = {None: 0, "": 1, **{lv.value: i + 2 for i, lv in enumerate(rules.LEVEL_ORDER)}}
+    """``rules.period_level`` of a quarter or a year from the months' ranks (``month_table``),
+    each worked out once per distinct case rather than once per cell: the months due are
+    consecutive (from the cell's first month to its last, up to the last month over), and a
+    period's level depends only on how many of its months due are at each level, not on their
+    order: its case is the sorted ranks of the months due."""
 
     def __init__(self) -> None:
-        self._periods: dict[tuple, str | None] = {}
-        self._quarters: dict[tuple, str | None] = {}
-        self._rules: dict[int, rules.PeriodRule] = {}  # keyed by identity: hashing one is slow
+        self._levels: dict[tuple, str | None] = {}
+        self._rules: dict[int, tuple] = {}  # keyed by identity: hashing a rule is slow
 
-    def _rule_key(self, rule: rules.PeriodRule) -> int:
-        self._rules.setdefault(id(rule), rule)  # held, so that its id stays its own
-        return id(rule)
+    def _level(self, ranks_due: tuple, rule: rules.PeriodRule) -> str | None:
+        key = (tuple(sorted(ranks_due)), id(rule))
+        level = self._levels.get(key, False)
+        if level is False:
+            if key[1] not in self._rules:  # held, so that its id stays its own
+                self._rules[key[1]] = (rule, rule.share, rule.cap_after_poor)
+            _, share, cap = self._rules[key[1]]
+            level = self._levels[key] = _level_of(key[0], share, cap)
+        return level
 
-    def year(self, months, due, rule: rules.PeriodRule) -> str | None:
-        counts = [0] * len(self.SLOT)
-        for level, is_due in zip(months, due, strict=True):
-            if is_due:
-                counts[self.SLOT[level]] += 1
-        key = (tuple(counts), self._rule_key(rule))
-        if key not in self._periods:
-            self._periods[key] = rules.period_level(months, due, rule)
-        return self._periods[key]
+    def year(self, ranks: tuple, lo: int, hi: int, rule: rules.PeriodRule) -> str | None:
+        """The level of the year whose months ``lo`` to ``hi`` (0-based, ``hi`` excluded)
+        are due."""
+        return self._level(ranks[lo:hi], rule)
 
-    def quarters(self, months, due, rule: rules.PeriodRule) -> list[str | None]:
-        out, rule_key = [], self._rule_key(rule)
-        for i in (0, 3, 6, 9):
-            key = (months[i : i + 3], due[i : i + 3], rule_key)
-            if key not in self._quarters:
-                self._quarters[key] = rules.period_level(key[0], key[1], rule)
-            out.append(self._quarters[key])
-        return out
+    def quarters(self, ranks: tuple, lo: int, hi: int, rule: rules.PeriodRule) -> list:
+        """The four quarters' levels (None: no month of it due)."""
+        level = self._level
+        if lo == 0 and hi == 12:
+            return [level(ranks[0:3], rule), level(ranks[3:6], rule), level(ranks[6:9], rule),
+                    level(ranks[9:12], rule)]  # fmt: skip
+        return [level(ranks[max(lo, i) : max(min(hi, i + 3), i)], rule) for i in (0, 3, 6, 9)]
+
+
+def due_months(
+    year: int, born: dt.date, gone: dt.date | None, *, over: int = 12
+) -> tuple[int, int]:
+    """The months of ``year`` a cell standing from ``born`` until ``gone`` had to meet, as
+    (first, last + 1) counted from 0 (January): those it existed some day of, among the
+    first ``over`` (the months over). Empty: first == last + 1."""
+    lo = 0 if born.year < year else born.month - 1 if born.year == year else 12
+    if gone is None or gone > dt.date(year, 12, 1):
+        hi = 12
+    else:
+        last = gone - ONE_DAY  # its last day standing
+        hi = 0 if last.year < year else last.month
+    hi = min(hi, over)
+    return lo, max(lo, hi)
 
 
 def grid_cells(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Organization]:
@@ -221,51 +302,62 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
     """Return, for each cell of the subtree, the level of its regular meeting each month of
     ``year`` (the better one when two were held); months after ``until`` are not yet due.
 
-    The meetings are read in one grouped statement (``month_table``: one row per cell); the
-    months due follow from the cell's dates and the levels of the quarters and the year from
-    its months, each worked out once per distinct case rather than once per cell.
+    One statement reads the cells with their meetings grouped one row per cell
+    (``month_statement``); the months due are a range worked out from the cell's dates
+    (``due_months``), and the levels of the quarters and the year from its months' ranks, once
+    per distinct case rather than once per cell (``PeriodLevels``); the rows are tuples, their
+    lists shared between the rows of a case.
     """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    cells = [
-        GridCell(pk, code, name, kind, path, born, gone,
-                 GridParent(parent_code, parent_name) if parent_code is not None else None)
-        for pk, code, name, kind, path, born, gone, parent_code, parent_name in
-        grid_cells(org, start, end).values_list(
-            "pk", "code", "name", "kind", "path", "established_on", "dissolved_on",
-            "parent__code", "parent__name",
-        )
-    ]  # fmt: skip
-    table = month_table(
-        Meeting.objects.filter(
-            path_range(org.path, "organization__path"), voided_at__isnull=True,
-            held_on__gte=start, held_on__lte=end, kind__in=rules.REGULAR_KINDS,
-        ),
-        [year],
-        masks=False,
+    cells = (
+        grid_cells(org, start, end).order_by()
+        .annotate(c_id=F("pk"), c_code=F("code"), c_name=F("name"), c_kind=F("kind"),
+                  c_path=F("path"), c_born=F("established_on"), c_gone=F("dissolved_on"),
+                  c_parent_code=F("parent__code"), c_parent_name=F("parent__name"))
+        .values_list("c_id", "c_code", "c_name", "c_kind", "c_path", "c_born", "c_gone",
+                     "c_parent_code", "c_parent_name")
     )  # fmt: skip
-    bounds = [(dt.date(year, m, 1), rules.month_end(year, m)) for m in range(1, 13)]
-    over = [until is None or last <= until for _, last in bounds]
-    expected_of: dict[tuple, tuple[bool, ...]] = {}
-    rule_of = period_rules(cells, end)
+    meetings = Meeting.objects.filter(
+        path_range(org.path, "organization__path"), voided_at__isnull=True,
+        held_on__gte=start, held_on__lte=end, kind__in=rules.REGULAR_KINDS,
+    )  # fmt: skip
+    try:
+        cells_sql, cells_params = cells.query.sql_with_params()
+        months_sql, months_params = month_statement(meetings, [year], masks=False)
+    except EmptyResultSet:  # an organization not in the tree
+        return []
+    sql = (
+        "SELECT c.c_id, c.c_code, c.c_name, c.c_kind, c.c_path, c.c_born, c.c_gone, "
+        f"c.c_parent_code, c.c_parent_name, t.ranks FROM ({cells_sql}) c "
+        f"LEFT JOIN ({months_sql}) t ON t.o = c.c_id ORDER BY c.c_path"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*cells_params, *months_params])
+        found = cursor.fetchall()
+    over = sum(1 for m in range(1, 13) if until is None or rules.month_end(year, m) <= until)
+    rule_of = period_rules([], end)
     levels = PeriodLevels()
-    result = []
-    for cell in cells:
-        dates = (cell.established_on, cell.dissolved_on)
-        expected = expected_of.get(dates)
+    unpacked = unpack_ranks()
+    parents: dict[tuple, GridParent | None] = {(None, None): None}
+    expected_of: dict[tuple, list[bool]] = {}
+    rows = []
+    for pk, code, name, kind, path, born, gone, parent_code, parent_name, packed in found:
+        if born.__class__ is str:  # SQLite returns the dates of a raw statement as text
+            born = dt.date.fromisoformat(born)
+            gone = gone and dt.date.fromisoformat(gone)
+        parent = parents.get((parent_code, parent_name), False)
+        if parent is False:
+            parent = parents[(parent_code, parent_name)] = GridParent(parent_code, parent_name)
+        cell = GridCell(pk, code, name, kind, path, born, gone, parent)
+        lo, hi = due_months(year, born, gone, over=over)
+        expected = expected_of.get((lo, hi))
         if expected is None:
-            born, gone = dates
-            expected = expected_of[dates] = tuple(
-                ok and born <= last and (gone is None or gone > first)
-                for (first, last), ok in zip(bounds, over, strict=True)
-            )
-        found = table.get((cell.pk, year))
-        months = found[0] if found else NO_MONTHS
+            expected = expected_of[(lo, hi)] = [lo <= i < hi for i in range(12)]
+        ranks, months = unpacked[packed or 0]
         rule = rule_of(cell)
-        result.append(GridRow(
-            cell, list(months), list(expected), levels.quarters(months, expected, rule),
-            levels.year(months, expected, rule),
-        ))  # fmt: skip
-    return result
+        rows.append(GridRow(cell, months, expected, levels.quarters(ranks, lo, hi, rule),
+                            levels.year(ranks, lo, hi, rule)))  # fmt: skip
+    return rows
 
 
 def period_rules(cells: list[Organization], on: dt.date):
@@ -276,16 +368,22 @@ def period_rules(cells: list[Organization], on: dt.date):
         r.owner for r in Rubric.objects.filter(valid_on(on), owner__isnull=False,
                                                 voided_at__isnull=True).select_related("owner")
     ]  # fmt: skip
+    owners.sort(key=lambda o: -o.depth)  # the nearest first
     value_for = setting_values(rules.PERIOD_RULE_SETTING, on=on, default=None)
     cache: dict[int, rules.PeriodRule] = {}
+    by_value: dict[str, rules.PeriodRule] = {}  # one rule per value: its cases shared
 
     def rule_of(cell: Organization) -> rules.PeriodRule:
         path = cell.path or ""
-        above = [o for o in owners if o.path and path.startswith(o.path)]
-        owner = max(above, key=lambda o: o.depth) if above else cell
-        if owner.pk not in cache:
-            cache[owner.pk] = rules.period_rule(value_for(owner), on)
-        return cache[owner.pk]
+        owner = next((o for o in owners if o.path and path.startswith(o.path)), cell)
+        rule = cache.get(owner.pk)
+        if rule is None:
+            value = value_for(owner)
+            key = json.dumps(value, sort_keys=True, default=str)
+            if key not in by_value:
+                by_value[key] = rules.period_rule(value, on)
+            rule = cache[owner.pk] = by_value[key]
+        return rule
 
     return rule_of
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth
@@ -31,6 +32,15 @@ def _meetings(q: Query):
         organization_id__in=q.org_ids, voided_at__isnull=True,
         held_on__gte=q.period_start, held_on__lte=q.on,
     ).order_by()  # fmt: skip
+
+
+@dataclass
+class _Row:
+    cell: Organization
+    months: list
+    expected: list
+    quarters: list | None = None
+    year: str | None = None
 
 
 def month_grid(org: Organization, year: int, *, until: dt.date | None = None):
@@ -64,7 +74,7 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None):
             if until is not None and last > until:
                 due = False
             expected.append(due)
-        result.append(meeting_months.GridRow(cell, [months.get(m) for m in range(1, 13)], expected))
+        result.append(_Row(cell, [months.get(m) for m in range(1, 13)], expected))
     rule_of = meeting_months.period_rules(cells, end)
     for row in result:
         rule = rule_of(row.cell)
