@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import json
 from collections.abc import Iterable
 from decimal import Decimal
@@ -107,13 +106,16 @@ def month_statement(
     since: dt.date | None = None,
     masks: bool = True,
 ) -> tuple[str, list]:
-    """The SQL and parameters of ONE statement over ``meetings`` held in ``years``, grouped
-    twice: by cell, year and month (the rank of each meeting's level worked out once), then by
-    cell and year: one row per cell and year, whatever the number of meetings, with the
-    columns ``o`` (the cell's id), ``y`` (the year), ``ranks`` (the months' ranks packed in
-    one integer, ``unpack_ranks``) and, with ``masks``, ``held`` and ``thematic``. Months and
-    years come from the database's own functions (``DatePart``). Raises ``EmptyResultSet``
-    when ``meetings`` can match nothing."""
+    """The SQL and parameters of ONE statement over ``meetings`` held in ``years``, grouped by
+    cell and year: one row per cell and year, whatever the number of meetings, with the columns
+    ``o`` (the cell's id), ``y`` (the year), ``levels`` and, with ``masks``, ``held`` and
+    ``thematic``: bit sets, OR-ed over the meetings (``BIT_OR`` on PostgreSQL, the sum of the
+    distinct bits on SQLite, which has no such aggregate). ``levels`` has one bit per month and
+    level of its regular meetings (``LEVEL_BITS``; ``unpack_ranks`` reads the better level of
+    each month back), ``held`` one per month with a regular meeting on or after ``since``,
+    ``thematic`` one per quarter with a thematic one. Months and years come from the
+    database's own functions (``DatePart``). Raises ``EmptyResultSet`` when ``meetings`` can
+    match nothing."""
     years = list(years)
     # one year asked: every meeting is of that year, no need to read it from each date
     year = (
@@ -132,67 +134,73 @@ def month_statement(
     def kind_in(kinds) -> tuple[str, list]:
         return f"m.k IN ({', '.join(['%s'] * len(kinds))})", [str(k) for k in kinds]
 
+    def bit_or(bits: str) -> str:
+        if connection.vendor == "postgresql":
+            return f"BIT_OR({bits})"
+        return f"SUM(DISTINCT {bits})"  # each term a power of two (or 0): their OR
+
     regular, regular_params = kind_in(rules.REGULAR_KINDS)
     thematic, thematic_params = kind_in(rules.THEMATIC_KINDS)
     counted, counted_params = ("m.d >= %s", [day(since)]) if since else ("1 = 1", [])
-    rank = " ".join(f"WHEN %s THEN {i}" for i in LEVEL_RANK.values())
-    # per cell, year and month: the best rank of its regular meetings, whether one (h) and a
-    # thematic one (t) was held on or after ``since``
-    month_columns = [f"MIN(CASE WHEN {regular} THEN CASE m.lv {rank} "
-                     f"ELSE {UNSCORED_RANK} END END) AS r"]  # fmt: skip
+    level_bit = " ".join(f"WHEN %s THEN {i}" for i in LEVEL_RANK.values())
+    # integer literals only, but for the kinds, levels and day
+    level_bits = (
+        f"CASE WHEN {regular} THEN CAST(1 AS bigint) << ({LEVEL_BITS} * (m.mo - 1) + "
+        f"CASE m.lv {level_bit} ELSE {UNSCORED_BIT} END) ELSE 0 END"
+    )
+    columns = [f"CAST({bit_or(level_bits)} AS bigint) AS levels"]
     params = [*regular_params, *(str(lv) for lv in LEVEL_RANK)]
     if masks:
-        month_columns += [
-            f"MAX(CASE WHEN {regular} AND {counted} THEN 1 ELSE 0 END) AS h",
-            f"MAX(CASE WHEN {thematic} AND {counted} THEN 1 ELSE 0 END) AS t",
-        ]
+        held = f"CASE WHEN {regular} AND {counted} THEN 1 << (m.mo - 1) ELSE 0 END"
+        quarters = f"CASE WHEN {thematic} AND {counted} THEN 1 << ((m.mo - 1) / 3) ELSE 0 END"
+        columns += [f"CAST({bit_or(held)} AS integer) AS held",
+                    f"CAST({bit_or(quarters)} AS integer) AS thematic"]  # fmt: skip
         params += [*regular_params, *counted_params, *thematic_params, *counted_params]
-    # per cell and year (integer literals only): month m's rank + 1 in bits 4(m-1) to 4m - 1
-    columns = [f"CAST(SUM(CAST(COALESCE(g.r, {NONE_RANK}) + 1 AS bigint) * "
-               f"(CAST(1 AS bigint) << ({RANK_BITS} * (g.mo - 1)))) AS bigint) AS ranks"]  # fmt: skip
-    if masks:
-        columns.append("CAST(SUM(g.h * (1 << (g.mo - 1))) AS integer) AS held")
-        columns.append(" + ".join(
-            f"MAX(CASE WHEN g.t = 1 AND g.mo BETWEEN {3 * q - 2} AND {3 * q} THEN {1 << (q - 1)} "
-            "ELSE 0 END)" for q in range(1, 5)
-        ) + " AS thematic")  # fmt: skip
-    sql = (
-        f"SELECT g.o, g.y, {', '.join(columns)} FROM ("
-        f"SELECT m.o, m.y, m.mo, {', '.join(month_columns)} FROM ({inner}) m "
-        "GROUP BY m.o, m.y, m.mo) g GROUP BY g.o, g.y"
-    )
+    sql = f"SELECT m.o, m.y, {', '.join(columns)} FROM ({inner}) m GROUP BY m.o, m.y"
     return sql, [*params, *inner_params]
 
 
-RANK_BITS = 4  # a month's rank + 1 (0: none held … 10: not scored) in 4 bits
-RANK_MASK = (1 << RANK_BITS) - 1
+LEVEL_BITS = 5  # per month: a bit per level (0: Tốt … 3: Kém), and one for a meeting not scored
+UNSCORED_BIT = 4
+QUARTER_BITS = 3 * LEVEL_BITS
+QUARTER_MASK = (1 << QUARTER_BITS) - 1
+MONTH_MASK = (1 << LEVEL_BITS) - 1
+# a month's bits -> its rank: the best level held (the lowest bit), not scored only when no
+# meeting of the month was scored, none held without a bit
+_RANK_OF_BITS = tuple(
+    NONE_RANK if not bits
+    else next(UNSCORED_RANK if b == UNSCORED_BIT else b for b in range(LEVEL_BITS) if bits >> b & 1)
+    for bits in range(1 << LEVEL_BITS)
+)  # fmt: skip
 
 
-class _Unpacked(dict):
-    """{packed ranks: (their tuple, the months' levels)}, each worked out once, from the
-    three months of each quarter (``_QUARTERS``)."""
+class _Quarters(dict):
+    """{a quarter's bits: (its three months' ranks, their levels)}, each worked out once."""
 
-    def __missing__(self, packed: int) -> tuple:
-        q1 = _QUARTERS[packed & QUARTER_MASK]
-        q2 = _QUARTERS[(packed >> QUARTER_BITS) & QUARTER_MASK]
-        q3 = _QUARTERS[(packed >> 2 * QUARTER_BITS) & QUARTER_MASK]
-        q4 = _QUARTERS[packed >> 3 * QUARTER_BITS]
-        got = self[packed] = (q1[0] + q2[0] + q3[0] + q4[0], q1[1] + q2[1] + q3[1] + q4[1])
+    def __missing__(self, bits: int) -> tuple:
+        ranks = tuple(_RANK_OF_BITS[(bits >> (LEVEL_BITS * i)) & MONTH_MASK] for i in range(3))
+        got = self[bits] = (ranks, [LEVEL_OF_RANK[r] for r in ranks])
         return got
 
 
-QUARTER_BITS = 3 * RANK_BITS
-QUARTER_MASK = (1 << QUARTER_BITS) - 1
-# {three months' ranks packed: (the ranks, their levels)}: every case of a quarter
-_QUARTERS = {
-    sum((r + 1) << (RANK_BITS * i) for i, r in enumerate(ranks)):
-        (ranks, [LEVEL_OF_RANK[r] for r in ranks])
-    for ranks in itertools.product(LEVEL_OF_RANK, repeat=3)
-}  # fmt: skip
+_QUARTERS = _Quarters()
+
+
+class _Unpacked(dict):
+    """{a cell's ``levels`` bits: (the months' ranks, their levels)}, each worked out once,
+    from its quarters' (``_QUARTERS``)."""
+
+    def __missing__(self, bits: int) -> tuple:
+        q1 = _QUARTERS[bits & QUARTER_MASK]
+        q2 = _QUARTERS[(bits >> QUARTER_BITS) & QUARTER_MASK]
+        q3 = _QUARTERS[(bits >> 2 * QUARTER_BITS) & QUARTER_MASK]
+        q4 = _QUARTERS[bits >> 3 * QUARTER_BITS]
+        got = self[bits] = (q1[0] + q2[0] + q3[0] + q4[0], q1[1] + q2[1] + q3[1] + q4[1])
+        return got
 
 
 def unpack_ranks() -> _Unpacked:
-    """A fresh ``{packed: (ranks, levels)}`` for a statement's rows (``month_statement``)."""
+    """A fresh ``{levels bits: (ranks, levels)}`` for a statement's rows (``month_statement``)."""
     return _Unpacked()
 
 
@@ -328,7 +336,7 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
         return []
     sql = (
         "SELECT c.c_id, c.c_code, c.c_name, c.c_kind, c.c_path, c.c_born, c.c_gone, "
-        f"c.c_parent_code, c.c_parent_name, t.ranks FROM ({cells_sql}) c "
+        f"c.c_parent_code, c.c_parent_name, t.levels FROM ({cells_sql}) c "
         f"LEFT JOIN ({months_sql}) t ON t.o = c.c_id ORDER BY c.c_path"
     )
     with connection.cursor() as cursor:
