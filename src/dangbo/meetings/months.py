@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
@@ -252,6 +251,7 @@ class PeriodLevels:
 
     def __init__(self) -> None:
         self._levels: dict[tuple, str | None] = {}
+        self._by_bits: dict[tuple, str | None] = {}
         self._rules: dict[int, tuple] = {}  # keyed by identity: hashing a rule is slow
 
     def _level(self, ranks_due: tuple, rule: rules.PeriodRule) -> str | None:
@@ -272,10 +272,19 @@ class PeriodLevels:
     def quarters(self, ranks: tuple, lo: int, hi: int, rule: rules.PeriodRule) -> list:
         """The four quarters' levels (None: no month of it due)."""
         level = self._level
-        if lo == 0 and hi == 12:
-            return [level(ranks[0:3], rule), level(ranks[3:6], rule), level(ranks[6:9], rule),
-                    level(ranks[9:12], rule)]  # fmt: skip
         return [level(ranks[max(lo, i) : max(min(hi, i + 3), i)], rule) for i in (0, 3, 6, 9)]
+
+    def quarters_of_bits(self, bits: int, rule: rules.PeriodRule) -> list:
+        """The four quarters' levels of a cell whose twelve months are due, from its
+        ``levels`` bits (``month_statement``): once per quarter's bits."""
+        out, rule_id = [], id(rule)
+        for shift in (0, QUARTER_BITS, 2 * QUARTER_BITS, 3 * QUARTER_BITS):
+            key = ((bits >> shift) & QUARTER_MASK, rule_id)
+            level = self._by_bits.get(key, False)
+            if level is False:
+                level = self._by_bits[key] = self._level(_QUARTERS[key[0]][0], rule)
+            out.append(level)
+        return out
 
 
 def due_months(
@@ -361,10 +370,14 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
         expected = expected_of.get((lo, hi))
         if expected is None:
             expected = expected_of[(lo, hi)] = [lo <= i < hi for i in range(12)]
-        ranks, months = unpacked[packed or 0]
+        packed = packed or 0
+        ranks, months = unpacked[packed]
         rule = rule_of(cell)
-        rows.append(GridRow(cell, months, expected, levels.quarters(ranks, lo, hi, rule),
-                            levels.year(ranks, lo, hi, rule)))  # fmt: skip
+        if lo == 0 and hi == 12:
+            quarters = levels.quarters_of_bits(packed, rule)
+        else:
+            quarters = levels.quarters(ranks, lo, hi, rule)
+        rows.append(GridRow(cell, months, expected, quarters, levels.year(ranks, lo, hi, rule)))
     return rows
 
 
@@ -378,19 +391,22 @@ def period_rules(cells: list[Organization], on: dt.date):
     ]  # fmt: skip
     owners.sort(key=lambda o: -o.depth)  # the nearest first
     value_for = setting_values(rules.PERIOD_RULE_SETTING, on=on, default=None)
+    owners_by_path = [(o.path, o.pk, o) for o in owners if o.path]
     cache: dict[int, rules.PeriodRule] = {}
-    by_value: dict[str, rules.PeriodRule] = {}  # one rule per value: its cases shared
+    # one rule per setting row's value (the same object for every organization it applies
+    # to), so that the cells without a rubric owner above share their cases too
+    by_value: dict[int, tuple[object, rules.PeriodRule]] = {}
 
     def rule_of(cell: Organization) -> rules.PeriodRule:
         path = cell.path or ""
-        owner = next((o for o in owners if o.path and path.startswith(o.path)), cell)
-        rule = cache.get(owner.pk)
+        above = next((o for o in owners_by_path if path.startswith(o[0])), None)
+        _, pk, owner = above or (path, cell.pk, cell)
+        rule = cache.get(pk)
         if rule is None:
             value = value_for(owner)
-            key = json.dumps(value, sort_keys=True, default=str)
-            if key not in by_value:
-                by_value[key] = rules.period_rule(value, on)
-            rule = cache[owner.pk] = by_value[key]
+            if id(value) not in by_value:  # the value held, so that its id stays its own
+                by_value[id(value)] = (value, rules.period_rule(value, on))
+            rule = cache[pk] = by_value[id(value)][1]
         return rule
 
     return rule_of
