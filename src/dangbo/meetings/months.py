@@ -173,12 +173,19 @@ _RANK_OF_BITS = tuple(
 )  # fmt: skip
 
 
+COUNT_SLOT = {NONE_RANK: 0, **{r: i + 1 for i, r in enumerate(LEVEL_RANK.values())},
+              UNSCORED_RANK: len(LEVEL_RANK) + 1}  # fmt: skip
+COUNT_BITS = 4  # how many months (up to 12) at each rank, one field per slot: a sum of fields
+
+
 class _Quarters(dict):
-    """{a quarter's bits: (its three months' ranks, their levels)}, each worked out once."""
+    """{a quarter's bits: (its three months' ranks, their levels, how many at each rank)},
+    each worked out once; the counts of several quarters add up (``COUNT_BITS``)."""
 
     def __missing__(self, bits: int) -> tuple:
         ranks = tuple(_RANK_OF_BITS[(bits >> (LEVEL_BITS * i)) & MONTH_MASK] for i in range(3))
-        got = self[bits] = (ranks, [LEVEL_OF_RANK[r] for r in ranks])
+        counts = sum(1 << (COUNT_BITS * COUNT_SLOT[r]) for r in ranks)
+        got = self[bits] = (ranks, [LEVEL_OF_RANK[r] for r in ranks], counts)
         return got
 
 
@@ -251,7 +258,7 @@ class PeriodLevels:
 
     def __init__(self) -> None:
         self._levels: dict[tuple, str | None] = {}
-        self._by_bits: dict[tuple, str | None] = {}
+        self._by_counts: dict[int, dict[int, str | None]] = {}
         self._rules: dict[int, tuple] = {}  # keyed by identity: hashing a rule is slow
 
     def _level(self, ranks_due: tuple, rule: rules.PeriodRule) -> str | None:
@@ -274,17 +281,20 @@ class PeriodLevels:
         level = self._level
         return [level(ranks[max(lo, i) : max(min(hi, i + 3), i)], rule) for i in (0, 3, 6, 9)]
 
-    def quarters_of_bits(self, bits: int, rule: rules.PeriodRule) -> list:
-        """The four quarters' levels of a cell whose twelve months are due, from its
-        ``levels`` bits (``month_statement``): once per quarter's bits."""
-        out, rule_id = [], id(rule)
-        for shift in (0, QUARTER_BITS, 2 * QUARTER_BITS, 3 * QUARTER_BITS):
-            key = ((bits >> shift) & QUARTER_MASK, rule_id)
-            level = self._by_bits.get(key, False)
-            if level is False:
-                level = self._by_bits[key] = self._level(_QUARTERS[key[0]][0], rule)
-            out.append(level)
-        return out
+    def by_counts(self, counts: int, rule: rules.PeriodRule) -> str | None:
+        """The level of a period whose months due are ``counts`` (how many at each rank, as
+        in ``_Quarters``): once per count and rule."""
+        memo = self._by_counts.get(id(rule))
+        if memo is None:
+            memo = self._by_counts[id(rule)] = {}
+        level = memo.get(counts, False)
+        if level is False:
+            ranks = tuple(
+                r for r, slot in COUNT_SLOT.items()
+                for _ in range((counts >> (COUNT_BITS * slot)) & ((1 << COUNT_BITS) - 1))
+            )  # fmt: skip
+            level = memo[counts] = self._level(ranks, rule)
+        return level
 
 
 def due_months(
@@ -371,12 +381,22 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
         if expected is None:
             expected = expected_of[(lo, hi)] = [lo <= i < hi for i in range(12)]
         packed = packed or 0
-        ranks, months = unpacked[packed]
         rule = rule_of(cell)
-        if lo == 0 and hi == 12:
-            quarters = levels.quarters_of_bits(packed, rule)
-        else:
-            quarters = levels.quarters(ranks, lo, hi, rule)
+        if lo == 0 and hi == 12:  # every month due: the quarters' counts, and their sum
+            q1 = _QUARTERS[packed & QUARTER_MASK]
+            q2 = _QUARTERS[(packed >> QUARTER_BITS) & QUARTER_MASK]
+            q3 = _QUARTERS[(packed >> 2 * QUARTER_BITS) & QUARTER_MASK]
+            q4 = _QUARTERS[packed >> 3 * QUARTER_BITS]
+            by_counts = levels.by_counts
+            rows.append(GridRow(
+                cell, q1[1] + q2[1] + q3[1] + q4[1], expected,
+                [by_counts(q1[2], rule), by_counts(q2[2], rule), by_counts(q3[2], rule),
+                 by_counts(q4[2], rule)],
+                by_counts(q1[2] + q2[2] + q3[2] + q4[2], rule),
+            ))  # fmt: skip
+            continue
+        ranks, months = unpacked[packed]
+        quarters = levels.quarters(ranks, lo, hi, rule)
         rows.append(GridRow(cell, months, expected, quarters, levels.year(ranks, lo, hi, rule)))
     return rows
 
@@ -399,7 +419,7 @@ def period_rules(cells: list[Organization], on: dt.date):
 
     def rule_of(cell: Organization) -> rules.PeriodRule:
         path = cell.path or ""
-        above = next((o for o in owners_by_path if path.startswith(o[0])), None)
+        above = owners_by_path and next((o for o in owners_by_path if path.startswith(o[0])), None)
         _, pk, owner = above or (path, cell.pk, cell)
         rule = cache.get(pk)
         if rule is None:
