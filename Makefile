@@ -130,6 +130,9 @@ BENCH_MEMBERS ?= 500000
 BENCH_SMALL_MEMBERS ?= 50000
 # The list under load (20 clients through `dangbo serve` on loopback) builds its own demo.
 BENCH_LIST_MEMBERS ?= $(BENCH_MEMBERS)
+# The month grid and year roll-up of a synthetic province of that many cells (a year of
+# meetings loaded with COPY, PostgreSQL only), without building the demo at that size.
+BENCH_GRID_CELLS ?= 25000
 BENCH_RESULTS_DIR ?=
 bench: python-packages
 	@dir="$(BENCH_RESULTS_DIR)"; [ -n "$$dir" ] || dir=$$(mktemp -d -t dangbo-bench-XXXXXX); \
@@ -141,6 +144,7 @@ bench: python-packages
 	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite import || status=1; \
 	$(RUN) python -m benchmarks --members $(BENCH_LIST_MEMBERS) --db postgresql --suite lists || status=1; \
 	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --db both --suite meetings || status=1; \
+	$(RUN) python -m benchmarks --suite grid --db postgresql --cells $(BENCH_GRID_CELLS) || status=1; \
 	$(RUN) python -m benchmarks --members $(BENCH_MEMBERS) --suite exchange || status=1; \
 	$(MAKE) --no-print-directory bench-country || status=1; \
 	$(RUN) python -m benchmarks --summary "$$dir"; \

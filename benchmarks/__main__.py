@@ -26,7 +26,8 @@ RESULT_PREFIX = "BENCH-RESULT "
 
 def _child_command(db: str, args: argparse.Namespace) -> list[str]:
     return [sys.executable, "-m", "benchmarks", "--child", db, "--members", str(args.members),
-            "--seed", str(args.seed), "--repeat", str(args.repeat), "--suite", args.suite]  # fmt: skip
+            "--seed", str(args.seed), "--repeat", str(args.repeat), "--suite", args.suite,
+            "--cells", str(args.cells)]  # fmt: skip
 
 
 def _run_child(db: str, args: argparse.Namespace, env: dict[str, str]) -> dict | None:
@@ -177,12 +178,19 @@ def main() -> None:
         "--repeat", type=int, default=5, help="số lần đo mỗi truy vấn (lấy trung vị)"
     )
     parser.add_argument(
-        "--suite", choices=("queries", "import", "lists", "country", "demo", "exchange", "meetings"),
+        "--suite",
+        choices=("queries", "import", "lists", "country", "demo", "exchange", "meetings", "grid"),
         default="queries",
         help="queries: dựng mẫu và đo truy vấn; demo: chỉ dựng dữ liệu mẫu; import: nhập danh sách từ tệp; lists: danh sách "
         "đảng viên qua dangbo serve với 20 máy khách; country: dữ liệu tổng hợp quy mô toàn quốc "
         "nạp bằng COPY, chỉ trên PostgreSQL; meetings: ghi sinh hoạt một tháng của mọi chi bộ "
-        "(số đảng viên / 20) qua API hàng loạt, so với INSERT/COPY thô (mặc định queries)",
+        "(số đảng viên / 20) qua API hàng loạt, so với INSERT/COPY thô; grid: lưới tháng và chỉ "
+        "tiêu sinh hoạt năm của một tỉnh tổng hợp --cells chi bộ nạp bằng COPY, chỉ trên "
+        "PostgreSQL (mặc định queries)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--cells", type=int, default=25_000,
+        help="số chi bộ của tỉnh tổng hợp cho --suite grid (mặc định 25.000)",
     )  # fmt: skip
     parser.add_argument(
         "--results", default=os.environ.get("BENCH_RESULTS_DIR") or None, metavar="THƯ_MỤC",
@@ -199,7 +207,7 @@ def main() -> None:
 
         print_summary(args.summary)
         return
-    if args.suite == "country":
+    if args.suite in ("country", "grid"):
         args.db = "postgresql"
     if args.suite == "exchange":  # builds its own SQLite installations (exchange_scale)
         args.db = "sqlite"
@@ -216,6 +224,10 @@ def main() -> None:
             from .exchange_scale import run as run_exchange
 
             result = run_exchange(members=(args.members,))[0]
+        elif args.suite == "grid":
+            from .meetings import run_cells
+
+            result = run_cells(cells=args.cells, seed=args.seed, repeat=args.repeat)
         elif args.suite == "meetings":
             from .meetings_bulk import run_bulk
 
@@ -242,7 +254,8 @@ def main() -> None:
             if args.results:
                 from .summary import save
 
-                print(f"Kết quả ghi vào {save(args.results, args.suite, db, args.members, result)}")
+                size = args.cells if args.suite == "grid" else args.members
+                print(f"Kết quả ghi vào {save(args.results, args.suite, db, size, result)}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.config.settings.dev")
     if args.suite == "import":
         import django
@@ -272,6 +285,14 @@ def main() -> None:
         from .exchange_scale import print_results as print_exchange
 
         print_exchange(list(results.values()))
+    elif args.suite == "grid":
+        import django
+
+        django.setup()
+        from .meetings import print_result as print_grid
+
+        for result in results.values():
+            print_grid(result)
     elif args.suite == "meetings":
         import django
 

@@ -65,6 +65,7 @@ class Goal:
     passed: Callable[[Any], bool] | None  # None: shown for comparison, no goal of its own
     db: str | None = None  # only measured on this database
     size: int = GOAL_MEMBERS  # the goal holds at this many members
+    unit: str = ""  # what the size in the result's name counts, when not members
 
 
 # -- getters over the suites' results --------------------------------------------------
@@ -150,6 +151,18 @@ GOALS: list[Goal] = [
          lambda r: r.get("rows_per_s"), lambda v: f"{fmt_int(round(v))} dòng/giây", None),
     Goal("import", "Nhập danh sách đảng viên: bộ nhớ đỉnh", "< 1.024 MB",
          lambda r: r.get("peak_rss_mb"), mb, lambda v: v < 1024),
+    Goal("grid", "Lưới tháng sinh hoạt, tỉnh tổng hợp 25.000 chi bộ", "< 1 giây",
+         lambda r: _dig(r, "grid_ms"), ms, lambda v: v < 1000, db="postgresql", size=0,
+         unit=" chi bộ"),
+    Goal("grid", "Lưới tháng, 25.000 chi bộ, so với câu SQL", "≤ 1,5× SQL",
+         lambda r: _dig(r, "grid_ratio"), times, lambda v: v <= 1.5, db="postgresql", size=0,
+         unit=" chi bộ"),
+    Goal("grid", "Chỉ tiêu sinh hoạt năm, 25.000 chi bộ, so với SQL", "≤ 1,5× SQL",
+         lambda r: _dig(r, "rollup_ratio"), times, lambda v: v <= 1.5, db="postgresql",
+         size=0, unit=" chi bộ"),
+    Goal("grid", "Lưới tháng và chỉ tiêu năm, 25.000 chi bộ, khớp SQL", "khớp",
+         lambda r: _dig(r, "agree"), lambda v: "khớp" if v else "KHÔNG KHỚP", lambda v: bool(v),
+         db="postgresql", size=0, unit=" chi bộ"),
     Goal("meetings", "Ghi sinh hoạt hàng loạt qua API so với INSERT/COPY thô", "để đối chiếu",
          lambda r: r.get("ratio_to_raw"), lambda v: fmt_decimal(v, 3), None),
     Goal("meetings", "Ghi sinh hoạt hàng loạt qua API: tốc độ", "(so với dòng trên)",
@@ -215,7 +228,7 @@ def rows(folder: str | Path) -> list[tuple[str, str, str, str, str]]:
             if value is None:
                 continue
             shown = True
-            where = f"{DB_LABELS.get(db, db)}, {fmt_int(members)}"
+            where = f"{DB_LABELS.get(db, db)}, {fmt_int(members)}{goal.unit}"
             if goal.passed is None:
                 mark = "—"
             else:

@@ -37,7 +37,7 @@ from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
 from dangbo.members.models import Member
 
-from . import selectors, services
+from . import months, selectors, services
 from .models import AttendanceStatus, Level, Meeting, MeetingKind
 
 router = Router(tags=["Sinh hoạt chi bộ"])
@@ -221,7 +221,7 @@ def meeting_grid(request: HttpRequest, code: OrgCode, filters: Query[GridIn]):
     return [
         {"code": r.cell.code, "name": r.cell.name, "kind": r.cell.kind, "months": r.months,
          "expected": r.expected, "missing": r.missing, "quarters": r.quarters, "year": r.year}
-        for r in selectors.month_grid(org, filters.year or timezone.localdate().year,
+        for r in months.month_grid(org, filters.year or timezone.localdate().year,
                                       until=timezone.localdate())
     ]  # fmt: skip
 

@@ -509,15 +509,18 @@ def period_level(months: Sequence[str | None], due: Sequence[bool], rule: Period
     counted = [m for m, d in zip(months, due, strict=True) if d]
     if not counted:
         return None
-    best = LEVEL_ORDER[0]
+    first = 0
     if any(m is None or m == Level.POOR for m in counted):
-        best = rule.cap_after_poor
-    for level in LEVEL_ORDER[LEVEL_ORDER.index(best) : -1]:
-        rank = LEVEL_ORDER.index(level)
-        reached = sum(1 for m in counted if m and LEVEL_ORDER.index(m) <= rank)
-        if reached * 100 >= rule.share * len(counted):
-            return level
+        first = _LEVEL_INDEX[rule.cap_after_poor]
+    ranks = [_LEVEL_INDEX[m] for m in counted if m]
+    needed = rule.share * len(counted)
+    for rank in range(first, len(LEVEL_ORDER) - 1):
+        if sum(1 for r in ranks if r <= rank) * 100 >= needed:
+            return LEVEL_ORDER[rank]
     return Level.POOR
+
+
+_LEVEL_INDEX = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
 
 
 def quarter_levels(

@@ -21,7 +21,7 @@ from dangbo.core.formatting import parse_date
 from dangbo.core.views import OrgScopedView
 from dangbo.core.xlsx import Column
 
-from . import documents, rules, selectors, services
+from . import documents, months, rules, selectors, services
 from .models import AttendanceStatus, Level, MeetingKind
 
 MONTHS = [f"T{m}" for m in range(1, 13)]
@@ -58,7 +58,7 @@ class MonthGridView(ExportableListMixin, OrgScopedView, TemplateView):
 
     def rows(self):
         year = _year(self.request)
-        return year, selectors.month_grid(self.org, year, until=timezone.localdate())
+        return year, months.month_grid(self.org, year, until=timezone.localdate())
 
     def get_export(self, fmt):
         year, rows = self.rows()
@@ -73,8 +73,8 @@ class MonthGridView(ExportableListMixin, OrgScopedView, TemplateView):
                     r.cell.parent.name if r.cell.parent else "",
                     *(grid_cell_label(lv, e) for lv, e in zip(r.months, r.expected, strict=True)),
                     r.missing,
-                    *(selectors.level_label(lv) for lv in r.quarters),
-                    selectors.level_label(r.year),
+                    *(months.level_label(lv) for lv in r.quarters),
+                    months.level_label(r.year),
                 ]
                 for r in rows
             ),

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
 
+from dangbo.meetings import months as meeting_months
 from dangbo.meetings import rules as meeting_rules
 from dangbo.meetings import selectors as meetings
 from dangbo.meetings.models import Attendance, AttendanceStatus, Level, Meeting, MeetingKind
@@ -119,31 +120,36 @@ def _cells(q: Query) -> QuerySet[Organization]:
     return meetings.cells_under(q.org, q.period_start, q.on).filter(pk__in=q.org_ids)
 
 
-def _months(start: dt.date, end: dt.date) -> list[tuple[int, int, dt.date]]:
-    """The months (year, month, last day) from ``start``'s to ``end``'s that are over by
-    ``end``."""
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _months(start: dt.date, end: dt.date) -> list[tuple[int, int, int, int]]:
+    """The months from ``start``'s to ``end``'s that are over by ``end``, each as (index:
+    ``_month_index``, year, its bit, the bit of its quarter when a thematic meeting is due by
+    its end, else 0)."""
     months = []
     y, m = start.year, start.month
     while (y, m) <= (end.year, end.month):
-        last = meeting_rules.month_end(y, m)
-        if last <= end:
-            months.append((y, m, last))
+        if meeting_rules.month_end(y, m) <= end:
+            thematic = m % 3 == 0 and meeting_rules.expected_meetings(y, m)["THEMATIC"]
+            months.append((y * 12 + m - 1, y, 1 << (m - 1), 1 << (m // 3 - 1) if thematic else 0))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return months
 
 
-def _due_masks(months, born: dt.date, gone: dt.date | None) -> dict[int, tuple[int, int]]:
+def _due_masks(months, lo: int, hi: int) -> dict[int, tuple[int, int]]:
     """{year: (months due, quarters with a thematic meeting due)} as bit masks, for a cell
-    standing from ``born`` until ``gone``: a month is due when the cell stands on its last
-    day (Điều lệ Đ24 k2), a quarter's thematic meeting when its last month is due and the
-    guidance in force then asks for one."""
+    standing on the last day of the months ``lo`` to ``hi`` (``_month_index``, ``hi``
+    excluded): a month is due when the cell stands on its last day (Điều lệ Đ24 k2), a
+    quarter's thematic meeting when its last month is due and the guidance in force then asks
+    for one."""
     masks: dict[int, list[int]] = {}
-    for y, m, last in months:
-        if born <= last and (gone is None or gone > last):
+    for index, y, bit, quarter in months:
+        if lo <= index < hi:
             due = masks.setdefault(y, [0, 0])
-            due[0] |= 1 << (m - 1)
-            if m % 3 == 0 and meeting_rules.expected_meetings(y, m)["THEMATIC"]:
-                due[1] |= 1 << (m // 3 - 1)
+            due[0] |= bit
+            due[1] |= quarter
     return {y: (r, t) for y, (r, t) in masks.items()}
 
 
@@ -152,7 +158,7 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
 
     Two statements whatever the size of the subtree: the cells standing in the tree on the
     period's last day, and their meetings of the period (of its last day's whole year when
-    ``year`` is asked), grouped by cell and year (``meetings.selectors.month_table``). The
+    ``year`` is asked), grouped by cell and year (``meetings.months.month_table``). The
     months and quarters due follow from each cell's dates, worked out once per distinct pair
     of dates. Groups: ``held`` ({REGULAR, THEMATIC: (held, due)}: the cell-months and
     cell-quarters due and those held) and ``year`` ({cell id: (kind of cell, year level or
@@ -164,7 +170,7 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
     rows = list(cells.values_list("pk", "kind", "path", "established_on", "dissolved_on"))
     year_start = dt.date(end.year, 1, 1)
     since = min(start, year_start) if "year" in groups else start
-    table = meetings.month_table(
+    table = meeting_months.month_table(
         Meeting.objects.filter(
             organization_id__in=cells.filter(path_range(path)).values("pk"),
             voided_at__isnull=True, held_on__gte=since, held_on__lte=end,
@@ -175,6 +181,7 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     if "held" in groups:
         months = _months(start, end)
+        after = months[-1][0] + 1 if months else 0
         masks_of: dict[tuple, dict] = {}
         tally = {"REGULAR": [0, 0], "THEMATIC": [0, 0]}
         for pk, _kind, cell_path, born, gone in rows:
@@ -182,9 +189,12 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
                 continue
             if gone is not None and gone <= start:
                 continue
-            masks = masks_of.get((born, gone))
+            # due: the months from its first to the one before it was dissolved (standing on
+            # their last day), the same for many cells: worked out once per range
+            due = (_month_index(born), after if gone is None else _month_index(gone))
+            masks = masks_of.get(due)
             if masks is None:
-                masks = masks_of[(born, gone)] = _due_masks(months, born, gone)
+                masks = masks_of[due] = _due_masks(months, *due)
             for year, (regular, thematic) in masks.items():
                 found = table.get((pk, year))
                 held = (found[1], found[2]) if found else (0, 0)
@@ -199,7 +209,7 @@ def scan_cell_months(q: Query, groups: frozenset[str]) -> dict[str, dict]:
 
 
 class _Cell(NamedTuple):
-    """What the rubric owner's rule is looked up by (``meetings.selectors.period_rules``)."""
+    """What the rubric owner's rule is looked up by (``meetings.months.period_rules``)."""
 
     pk: int
     path: str
@@ -210,26 +220,23 @@ def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> di
     ``q.on``'s year (months over by ``q.on``), for the cells in the tree on ``q.on``."""
     year = q.on.year
     first, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    bounds = [(dt.date(year, m, 1), meeting_rules.month_end(year, m)) for m in range(1, 13)]
+    over = sum(1 for m in range(1, 13) if meeting_rules.month_end(year, m) <= q.on)
     cells = [
         r for r in rows
         if path <= (r[2] or "") < upper and r[3] <= last_day and (r[4] is None or r[4] > first)
     ]  # fmt: skip
-    rule_of = meetings.period_rules([], last_day)
-    expected_of: dict[tuple, tuple] = {}
-    levels = meetings.PeriodLevels()
+    rule_of = meeting_months.period_rules([], last_day)
+    due_of: dict[tuple, tuple[int, int]] = {}
+    levels = meeting_months.PeriodLevels()
     found = {}
     for pk, kind, cell_path, born, gone in cells:
-        expected = expected_of.get((born, gone))
-        if expected is None:
-            expected = expected_of[(born, gone)] = tuple(
-                last <= q.on and born <= last and (gone is None or gone > first_day)
-                for first_day, last in bounds
-            )
+        due = due_of.get((born, gone))
+        if due is None:
+            due = due_of[(born, gone)] = meeting_months.due_months(year, born, gone, over=over)
         got = table.get((pk, year))
-        months = got[0] if got else meetings.NO_MONTHS
+        ranks = got[0] if got else meeting_months.NO_MONTHS
         rule = rule_of(_Cell(pk, cell_path))
-        found[pk] = (kind, levels.year(months, expected, rule) or NOT_DUE)
+        found[pk] = (kind, levels.year(ranks, *due, rule) or NOT_DUE)
     return found
 
 

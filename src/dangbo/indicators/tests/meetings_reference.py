@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth
 
 from dangbo.indicators.registry import Query
+from dangbo.meetings import months as meeting_months
 from dangbo.meetings import rules as meeting_rules
 from dangbo.meetings import selectors as meetings
 from dangbo.meetings.models import Attendance, AttendanceStatus, Meeting
@@ -30,6 +32,15 @@ def _meetings(q: Query):
         organization_id__in=q.org_ids, voided_at__isnull=True,
         held_on__gte=q.period_start, held_on__lte=q.on,
     ).order_by()  # fmt: skip
+
+
+@dataclass
+class _Row:
+    cell: Organization
+    months: list
+    expected: list
+    quarters: list | None = None
+    year: str | None = None
 
 
 def month_grid(org: Organization, year: int, *, until: dt.date | None = None):
@@ -63,8 +74,8 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None):
             if until is not None and last > until:
                 due = False
             expected.append(due)
-        result.append(meetings.GridRow(cell, [months.get(m) for m in range(1, 13)], expected))
-    rule_of = meetings.period_rules(cells, end)
+        result.append(_Row(cell, [months.get(m) for m in range(1, 13)], expected))
+    rule_of = meeting_months.period_rules(cells, end)
     for row in result:
         rule = rule_of(row.cell)
         row.quarters = meeting_rules.quarter_levels(row.months, row.expected, rule)

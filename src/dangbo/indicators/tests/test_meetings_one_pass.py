@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from dangbo.demo import build_demo
 from dangbo.indicators import registry, selectors
 from dangbo.indicators.registry import TOTAL, Query
-from dangbo.meetings import selectors as meetings
+from dangbo.meetings import months
 from dangbo.organizations.models import CELL_KINDS, GRASSROOTS_KINDS, Organization, TreePosition
 from dangbo.organizations.selectors import valid_on
 
@@ -106,7 +106,7 @@ def test_the_shared_sources_give_the_previous_figures(demo):
 def test_the_month_grid_is_the_previous_grid(demo):
     for org in demo:
         for year, until in ((2019, None), (2024, None), (2026, AS_OF), (2026, None)):
-            new = meetings.month_grid(org, year, until=until)
+            new = months.month_grid(org, year, until=until)
             old = reference.month_grid(org, year, until=until)
             assert [(r.cell.pk, r.months, r.expected, r.quarters, r.year) for r in new] == [
                 (r.cell.pk, r.months, r.expected, r.quarters, r.year) for r in old

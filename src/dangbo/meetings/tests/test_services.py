@@ -10,7 +10,7 @@ import pytest
 
 from dangbo.audit.models import AuditEntry
 from dangbo.core.errors import DomainError
-from dangbo.meetings import selectors, services
+from dangbo.meetings import months, selectors, services
 from dangbo.meetings.models import Assignment, Attendance, Meeting, Rubric, Score
 from dangbo.meetings.models import AttendanceStatus as S
 from dangbo.meetings.models import MeetingKind as K
@@ -191,7 +191,7 @@ def test_unexcused_absence_in_three_months_feeds_the_striking_off_list(w):
 def test_month_grid_shows_levels_and_gaps(w):
     _record(w, held_on=d(2024, 1, 15), self_points=FULL)
     _record(w, held_on=d(2024, 3, 15))
-    rows = {r.cell.code: r for r in selectors.month_grid(w.top, 2024, until=d(2024, 4, 30))}
+    rows = {r.cell.code: r for r in months.month_grid(w.top, 2024, until=d(2024, 4, 30))}
     assert rows["A1"].months[:4] == ["GOOD", None, "", None]
     assert rows["A1"].missing == 2
     assert rows["A2"].expected[:4] == [False, False, True, True]
@@ -202,7 +202,7 @@ def test_month_grid_rolls_months_up_to_quarters_and_the_year_under_the_rubric_ow
     _record(w, held_on=d(2024, 2, 15), self_points=FAILS_MUST_PASS)  # Khá
     _record(w, held_on=d(2024, 3, 15), self_points=FULL)  # Tốt
     _record(w, held_on=d(2024, 4, 15), self_level="AVERAGE")
-    rows = {r.cell.code: r for r in selectors.month_grid(w.top, 2024, until=d(2024, 4, 30))}
+    rows = {r.cell.code: r for r in months.month_grid(w.top, 2024, until=d(2024, 4, 30))}
     a1 = rows["A1"]
     assert a1.months[:4] == ["GOOD", "FAIR", "GOOD", "AVERAGE"]
     assert (a1.quarters, a1.year, a1.year_label) == (["GOOD", "AVERAGE", None, None], "GOOD", "Tốt")
@@ -213,14 +213,14 @@ def test_month_grid_rolls_months_up_to_quarters_and_the_year_under_the_rubric_ow
     # A setting of a committee below the rubric's owner does not change the owner's rule...
     Setting.objects.create(key="meetings.period_rule", organization=w.a, value={"share": 100},
                            effective_on=d(2024, 1, 1))  # fmt: skip
-    assert selectors.month_grid(w.top, 2024, until=d(2024, 4, 30))[0].year == "GOOD"
+    assert months.month_grid(w.top, 2024, until=d(2024, 4, 30))[0].year == "GOOD"
     # ...the owner's does, from its effective date.
     Setting.objects.create(key="meetings.period_rule", organization=w.top, value={"share": 75},
                            effective_on=d(2025, 1, 1))  # fmt: skip
-    assert selectors.month_grid(w.top, 2024, until=d(2024, 4, 30))[0].year == "GOOD"
+    assert months.month_grid(w.top, 2024, until=d(2024, 4, 30))[0].year == "GOOD"
     Setting.objects.create(key="meetings.period_rule", organization=w.top, value={"share": 75},
                            effective_on=d(2024, 1, 1))  # fmt: skip
-    a1 = {r.cell.code: r for r in selectors.month_grid(w.top, 2024, until=d(2024, 4, 30))}["A1"]
+    a1 = {r.cell.code: r for r in months.month_grid(w.top, 2024, until=d(2024, 4, 30))}["A1"]
     assert (a1.quarters, a1.year) == (["FAIR", "AVERAGE", None, None], "FAIR")
 
 

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from dangbo.core.formatting import fmt_int
-from dangbo.meetings import selectors
+from dangbo.meetings import months
 from dangbo.meetings.models import Level
 from dangbo.organizations.models import Organization
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         year = options["year"]
         if not 1930 <= year <= 2100:
             raise CommandError(f"Năm không hợp lệ: {year}.")
-        rows = selectors.month_grid(org, year, until=timezone.localdate())
+        rows = months.month_grid(org, year, until=timezone.localdate())
         if options["json"]:
             data = {
                 "organization": {"code": org.code, "name": org.name},
