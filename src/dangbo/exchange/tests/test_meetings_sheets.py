@@ -31,6 +31,7 @@ from dangbo.meetings.models import (
 )
 from dangbo.meetings.seed import BINH_THUAN_BLOC
 from dangbo.members.tests.factories import MemberFactory
+from dangbo.organizations.models import Organization
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
 
 from .helpers import edit_workbook, export_bytes, wipe, write_file
@@ -384,3 +385,23 @@ def test_a_cell_file_carries_the_rubric_of_the_committee_above(tmp_path):
     assert after["rubrics"] == before["rubrics"]
     assert after["scores"] == before["scores"]
     assert after["meetings"] == [m for m in before["meetings"] if m[0] == "D1"]
+
+
+def test_record_sheets_sorted_in_runs_give_the_same_file(monkeypatch):
+    """A long record sheet is sorted in runs kept in temporary files and merged: the file is
+    the same as sorted in one go, and a sheet's rows can be read before the sheet it names."""
+    from dangbo.exchange import exporting
+
+    build_meetings_world()
+    content = export_bytes("D")
+    monkeypatch.setattr(exporting, "RUN_ROWS", 2)
+    monkeypatch.setattr(exporting, "RUN_BLOCK", 1)
+    monkeypatch.setattr(exporting, "IDS_PER_QUERY", 1)
+    assert export_bytes("D") == content
+    cell = Organization.objects.get(code="D")
+    # The attendance read first names its meetings before their sheet is made.
+    alone = list(exporting.collect(cell).rows_of("meeting_attendance"))
+    assert len(alone) == 4
+    in_order = exporting.collect(cell)
+    assert len(list(in_order.rows_of("meetings"))) == 5
+    assert list(in_order.rows_of("meeting_attendance")) == alone
