@@ -7,7 +7,8 @@ reused when it is already there), then, each in a child process so that its peak
 
 * exports the whole committee's exchange workbook (``export``);
 * reads every sheet of that file with each reader (``read``): calamine loading a sheet whole,
-  the streaming reader of ``core.spreadsheets``, and openpyxl's read-only mode, the candidates;
+  the streaming reader of ``core.spreadsheets``, and openpyxl's read-only mode, the candidates
+  (``--readers`` names some of them only);
 * imports the file into an empty installation in one transaction (``import``).
 
 ``run(members=...)`` returns, for each size, a dict with the keys ``members``, ``export_seconds``,
@@ -132,7 +133,9 @@ def _demo(folder: Path, members: int, env: dict[str, str]) -> None:
     done.write_text(str(members))
 
 
-def run_size(members: int, data: Path, *, do_import: bool = True) -> dict:
+def run_size(
+    members: int, data: Path, *, do_import: bool = True, readers: tuple[str, ...] = READERS
+) -> dict:
     folder = data / f"demo-{members}"
     env = {**os.environ, "DANGBO_DATA_DIR": str(folder)}
     env.pop("DATABASE_URL", None)
@@ -150,7 +153,7 @@ def run_size(members: int, data: Path, *, do_import: bool = True) -> dict:
         "sheets": export["counts"],
         "readers": {},
     }
-    for reader in READERS:
+    for reader in readers:
         read = _child(["read", str(workbook), reader], env)
         keys = ("seconds", "cpu_seconds", "rows_per_s", "peak_rss_mb")
         result["readers"][reader] = {k: read[k] for k in keys}
@@ -170,10 +173,10 @@ def run_size(members: int, data: Path, *, do_import: bool = True) -> dict:
 
 
 def run(*, members: tuple[int, ...] = (50_000, 500_000), data: Path | None = None,
-        do_import: bool = True) -> list[dict]:  # fmt: skip
+        do_import: bool = True, readers: tuple[str, ...] = READERS) -> list[dict]:  # fmt: skip
     data = data or Path(tempfile.gettempdir()) / "dangbo-exchange-scale"
     data.mkdir(parents=True, exist_ok=True)
-    return [run_size(n, data, do_import=do_import) for n in members]
+    return [run_size(n, data, do_import=do_import, readers=readers) for n in members]
 
 
 def print_results(results: list[dict]) -> None:
@@ -203,6 +206,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, nargs="+", default=[50_000, 500_000])
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--no-import", action="store_true")
+    parser.add_argument("--readers", nargs="+", choices=READERS, default=list(READERS))
     parser.add_argument("--child", nargs="+")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -217,7 +221,8 @@ def main() -> None:
         args.out.write_text(json.dumps(report))
         return
     _setup()
-    results = run(members=tuple(args.members), data=args.data, do_import=not args.no_import)
+    results = run(members=tuple(args.members), data=args.data, do_import=not args.no_import,
+                  readers=tuple(args.readers))  # fmt: skip
     print_results(results)
     print(json.dumps(results, ensure_ascii=False, indent=1))
 

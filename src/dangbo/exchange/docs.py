@@ -105,8 +105,11 @@ Sheet «Thông tin» ghi định dạng `{FORMAT_NAME}` và phiên bản (hiện
 - **Tệp lớn.** Khi xuất, các sheet dài (đảng viên, sự kiện đảng viên, chức vụ, người dùng) được
   đọc từ cơ sở dữ liệu từng khối 2.000 dòng và ghi thẳng vào tệp, sheet này xong mới đến sheet
   sau; sheet «Thông tin» giữ vị trí đầu tệp nhưng được ghi sau cùng, với số dòng thật của từng
-  sheet. Bộ nhớ khi xuất vì thế không tăng theo độ dài các sheet đó. Khi nhập, mỗi sheet dài được đọc
-  thành luồng (từng dòng, không nạp cả sheet) và được kiểm tra kiểu ô ngay khi đọc xong sheet đó.
+  sheet. Các sheet của phân hệ (họp chi bộ, điểm danh, chấm điểm…) được lập khi ghi đến chúng:
+  bản ghi đọc từng khối, sắp xếp từng đợt 50.000 dòng rồi trộn lại, nên bộ nhớ khi xuất không giữ
+  cả các sheet đó. Khi nhập, mọi sheet được đọc thành luồng (từng dòng, không nạp cả sheet) và mỗi
+  dòng được kiểm tra kiểu ô ngay khi đọc; hệ thống chỉ giữ các giá trị đã kiểm tra, gọn theo từng
+  dòng, để đối chiếu giữa các sheet trước khi ghi.
 
 ## Phạm vi của tệp xuất
 

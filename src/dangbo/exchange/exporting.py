@@ -26,7 +26,11 @@ the same data on the same day gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import heapq
+import pickle
+import tempfile
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -63,7 +67,7 @@ from .format import (
     SheetSpec,
 )
 from .records import RECORD_SHEETS
-from .records.base import MEMBER, ORGANIZATION, Lookup
+from .records.base import MEMBER, ORGANIZATION, Lookup, RecordSheet
 
 CELL_KINDS = {"date": "date", "int": "int", "decimal": "decimal", "bool": "bool"}
 # Rows written between two progress reports.
@@ -148,13 +152,13 @@ def _departures(root: Organization, members: QuerySet, in_scope: QuerySet) -> di
     return left
 
 
-def _kept(obj, owner_fields: list[str], left: dict[int, Any]) -> bool:
+def _kept(ids: dict[str, Any], day: Any, owner_fields: list[str], left: dict[int, Any]) -> bool:
     """Whether a member's record goes with the file: always for a member still here, for one
-    who has left only when it was made by the day they left."""
+    who has left only when it was made (``day``) by the day they left. ``ids``: the record's
+    reference ids by field (``member_id``...)."""
     for name in owner_fields:
-        member_id = getattr(obj, f"{name}_id")
+        member_id = ids[f"{name}_id"]
         if member_id in left:
-            day = getattr(obj, RECORDED_ON.get(type(obj), ""), None)
             return left[member_id] is not None and day is not None and day <= left[member_id]
     return True
 
@@ -212,11 +216,18 @@ def _closure(scope_ids: set[int], named: set[int]) -> set[int]:
 
 def _records(
     in_scope: QuerySet, members: QuerySet, left: dict[int, Any], above: list[int]
-) -> dict[str, list]:
-    """The records of each record sheet: those of the members, organizations, parent records
-    here (of a member who has left, those made by the day they left); for a sheet whose records
-    the subtree uses from above (a rubric in force), those of the organizations ``above`` too."""
-    found: dict[str, list] = {}
+) -> tuple[dict[str, array], dict[str, set[int]]]:
+    """The ids of the records of each record sheet: those of the members, organizations,
+    parent records here (of a member who has left, those made by the day they left); for a
+    sheet whose records the subtree uses from above (a rubric in force), those of the
+    organizations ``above`` too. And the ids of the members (``MEMBER``) and organizations
+    (``ORGANIZATION``) these records name.
+
+    Only ids are read here (a compact array per sheet): the records themselves are read
+    again, in chunks, as their sheet is written.
+    """
+    found: dict[str, array] = {}
+    named: dict[str, set[int]] = {MEMBER: set(), ORGANIZATION: set()}
     for sheet in RECORD_SHEETS:
         query = Q(pk__in=[])
         for ref in sheet.owner_refs():
@@ -227,54 +238,115 @@ def _records(
                 if sheet.from_above:
                     query |= Q(**{f"{ref.field}_id__in": above})
             else:
-                query |= Q(**{f"{ref.field}_id__in": [o.pk for o in found[ref.to]]})
-        records = sheet.model.objects.filter(query)
-        if sheet.select_related:
-            records = records.select_related(*sheet.select_related)
+                query |= Q(**{f"{ref.field}_id__in": list(found[ref.to])})
         owners = [ref.field for ref in sheet.owner_refs() if ref.to == MEMBER]
-        found[sheet.key_name] = [
-            o for o in records.order_by("pk") if not owners or _kept(o, owners, left)
-        ]
-    return found
-
-
-def _named_by_records(records: dict[str, list], to: str) -> set[int]:
-    """The ids of the members (``to=MEMBER``) or organizations the records name."""
-    ids: set[int] = set()
-    for sheet in RECORD_SHEETS:
-        for ref in sheet.refs:
-            if ref.to == to:
-                ids.update(getattr(o, f"{ref.field}_id") for o in records[sheet.key_name])
-    ids.discard(None)
-    return ids
+        ref_fields = [f"{ref.field}_id" for ref in sheet.refs]
+        recorded = RECORDED_ON.get(sheet.model)
+        fields = ["pk", *ref_fields, *([recorded] if recorded else [])]
+        kept = found[sheet.key_name] = array("q")
+        records = sheet.model.objects.filter(query).order_by("pk").values_list(*fields)
+        for values in records.iterator(chunk_size=CHUNK_ROWS):
+            ids = dict(zip(ref_fields, values[1:], strict=False))
+            day = values[-1] if recorded else None
+            if owners and not _kept(ids, day, owners, left):
+                continue
+            kept.append(values[0])
+            for ref in sheet.refs:
+                if ref.to in named:
+                    named[ref.to].add(ids[f"{ref.field}_id"])
+    for ids in named.values():
+        ids.discard(None)
+    return found, named
 
 
 def _sortable(key: tuple) -> tuple:
     return tuple((v is None, "" if v is None else v) for v in key)
 
 
+# The rows of a record sheet sorted in memory at a time; a longer sheet is sorted in runs
+# of this many rows, kept in a temporary file, and merged as it is written.
+RUN_ROWS = 50_000
+# Rows pickled together in a run's file.
+RUN_BLOCK = 1000
+
+
+def _spill(items: list[tuple]) -> IO[bytes]:
+    """A sorted run written to a temporary file, in blocks."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (closed once merged)
+    for at in range(0, len(items), RUN_BLOCK):
+        pickle.dump(items[at : at + RUN_BLOCK], handle, protocol=pickle.HIGHEST_PROTOCOL)
+    handle.seek(0)
+    return handle
+
+
+def _unspill(handle: IO[bytes]) -> Iterator[tuple]:
+    with handle:
+        while True:
+            try:
+                block = pickle.load(handle)
+            except EOFError:
+                return
+            yield from block
+
+
+def _run_key(item: tuple) -> tuple:
+    return item[:2]
+
+
 def _record_rows(
-    records: dict[str, list], uids: dict[int, str], codes: dict[int, str]
-) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, dict[int, dict[str, Any]]] = {s.key_name: {} for s in RECORD_SHEETS}
-    objs = {s.key_name: {o.pk: o for o in records[s.key_name]} for s in RECORD_SHEETS}
+    found: dict[str, array], uids: dict[int, str], codes: dict[int, str]
+) -> dict[str, Callable[[], Iterable[dict[str, Any]]]]:
+    """The rows of each record sheet, by its records' natural key (then their ids), made as
+    the sheet is written: its records read in chunks, sorted in runs (``RUN_ROWS``) merged
+    from temporary files. What stays between sheets is the naming key of each record another
+    sheet names (a meeting, for its attendance)."""
     by_key = {s.key_name: s for s in RECORD_SHEETS}
+    referenced = {ref.to for s in RECORD_SHEETS for ref in s.refs if ref.is_record}
+    names: dict[str, dict[int, tuple]] = {name: {} for name in referenced}
 
-    def row_of(name: str, pk: int) -> dict[str, Any]:
-        if pk not in rows[name]:
-            rows[name][pk] = by_key[name].to_row(objs[name][pk], lookup)
-        return rows[name][pk]
+    def key_of(name: str, pk: int) -> tuple:
+        cache = names[name]
+        if pk not in cache:  # a record named before its sheet is written
+            sheet = by_key[name]
+            obj = sheet.model.objects.select_related(*sheet.select_related).get(pk=pk)
+            cache[pk] = sheet.naming_key_of(sheet.to_row(obj, lookup))
+        return cache[pk]
 
-    lookup = Lookup(
-        uid_of=uids.__getitem__, code_of=codes.__getitem__,
-        key_of=lambda name, pk: by_key[name].naming_key_of(row_of(name, pk)),
-    )  # fmt: skip
-    sheets = {}
-    for sheet in RECORD_SHEETS:
-        found = [(row_of(sheet.key_name, o.pk), o.pk) for o in records[sheet.key_name]]
-        found.sort(key=lambda item, sheet=sheet: (_sortable(sheet.key_of(item[0])), item[1]))
-        sheets[sheet.key_name] = [row for row, _ in found]
-    return sheets
+    lookup = Lookup(uid_of=uids.__getitem__, code_of=codes.__getitem__, key_of=key_of)
+
+    def sheet_rows(sheet: RecordSheet) -> Iterator[dict[str, Any]]:
+        name = sheet.key_name
+        keys = [c.key for c in sheet.spec.columns]
+        cache = names.get(name)
+        runs: list[IO[bytes]] = []
+        batch: list[tuple] = []
+        try:
+            for chunk in _in_chunks(found[name]):
+                query = sheet.model.objects.filter(pk__in=chunk).order_by("pk")
+                if sheet.select_related:
+                    query = query.select_related(*sheet.select_related)
+                for obj in query:
+                    row = sheet.to_row(obj, lookup)
+                    if cache is not None:
+                        cache[obj.pk] = sheet.naming_key_of(row)
+                    values = tuple(row.get(k) for k in keys)
+                    batch.append((_sortable(sheet.key_of(row)), obj.pk, values))
+                if len(batch) >= RUN_ROWS:
+                    batch.sort(key=_run_key)
+                    runs.append(_spill(batch))
+                    batch = []
+            batch.sort(key=_run_key)
+            if runs:
+                merged = heapq.merge(*(_unspill(r) for r in runs), batch, key=_run_key)
+            else:
+                merged = iter(batch)
+            for _, _, values in merged:
+                yield dict(zip(keys, values, strict=True))
+        finally:
+            for handle in runs:
+                handle.close()
+
+    return {s.key_name: (lambda s=s: sheet_rows(s)) for s in RECORD_SHEETS}
 
 
 # Rows fetched from the database at a time while a long sheet is written.
@@ -351,9 +423,9 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
     members = _members(root, in_scope)
     left = _departures(root, members, in_scope)
     above = [pk for pk in R.path_ids(root.path) if pk != root.pk]
-    records = _records(in_scope, members, left, above)
+    records, named_by_records = _records(in_scope, members, left, above)
     # The members the records name (an introducer, a mentor) come with the file.
-    named_members = _named_by_records(records, MEMBER)
+    named_members = named_by_records[MEMBER]
     present: set[int] = set()
     for chunk in _in_chunks(named_members):
         present.update(members.filter(pk__in=chunk).values_list("pk", flat=True))
@@ -383,7 +455,7 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
     kept_positions = Position.objects.filter(member__in=members).filter(
         ~Q(member_id__in=gone) | Q(organization__in=in_scope)
     )
-    named: set[int] = _named_by_records(records, ORGANIZATION)
+    named: set[int] = set(named_by_records[ORGANIZATION])
     named.update(staying_events.values_list("organization_id", flat=True).distinct())
     named.update(e.organization_id for events in events_left.values() for e in events)
     named.update(kept_positions.values_list("organization_id", flat=True).distinct())
@@ -476,16 +548,17 @@ def collect(root: Organization, *, on: dt.date | None = None) -> ExchangeContent
         key=lambda r: (usernames[r.user_id], R.local_day(r.granted_at), r.granted_at, r.pk)
     )
     role_rows = [R.role_row(r, usernames[r.user_id], codes) for r in role_list]
-    record_rows = _record_rows(records, _uids_of(named_members), codes)
-    del records, role_list
+    del role_list
 
     fixed = {
         "organizations": org_rows, "sectors": sector_rows, "tree_history": tree_rows,
-        "org_events": org_event_rows, "roles": role_rows, **record_rows,
+        "org_events": org_event_rows, "roles": role_rows,
     }  # fmt: skip
     for key, rows in fixed.items():
         content.sheets[key] = lambda rows=rows: rows
         content.expected[key] = len(rows)
+    content.sheets.update(_record_rows(records, _uids_of(named_members), codes))
+    content.expected.update({key: len(ids) for key, ids in records.items()})
     content.sheets.update({
         "members": member_rows, "member_events": member_event_rows,
         "positions": position_rows, "users": user_rows,

@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,20 +58,77 @@ NOT_EXCHANGE = (
 )
 
 
-@dataclass(slots=True)
+class RowValues(MutableMapping):
+    """The values of one row by column key: a view on the row's cells (see ``Row``).
+
+    The keys are the sheet's columns, the same for every row; a value may be replaced, no key
+    added or removed.
+    """
+
+    __slots__ = ("_at", "_cells")
+
+    def __init__(self, at: dict[str, int], cells: list[Any]):
+        self._at, self._cells = at, cells
+
+    def __getitem__(self, key: str) -> Any:
+        return self._cells[self._at[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        at = self._at.get(key)
+        return default if at is None else self._cells[at]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._cells[self._at[key]] = value
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("A row's columns are those of its sheet.")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._at
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 class Row:
     """One data row: its number as the spreadsheet shows it and its typed values by column key.
 
-    Slotted: an import holds every row of the file, so each row's own size counts.
+    Compact, since an import holds the rows of the file until it writes: the values are a
+    list in the order of the sheet's columns, and the positions of the column keys one dict
+    shared by every row of the sheet (a dict per row would cost several times the values).
+    ``values`` is a mapping onto them.
     """
 
-    number: int
-    values: dict[str, Any]
-    # A row of a further part of a long sheet ("Sự kiện đảng viên (2)"): that part and the
-    # row's number there. ``number`` then goes on from the part before, so it keeps the order
-    # of the rows in the whole sheet and names one row.
-    sheet: str = ""
-    line: int | None = None
+    __slots__ = ("at", "cells", "line", "number", "sheet")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self, number: int, cells: list[Any], at: dict[str, int], sheet: str = "",
+        line: int | None = None,
+    ):  # fmt: skip
+        self.number = number
+        self.cells = cells
+        self.at = at
+        # A row of a further part of a long sheet ("Sự kiện đảng viên (2)"): that part and the
+        # row's number there. ``number`` then goes on from the part before, so it keeps the
+        # order of the rows in the whole sheet and names one row.
+        self.sheet = sheet
+        self.line = line
+
+    @classmethod
+    def of(cls, number: int, values: dict[str, Any], sheet: str = "", line: int | None = None):
+        """A row of ``values`` by column key (its own key positions)."""
+        return cls(number, list(values.values()), {k: i for i, k in enumerate(values)}, sheet, line)
+
+    @property
+    def values(self) -> RowValues:
+        return RowValues(self.at, self.cells)
 
     @property
     def shown(self) -> int:
@@ -79,10 +136,21 @@ class Row:
         return self.number if self.line is None else self.line
 
     def __getitem__(self, key: str) -> Any:
-        return self.values[key]
+        return self.cells[self.at[key]]
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
+        at = self.at.get(key)
+        return default if at is None else self.cells[at]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Row):
+            return NotImplemented
+        return (self.number, self.sheet, self.line, dict(self.values)) == (
+            other.number, other.sheet, other.line, dict(other.values),
+        )  # fmt: skip
+
+    def __repr__(self) -> str:
+        return f"Row({self.number}, {self.values!r}, {self.sheet!r}, {self.line!r})"
 
 
 @dataclass
@@ -134,24 +202,7 @@ def _raw_sheets(
     with open_workbook(Path(path), filename=filename) as workbook:
         if workbook.kind != "xlsx":
             raise SpreadsheetError(NOT_EXCHANGE)
-        current: tuple[str, RawSheet] | None = None  # the sheet the next parts may continue
-        for title in workbook.sheet_names:
-            key = _header_text(title)
-            base = _part_base(key)
-            if only is not None and key not in only and base not in only:
-                continue
-            raw = _one_sheet(workbook, title)
-            if base is not None:
-                sheet = current[1] if current is not None and current[0] == base else None
-                if _join_part(sheet, base, key, raw):
-                    continue
-                yield key, raw
-                continue
-            if current is not None:
-                yield current
-            current = (key, raw)
-        if current is not None:
-            yield current
+        yield from _sheets_of(workbook, only=only)
 
 
 def _one_sheet(workbook, title: str) -> RawSheet:
@@ -452,18 +503,17 @@ def read_exchange(path: str | Path, *, filename: str = "") -> ExchangeData:
     columns, bad cells) is reported in ``issues``; the rows that could be
     typed are returned all the same.
 
-    The sheets are read one after another, and each is typed as soon as it is read (its
-    cells are let go then): only the typed rows stay. A file of an older version is read
-    whole first, since its upgrade works on all the sheets at once.
+    The sheets are read one after another, and each row is typed as soon as it is read: the
+    cells of a sheet are never held, only the typed rows (compact, see ``Row``). A file of an
+    older version is read whole first, since its upgrade works on all the sheets at once.
     """
     data = ExchangeData()
-    with contextlib.closing(_raw_sheets(Path(path), filename)) as sheets:
-        raw: dict[str, RawSheet] = {}
-        for key, sheet in sheets:
-            raw[key] = sheet
-            if key == INFO.title:
-                break
-        info = raw.get(INFO.title)
+    with open_workbook(Path(path), filename=filename) as workbook:
+        if workbook.kind != "xlsx":
+            raise SpreadsheetError(NOT_EXCHANGE)
+        titles = workbook.sheet_names
+        info_title = next((t for t in titles if _header_text(t) == INFO.title), None)
+        info = _one_sheet(workbook, info_title) if info_title is not None else None
         values = _info_values(info) if info is not None else {}
         if info is None or _clean_str(values.get("format")) != FORMAT_NAME:
             data.issues.append(Issue(INFO.title, None, "", "", NOT_EXCHANGE))
@@ -484,8 +534,11 @@ def read_exchange(path: str | Path, *, filename: str = "") -> ExchangeData:
             ))  # fmt: skip
             return data
         data.version = version
+        data.info = values
         if version < FORMAT_VERSION:
-            raw.update(sheets)
+            raw: dict[str, RawSheet] = {}
+            with contextlib.closing(_sheets_of(workbook)) as sheets:
+                raw.update(sheets)
             for step in range(version, FORMAT_VERSION):
                 upgrade = UPGRADES.get(step)
                 if upgrade is None:
@@ -496,27 +549,9 @@ def read_exchange(path: str | Path, *, filename: str = "") -> ExchangeData:
                     ))  # fmt: skip
                     return data
                 raw = upgrade(raw)
-        data.info = values
-        sheet_issues: list[Issue] = []
-        typed: dict[str, ExchangeData] = {}
-
-        def take(key: str, sheet: RawSheet) -> None:
-            if sheet.error:
-                sheet_issues.append(Issue(sheet.title, sheet.header_row, "", "", sheet.error))
-            elif key not in SHEETS_BY_TITLE:
-                sheet_issues.append(Issue(
-                    sheet.title, None, "", "", "Sheet không thuộc định dạng trao đổi: bỏ qua.",
-                    severity="warning",
-                ))  # fmt: skip
-            else:
-                typed[key] = ExchangeData()
-                _read_sheet(SHEETS_BY_TITLE[key], sheet, typed[key])
-            sheet.rows = []  # typed: the cells are no longer needed
-
-        for key, sheet in raw.items():
-            take(key, sheet)
-        for key, sheet in sheets:
-            take(key, sheet)
+            sheet_issues, typed = _type_raw(raw)
+        else:
+            sheet_issues, typed = _stream_sheets(workbook, titles)
     data.issues.extend(sheet_issues)
     for spec in SHEETS:
         found = typed.get(spec.title)
@@ -533,45 +568,167 @@ def read_exchange(path: str | Path, *, filename: str = "") -> ExchangeData:
     return data
 
 
-def _read_sheet(spec: SheetSpec, sheet: RawSheet, data: ExchangeData) -> None:
-    by_header = {c.header: c for c in spec.columns}
-    positions: dict[str, int] = {}
-    for index, header in enumerate(sheet.headers):
-        if not header:
-            continue
-        col = by_header.get(header)
-        if col is None:
-            data.issues.append(Issue(
-                spec.title, sheet.header_row, header, "",
-                "Cột không thuộc định dạng trao đổi: bỏ qua.", severity="warning",
-            ))  # fmt: skip
-        elif col.key in positions:
-            data.issues.append(Issue(spec.title, sheet.header_row, header, "", "Cột bị lặp lại."))
+def _sheet_issue(key: str, title: str, header_row: int, error: str) -> Issue | None:
+    """The issue of a sheet as a whole: its error, or a warning for a sheet the format lacks."""
+    if error:
+        return Issue(title, header_row, "", "", error)
+    if key not in SHEETS_BY_TITLE:
+        return Issue(
+            title, None, "", "", "Sheet không thuộc định dạng trao đổi: bỏ qua.", severity="warning"
+        )
+    return None
+
+
+def _type_raw(raw: dict[str, RawSheet]) -> tuple[list[Issue], dict[str, ExchangeData]]:
+    """Type sheets read whole (of an upgraded file), letting each one's cells go once typed."""
+    sheet_issues: list[Issue] = []
+    typed: dict[str, ExchangeData] = {}
+    for key, sheet in raw.items():
+        issue = _sheet_issue(key, sheet.title, sheet.header_row, sheet.error)
+        if issue is not None:
+            sheet_issues.append(issue)
         else:
-            positions[col.key] = index
-    missing = [c.header for c in spec.columns if c.required and c.key not in positions]
-    for header in missing:
-        data.issues.append(Issue(spec.title, sheet.header_row, header, "", "Thiếu cột bắt buộc."))
-    data.columns[spec.key] = set(positions)
-    rows: list[Row] = []
-    data.rows[spec.key] = rows
-    if missing:
-        return
-    typed = [c for c in spec.columns if c.role in (DATA, DERIVED) or c.key == "scope"]
-    # Codes and UIDs recur from row to row (a member's UID on each of their events): one
-    # string object each, not one per cell.
-    shared = {c.key for c in typed if c.type in ("code", "uuid") or c.choices}
-    seen: dict[str, str] = {}
-    title, parts = spec.title, list(sheet.parts)
-    previous, shift = 0, 0
-    for index, (line, cells) in enumerate(sheet.rows):
-        while parts and parts[0][0] == index:
-            title = parts.pop(0)[1]  # the rows of a further part: issues name that part
-            shift = previous + 1 - line
-        number, previous = line + shift, line + shift
-        values: dict[str, Any] = {}
-        for col in typed:
-            at = positions.get(col.key)
+            typed[key] = ExchangeData()
+            _read_sheet(SHEETS_BY_TITLE[key], sheet, typed[key])
+        sheet.rows = []  # typed: the cells are no longer needed
+    return sheet_issues, typed
+
+
+def _sheets_of(workbook, *, only: set[str] | None = None) -> Iterator[tuple[str, RawSheet]]:
+    """``_raw_sheets`` on an open workbook."""
+    current: tuple[str, RawSheet] | None = None  # the sheet the next parts may continue
+    for title in workbook.sheet_names:
+        key = _header_text(title)
+        base = _part_base(key)
+        if only is not None and key not in only and base not in only:
+            continue
+        raw = _one_sheet(workbook, title)
+        if base is not None:
+            sheet = current[1] if current is not None and current[0] == base else None
+            if _join_part(sheet, base, key, raw):
+                continue
+            yield key, raw
+            continue
+        if current is not None:
+            yield current
+        current = (key, raw)
+    if current is not None:
+        yield current
+
+
+def _stream_sheets(workbook, titles: list[str]) -> tuple[list[Issue], dict[str, ExchangeData]]:
+    """Type every sheet row by row as the workbook gives them, the numbered parts of a long
+    sheet going on in the sheet they follow: no sheet's cells are held. The issues of the
+    sheets as wholes come in the order ``_raw_sheets`` gives the sheets."""
+    sheet_issues: list[Issue] = []
+    typed: dict[str, ExchangeData] = {}
+    # The sheet the next parts may continue: its key, its header, its typer, its parts so far,
+    # and its own issue (told once no part can follow).
+    current: tuple[str, list[str], _Typer | None, list[int], Issue | None] | None = None
+    for title in titles:
+        key = _header_text(title)
+        base = _part_base(key)
+        headers, header_row, rows = _stream_sheet(workbook, title)
+        with contextlib.closing(rows):
+            if base is not None:
+                follows = current is not None and current[0] == base
+                number = current[3][0] + 2 if follows else 2
+                error = ""
+                if not follows or key != part_title(base, number):
+                    error = (
+                        f"Phần tiếp theo của sheet «{base}» không đúng thứ tự: các phần phải "
+                        "nối tiếp ngay sau sheet đó, đánh số (2), (3)… liên tục."
+                    )
+                elif headers != current[1]:
+                    first = next(rows, None)
+                    if first is not None:
+                        error = f"Dòng tiêu đề khác với dòng tiêu đề của sheet «{base}»."
+                    else:
+                        headers = current[1]  # a part without rows: nothing to compare
+                if error:
+                    sheet_issues.append(Issue(title, header_row, "", "", error))
+                    continue
+                current[3][0] += 1
+                typer = current[2]
+                if typer is not None:
+                    for line, cells in rows:
+                        typer.feed(line, cells, title)
+                continue
+            if current is not None and current[4] is not None:
+                sheet_issues.append(current[4])
+            issue = _sheet_issue(key, title, header_row, "")
+            typer = None
+            if issue is None:
+                typed[key] = ExchangeData()
+                typer = _Typer(SHEETS_BY_TITLE[key], headers, header_row, typed[key])
+                for line, cells in rows:
+                    typer.feed(line, cells, title)
+            current = (key, headers, typer, [0], issue)
+    if current is not None and current[4] is not None:
+        sheet_issues.append(current[4])
+    return sheet_issues, typed
+
+
+def _stream_sheet(workbook, title: str) -> tuple[list[str], int, Iterator[tuple[int, list]]]:
+    """A sheet's header (its first non-blank row; none in an empty sheet), that row's number,
+    and its further non-blank rows as the workbook reads them."""
+    rows = (row for row in workbook.rows(title) if not _blank(row[1]))
+    first = next(rows, None)
+    if first is None:
+        rows.close()
+        return [], 1, iter(())
+    return [_header_text(c) for c in first[1]], first[0], rows
+
+
+class _Typer:
+    """Types the rows of one format sheet as they come, into ``data``."""
+
+    def __init__(self, spec: SheetSpec, headers: list[str], header_row: int, data: ExchangeData):
+        self.spec, self.data = spec, data
+        by_header = {c.header: c for c in spec.columns}
+        positions: dict[str, int] = {}
+        for index, header in enumerate(headers):
+            if not header:
+                continue
+            col = by_header.get(header)
+            if col is None:
+                data.issues.append(Issue(
+                    spec.title, header_row, header, "",
+                    "Cột không thuộc định dạng trao đổi: bỏ qua.", severity="warning",
+                ))  # fmt: skip
+            elif col.key in positions:
+                data.issues.append(Issue(spec.title, header_row, header, "", "Cột bị lặp lại."))
+            else:
+                positions[col.key] = index
+        missing = [c.header for c in spec.columns if c.required and c.key not in positions]
+        for header in missing:
+            data.issues.append(Issue(spec.title, header_row, header, "", "Thiếu cột bắt buộc."))
+        data.columns[spec.key] = set(positions)
+        self.rows: list[Row] = []
+        data.rows[spec.key] = self.rows
+        self.skip = bool(missing)
+        typed = [c for c in spec.columns if c.role in (DATA, DERIVED) or c.key == "scope"]
+        # Codes and UIDs recur from row to row (a member's UID on each of their events), and
+        # days too: one object each, not one per cell.
+        shared = {c.key for c in typed if c.type in ("code", "uuid") or c.choices}
+        self.columns = [
+            (c, positions.get(c.key), c.key in shared or c.type == "date") for c in typed
+        ]
+        self.at = {c.key: i for i, c in enumerate(typed)}  # shared by every row of the sheet
+        self.seen: dict[Any, Any] = {}
+        self.title = spec.title
+        self.previous, self.shift = 0, 0
+
+    def feed(self, line: int, cells: list[Any], title: str) -> None:
+        if self.skip:
+            return
+        if title != self.title:  # the first row of a further part: issues name that part
+            self.title = title
+            self.shift = self.previous + 1 - line
+        number = self.previous = line + self.shift
+        data, seen = self.data, self.seen
+        values: list[Any] = [None] * len(self.columns)
+        for index, (col, at, shared) in enumerate(self.columns):
             cell = cells[at] if at is not None and at < len(cells) else None
             if isinstance(cell, Formula):
                 data.issues.append(Issue(
@@ -580,16 +737,25 @@ def _read_sheet(spec: SheetSpec, sheet: RawSheet, data: ExchangeData) -> None:
                 ))  # fmt: skip
             try:
                 value = type_cell(col, cell)
-                if col.key in shared and value.__class__ is str:
+                if shared and value.__class__ in (str, dt.date):
                     value = seen.setdefault(value, value)
-                values[col.key] = value
+                values[index] = value
             except CellError as exc:
                 data.issues.append(Issue(title, line, col.header, _clean_str(cell), str(exc)))
-                values[col.key] = _empty(col)
-        if title == spec.title:
-            rows.append(Row(number, values))
+                values[index] = _empty(col)
+        if title == self.spec.title:
+            self.rows.append(Row(number, values, self.at))
         else:
-            rows.append(Row(number, values, title, line))
+            self.rows.append(Row(number, values, self.at, title, line))
+
+
+def _read_sheet(spec: SheetSpec, sheet: RawSheet, data: ExchangeData) -> None:
+    typer = _Typer(spec, sheet.headers, sheet.header_row, data)
+    title, parts = spec.title, list(sheet.parts)
+    for index, (line, cells) in enumerate(sheet.rows):
+        while parts and parts[0][0] == index:
+            title = parts.pop(0)[1]
+        typer.feed(line, cells, title)
 
 
 def _typed_info(data: ExchangeData) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -49,11 +50,14 @@ CHUNK = 500
 AMBIGUOUS = object()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Record:
-    """One record of a sheet: a row of the file, a stored record, or both (matched)."""
+    """One record of a sheet: a row of the file, a stored record, or both (matched).
 
-    values: dict[str, Any]
+    Slotted: an import holds one per row of the module sheets (attendance...) until it writes.
+    """
+
+    values: Mapping[str, Any]
     row: Row | None = None
     stored: models.Model | None = None
     created: bool = False

@@ -34,6 +34,7 @@ from dangbo.meetings.seed import BINH_THUAN_BLOC
 from dangbo.members import services as member_services
 from dangbo.members.models import Position
 from dangbo.members.tests.factories import MemberFactory
+from dangbo.organizations.models import Organization
 from dangbo.organizations.tests.factories import bloc, dang_bo, dependent_cell
 
 from .helpers import edit_workbook, export_bytes, wipe, write_file
@@ -582,3 +583,23 @@ def test_an_assignment_of_someone_not_on_the_committee_that_day_is_refused(tmp_p
         (e.sheet, e.column) for e in errors if "không giữ chức vụ trong cấp ủy" in e.message
     ] == [(TITLES["meeting_assignments"], "Mã hồ sơ cấp ủy viên (UID)")], errors
     assert Assignment.objects.count() == 0
+
+
+def test_record_sheets_sorted_in_runs_give_the_same_file(monkeypatch):
+    """A long record sheet is sorted in runs kept in temporary files and merged: the file is
+    the same as sorted in one go, and a sheet's rows can be read before the sheet it names."""
+    from dangbo.exchange import exporting
+
+    build_meetings_world()
+    content = export_bytes("D")
+    monkeypatch.setattr(exporting, "RUN_ROWS", 2)
+    monkeypatch.setattr(exporting, "RUN_BLOCK", 1)
+    monkeypatch.setattr(exporting, "IDS_PER_QUERY", 1)
+    assert export_bytes("D") == content
+    cell = Organization.objects.get(code="D")
+    # The attendance read first names its meetings before their sheet is made.
+    alone = list(exporting.collect(cell).rows_of("meeting_attendance"))
+    assert len(alone) == 4
+    in_order = exporting.collect(cell)
+    assert len(list(in_order.rows_of("meetings"))) == 5
+    assert list(in_order.rows_of("meeting_attendance")) == alone

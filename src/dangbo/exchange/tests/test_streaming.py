@@ -110,3 +110,21 @@ def test_the_info_sheet_counts_the_rows_written():
         rows = book[spec.title].iter_rows(min_row=2, values_only=True)
         assert counts[ROWS_KEY_PREFIX + spec.key] == sum(1 for row in rows if any(row)), spec.key
     assert counts[ROWS_KEY_PREFIX + "members"] == Member.objects.count()
+
+
+def test_a_row_is_a_compact_mapping_of_its_sheets_columns():
+    from dangbo.exchange.reading import Row
+
+    at = {"code": 0, "name": 1}
+    row, other = Row(3, ["A", "Tên"], at), Row(4, ["B", ""], at, "Tổ chức (2)", 2)
+    assert row.at is other.at  # one key index per sheet
+    assert (row["code"], row.get("name"), row.get("missing", "-")) == ("A", "Tên", "-")
+    row.values["name"] = "Tên mới"
+    assert dict(row.values) == {"code": "A", "name": "Tên mới"}
+    assert "code" in row.values
+    assert "missing" not in row.values
+    with pytest.raises(KeyError):
+        row.values["missing"] = 1
+    assert (row.shown, other.shown, other.sheet) == (3, 2, "Tổ chức (2)")
+    assert Row.of(3, {"code": "A", "name": "Tên mới"}) == row
+    assert not hasattr(row, "__dict__")
