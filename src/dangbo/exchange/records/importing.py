@@ -109,6 +109,13 @@ def _chunks(values, size: int = CHUNK):
         yield values[start : start + size]
 
 
+def prefetch_in_chunks(objs: list, *lookups: str) -> None:
+    """``prefetch_related_objects`` a chunk at a time: Django writes the keys of thousands of
+    objects as a chain of conditions too deep for SQLite (its limit is 1.000)."""
+    for chunk in _chunks(objs):
+        prefetch_related_objects(chunk, *lookups)
+
+
 def _shown(value: Any) -> str:
     if value is None:
         return ""
@@ -540,8 +547,8 @@ class RecordImport:
             job.org_path.update(
                 Organization.objects.filter(code__in=chunk).values_list("code", "path")
             )
-        if sheet.select_related:  # what the records' names read, in one query each
-            prefetch_related_objects([r.stored for r in records], *sheet.select_related)
+        if sheet.select_related:  # what the records' names read, a query per chunk each
+            prefetch_in_chunks([r.stored for r in records], *sheet.select_related)
         for record, code in zip(records, codes, strict=True):
             job._audit(sheet.action, record.stored, job.org_path.get(code, ""))
 

@@ -603,3 +603,19 @@ def test_record_sheets_sorted_in_runs_give_the_same_file(monkeypatch):
     in_order = exporting.collect(cell)
     assert len(list(in_order.rows_of("meetings"))) == 5
     assert list(in_order.rows_of("meeting_attendance")) == alone
+
+
+def test_the_names_of_thousands_of_imported_rows_are_read_in_chunks(django_assert_max_num_queries):
+    """The audit of an imported sheet reads what its records name; for a province's
+    attendance that is thousands of members, whose one list of keys SQLite refuses as too
+    deep an expression."""
+    from dangbo.exchange.records.importing import prefetch_in_chunks
+
+    top = bloc(code="K", name="Đảng ủy Khối K", established_on=D(1980, 1, 1))
+    cell = dependent_cell(dang_bo(top, code="D"), code="D1")
+    member = MemberFactory(organization=cell)
+    rows = [Attendance(meeting_id=1, member_id=member.pk + i) for i in range(2_600)]
+    with django_assert_max_num_queries(6):
+        prefetch_in_chunks(rows, "member")
+    assert all(Attendance.member.is_cached(r) for r in rows)  # read, none of them again
+    assert [r.member for r in rows if r._state.fields_cache["member"]] == [member]
