@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dangbo.audit.models import AuditEntry
-from dangbo.audit.services import _json_safe
+from dangbo.audit.services import audited_fields, compact_snapshot
 from dangbo.core.bulk import insert_objects, insert_rows, reserve_ids
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
@@ -335,23 +335,13 @@ SCORE_FIELDS = ("meeting_id", "criterion_id", "self_points", "confirmed_points")
 AUDIT_FIELDS = ("at", "actor_id", "action", "target_type", "target_id", "target_repr", "org_path",
                 "before", "after", "note")  # fmt: skip
 # Kept out of a bulk-recorded meeting's audit entry: the entry's own time and target.
-_NOT_AUDITED = frozenset({"id", "created_at", "updated_at"})
-_AUDITED = tuple(f.attname for f in Meeting._meta.concrete_fields if f.attname not in _NOT_AUDITED)
+_AUDITED = audited_fields(Meeting)
 
 
 def _recorded(meeting: Meeting, checked: services.Checked | None = None) -> dict[str, Any]:
-    """A bulk-recorded meeting's audit entry: its values that hold something (one compact entry
-    per meeting; an empty field is the model's default), as ``snapshot`` gives them."""
-    values = meeting.__dict__
-    entry: dict[str, Any] = {}
-    for name in _AUDITED:
-        value = values[name]
-        if value is None or value == "":
-            continue
-        kind = type(value)
-        if kind is not str and kind is not int and kind is not bool:
-            value = _json_safe(value)
-        entry[name] = value
+    """A bulk-recorded meeting's audit entry: its values that hold something, with its
+    attendance and points."""
+    entry = compact_snapshot(meeting, _AUDITED)
     entry["attendance"] = {} if checked is None else {
         str(pk): m.status for pk, m in checked.marks.items()
     }  # fmt: skip

@@ -14,7 +14,14 @@ from django.db import IntegrityError, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from dangbo.audit.services import keeps_refusals, record, record_refusal, snapshot
+from dangbo.audit.services import (
+    audited_fields,
+    compact_snapshot,
+    keeps_refusals,
+    record,
+    record_refusal,
+    snapshot,
+)
 from dangbo.core import text
 from dangbo.core.errors import DomainError
 from dangbo.core.formatting import fmt_date
@@ -819,31 +826,12 @@ def _draft_events(draft: MemberDraft) -> list[rules.Event]:
 
 # Kept out of a registration's audit entry: the entry's own time and target, and what is
 # computed from the name.
-_NOT_AUDITED = frozenset({"id", "created_at", "updated_at", "name_sort_key", "search_name"})
-
-
-_AUDITED = tuple(f.attname for f in Member._meta.concrete_fields if f.attname not in _NOT_AUDITED)
+_AUDITED = audited_fields(Member, leave_out=("name_sort_key", "search_name"))
 
 
 def _registered(member: Member) -> dict[str, Any]:
-    """A registration's audit entry: the member's values that hold something (one compact
-    entry per member; an empty field is the model's default). The same values as
-    ``snapshot`` gives, without its walk over every field's type."""
-    values = member.__dict__
-    entry: dict[str, Any] = {}
-    for name in _AUDITED:
-        value = values[name]
-        if value is None or value == "":
-            continue
-        kind = type(value)
-        if kind is dt.date or kind is dt.datetime:
-            value = value.isoformat()
-        elif kind is uuid.UUID:
-            value = str(value)
-        elif kind is not str and kind is not int and kind is not bool:
-            value = snapshot(member)[name]  # no such field on a member today
-        entry[name] = value
-    return entry
+    """A registration's audit entry: the member's values that hold something."""
+    return compact_snapshot(member, _AUDITED)
 
 
 @transaction.atomic
