@@ -314,8 +314,7 @@ def due_months(
 
 
 def grid_cells(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Organization]:
-    """The cells of the subtree that existed at some time in [start, end], in tree order (as
-    ``selectors.cells_under``)."""
+    """The cells of the subtree that existed at some time in [start, end], in tree order."""
     return (
         Organization.objects.filter(
             path_range(org.path), kind__in=CELL_KINDS, established_on__lte=end
@@ -362,7 +361,7 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
         cursor.execute(sql, [*cells_params, *months_params])
         found = cursor.fetchall()
     over = sum(1 for m in range(1, 13) if until is None or rules.month_end(year, m) <= until)
-    rule_of = period_rules([], end)
+    rule_of = period_rules(end)
     levels = PeriodLevels()
     unpacked = unpack_ranks()
     parents: dict[tuple, GridParent | None] = {(None, None): None}
@@ -401,7 +400,7 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None) ->
     return rows
 
 
-def period_rules(cells: list[Organization], on: dt.date):
+def period_rules(on: dt.date):
     """Return ``cell -> rules.PeriodRule`` in force on ``on``: the setting
     ``meetings.period_rule`` of the committee owning the rubric the cell scores on that day
     (the cell's own when none), read in two queries for all the cells."""

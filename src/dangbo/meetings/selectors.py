@@ -31,7 +31,7 @@ from dangbo.members.models import (
     Status,
     Transfer,
 )
-from dangbo.organizations.models import CELL_KINDS, Organization
+from dangbo.organizations.models import Organization
 from dangbo.organizations.selectors import path_range, paths_filter, valid_on
 from dangbo.regulations.selectors import setting_value
 
@@ -45,7 +45,7 @@ from .models import (
     Rubric,
     Visit,
 )
-from .months import DatePart
+from .months import DatePart, grid_cells
 
 
 def meetings_in(
@@ -75,15 +75,9 @@ def get_meeting(scope_paths: Iterable[str], pk: int) -> Meeting:
 
 
 def cells_under(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Organization]:
-    """Return the cells of the subtree that existed at some time in [start, end]."""
-    return (
-        Organization.objects.filter(
-            path_range(org.path), kind__in=CELL_KINDS, established_on__lte=end
-        )
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=start))
-        .select_related("parent")
-        .order_by("path")
-    )
+    """Return the cells of the subtree that existed at some time in [start, end], in tree
+    order, with their parents."""
+    return grid_cells(org, start, end).select_related("parent")
 
 
 def cell_existed_on(cell: Organization, on: dt.date) -> bool:

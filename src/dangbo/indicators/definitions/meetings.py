@@ -225,7 +225,7 @@ def _year_levels(q: Query, rows: list, table: dict, path: str, upper: str) -> di
         r for r in rows
         if path <= (r[2] or "") < upper and r[3] <= last_day and (r[4] is None or r[4] > first)
     ]  # fmt: skip
-    rule_of = meeting_months.period_rules([], last_day)
+    rule_of = meeting_months.period_rules(last_day)
     due_of: dict[tuple, tuple[int, int]] = {}
     levels = meeting_months.PeriodLevels()
     found = {}

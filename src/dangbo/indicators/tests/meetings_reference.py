@@ -75,7 +75,7 @@ def month_grid(org: Organization, year: int, *, until: dt.date | None = None):
                 due = False
             expected.append(due)
         result.append(_Row(cell, [months.get(m) for m in range(1, 13)], expected))
-    rule_of = meeting_months.period_rules(cells, end)
+    rule_of = meeting_months.period_rules(end)
     for row in result:
         rule = rule_of(row.cell)
         row.quarters = meeting_rules.quarter_levels(row.months, row.expected, rule)
