@@ -349,28 +349,6 @@ def unexcused_months(
     return months
 
 
-def excused_runs(org: Organization, year: int) -> dict[int, int]:
-    """Return {member id: longest run of excused absences} in the subtree's meetings of ``year``
-    (only members with at least one excused absence)."""
-    rows = (
-        Attendance.objects.filter(
-            path_range(org.path, "meeting__organization__path"), meeting__voided_at__isnull=True,
-            meeting__held_on__year=year,
-            member_id__in=Attendance.objects.filter(
-                path_range(org.path, "meeting__organization__path"),
-                meeting__voided_at__isnull=True, meeting__held_on__year=year,
-                status=AttendanceStatus.EXCUSED,
-            ).values("member_id"),
-        )
-        .order_by("member_id", "meeting__held_on", "meeting_id")
-        .values_list("member_id", "status")
-    )  # fmt: skip
-    sequences: dict[int, list[str]] = defaultdict(list)
-    for member_id, status in rows:
-        sequences[member_id].append(status)
-    return {pk: rules.longest_excused_run(seq) for pk, seq in sequences.items()}
-
-
 def repeated_absences(
     org: Organization, start: dt.date, end: dt.date, members: QuerySet, *, months: int, run: int
 ) -> dict[str, set[int]]:
